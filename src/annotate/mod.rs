@@ -1,0 +1,518 @@
+//! Anchoring: each annotation's words found in the text a reader sees; figures detected.
+pub mod figures;
+
+use std::ops::Range;
+
+use crate::content::{Annotation, Article, Detail, Kind};
+use crate::diagnostics::Diagnostic;
+use crate::markdown::{Events, ReaderText};
+use figures::{Figure, FigureKind};
+
+/// How an anchor was found, as annotation tools report it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnchorState {
+    /// Found, with its recorded context.
+    Exact,
+    /// Found once, but its recorded `prefix`/`suffix` no longer match.
+    Moved,
+    /// Not found.
+    Orphaned,
+}
+
+/// What a highlighted stretch of text stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// `article.annotations[i]`.
+    Annotation(usize),
+    /// A figure: detected, or described by `article.annotations[i]`.
+    Figure {
+        /// The normalized value.
+        value: String,
+        /// Its unit.
+        unit: Option<String>,
+        /// Dates and durations become `<time>`.
+        kind: FigureKind,
+        /// The `[[figure]]` that describes it, if any.
+        annotation: Option<usize>,
+    },
+}
+
+/// One highlighted stretch of the reader's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// Byte range in the reader's text.
+    pub range: Range<usize>,
+    /// What it stands for.
+    pub target: Target,
+    /// HTML id of its first element.
+    pub id: String,
+}
+
+/// An article with its body parsed and every annotation placed.
+#[derive(Debug)]
+pub struct Anchored<'a> {
+    /// Markdown events of the body.
+    pub events: Events<'a>,
+    /// The text a reader sees.
+    pub reader: ReaderText,
+    /// Highlights, sorted by start, longest first.
+    pub spans: Vec<Span>,
+    /// Where each annotation landed (`None` for an ignored figure), by annotation index.
+    pub placed: Vec<Option<Range<usize>>>,
+    /// Anchor state of each annotation, by annotation index.
+    pub states: Vec<AnchorState>,
+    /// Figures found automatically (after editorial ignores), in text order.
+    pub figures: Vec<Figure>,
+    /// Findings that do not stop the build.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Anchors every annotation of `article` and detects its figures when `detect_figures` is set.
+/// An annotation that cannot be placed is an error naming its line.
+pub fn anchor<'a>(
+    article: &'a Article,
+    detect_figures: bool,
+) -> Result<Anchored<'a>, Vec<Diagnostic>> {
+    let events = crate::markdown::parse(article.body());
+    let reader = ReaderText::from_events(&events);
+    let folded = Folded::new(&reader.text);
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut placed = Vec::with_capacity(article.annotations.len());
+    let mut states = Vec::with_capacity(article.annotations.len());
+    for ann in &article.annotations {
+        match locate(&folded, ann) {
+            Ok((range, state)) => {
+                if state == AnchorState::Moved {
+                    warnings.push(
+                        located(
+                            article,
+                            ann,
+                            "the recorded `prefix`/`suffix` no longer match",
+                        )
+                        .with_help("the words were found once elsewhere; update `prefix`/`suffix`")
+                        .warning(),
+                    );
+                }
+                placed.push(Some(range));
+                states.push(state);
+            }
+            Err(problem) => {
+                errors.push(problem.diagnostic(article, ann, &folded, &reader));
+                placed.push(None);
+                states.push(AnchorState::Orphaned);
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let year = Some(article.meta.date.year());
+    let mut detected = if detect_figures {
+        figures::detect(&reader.text, article.meta.lang, year)
+    } else {
+        Vec::new()
+    };
+    let mut spans = Vec::new();
+    for (i, ann) in article.annotations.iter().enumerate() {
+        let Some(range) = placed[i].clone() else {
+            continue;
+        };
+        if let Detail::Figure {
+            value,
+            unit,
+            ignore,
+            ..
+        } = &ann.detail
+        {
+            // An editor's [[figure]] replaces whatever the detector saw at that place.
+            let overlapping: Vec<Figure> = detected
+                .extract_if(.., |f| f.start < range.end && f.end > range.start)
+                .collect();
+            if *ignore {
+                placed[i] = None;
+                continue;
+            }
+            let seen = overlapping.first();
+            spans.push(Span {
+                range,
+                id: ann.id.clone(),
+                target: Target::Figure {
+                    value: value
+                        .clone()
+                        .or_else(|| seen.map(|f| f.value.clone()))
+                        .unwrap_or_default(),
+                    unit: unit.clone().or_else(|| seen.and_then(|f| f.unit.clone())),
+                    kind: seen.map_or(FigureKind::Number, |f| f.kind),
+                    annotation: Some(i),
+                },
+            });
+        } else {
+            spans.push(Span {
+                range,
+                id: ann.id.clone(),
+                target: Target::Annotation(i),
+            });
+        }
+    }
+    for (n, f) in detected.iter().enumerate() {
+        spans.push(Span {
+            range: f.start..f.end,
+            id: format!("fig-{}", n + 1),
+            target: Target::Figure {
+                value: f.value.clone(),
+                unit: f.unit.clone(),
+                kind: f.kind,
+                annotation: None,
+            },
+        });
+    }
+    spans.sort_by(|a, b| {
+        a.range
+            .start
+            .cmp(&b.range.start)
+            .then(b.range.end.cmp(&a.range.end))
+            .then(nesting_rank(&a.target, article).cmp(&nesting_rank(&b.target, article)))
+    });
+    Ok(Anchored {
+        events,
+        reader,
+        spans,
+        placed,
+        states,
+        figures: detected,
+        warnings,
+    })
+}
+
+/// Outer elements first when two highlights cover the same words.
+fn nesting_rank(t: &Target, article: &Article) -> u8 {
+    match t {
+        Target::Annotation(i) => match article.annotations[*i].kind {
+            Kind::Claim => 0,
+            Kind::Quote => 1,
+            Kind::Correction => 2,
+            Kind::Note => 3,
+            Kind::Figure => 4,
+        },
+        Target::Figure { .. } => 5,
+    }
+}
+
+fn located(article: &Article, ann: &Annotation, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::at(&article.path, &article.source, ann.span.clone(), message)
+}
+
+/// The reader's text with runs of white space folded to one space, mapped back byte by byte.
+pub struct Folded {
+    /// Folded text.
+    pub text: String,
+    /// `map[i]` is the byte in the original text that folded byte `i` came from.
+    map: Vec<u32>,
+}
+
+impl Folded {
+    /// Folds `original`.
+    pub fn new(original: &str) -> Folded {
+        let mut text = String::with_capacity(original.len());
+        let mut map = Vec::with_capacity(original.len() + 1);
+        let mut in_space = false;
+        for (i, c) in original.char_indices() {
+            if c.is_whitespace() {
+                if !in_space {
+                    text.push(' ');
+                    map.push(i as u32);
+                }
+                in_space = true;
+            } else {
+                in_space = false;
+                text.push(c);
+                map.extend((i..i + c.len_utf8()).map(|b| b as u32));
+            }
+        }
+        map.push(original.len() as u32);
+        Folded { text, map }
+    }
+
+    /// The original byte range of folded range `r` (which starts and ends on non-space text).
+    pub fn original(&self, r: Range<usize>) -> Range<usize> {
+        let start = self.map[r.start] as usize;
+        let end = if r.end == 0 {
+            start
+        } else {
+            self.map[r.end - 1] as usize + 1
+        };
+        start..end
+    }
+
+    /// The folded position of original byte `pos`.
+    pub fn folded_pos(&self, pos: usize) -> usize {
+        self.map.partition_point(|&m| (m as usize) < pos)
+    }
+}
+
+/// White space folded, ends trimmed.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Why an annotation could not be placed.
+enum Problem {
+    Missing,
+    Ambiguous(Vec<usize>),
+    NoSuchOccurrence(usize),
+    ContextMismatch(usize),
+}
+
+fn context_matches(hay: &str, at: usize, len: usize, prefix: &str, suffix: &str) -> bool {
+    hay[..at].trim_end().ends_with(prefix) && hay[at + len..].trim_start().starts_with(suffix)
+}
+
+/// Finds where `ann` attaches: its range in the original reader text, and how it was found.
+fn locate(folded: &Folded, ann: &Annotation) -> Result<(Range<usize>, AnchorState), Problem> {
+    let needle = fold(&ann.anchor.text);
+    let prefix = fold(ann.anchor.prefix.as_deref().unwrap_or(""));
+    let suffix = fold(ann.anchor.suffix.as_deref().unwrap_or(""));
+    let hay = folded.text.as_str();
+    let all: Vec<usize> = memchr::memmem::find_iter(hay.as_bytes(), needle.as_bytes())
+        .filter(|&at| hay.is_char_boundary(at) && hay.is_char_boundary(at + needle.len()))
+        .collect();
+    let fitting: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|&at| context_matches(hay, at, needle.len(), &prefix, &suffix))
+        .collect();
+    let to_range = |at: usize| folded.original(at..at + needle.len());
+    if let Some(n) = ann.anchor.occurrence {
+        return match fitting.get(n - 1) {
+            Some(&at) => Ok((to_range(at), AnchorState::Exact)),
+            None if all.is_empty() => Err(Problem::Missing),
+            None => Err(Problem::NoSuchOccurrence(fitting.len())),
+        };
+    }
+    match (fitting.as_slice(), all.as_slice()) {
+        ([at], _) => Ok((to_range(*at), AnchorState::Exact)),
+        ([], []) => Err(Problem::Missing),
+        ([], [at]) => Ok((to_range(*at), AnchorState::Moved)),
+        ([], several) => Err(Problem::ContextMismatch(several.len())),
+        (several, _) => Err(Problem::Ambiguous(several.to_vec())),
+    }
+}
+
+impl Problem {
+    fn diagnostic(
+        self,
+        article: &Article,
+        ann: &Annotation,
+        folded: &Folded,
+        reader: &ReaderText,
+    ) -> Diagnostic {
+        let needle = fold(&ann.anchor.text);
+        let line_of = |folded_at: usize| {
+            let original = folded.original(folded_at..folded_at + 1).start;
+            let offset = article.body_offset + reader.source_offset(original);
+            crate::diagnostics::line_col(&article.source, offset).0
+        };
+        match self {
+            Problem::Missing => {
+                let d = located(article, ann, "annotation `text` not found in the article");
+                match closest_passage(&folded.text, &needle) {
+                    Some((at, passage)) => d.with_help(format!(
+                        "did you mean `{passage}` (line {})? The text must match the article's words exactly; white space may differ",
+                        line_of(at)
+                    )),
+                    None => d.with_help("copy the words from the article; white space may differ"),
+                }
+            }
+            Problem::Ambiguous(places) => {
+                let lines: Vec<String> = places
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &at)| {
+                        format!("occurrence {} on line {}: …{}…", i + 1, line_of(at), context(&folded.text, at, needle.len()))
+                    })
+                    .collect();
+                located(
+                    article,
+                    ann,
+                    format!("annotation `text` occurs {} times in the article", places.len()),
+                )
+                .with_help(format!(
+                    "pick one with `occurrence = N`, or add `prefix`/`suffix` (words just before/after):\n{}",
+                    lines.join("\n")
+                ))
+            }
+            Problem::NoSuchOccurrence(found) => located(
+                article,
+                ann,
+                format!("`occurrence` asks for a match that does not exist: there are {found}"),
+            )
+            .with_help(format!("write an `occurrence` from 1 to {found}")),
+            Problem::ContextMismatch(found) => located(
+                article,
+                ann,
+                format!(
+                    "annotation `text` occurs {found} times, but none has the given `prefix`/`suffix`"
+                ),
+            )
+            .with_help("correct `prefix`/`suffix` to the words just before/after the intended place"),
+        }
+    }
+}
+
+/// A few words around folded position `at`, for messages.
+fn context(hay: &str, at: usize, len: usize) -> String {
+    let from = crate::diagnostics::floor_char_boundary(hay, at.saturating_sub(30));
+    let to = crate::diagnostics::floor_char_boundary(hay, (at + len + 30).min(hay.len()));
+    hay[from..to].to_string()
+}
+
+/// The passage of `hay` most like `needle`, if one is reasonably close: (position, passage).
+/// Candidates start at words; on long articles only near words the needle shares, so a typo
+/// in a 5 MB article does not take minutes to explain.
+pub fn closest_passage(hay: &str, needle: &str) -> Option<(usize, String)> {
+    let n_chars = needle.chars().count();
+    if n_chars == 0 || hay.is_empty() {
+        return None;
+    }
+    let mut starts: Vec<usize> = Vec::new();
+    if hay.len() <= 200_000 {
+        let mut prev_alnum = false;
+        for (i, c) in hay.char_indices() {
+            let alnum = c.is_alphanumeric();
+            if alnum && !prev_alnum {
+                starts.push(i);
+            }
+            prev_alnum = alnum;
+        }
+    } else {
+        for word in needle.split(' ').filter(|w| w.chars().count() >= 4).take(6) {
+            let offset_in_needle = needle.find(word).unwrap_or(0);
+            for at in memchr::memmem::find_iter(hay.as_bytes(), word.as_bytes()).take(2000) {
+                let s = crate::diagnostics::floor_char_boundary(
+                    hay,
+                    at.saturating_sub(offset_in_needle),
+                );
+                starts.push(s);
+            }
+        }
+        starts.sort_unstable();
+        starts.dedup();
+    }
+    let mut best: Option<(f64, usize, &str)> = None;
+    for s in starts {
+        let window_end = hay[s..]
+            .char_indices()
+            .nth(n_chars)
+            .map_or(hay.len(), |(i, _)| s + i);
+        let window = &hay[s..window_end];
+        let score = strsim::normalized_levenshtein(window, needle);
+        if best.is_none_or(|(b, _, _)| score > b) {
+            best = Some((score, s, window));
+        }
+    }
+    best.filter(|(score, _, _)| *score >= 0.5).map(|(_, s, w)| {
+        // End the suggestion at a word's end, not inside a word.
+        let end = s + w.len();
+        let word_end = hay[end..]
+            .char_indices()
+            .find(|(_, c)| !c.is_alphanumeric())
+            .map_or(hay.len(), |(i, _)| end + i);
+        (s, hay[s..word_end].trim().to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Site;
+    use std::path::PathBuf;
+
+    fn article(front: &str, body: &str) -> Article {
+        crate::content::parse_article(
+            &Site::standalone(),
+            PathBuf::from("content/a.md"),
+            format!("+++\ntitle = \"T\"\ndate = 2019-07-24\n{front}+++\n{body}"),
+            "a/".into(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn anchors_across_emphasis_and_line_breaks() {
+        let a = article(
+            "[[note]]\ntext = \"investierte 1   Milliarde US-Dollar in\"\nnote = \"n\"\n",
+            "Microsoft *investierte* 1\nMilliarde **US-Dollar** in OpenAI.\n",
+        );
+        let anchored = anchor(&a, false).unwrap();
+        let r = anchored.placed[0].clone().unwrap();
+        assert_eq!(
+            &anchored.reader.text[r],
+            "investierte 1\nMilliarde US-Dollar in"
+        );
+    }
+
+    #[test]
+    fn missing_anchor_suggests_the_closest_passage() {
+        let a = article(
+            "[[note]]\ntext = \"Cade Mats\"\nnote = \"n\"\n",
+            "Erster Absatz.\n\n—Cade Matz, Technologiereporter\n",
+        );
+        let e = anchor(&a, false).unwrap_err();
+        assert_eq!(e[0].message, "annotation `text` not found in the article");
+        assert_eq!(e[0].line, 5);
+        let help = e[0].help.as_deref().unwrap();
+        assert!(help.contains("did you mean `Cade Matz`"), "{help}");
+        assert!(help.contains("(line 10)"), "{help}");
+    }
+
+    #[test]
+    fn ambiguous_anchor_lists_places_and_occurrence_picks() {
+        let body = "Eins und zwei.\n\nZwei und eins.\n";
+        let a = article("[[note]]\ntext = \"und\"\nnote = \"n\"\n", body);
+        let e = anchor(&a, false).unwrap_err();
+        assert_eq!(
+            e[0].message,
+            "annotation `text` occurs 2 times in the article"
+        );
+        let help = e[0].help.as_deref().unwrap();
+        assert!(help.contains("occurrence 2 on line 10"), "{help}");
+        let a = article(
+            "[[note]]\ntext = \"und\"\noccurrence = 2\nnote = \"n\"\n",
+            body,
+        );
+        let anchored = anchor(&a, false).unwrap();
+        assert_eq!(anchored.placed[0], Some(20..23));
+        let a = article(
+            "[[note]]\ntext = \"und\"\nprefix = \"Zwei\"\nnote = \"n\"\n",
+            body,
+        );
+        assert_eq!(anchor(&a, false).unwrap().placed[0], Some(20..23));
+    }
+
+    #[test]
+    fn stale_context_on_a_unique_match_is_moved() {
+        let a = article(
+            "[[note]]\ntext = \"zwei\"\nprefix = \"drei\"\nnote = \"n\"\n",
+            "Eins und zwei.\n",
+        );
+        let anchored = anchor(&a, false).unwrap();
+        assert_eq!(anchored.states[0], AnchorState::Moved);
+        assert_eq!(anchored.warnings.len(), 1);
+    }
+
+    #[test]
+    fn folding_maps_back() {
+        let f = Folded::new("a  \n b");
+        assert_eq!(f.text, "a b");
+        assert_eq!(f.original(0..3), 0..6);
+    }
+}

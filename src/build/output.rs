@@ -1,0 +1,187 @@
+//! The output folder: where it may be, and replacing it only when a build succeeded.
+use std::path::{Component, Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+
+/// The file that marks a folder as gloss's output, so that a rebuild may replace it.
+pub const MARKER: &str = ".gloss-output";
+
+/// Removes `.` and `..` without touching the file system (the folder may not exist yet).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Canonical form of `path` where it exists, so that links and `..` cannot disguise it.
+fn resolve(path: &Path) -> PathBuf {
+    let path = normalize(path);
+    let mut existing = path.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    for name in rest.into_iter().rev() {
+        resolved.push(name);
+    }
+    resolved
+}
+
+/// Checks that `out` may be written and replaced: never the site root, `content/`,
+/// `templates/`, `static/`, anything inside those, or a folder above the site.
+pub fn check_location(root: &Path, out: &Path) -> Result<PathBuf, Diagnostic> {
+    let root = resolve(root);
+    let out = resolve(out);
+    let refuse = |why: String| {
+        Diagnostic::file(crate::config::SITE_FILE, why)
+            .with_help("choose another output folder with `--out DIR` or `output_dir` in site.toml")
+    };
+    if root.starts_with(&out) {
+        return Err(refuse(format!(
+            "the output folder {} would contain the site itself; building there would delete it",
+            out.display()
+        )));
+    }
+    for protected in ["content", "templates", "static"] {
+        if out.starts_with(root.join(protected)) {
+            return Err(refuse(format!(
+                "the output folder {} lies inside the site's {protected}/ folder",
+                out.display()
+            )));
+        }
+    }
+    if out.exists() {
+        let made_by_gloss = out.join(MARKER).exists();
+        let empty = std::fs::read_dir(&out).is_ok_and(|mut d| d.next().is_none());
+        if !out.is_dir() || !(made_by_gloss || empty) {
+            return Err(refuse(format!(
+                "{} exists and was not made by gloss; gloss replaces its output folder and will not delete files it did not write",
+                out.display()
+            )));
+        }
+    }
+    Ok(out)
+}
+
+/// A new output being written next to the final folder, swapped in by [`Staging::commit`].
+pub struct Staging {
+    dir: tempfile::TempDir,
+    target: PathBuf,
+}
+
+impl Staging {
+    /// Starts a build for `target`, in a hidden folder beside it (same file system, so the
+    /// final rename is atomic).
+    pub fn new(target: &Path) -> std::io::Result<Staging> {
+        let parent = target.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent)?;
+        let dir = tempfile::Builder::new()
+            .prefix(".gloss-build-")
+            .tempdir_in(parent)?;
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+        })
+    }
+
+    /// Where files go.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Puts the new output in place of the old one. The old one is moved aside first and
+    /// deleted only once the new one is in place.
+    pub fn commit(self) -> std::io::Result<()> {
+        std::fs::write(self.dir.path().join(MARKER), "built by gloss\n")?;
+        let staged = self.dir.keep();
+        if self.target.exists() {
+            let parent = self.target.parent().unwrap_or(Path::new("."));
+            let aside = tempfile::Builder::new()
+                .prefix(".gloss-old-")
+                .tempdir_in(parent)?
+                .keep();
+            let old = aside.join("out");
+            std::fs::rename(&self.target, &old)?;
+            if let Err(e) = std::fs::rename(&staged, &self.target) {
+                let _ = std::fs::rename(&old, &self.target);
+                let _ = std::fs::remove_dir_all(&staged);
+                let _ = std::fs::remove_dir_all(&aside);
+                return Err(e);
+            }
+            let _ = std::fs::remove_dir_all(&aside);
+        } else if let Err(e) = std::fs::rename(&staged, &self.target) {
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(e);
+        }
+        Ok(())
+    }
+}
+
+/// Writes `bytes` to `dir/rel`, creating folders on the way.
+pub fn write(dir: &Path, rel: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_root_ancestors_and_protected_folders() {
+        let site = tempfile::tempdir().unwrap();
+        let root = site.path();
+        for bad in [".", "..", "content", "content/x", "templates", "static/out"] {
+            assert!(check_location(root, &root.join(bad)).is_err(), "{bad}");
+        }
+        assert!(check_location(root, &root.join("public")).is_ok());
+        assert!(check_location(root, &root.join("content/../public")).is_ok());
+    }
+
+    #[test]
+    fn refuses_a_foreign_folder() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("docs");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("notes.txt"), "mine").unwrap();
+        let e = check_location(site.path(), &out).unwrap_err();
+        assert!(e.message.contains("was not made by gloss"), "{}", e.message);
+    }
+
+    #[test]
+    fn commit_replaces_the_old_output() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("public");
+        for round in ["one", "two"] {
+            let staging = Staging::new(&out).unwrap();
+            write(staging.path(), Path::new("a/index.html"), round.as_bytes()).unwrap();
+            staging.commit().unwrap();
+            assert_eq!(
+                std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+                round
+            );
+        }
+        let leftovers: Vec<_> = std::fs::read_dir(site.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "only public/ remains");
+    }
+}

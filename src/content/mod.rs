@@ -1,0 +1,773 @@
+//! Loading: every `content/**/*.md` into an [`Article`], every error located.
+mod frontmatter;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+use serde::Serialize;
+use toml::Spanned;
+
+use crate::config::{Site, read_text};
+use crate::diagnostics::Diagnostic;
+use crate::lang::Lang;
+use frontmatter::{RawAnnotation, RawFrontMatter, RawLink};
+
+/// The folder, below the site root, that holds the articles.
+pub const CONTENT_DIR: &str = "content";
+
+/// One article: its metadata, its markdown body and what the editor said about it.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// The source file, relative to the site root (`content/2019/x.md`).
+    pub path: PathBuf,
+    /// The whole file, byte-order mark removed.
+    pub source: String,
+    /// Where the markdown body starts in `source`.
+    pub body_offset: usize,
+    /// The page's path below the site root, with a trailing slash (`2019/x/`).
+    pub url_path: String,
+    /// Front matter fields.
+    pub meta: Meta,
+    /// Claims, quotes, figures, notes and corrections, in front matter order by kind.
+    pub annotations: Vec<Annotation>,
+}
+
+impl Article {
+    /// The markdown body.
+    pub fn body(&self) -> &str {
+        &self.source[self.body_offset..]
+    }
+}
+
+/// An article's front matter, checked.
+#[derive(Debug, Clone, Serialize)]
+pub struct Meta {
+    /// Headline.
+    pub title: String,
+    /// Publication date.
+    pub date: Date,
+    /// Date of the last change, if any.
+    pub updated: Option<Date>,
+    /// Language tag (`de`).
+    pub lang_tag: String,
+    /// The language gloss uses for the theme's words and for figures.
+    #[serde(skip)]
+    pub lang: Lang,
+    /// Authors.
+    pub authors: Vec<String>,
+    /// A sentence or two about the article.
+    pub summary: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Drafts are built only with `--drafts`.
+    pub draft: bool,
+    /// Where the text first appeared.
+    pub source: Option<SourceInfo>,
+    /// The text is a translation.
+    pub translation: Option<Translation>,
+    /// Overrides the site's `[figures] auto`.
+    pub figures_auto: Option<bool>,
+}
+
+/// Where an article's text first appeared.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceInfo {
+    /// Publication name.
+    pub name: String,
+    /// Address of the original.
+    pub url: Option<String>,
+    /// Date of the original.
+    pub date: Option<Date>,
+}
+
+/// Which language an article was translated from, and by whom.
+#[derive(Debug, Clone, Serialize)]
+pub struct Translation {
+    /// Language tag of the original.
+    pub from: String,
+    /// "machine", a name, …
+    pub by: Option<String>,
+}
+
+/// A link to a source of a check.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    /// What to show; the URL itself when no title was given.
+    pub title: String,
+    /// Where it points.
+    pub url: String,
+    /// When the source was published, as written.
+    pub date: Option<String>,
+}
+
+/// The kinds of annotation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A statement that was checked.
+    Claim,
+    /// Words someone said.
+    Quote,
+    /// An editorial remark.
+    Note,
+    /// Something the text got wrong.
+    Correction,
+    /// A number and what it means.
+    Figure,
+}
+
+impl Kind {
+    /// The front matter table name (`claim` for `[[claim]]`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Kind::Claim => "claim",
+            Kind::Quote => "quote",
+            Kind::Note => "note",
+            Kind::Correction => "correction",
+            Kind::Figure => "figure",
+        }
+    }
+}
+
+/// Where an annotation attaches: W3C TextQuoteSelector plus an occurrence index.
+#[derive(Debug, Clone, Serialize)]
+pub struct Anchor {
+    /// The exact words in the article.
+    pub text: String,
+    /// Words just before.
+    pub prefix: Option<String>,
+    /// Words just after.
+    pub suffix: Option<String>,
+    /// Pick the Nth match (1-based).
+    pub occurrence: Option<usize>,
+}
+
+/// One annotation of an article.
+#[derive(Debug, Clone, Serialize)]
+pub struct Annotation {
+    /// Kind of annotation.
+    pub kind: Kind,
+    /// Unique within the article; used for HTML ids.
+    pub id: String,
+    /// Where it attaches.
+    pub anchor: Anchor,
+    /// Byte range of the `text` value in the article's source, for errors.
+    #[serde(skip)]
+    pub span: Range<usize>,
+    /// Markdown note.
+    pub note: Option<String>,
+    /// Sources of the check.
+    pub sources: Vec<Link>,
+    /// Kind-specific fields.
+    pub detail: Detail,
+}
+
+/// What only one kind of annotation has.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Detail {
+    /// A claim.
+    Claim {
+        /// Who claims it.
+        by: Option<String>,
+        /// A key of the site's verdict scale.
+        verdict: String,
+        /// One sentence with the verdict.
+        conclusion: Option<String>,
+    },
+    /// A quote.
+    Quote {
+        /// Who said it, as the editor wrote it.
+        speaker: String,
+        /// Their role at the time.
+        role: Option<String>,
+    },
+    /// A figure the editor describes.
+    Figure {
+        /// Normalized value (a decimal string).
+        value: Option<String>,
+        /// Unit of the value.
+        unit: Option<String>,
+        /// Silences a wrongly detected figure.
+        ignore: bool,
+    },
+    /// A note.
+    Note,
+    /// A correction.
+    Correction {
+        /// What is right.
+        correct: String,
+        /// When the correction was made.
+        date: Option<Date>,
+    },
+}
+
+/// All articles of a site, and the other files of `content/` to copy.
+#[derive(Debug, Default)]
+pub struct Content {
+    /// Articles, in path order.
+    pub articles: Vec<Article>,
+    /// Non-markdown files (bundle assets), relative to `content/`.
+    pub assets: Vec<PathBuf>,
+}
+
+/// Loads every article below `site.root/content`; drafts only when `drafts` is set.
+pub fn load(site: &Site, drafts: bool) -> Result<Content, Vec<Diagnostic>> {
+    let content_dir = site.root.join(CONTENT_DIR);
+    let mut errors = Vec::new();
+    let mut md_files = Vec::new();
+    let mut assets = Vec::new();
+    if !content_dir.is_dir() {
+        return Ok(Content::default());
+    }
+    let canonical_root = site
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| site.root.clone());
+    let walker = walkdir::WalkDir::new(&content_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(Path::to_path_buf).unwrap_or_default();
+                errors.push(Diagnostic::file(
+                    rel(&site.root, &path),
+                    format!("cannot read: {e}"),
+                ));
+                continue;
+            }
+        };
+        let path = entry.path();
+        if entry.path_is_symlink() {
+            // A link out of the site would publish files the editor never meant to publish.
+            let target = path.canonicalize();
+            let inside = target
+                .as_ref()
+                .is_ok_and(|t| t.starts_with(&canonical_root));
+            if !inside {
+                errors.push(
+                    Diagnostic::file(
+                        rel(&site.root, path),
+                        "symbolic link points outside the site",
+                    )
+                    .with_help("copy the file into the site instead of linking to it"),
+                );
+                continue;
+            }
+        }
+        if !path.is_file() {
+            continue;
+        }
+        if path.extension().is_some_and(|e| e == "md") {
+            md_files.push(path.to_path_buf());
+        } else if let Ok(r) = path.strip_prefix(&content_dir) {
+            assets.push(r.to_path_buf());
+        }
+    }
+    let results: Vec<Result<Option<Article>, Vec<Diagnostic>>> = md_files
+        .par_iter()
+        .map(|path| load_article(site, path, drafts))
+        .collect();
+    let mut articles = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(Some(a)) => articles.push(a),
+            Ok(None) => {}
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    let mut by_url: HashMap<&str, &Article> = HashMap::new();
+    for a in &articles {
+        if let Some(first) = by_url.insert(&a.url_path, a) {
+            errors.push(
+                Diagnostic::file(
+                    &a.path,
+                    format!(
+                        "this article and {} both become the page /{}",
+                        first.path.display(),
+                        a.url_path
+                    ),
+                )
+                .with_help("rename or move one of them"),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(Content { articles, assets })
+    } else {
+        Err(errors)
+    }
+}
+
+fn rel(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Loads one article file; `None` for a draft that is not wanted.
+fn load_article(
+    site: &Site,
+    path: &Path,
+    drafts: bool,
+) -> Result<Option<Article>, Vec<Diagnostic>> {
+    let rel_path = rel(&site.root, path);
+    let text = read_text(path).map_err(|d| vec![d.relative_to(&site.root)])?;
+    let url_path = url_path_for(&rel_path);
+    let article = parse_article(site, rel_path, text, url_path)?;
+    Ok((drafts || !article.meta.draft).then_some(article))
+}
+
+/// The page path of a content file: `content/a/b.md` → `a/b/`, `content/a/index.md` → `a/`.
+pub fn url_path_for(rel_path: &Path) -> String {
+    let inner = rel_path.strip_prefix(CONTENT_DIR).unwrap_or(rel_path);
+    let mut parts: Vec<String> = inner
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if let Some(last) = parts.pop() {
+        let stem = last.strip_suffix(".md").unwrap_or(&last).to_string();
+        if stem != "index" {
+            parts.push(stem);
+        }
+    }
+    let mut url = parts.join("/");
+    if !url.is_empty() {
+        url.push('/');
+    }
+    url
+}
+
+/// Splits `+++` front matter from the body: (front matter range, body start).
+fn split_front_matter(text: &str) -> Option<Result<(Range<usize>, usize), ()>> {
+    let first_line_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_line_end].trim_end() != "+++" {
+        return None;
+    }
+    let fm_start = (first_line_end + 1).min(text.len());
+    let mut pos = fm_start;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        if text[pos..end].trim_end() == "+++" {
+            return Some(Ok((fm_start..pos, (end + 1).min(text.len()))));
+        }
+        pos = end + 1;
+    }
+    Some(Err(()))
+}
+
+/// Parses and checks one article's text. `path` is only used in messages.
+pub fn parse_article(
+    site: &Site,
+    path: PathBuf,
+    text: String,
+    url_path: String,
+) -> Result<Article, Vec<Diagnostic>> {
+    let source = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    let (fm, body_offset) = match split_front_matter(&source) {
+        Some(Ok(found)) => found,
+        Some(Err(())) => {
+            return Err(vec![
+                Diagnostic::at(&path, &source, 0..3, "front matter never closes")
+                    .with_help("end the front matter with a line that holds only `+++`"),
+            ]);
+        }
+        None => {
+            let d = if source.trim().is_empty() {
+                Diagnostic::file(&path, "empty file").with_help(
+                    "an article starts with front matter: `+++`, `title = \"…\"`, `date = …`, `+++`",
+                )
+            } else {
+                Diagnostic::at(&path, &source, 0..0, "article has no front matter").with_help(
+                    "start the file with a line `+++`, then `title = \"…\"` and `date = YYYY-MM-DD`, then `+++`",
+                )
+            };
+            return Err(vec![d]);
+        }
+    };
+    let raw: RawFrontMatter =
+        crate::toml_input::parse(&path, &source, &source[fm.clone()], fm.start)
+            .map_err(|d| vec![d])?;
+    let mut cx = Checker {
+        site,
+        path: &path,
+        source: &source,
+        offset: fm.start,
+        errors: Vec::new(),
+    };
+    let meta = cx.meta(&raw);
+    let annotations = cx.annotations(raw);
+    if !cx.errors.is_empty() {
+        return Err(cx.errors);
+    }
+    let meta = meta.ok_or_else(Vec::new)?;
+    Ok(Article {
+        path,
+        source,
+        body_offset,
+        url_path,
+        meta,
+        annotations,
+    })
+}
+
+/// Turns raw front matter into checked data, collecting every error rather than the first.
+struct Checker<'a> {
+    site: &'a Site,
+    path: &'a Path,
+    source: &'a str,
+    offset: usize,
+    errors: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, span: Range<usize>, message: impl Into<String>, help: impl Into<String>) {
+        let span = span.start + self.offset..span.end + self.offset;
+        self.errors
+            .push(Diagnostic::at(self.path, self.source, span, message).with_help(help));
+    }
+
+    fn date(&mut self, value: &Spanned<toml::Value>, key: &str) -> Option<Date> {
+        let parsed = match value.get_ref() {
+            toml::Value::Datetime(dt) => match (dt.date, dt.time) {
+                (Some(d), _) => Date::new(d.year as i16, d.month as i8, d.day as i8).ok(),
+                _ => None,
+            },
+            toml::Value::String(s) => s.get(..10).and_then(|d| d.parse::<Date>().ok()),
+            _ => None,
+        };
+        if parsed.is_none() {
+            self.error(
+                value.span(),
+                format!("`{key}` is not a date"),
+                format!("write `{key} = 2019-07-24` (year-month-day)"),
+            );
+        }
+        parsed
+    }
+
+    fn meta(&mut self, raw: &RawFrontMatter) -> Option<Meta> {
+        let date = self.date(&raw.date, "date");
+        let updated = raw.updated.as_ref().and_then(|u| self.date(u, "updated"));
+        let lang_tag = match &raw.lang {
+            Some(l) => l.get_ref().trim().to_string(),
+            None => self.site.config.language.clone(),
+        };
+        if lang_tag.is_empty()
+            || !lang_tag
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            let span = raw.lang.as_ref().map_or(0..0, Spanned::span);
+            self.error(
+                span,
+                format!("`{lang_tag}` is not a language tag"),
+                "write a BCP 47 tag such as \"de\" or \"en\"",
+            );
+        }
+        let lang = Lang::from_tag(&lang_tag).unwrap_or(Lang::En);
+        if raw.title.get_ref().trim().is_empty() {
+            self.error(raw.title.span(), "the title is empty", "write the headline");
+        }
+        let source = raw.source.as_ref().map(|s| SourceInfo {
+            name: s.name.clone(),
+            url: s.url.as_ref().map(|u| u.get_ref().clone()),
+            date: s.date.as_ref().and_then(|d| self.date(d, "source.date")),
+        });
+        Some(Meta {
+            title: raw.title.get_ref().clone(),
+            date: date?,
+            updated,
+            lang_tag,
+            lang,
+            authors: raw.authors.clone(),
+            summary: raw.summary.clone(),
+            tags: raw.tags.clone(),
+            draft: raw.draft,
+            source,
+            translation: raw.translation.as_ref().map(|t| Translation {
+                from: t.from.clone(),
+                by: t.by.clone(),
+            }),
+            figures_auto: raw.figures.as_ref().map(|f| f.auto),
+        })
+    }
+
+    fn annotations(&mut self, raw: RawFrontMatter) -> Vec<Annotation> {
+        let mut out = Vec::new();
+        let groups = [
+            (Kind::Claim, raw.claim),
+            (Kind::Quote, raw.quote),
+            (Kind::Figure, raw.figure),
+            (Kind::Note, raw.note),
+            (Kind::Correction, raw.correction),
+        ];
+        let mut ids: HashMap<String, Range<usize>> = HashMap::new();
+        for (kind, list) in groups {
+            for (i, a) in list.into_iter().enumerate() {
+                if let Some(ann) = self.annotation(kind, i + 1, a) {
+                    if let Some(first) = ids.insert(ann.id.clone(), ann.span.clone()) {
+                        let (line, _) =
+                            crate::diagnostics::line_col(self.source, first.start + self.offset);
+                        let span = ann.span.clone();
+                        self.error(
+                            span,
+                            format!("two annotations have the id `{}`", ann.id),
+                            format!("the other is on line {line}; give each a different `id`"),
+                        );
+                    }
+                    out.push(ann);
+                }
+            }
+        }
+        out
+    }
+
+    fn annotation(&mut self, kind: Kind, n: usize, a: RawAnnotation) -> Option<Annotation> {
+        let before = self.errors.len();
+        for (key, span) in a.foreign_keys(kind.key()) {
+            self.error(
+                span,
+                format!("`{key}` does not belong in a [[{}]]", kind.key()),
+                format!("remove `{key}`, or move it to the annotation it belongs to"),
+            );
+        }
+        let text_span = a.text.span();
+        if a.text.get_ref().trim().is_empty() {
+            self.error(
+                text_span.clone(),
+                "`text` is empty",
+                "copy the words this annotation is about from the article",
+            );
+        }
+        let occurrence = match &a.occurrence {
+            Some(o) if *o.get_ref() < 1 => {
+                self.error(
+                    o.span(),
+                    "`occurrence` counts from 1",
+                    "write `occurrence = 1` for the first match",
+                );
+                None
+            }
+            Some(o) => Some(*o.get_ref() as usize),
+            None => None,
+        };
+        let required = |this: &mut Self, field: &Option<Spanned<String>>, key: &str| match field {
+            Some(v) if !v.get_ref().trim().is_empty() => Some(v.get_ref().clone()),
+            _ => {
+                this.error(
+                    text_span.clone(),
+                    format!("a [[{}]] needs `{key}`", kind.key()),
+                    format!("add `{key} = \"…\"` to this annotation"),
+                );
+                None
+            }
+        };
+        let detail = match kind {
+            Kind::Claim => {
+                let verdict = required(self, &a.verdict, "verdict");
+                if let (Some(v), Some(spanned)) = (&verdict, &a.verdict)
+                    && self.site.scale.get(v).is_none()
+                {
+                    let keys: Vec<&str> = self.site.scale.keys().collect();
+                    let msg = match crate::toml_input::closest(v, keys.iter().copied()) {
+                        Some(best) => format!("unknown verdict `{v}`, did you mean `{best}`?"),
+                        None => format!("unknown verdict `{v}`"),
+                    };
+                    let help = format!(
+                        "the site's verdicts are: {}",
+                        keys.iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                    self.error(spanned.span(), msg, help);
+                }
+                Detail::Claim {
+                    by: a.by.map(Spanned::into_inner),
+                    verdict: verdict.unwrap_or_default(),
+                    conclusion: a.conclusion.map(Spanned::into_inner),
+                }
+            }
+            Kind::Quote => Detail::Quote {
+                speaker: required(self, &a.speaker, "speaker").unwrap_or_default(),
+                role: a.role.map(Spanned::into_inner),
+            },
+            Kind::Figure => {
+                if let Some(v) = &a.value
+                    && !is_decimal(v.get_ref())
+                {
+                    self.error(
+                        v.span(),
+                        format!("`{}` is not a decimal number", v.get_ref()),
+                        "write the value as a decimal string, e.g. \"1000000000\" or \"0.5\"",
+                    );
+                }
+                Detail::Figure {
+                    value: a.value.map(Spanned::into_inner),
+                    unit: a.unit.map(Spanned::into_inner),
+                    ignore: a.ignore.is_some_and(|i| *i.get_ref()),
+                }
+            }
+            Kind::Note => {
+                if a.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+                    self.error(
+                        text_span.clone(),
+                        "a [[note]] needs `note`",
+                        "add `note = \"…\"` with what the reader should know",
+                    );
+                }
+                Detail::Note
+            }
+            Kind::Correction => Detail::Correction {
+                correct: required(self, &a.correct, "correct").unwrap_or_default(),
+                date: a.date.as_ref().and_then(|d| self.date(d, "date")),
+            },
+        };
+        let mut sources = Vec::new();
+        for link in a.sources {
+            sources.push(match link {
+                RawLink::Url(url) => Link {
+                    title: url.clone(),
+                    url,
+                    date: None,
+                },
+                RawLink::Titled { title, url, date } => Link { title, url, date },
+            });
+        }
+        if self.errors.len() > before {
+            return None;
+        }
+        let id = match a.id {
+            Some(id) => id.into_inner(),
+            None => format!("{}-{n}", kind.key()),
+        };
+        Some(Annotation {
+            kind,
+            id,
+            anchor: Anchor {
+                text: a.text.get_ref().clone(),
+                prefix: a.prefix,
+                suffix: a.suffix,
+                occurrence,
+            },
+            span: text_span.start + self.offset..text_span.end + self.offset,
+            note: a.note,
+            sources,
+            detail,
+        })
+    }
+}
+
+/// Whether `s` is a plain decimal number ("-12", "0.5", "1000000000").
+pub fn is_decimal(s: &str) -> bool {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+    !int.is_empty()
+        && !frac.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Article, Vec<Diagnostic>> {
+        parse_article(
+            &Site::standalone(),
+            PathBuf::from("content/a.md"),
+            text.to_string(),
+            "a/".into(),
+        )
+    }
+
+    #[test]
+    fn url_paths_mirror_file_paths() {
+        assert_eq!(url_path_for(Path::new("content/2019/x.md")), "2019/x/");
+        assert_eq!(
+            url_path_for(Path::new("content/2019/x/index.md")),
+            "2019/x/"
+        );
+        assert_eq!(url_path_for(Path::new("content/index.md")), "");
+    }
+
+    #[test]
+    fn front_matter_and_body_split() {
+        let a = parse("+++\ntitle = \"T\"\ndate = 2019-07-24\n+++\nBody *text*\n").unwrap();
+        assert_eq!(a.meta.title, "T");
+        assert_eq!(a.meta.date.to_string(), "2019-07-24");
+        assert_eq!(a.body(), "Body *text*\n");
+    }
+
+    #[test]
+    fn crlf_and_bom_work() {
+        let a = parse("\u{feff}+++\r\ntitle = \"T\"\r\ndate = \"2019-07-24\"\r\n+++\r\nBody\r\n")
+            .unwrap();
+        assert_eq!(a.meta.title, "T");
+        assert_eq!(a.body(), "Body\r\n");
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let e = parse("+++\ntitle = \"T\"\n").unwrap_err();
+        assert_eq!(e[0].message, "front matter never closes");
+        assert_eq!(e[0].line, 1);
+    }
+
+    #[test]
+    fn unknown_verdict_lists_valid_keys() {
+        let e = parse(
+            "+++\ntitle = \"T\"\ndate = 2019-07-24\n[[claim]]\ntext = \"x\"\nverdict = \"ture\"\n+++\nx\n",
+        )
+        .unwrap_err();
+        assert_eq!(e[0].message, "unknown verdict `ture`, did you mean `true`?");
+        assert_eq!(e[0].line, 6);
+        assert!(e[0].help.as_deref().unwrap().contains("`mostly-true`"));
+    }
+
+    #[test]
+    fn keys_of_other_kinds_are_refused() {
+        let e = parse(
+            "+++\ntitle = \"T\"\ndate = 2019-07-24\n[[quote]]\ntext = \"x\"\nspeaker = \"A\"\nverdict = \"true\"\n+++\nx\n",
+        )
+        .unwrap_err();
+        assert_eq!(e[0].message, "`verdict` does not belong in a [[quote]]");
+        assert_eq!(e[0].line, 7);
+    }
+
+    #[test]
+    fn several_errors_are_reported_together() {
+        let e = parse(
+            "+++\ntitle = \"T\"\ndate = \"gestern\"\n[[claim]]\ntext = \"x\"\n[[quote]]\ntext = \"y\"\n+++\nx\n",
+        )
+        .unwrap_err();
+        let messages: Vec<&str> = e.iter().map(|d| d.message.as_str()).collect();
+        assert!(messages.contains(&"`date` is not a date"), "{messages:?}");
+        assert!(
+            messages.contains(&"a [[claim]] needs `verdict`"),
+            "{messages:?}"
+        );
+        assert!(
+            messages.contains(&"a [[quote]] needs `speaker`"),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn decimals() {
+        assert!(is_decimal("1000000000"));
+        assert!(is_decimal("0.5"));
+        assert!(is_decimal("-3"));
+        assert!(!is_decimal("1e9"));
+        assert!(!is_decimal("0,5"));
+        assert!(!is_decimal("."));
+    }
+}

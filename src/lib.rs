@@ -1,0 +1,14 @@
+//! gloss: a static site generator for annotated news articles.
+//!
+//! Data flows one way: [`content`] loads articles, [`annotate`] anchors their annotations and
+//! detects figures, [`render`] turns them into HTML, [`build`] writes the site.
+pub mod annotate;
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod i18n;
+pub mod lang;
+pub mod markdown;
+pub mod render;
+pub mod toml_input;

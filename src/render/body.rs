@@ -1,0 +1,227 @@
+//! An anchored article body to HTML: pulldown-cmark's own HTML, with highlights woven in.
+use std::fmt::Write;
+
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+use pulldown_cmark_escape::{escape_html, escape_html_body_text};
+
+use crate::annotate::{Anchored, Span, Target};
+use crate::content::{Article, Detail};
+use crate::markdown::Run;
+
+/// Renders the body of `article`. `numbers[i]` is the reader-facing number of annotation `i`
+/// (its note's number). With no highlights, the output is exactly pulldown-cmark's.
+pub fn body_html(article: &Article, anchored: &Anchored<'_>, numbers: &[usize]) -> String {
+    let mut events: Vec<Event<'_>> = anchored.events.iter().map(|(e, _)| e.clone()).collect();
+    if !anchored.spans.is_empty() {
+        weave(article, anchored, numbers, &mut events);
+    }
+    let mut html = String::with_capacity(article.body().len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
+/// Replaces each text event that a highlight touches with HTML that wraps its pieces.
+fn weave<'a>(
+    article: &Article,
+    anchored: &Anchored<'a>,
+    numbers: &[usize],
+    events: &mut [Event<'a>],
+) {
+    let spans = &anchored.spans;
+    let mut started = vec![false; spans.len()];
+    let mut next = 0;
+    let mut active: Vec<usize> = Vec::new();
+    // Reference links wait while a link is open: an <a> may not hold another <a>.
+    let mut link_depth = 0usize;
+    let mut pending_refs = String::new();
+    let mut run_iter = anchored.reader.runs.iter().peekable();
+    #[allow(clippy::needless_range_loop)] // events[i] is replaced in place
+    for i in 0..events.len() {
+        match &events[i] {
+            Event::Start(Tag::Link { .. }) => link_depth += 1,
+            Event::End(TagEnd::Link) => {
+                link_depth = link_depth.saturating_sub(1);
+                if link_depth == 0 && !pending_refs.is_empty() {
+                    let after = std::mem::take(&mut pending_refs);
+                    // The link's end is kept; the refs follow it in the same event.
+                    events[i] = Event::InlineHtml(format!("</a>{after}").into());
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let Some(run) = run_iter.next_if(|r| r.event == i) else {
+            continue;
+        };
+        while next < spans.len() && spans[next].range.start < run.range.end {
+            active.push(next);
+            next += 1;
+        }
+        active.retain(|&s| spans[s].range.end > run.range.start);
+        if active.is_empty() {
+            continue;
+        }
+        let is_code = matches!(events[i], Event::Code(_));
+        let text = &anchored.reader.text[run.range.clone()];
+        let mut out = String::with_capacity(text.len() + 64 * active.len());
+        if is_code {
+            out.push_str("<code>");
+        }
+        let mut refs = String::new();
+        write_run(
+            article,
+            numbers,
+            spans,
+            &active,
+            run,
+            text,
+            &mut started,
+            &mut out,
+            &mut refs,
+        );
+        if is_code {
+            out.push_str("</code>");
+        }
+        if link_depth > 0 {
+            pending_refs.push_str(&refs);
+        } else {
+            out.push_str(&refs);
+        }
+        events[i] = Event::InlineHtml(CowStr::from(out));
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_run(
+    article: &Article,
+    numbers: &[usize],
+    spans: &[Span],
+    active: &[usize],
+    run: &Run,
+    text: &str,
+    started: &mut [bool],
+    out: &mut String,
+    refs: &mut String,
+) {
+    let (rs, re) = (run.range.start, run.range.end);
+    let mut cuts: Vec<usize> = vec![rs, re];
+    for &s in active {
+        let r = &spans[s].range;
+        cuts.extend([r.start, r.end].into_iter().filter(|&c| c > rs && c < re));
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    for w in cuts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let covering: Vec<usize> = active
+            .iter()
+            .copied()
+            .filter(|&s| spans[s].range.start <= a && spans[s].range.end >= b)
+            .collect();
+        for &s in &covering {
+            open_tag(article, &spans[s], !started[s], out);
+            started[s] = true;
+        }
+        let _ = escape_html_body_text(&mut *out, &text[a - rs..b - rs]);
+        for &s in covering.iter().rev() {
+            out.push_str(close_tag(&spans[s]));
+        }
+        for &s in &covering {
+            if spans[s].range.end == b {
+                write_ref(article, numbers, &spans[s], refs);
+            }
+        }
+    }
+}
+
+fn attr(out: &mut String, name: &str, value: &str) {
+    out.push(' ');
+    out.push_str(name);
+    out.push_str("=\"");
+    let _ = escape_html(&mut *out, value);
+    out.push('"');
+}
+
+fn open_tag(article: &Article, span: &Span, first: bool, out: &mut String) {
+    match &span.target {
+        Target::Annotation(i) => {
+            let ann = &article.annotations[*i];
+            out.push_str("<mark class=\"gl gl-");
+            out.push_str(ann.kind.key());
+            if let Detail::Claim { verdict, .. } = &ann.detail {
+                out.push_str(" gl-v-");
+                let _ = escape_html(&mut *out, verdict);
+            }
+            out.push('"');
+            attr(out, "data-gl", &span.id);
+        }
+        Target::Figure {
+            value, unit, kind, ..
+        } => {
+            let is_time = matches!(
+                kind,
+                crate::annotate::figures::FigureKind::Date
+                    | crate::annotate::figures::FigureKind::Duration
+                    | crate::annotate::figures::FigureKind::Year
+            );
+            if is_time {
+                out.push_str("<time class=\"gl gl-figure\"");
+                attr(out, "datetime", value);
+            } else {
+                out.push_str("<data class=\"gl gl-figure\"");
+                attr(out, "value", value);
+            }
+            if let Some(unit) = unit {
+                attr(out, "data-unit", unit);
+            }
+            attr(out, "data-gl", &span.id);
+        }
+    }
+    if first {
+        attr(out, "id", &span.id);
+    }
+    out.push('>');
+}
+
+fn close_tag(span: &Span) -> &'static str {
+    match &span.target {
+        Target::Annotation(_) => "</mark>",
+        Target::Figure { kind, .. } => match kind {
+            crate::annotate::figures::FigureKind::Date
+            | crate::annotate::figures::FigureKind::Duration
+            | crate::annotate::figures::FigureKind::Year => "</time>",
+            _ => "</data>",
+        },
+    }
+}
+
+/// The small numbered link from a highlight to its note.
+fn write_ref(article: &Article, numbers: &[usize], span: &Span, refs: &mut String) {
+    let index = match &span.target {
+        Target::Annotation(i) => *i,
+        Target::Figure {
+            annotation: Some(i),
+            ..
+        } => *i,
+        Target::Figure { .. } => return,
+    };
+    let kind = article.annotations[index].kind;
+    let _ = write!(
+        refs,
+        "<sup class=\"gl-ref gl-ref-{}\"><a href=\"#note-{id}\" id=\"ref-{id}\">{}</a></sup>",
+        kind.key(),
+        numbers[index],
+        id = EscapedId(&span.id),
+    );
+}
+
+/// An id, escaped for an attribute.
+struct EscapedId<'a>(&'a str);
+
+impl std::fmt::Display for EscapedId<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut s = String::new();
+        let _ = escape_html(&mut s, self.0);
+        f.write_str(&s)
+    }
+}

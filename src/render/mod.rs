@@ -1,0 +1,233 @@
+//! Rendering: an anchored article to an HTML fragment, and pages through the theme's templates.
+mod body;
+pub mod theme;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::annotate::Anchored;
+use crate::config::Site;
+use crate::content::{Article, Detail, Kind, Link};
+use crate::i18n;
+use crate::lang::Lang;
+
+pub use body::body_html;
+pub use theme::Theme;
+
+/// Markdown (notes, summaries) to HTML with the site's markdown options.
+pub fn markdown_html(md: &str) -> String {
+    let mut html = String::with_capacity(md.len() * 3 / 2);
+    let parser = pulldown_cmark::Parser::new_ext(md, crate::markdown::options());
+    pulldown_cmark::html::push_html(&mut html, parser);
+    html
+}
+
+/// Markdown to HTML without the enclosing paragraph, for one-line notes.
+pub fn inline_markdown_html(md: &str) -> String {
+    let html = markdown_html(md);
+    let trimmed = html.trim_end();
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => html,
+    }
+}
+
+/// One annotation as a template sees it.
+#[derive(Debug, Serialize)]
+pub struct NoteView<'a> {
+    /// HTML id of the highlight (`claim-1`); the note is `note-<id>`, the reference `ref-<id>`.
+    pub id: &'a str,
+    /// Number in reading order, shown on the reference.
+    pub number: usize,
+    /// `claim`, `quote`, `figure`, `note`, `correction`.
+    pub kind: Kind,
+    /// The kind in the article's language.
+    pub kind_label: &'static str,
+    /// The highlighted words.
+    pub text: &'a str,
+    /// The note, as HTML.
+    pub note_html: Option<String>,
+    /// Claim: verdict key, its label and rating.
+    pub verdict: Option<&'a str>,
+    /// The verdict's label in the article's language.
+    pub verdict_label: Option<&'a str>,
+    /// The verdict's position on the scale.
+    pub rating: Option<u8>,
+    /// Claim: its one-sentence conclusion.
+    pub conclusion: Option<&'a str>,
+    /// Claim: who claims it.
+    pub by: Option<&'a str>,
+    /// Quote: who said it, and their role.
+    pub speaker: Option<&'a str>,
+    /// Quote: the speaker's role.
+    pub role: Option<&'a str>,
+    /// Correction: what is right.
+    pub correct: Option<&'a str>,
+    /// Figure: value and unit.
+    pub value: Option<&'a str>,
+    /// Figure: unit.
+    pub unit: Option<&'a str>,
+    /// Sources of the check.
+    pub sources: &'a [Link],
+}
+
+/// Everything the article template receives about the article itself.
+#[derive(Debug, Serialize)]
+pub struct ArticleView<'a> {
+    /// Headline.
+    pub title: &'a str,
+    /// ISO date.
+    pub date: String,
+    /// Date as readers write it.
+    pub date_display: String,
+    /// ISO date of the last update.
+    pub updated: Option<String>,
+    /// The update date as readers write it.
+    pub updated_display: Option<String>,
+    /// Language tag.
+    pub lang: &'a str,
+    /// Authors.
+    pub authors: &'a [String],
+    /// Summary as HTML.
+    pub summary_html: Option<String>,
+    /// Tags.
+    pub tags: &'a [String],
+    /// Where the text first appeared.
+    pub source: Option<&'a crate::content::SourceInfo>,
+    /// "translated from Chinese (machine)".
+    pub translation: Option<String>,
+    /// The body with its highlights.
+    pub body_html: String,
+    /// Annotations in reading order.
+    pub notes: Vec<NoteView<'a>>,
+    /// How many claims of each verdict key.
+    pub verdict_counts: BTreeMap<&'a str, usize>,
+    /// Page path below the site root (`2019/x/`).
+    pub path: &'a str,
+}
+
+/// Reading-order numbers of an article's annotations, by annotation index.
+pub fn reading_order(anchored: &Anchored<'_>) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..anchored.placed.len()).collect();
+    order.sort_by_key(|&i| anchored.placed[i].as_ref().map_or(usize::MAX, |r| r.start));
+    let mut numbers = vec![0; order.len()];
+    for (n, &i) in order.iter().enumerate() {
+        numbers[i] = n + 1;
+    }
+    numbers
+}
+
+/// The template view of an anchored article.
+pub fn article_view<'a>(
+    site: &'a Site,
+    article: &'a Article,
+    anchored: &'a Anchored<'_>,
+) -> ArticleView<'a> {
+    let lang = article.meta.lang;
+    let words = i18n::words(lang);
+    let numbers = reading_order(anchored);
+    let body = body_html(article, anchored, &numbers);
+    let mut notes: Vec<NoteView<'a>> = Vec::new();
+    let mut verdict_counts = BTreeMap::new();
+    for (i, ann) in article.annotations.iter().enumerate() {
+        let Some(range) = &anchored.placed[i] else {
+            continue;
+        };
+        let mut view = NoteView {
+            id: &ann.id,
+            number: numbers[i],
+            kind: ann.kind,
+            kind_label: kind_label(ann.kind, lang),
+            text: &anchored.reader.text[range.clone()],
+            note_html: ann.note.as_deref().map(markdown_html),
+            verdict: None,
+            verdict_label: None,
+            rating: None,
+            conclusion: None,
+            by: None,
+            speaker: None,
+            role: None,
+            correct: None,
+            value: None,
+            unit: None,
+            sources: &ann.sources,
+        };
+        match &ann.detail {
+            Detail::Claim {
+                by,
+                verdict,
+                conclusion,
+            } => {
+                let v = site.scale.get(verdict);
+                view.verdict = Some(verdict);
+                view.verdict_label = v.map(|v| v.label.get(lang));
+                view.rating = v.and_then(|v| v.rating);
+                view.conclusion = conclusion.as_deref();
+                view.by = by.as_deref();
+                *verdict_counts.entry(verdict.as_str()).or_insert(0) += 1;
+            }
+            Detail::Quote { speaker, role } => {
+                view.speaker = Some(speaker);
+                view.role = role.as_deref();
+            }
+            Detail::Figure { value, unit, .. } => {
+                view.value = value.as_deref();
+                view.unit = unit.as_deref();
+            }
+            Detail::Correction { correct, .. } => view.correct = Some(correct),
+            Detail::Note => {}
+        }
+        notes.push(view);
+    }
+    notes.sort_by_key(|n| n.number);
+    let translation = article.meta.translation.as_ref().map(|t| {
+        let from = i18n::language_name(&t.from, lang);
+        match (t.by.as_deref(), lang) {
+            (Some("machine"), _) => format!(
+                "{} {from}, {}",
+                words.translated_from, words.translated_by_machine
+            ),
+            (Some(by), Lang::De) => format!("{} {from} von {by}", words.translated_from),
+            (Some(by), Lang::En) => format!("{} {from} by {by}", words.translated_from),
+            (None, _) => format!("{} {from}", words.translated_from),
+        }
+    });
+    ArticleView {
+        title: &article.meta.title,
+        date: article.meta.date.to_string(),
+        date_display: i18n::long_date(article.meta.date, lang),
+        updated: article.meta.updated.map(|d| d.to_string()),
+        updated_display: article.meta.updated.map(|d| i18n::long_date(d, lang)),
+        lang: &article.meta.lang_tag,
+        authors: &article.meta.authors,
+        summary_html: article.meta.summary.as_deref().map(markdown_html),
+        tags: &article.meta.tags,
+        source: article.meta.source.as_ref(),
+        translation,
+        body_html: body,
+        notes,
+        verdict_counts,
+        path: &article.url_path,
+    }
+}
+
+/// The kind's name in `lang`.
+pub fn kind_label(kind: Kind, lang: Lang) -> &'static str {
+    let w = i18n::words(lang);
+    match kind {
+        Kind::Claim => w.claim,
+        Kind::Quote => w.quote,
+        Kind::Figure => w.figure,
+        Kind::Note => w.note,
+        Kind::Correction => w.correction,
+    }
+}
+
+/// The relative path from a page at `url_path` back to the site root (`../../` for `a/b/`).
+pub fn root_prefix(url_path: &str) -> String {
+    "../".repeat(url_path.matches('/').count())
+}

@@ -1,0 +1,153 @@
+//! The theme: templates and static files, embedded in the binary and overridable per site.
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+use tera::{Context, ErrorKind, Tera};
+
+use crate::diagnostics::Diagnostic;
+
+static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+static STATIC: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/static");
+
+/// Where a static file's bytes come from.
+#[derive(Debug, Clone)]
+pub enum StaticSource {
+    /// The default theme, inside the binary.
+    Embedded(&'static [u8]),
+    /// The site's own `static/` folder.
+    File(PathBuf),
+}
+
+/// Parsed templates and the list of static files, ready to render many pages.
+pub struct Theme {
+    tera: Tera,
+    /// Template sources by name, kept to point errors at their lines.
+    sources: BTreeMap<String, (PathBuf, String)>,
+    /// Static files by their path in the output.
+    pub static_files: BTreeMap<PathBuf, StaticSource>,
+}
+
+fn embedded_files(dir: &'static Dir<'static>, out: &mut Vec<&'static include_dir::File<'static>>) {
+    for f in dir.files() {
+        out.push(f);
+    }
+    for d in dir.dirs() {
+        embedded_files(d, out);
+    }
+}
+
+impl Theme {
+    /// The embedded theme, with `site_root/templates` and `site_root/static` laid over it.
+    pub fn load(site_root: &Path) -> Result<Theme, Vec<Diagnostic>> {
+        let mut sources: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
+        let mut files = Vec::new();
+        embedded_files(&TEMPLATES, &mut files);
+        for f in files {
+            if let Some(text) = f.contents_utf8() {
+                let name = f.path().to_string_lossy().replace('\\', "/");
+                let shown = Path::new("templates").join(f.path());
+                sources.insert(name, (shown, text.to_string()));
+            }
+        }
+        let mut errors = Vec::new();
+        let own = site_root.join("templates");
+        if own.is_dir() {
+            for entry in walkdir::WalkDir::new(&own).sort_by_file_name() {
+                let Ok(entry) = entry else { continue };
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = entry.path().strip_prefix(&own).unwrap_or(entry.path());
+                let name = rel.to_string_lossy().replace('\\', "/");
+                let shown = Path::new("templates").join(rel);
+                match crate::config::read_text(entry.path()) {
+                    Ok(text) => {
+                        sources.insert(name, (shown, text));
+                    }
+                    Err(d) => errors.push(d.relative_to(site_root)),
+                }
+            }
+        }
+        let mut tera = Tera::new();
+        if errors.is_empty()
+            && let Err(e) = tera.add_raw_templates(
+                sources
+                    .iter()
+                    .map(|(name, (_, text))| (name.as_str(), text.as_str())),
+            )
+        {
+            errors.push(located_template_error(&e, &sources));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut static_files = BTreeMap::new();
+        let mut files = Vec::new();
+        embedded_files(&STATIC, &mut files);
+        for f in files {
+            static_files.insert(f.path().to_path_buf(), StaticSource::Embedded(f.contents()));
+        }
+        let own = site_root.join("static");
+        if own.is_dir() {
+            for entry in walkdir::WalkDir::new(&own).sort_by_file_name() {
+                let Ok(entry) = entry else { continue };
+                if entry.file_type().is_file()
+                    && let Ok(rel) = entry.path().strip_prefix(&own)
+                {
+                    static_files.insert(rel.to_path_buf(), StaticSource::File(entry.path().into()));
+                }
+            }
+        }
+        Ok(Theme {
+            tera,
+            sources,
+            static_files,
+        })
+    }
+
+    /// Whether a template of that name exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    /// Renders template `name` with `context`.
+    pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.tera.render(name, context).map_err(|e| {
+            let (shown, text) = match self.sources.get(name) {
+                Some((p, t)) => (p.clone(), t.as_str()),
+                None => (PathBuf::from("templates").join(name), ""),
+            };
+            match e.kind() {
+                ErrorKind::RenderingError(_) | ErrorKind::SyntaxError(_) => {
+                    located_template_error(&e, &self.sources)
+                }
+                _ => template_error(&e, &shown, text),
+            }
+        })
+    }
+}
+
+/// A Tera error, pointed at the template file it names (which may be a parent template).
+fn located_template_error(
+    e: &tera::Error,
+    sources: &BTreeMap<String, (PathBuf, String)>,
+) -> Diagnostic {
+    if let ErrorKind::RenderingError(r) | ErrorKind::SyntaxError(r) = e.kind()
+        && let Some((p, t)) = sources.get(r.filename())
+    {
+        return template_error(e, p, t);
+    }
+    Diagnostic::file("templates", e.to_string())
+}
+
+/// A Tera error as a located diagnostic.
+fn template_error(e: &tera::Error, path: &Path, text: &str) -> Diagnostic {
+    match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+            Diagnostic::at(path, text, r.span().range.clone(), r.message().to_string())
+                .with_help("see the template syntax at https://keats.github.io/tera/")
+        }
+        other => Diagnostic::file(path, other.to_string()),
+    }
+}
