@@ -4,7 +4,9 @@ use serde::Serialize;
 
 use crate::lang::Lang;
 
-/// Every word the default theme shows, for one language.
+/// Every word the default theme shows, for one language (field names are the keys
+/// templates use: `{{ t.claims }}`).
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Serialize)]
 pub struct Words {
     pub skip_to_content: &'static str,
@@ -44,6 +46,21 @@ pub struct Words {
     pub value: &'static str,
     pub generated_by: &'static str,
     pub main_navigation: &'static str,
+    pub people: &'static str,
+    pub search: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub claims_intro: &'static str,
+    pub people_intro: &'static str,
+    pub corrections_intro: &'static str,
+    pub tags_intro: &'static str,
+    pub in_article: &'static str,
+    pub quotes_count: &'static str,
+    pub articles_count: &'static str,
+    pub feed: &'static str,
+    pub not_in_registry: &'static str,
+    pub also_written: &'static str,
+    pub more_about: &'static str,
 }
 
 const DE: Words = Words {
@@ -84,6 +101,21 @@ const DE: Words = Words {
     value: "Wert",
     generated_by: "Erstellt mit gloss",
     main_navigation: "Hauptnavigation",
+    people: "Personen",
+    search: "Suche",
+    not_found_title: "Seite nicht gefunden",
+    not_found_text: "Diese Seite gibt es nicht (mehr). Vielleicht hilft die Startseite weiter.",
+    claims_intro: "Jede geprüfte Behauptung dieser Seite, nach Bewertung geordnet.",
+    people_intro: "Alle zitierten Personen mit ihren Zitaten.",
+    corrections_intro: "Jede Korrektur dieser Seite, die neueste zuerst.",
+    tags_intro: "Alle Schlagwörter.",
+    in_article: "in",
+    quotes_count: "Zitate",
+    articles_count: "Artikel",
+    feed: "Feed",
+    not_in_registry: "nicht im Personenverzeichnis",
+    also_written: "Auch geschrieben als",
+    more_about: "Mehr über",
 };
 
 const EN: Words = Words {
@@ -124,6 +156,21 @@ const EN: Words = Words {
     value: "Value",
     generated_by: "Made with gloss",
     main_navigation: "Main navigation",
+    people: "People",
+    search: "Search",
+    not_found_title: "Page not found",
+    not_found_text: "This page does not exist (any more). The home page may help.",
+    claims_intro: "Every claim checked on this site, by verdict.",
+    people_intro: "Everyone quoted on this site, with their quotes.",
+    corrections_intro: "Every correction on this site, newest first.",
+    tags_intro: "All tags.",
+    in_article: "in",
+    quotes_count: "quotes",
+    articles_count: "articles",
+    feed: "Feed",
+    not_in_registry: "not in the registry",
+    also_written: "Also written as",
+    more_about: "More about",
 };
 
 /// The theme's words in `lang`.

@@ -11,4 +11,5 @@ pub mod i18n;
 pub mod lang;
 pub mod markdown;
 pub mod render;
+pub mod slug;
 pub mod toml_input;

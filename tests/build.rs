@@ -28,9 +28,15 @@ fn builds_pages_with_highlights_that_span_markup() {
     let pieces: Vec<_> = doc.select(&claim).collect();
     // The claim crosses <em>, a soft break and a link: one <mark> per text run.
     assert!(pieces.len() >= 4, "{html}");
-    let joined: String = pieces.iter().map(|m| m.text().collect::<String>()).collect();
+    let joined: String = pieces
+        .iter()
+        .map(|m| m.text().collect::<String>())
+        .collect();
     // The soft line break between the runs stays outside the marks.
-    assert_eq!(joined, "Microsoft investierte 1 MilliardeUS-Dollar in OpenAI");
+    assert_eq!(
+        joined,
+        "Microsoft investierte 1 MilliardeUS-Dollar in OpenAI"
+    );
     // Only the first piece carries the id; ids stay unique.
     assert_eq!(html.matches("id=\"claim-1\"").count(), 1);
     // Nested and overlapping highlights: the correction sits inside the quote.
@@ -62,7 +68,9 @@ fn annotating_never_changes_the_text_a_reader_sees() {
         let body = scraper::Selector::parse(".gl-body").unwrap();
         let mut text = String::new();
         for node in doc.select(&body).next().unwrap().descendants() {
-            let Some(t) = node.value().as_text() else { continue };
+            let Some(t) = node.value().as_text() else {
+                continue;
+            };
             let in_ref = node.ancestors().any(|a| {
                 a.value()
                     .as_element()
@@ -81,7 +89,10 @@ fn annotating_never_changes_the_text_a_reader_sees() {
 
 #[test]
 fn unknown_key_is_located_with_a_suggestion() {
-    let bad = article("[[claim]]\ntext = \"Microsoft\"\nverdikt = \"true\"\n", BODY);
+    let bad = article(
+        "[[claim]]\ntext = \"Microsoft\"\nverdikt = \"true\"\n",
+        BODY,
+    );
     let dir = site(&[("content/a.md", &bad)]);
     let out = gloss(dir.path(), &["build"]);
     assert_eq!(out.status.code(), Some(1));
@@ -106,7 +117,10 @@ fn missing_anchor_shows_the_closest_passage() {
         err.contains("content/a.md:5:8: error: annotation `text` not found in the article"),
         "{err}"
     );
-    assert!(err.contains("did you mean `Cade Matz, Technologiereporter`"), "{err}");
+    assert!(
+        err.contains("did you mean `Cade Matz, Technologiereporter`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -114,7 +128,10 @@ fn ambiguous_anchor_lists_occurrences() {
     let bad = article("[[note]]\ntext = \"Microsoft\"\nnote = \"x\"\n", BODY);
     let dir = site(&[("content/a.md", &bad)]);
     let err = stderr(&gloss(dir.path(), &["build"]));
-    assert!(err.contains("content/a.md:5:8: error: annotation `text` occurs 2 times"), "{err}");
+    assert!(
+        err.contains("content/a.md:5:8: error: annotation `text` occurs 2 times"),
+        "{err}"
+    );
     assert!(err.contains("occurrence 1 on line 8"), "{err}");
     assert!(err.contains("occurrence 2 on line 11"), "{err}");
     assert!(err.contains("`occurrence = N`"), "{err}");
@@ -128,18 +145,33 @@ fn every_error_is_reported_at_once_and_the_old_output_survives() {
     std::fs::write(dir.path().join("content/a.md"), "+++\ntitle = \"A\"\n").unwrap();
     std::fs::write(
         dir.path().join("content/b.md"),
-        article("[[claim]]\ntext = \"Hallo\"\nverdict = \"richtig\"\n", "Hallo.\n"),
+        article(
+            "[[claim]]\ntext = \"Hallo\"\nverdict = \"richtig\"\n",
+            "Hallo.\n",
+        ),
     )
     .unwrap();
-    std::fs::write(dir.path().join("content/c.md"), "+++\ntitle = 3\ndate = 2019-01-01\n+++\n")
-        .unwrap();
+    std::fs::write(
+        dir.path().join("content/c.md"),
+        "+++\ntitle = 3\ndate = 2019-01-01\n+++\n",
+    )
+    .unwrap();
     let out = gloss(dir.path(), &["build"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("content/a.md:1:1: error: front matter never closes"), "{err}");
-    assert!(err.contains("content/b.md:6:11: error: unknown verdict `richtig`"), "{err}");
+    assert!(
+        err.contains("content/a.md:1:1: error: front matter never closes"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/b.md:6:11: error: unknown verdict `richtig`"),
+        "{err}"
+    );
     assert!(err.contains("`mostly-true`"), "valid keys listed: {err}");
-    assert!(err.contains("content/c.md:2:9: error: invalid type"), "{err}");
+    assert!(
+        err.contains("content/c.md:2:9: error: invalid type"),
+        "{err}"
+    );
     assert!(err.contains("3 errors; nothing was written"), "{err}");
     assert_eq!(read(dir.path(), "public/ok/index.html"), before);
 }
@@ -152,7 +184,10 @@ fn invalid_toml_and_missing_fields_are_located() {
     ]);
     let err = stderr(&gloss(dir.path(), &["build"]));
     assert!(err.contains("content/a.md:2:"), "{err}");
-    assert!(err.contains("content/b.md:2:1: error: missing required key `date`"), "{err}");
+    assert!(
+        err.contains("content/b.md:2:1: error: missing required key `date`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -161,7 +196,11 @@ fn output_folder_may_not_be_the_site_or_its_sources() {
     for bad in [".", "content", "templates", "static", "..", "content/out"] {
         let out = gloss(dir.path(), &["build", "--out", bad]);
         assert_eq!(out.status.code(), Some(1), "{bad}");
-        assert!(stderr(&out).contains("output folder"), "{bad}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("output folder"),
+            "{bad}: {}",
+            stderr(&out)
+        );
     }
     assert!(dir.path().join("content/a.md").exists());
     std::fs::create_dir_all(dir.path().join("mine")).unwrap();
@@ -181,7 +220,10 @@ fn templates_and_static_files_are_overridable() {
             "<!DOCTYPE html><title>{{ page.title }}</title><p>eigen {{ page.title }}</p>",
         ),
         ("static/gloss.css", "body{color:red}"),
-        ("static/img/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+        (
+            "static/img/logo.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        ),
     ]);
     let out = gloss(dir.path(), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -205,7 +247,10 @@ fn template_errors_point_at_the_template_line() {
 #[test]
 fn bundles_copy_their_files_and_drafts_wait() {
     let dir = site(&[
-        ("content/2020/b/index.md", &article("", "![Bild](foto.png)\n")),
+        (
+            "content/2020/b/index.md",
+            &article("", "![Bild](foto.png)\n"),
+        ),
         ("content/2020/b/foto.png", "PNG"),
         ("content/entwurf.md", &article("draft = true\n", "geheim\n")),
     ]);
@@ -220,8 +265,14 @@ fn bundles_copy_their_files_and_drafts_wait() {
 #[test]
 fn site_toml_is_found_from_below_and_index_is_newest_first() {
     let dir = site(&[
-        ("content/alt.md", "+++\ntitle = \"Alt\"\ndate = 2018-01-01\n+++\nx\n"),
-        ("content/neu.md", "+++\ntitle = \"Neu\"\ndate = 2020-01-01\n+++\nx\n"),
+        (
+            "content/alt.md",
+            "+++\ntitle = \"Alt\"\ndate = 2018-01-01\n+++\nx\n",
+        ),
+        (
+            "content/neu.md",
+            "+++\ntitle = \"Neu\"\ndate = 2020-01-01\n+++\nx\n",
+        ),
     ]);
     let out = gloss(&dir.path().join("content"), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -245,7 +296,10 @@ fn render_prints_a_fragment() {
     let out = gloss(dir.path(), &["render", "--no-figures", "content/x.md"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let html = stdout(&out);
-    assert!(html.starts_with("<p><mark class=\"gl gl-claim gl-v-true\""), "{html}");
+    assert!(
+        html.starts_with("<p><mark class=\"gl gl-claim gl-v-true\""),
+        "{html}"
+    );
     let mut cmd = assert_cmd::Command::cargo_bin("gloss").unwrap();
     let out = cmd
         .current_dir(dir.path())

@@ -1,8 +1,12 @@
 //! Building: every page of the site written to the output folder, or nothing at all.
+mod feeds;
+mod listings;
 pub mod output;
+pub mod summary;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -14,6 +18,7 @@ use crate::content::{self, Article, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::i18n;
 use crate::render::{self, Theme};
+use summary::ArticleSummary;
 
 /// How to build.
 #[derive(Debug, Clone, Default)]
@@ -52,29 +57,13 @@ struct SiteView<'a> {
     lang: &'a str,
 }
 
-/// One article in a list.
-#[derive(Debug, Serialize)]
-struct ListItem {
-    title: String,
-    path: String,
-    date: String,
-    date_display: String,
-    summary_html: Option<String>,
-    claims: usize,
-    annotations: usize,
-}
-
-/// What the build keeps of each article after writing its page.
-struct Built {
-    item: ListItem,
-    date: jiff::civil::Date,
-    kinds: BTreeMap<Kind, usize>,
-    figures: usize,
-    warnings: Vec<Diagnostic>,
-}
-
 /// The common part of every page's context.
-fn base_context(site: &Site, lang: crate::lang::Lang, lang_tag: &str, url_path: &str) -> Context {
+pub(crate) fn base_context(
+    site: &Site,
+    lang: crate::lang::Lang,
+    lang_tag: &str,
+    url_path: &str,
+) -> Context {
     let mut cx = Context::new();
     cx.insert(
         "site",
@@ -92,6 +81,32 @@ fn base_context(site: &Site, lang: crate::lang::Lang, lang_tag: &str, url_path: 
     cx
 }
 
+/// Renders pages into the staging folder and remembers what was written, for the sitemap.
+pub(crate) struct Pages<'a> {
+    theme: &'a Theme,
+    dir: &'a Path,
+    written: Mutex<Vec<String>>,
+}
+
+impl Pages<'_> {
+    /// Renders `template` with `cx` to `url_path/index.html`.
+    pub(crate) fn render(
+        &self,
+        template: &str,
+        cx: &Context,
+        url_path: &str,
+    ) -> Result<(), Diagnostic> {
+        let html = self.theme.render(template, cx)?;
+        let rel = Path::new(url_path).join("index.html");
+        output::write(self.dir, &rel, html.as_bytes()).map_err(|e| io_error(&rel, e))?;
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(url_path.to_string());
+        Ok(())
+    }
+}
+
 /// Builds the site at `root`.
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     let started = Instant::now();
@@ -104,27 +119,68 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     let theme = Theme::load(root)?;
     let content = content::load(&site, opts.drafts)?;
     let staging = output::Staging::new(&out).map_err(|e| vec![io_error(&out, e)])?;
-    let dir = staging.path();
+    let pages = Pages {
+        theme: &theme,
+        dir: staging.path(),
+        written: Mutex::new(Vec::new()),
+    };
 
-    let results: Vec<Result<Built, Vec<Diagnostic>>> = content
+    let results: Vec<Result<BuiltArticle, Vec<Diagnostic>>> = content
         .articles
         .par_iter()
-        .map(|a| build_article(&site, &theme, a, dir))
+        .map(|a| build_article(&site, &pages, a))
         .collect();
     let mut errors = Vec::new();
-    let mut built = Vec::with_capacity(results.len());
+    let mut summaries = Vec::with_capacity(results.len());
+    let mut warnings = Vec::new();
     for r in results {
         match r {
-            Ok(b) => built.push(b),
+            Ok((summary, mut w)) => {
+                summaries.push(summary);
+                warnings.append(&mut w);
+            }
             Err(mut e) => errors.append(&mut e),
         }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    built.sort_by(|a, b| b.date.cmp(&a.date).then(a.item.path.cmp(&b.item.path)));
-    let mut pages = built.len();
-    pages += write_index(&site, &theme, &built, dir)?;
+    summaries.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
+    let listed: Vec<&ArticleSummary> = summaries.iter().collect();
+    let site_pages = || -> Result<Vec<Diagnostic>, Diagnostic> {
+        listings::index(&site, &pages, &listed)?;
+        listings::claims(&site, &pages, &listed)?;
+        let (_, people_warnings) = listings::people(&site, &pages, &listed)?;
+        listings::corrections(&site, &pages, &listed)?;
+        listings::tags(&site, &pages, &listed)?;
+        listings::not_found(&site, &pages)?;
+        Ok(people_warnings)
+    };
+    warnings.extend(site_pages().map_err(|d| vec![d])?);
+    let dir = staging.path();
+    let mut written = pages
+        .written
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
+    written.sort();
+    let modified: HashMap<&str, jiff::civil::Date> = summaries
+        .iter()
+        .map(|a| (a.path.as_str(), a.updated.unwrap_or(a.date)))
+        .collect();
+    let sitemap_pages: Vec<(String, Option<jiff::civil::Date>)> = written
+        .iter()
+        .map(|p| (p.clone(), modified.get(p.as_str()).copied()))
+        .collect();
+    let files = [
+        ("feed.xml", feeds::articles_feed(&site, &listed)),
+        ("corrections.xml", feeds::corrections_feed(&site, &listed)),
+        ("sitemap.xml", feeds::sitemap(&site, &sitemap_pages)),
+        ("robots.txt", feeds::robots(&site)),
+    ];
+    for (name, text) in files {
+        output::write(dir, Path::new(name), text.as_bytes())
+            .map_err(|e| vec![io_error(Path::new(name), e)])?;
+    }
     for (rel, source) in &theme.static_files {
         copy_static(source, dir, rel).map_err(|e| vec![io_error(rel, e)])?;
     }
@@ -139,23 +195,23 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     staging.commit().map_err(|e| vec![io_error(&out, e)])?;
 
     let mut report = BuildReport {
-        articles: built.len(),
-        pages,
+        articles: summaries.len(),
+        pages: written.len() + 1,
         out_dir: out,
+        warnings,
         ..BuildReport::default()
     };
-    for b in built {
-        for (k, n) in b.kinds {
-            *report.annotations.entry(k).or_insert(0) += n;
+    for a in &summaries {
+        for (k, n) in &a.kinds {
+            *report.annotations.entry(*k).or_insert(0) += n;
         }
-        report.figures += b.figures;
-        report.warnings.extend(b.warnings);
+        report.figures += a.figures;
     }
     report.elapsed = started.elapsed();
     Ok(report)
 }
 
-fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
+pub(crate) fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
     Diagnostic::file(path, format!("cannot write: {e}"))
         .with_help("check that the output folder is writable and the disk has room")
 }
@@ -185,13 +241,15 @@ pub fn figures_enabled(site: &Site, article: &Article) -> bool {
         .unwrap_or(site.config.figures.auto)
 }
 
-/// Anchors, renders and writes one article's page.
+/// What building one article leaves: its summary for listings, and its warnings.
+type BuiltArticle = (ArticleSummary, Vec<Diagnostic>);
+
+/// Anchors, renders and writes one article's page; returns what listings need of it.
 fn build_article(
     site: &Site,
-    theme: &Theme,
+    pages: &Pages<'_>,
     article: &Article,
-    dir: &Path,
-) -> Result<Built, Vec<Diagnostic>> {
+) -> Result<BuiltArticle, Vec<Diagnostic>> {
     let anchored = crate::annotate::anchor(article, figures_enabled(site, article))?;
     let view = render::article_view(site, article, &anchored);
     let mut cx = base_context(
@@ -201,93 +259,11 @@ fn build_article(
         &article.url_path,
     );
     cx.insert("page", &view);
-    let html = theme.render("article.html", &cx).map_err(|d| vec![d])?;
-    let rel = Path::new(&article.url_path).join("index.html");
-    output::write(dir, &rel, html.as_bytes()).map_err(|e| vec![io_error(&rel, e)])?;
-    let mut kinds = BTreeMap::new();
-    for a in &article.annotations {
-        *kinds.entry(a.kind).or_insert(0) += 1;
-    }
-    Ok(Built {
-        item: ListItem {
-            title: article.meta.title.clone(),
-            path: article.url_path.clone(),
-            date: article.meta.date.to_string(),
-            date_display: view.date_display.clone(),
-            summary_html: view.summary_html.clone(),
-            claims: kinds.get(&Kind::Claim).copied().unwrap_or(0),
-            annotations: article.annotations.len(),
-        },
-        date: article.meta.date,
-        kinds,
-        figures: anchored.figures.len(),
-        warnings: anchored.warnings,
-    })
-}
-
-/// Page `n` (1-based) of a paginated listing whose first page is at `base`.
-fn page_path(base: &str, n: usize) -> String {
-    if n == 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{n}/")
-    }
-}
-
-/// The pager a listing template receives.
-#[derive(Debug, Serialize)]
-struct Pager {
-    current: usize,
-    total: usize,
-    /// Relative link to the previous page, from the current one.
-    previous: Option<String>,
-    /// Relative link to the next page.
-    next: Option<String>,
-}
-
-/// Writes the paginated index; returns the number of pages written.
-fn write_index(
-    site: &Site,
-    theme: &Theme,
-    built: &[Built],
-    dir: &Path,
-) -> Result<usize, Vec<Diagnostic>> {
-    let per_page = site.config.paginate_by.max(1);
-    let chunks: Vec<&[Built]> = if built.is_empty() {
-        vec![&[]]
-    } else {
-        built.chunks(per_page).collect()
-    };
-    let total = chunks.len();
-    for (i, chunk) in chunks.iter().enumerate() {
-        let n = i + 1;
-        let here = page_path("", n);
-        let root = render::root_prefix(&here);
-        let link = |m: usize| {
-            let target = page_path("", m);
-            if target.is_empty() {
-                format!("{root}index.html")
-            } else {
-                format!("{root}{target}")
-            }
-        };
-        let items: Vec<&ListItem> = chunk.iter().map(|b| &b.item).collect();
-        let mut cx = base_context(site, site.lang, &site.config.language, &here);
-        cx.insert("articles", &items);
-        cx.insert(
-            "pager",
-            &Pager {
-                current: n,
-                total,
-                previous: (n > 1).then(|| link(n - 1)),
-                next: (n < total).then(|| link(n + 1)),
-            },
-        );
-        let html = theme.render("index.html", &cx).map_err(|d| vec![d])?;
-        let rel = Path::new(&here).join("index.html");
-        output::write(dir, &rel, html.as_bytes()).map_err(|e| vec![io_error(&rel, e)])?;
-    }
-    Ok(total)
+    pages
+        .render("article.html", &cx, &article.url_path)
+        .map_err(|d| vec![d])?;
+    let summary = ArticleSummary::new(site, article, &anchored, &view);
+    Ok((summary, anchored.warnings))
 }
 
 /// Renders one article (or a bare markdown snippet) to its body HTML, as the site would.

@@ -67,7 +67,9 @@ fn weave<'a>(
         if is_code {
             out.push_str("<code>");
         }
-        let mut refs = String::new();
+        // Inside a link or code span the references wait for its end; elsewhere they
+        // follow their highlight directly.
+        let deferred = (link_depth > 0 || is_code).then_some(&mut pending_refs);
         write_run(
             article,
             numbers,
@@ -77,15 +79,13 @@ fn weave<'a>(
             text,
             &mut started,
             &mut out,
-            &mut refs,
+            deferred,
         );
         if is_code {
             out.push_str("</code>");
-        }
-        if link_depth > 0 {
-            pending_refs.push_str(&refs);
-        } else {
-            out.push_str(&refs);
+            if link_depth == 0 {
+                out.push_str(&std::mem::take(&mut pending_refs));
+            }
         }
         events[i] = Event::InlineHtml(CowStr::from(out));
     }
@@ -101,7 +101,7 @@ fn write_run(
     text: &str,
     started: &mut [bool],
     out: &mut String,
-    refs: &mut String,
+    mut deferred: Option<&mut String>,
 ) {
     let (rs, re) = (run.range.start, run.range.end);
     let mut cuts: Vec<usize> = vec![rs, re];
@@ -128,7 +128,11 @@ fn write_run(
         }
         for &s in &covering {
             if spans[s].range.end == b {
-                write_ref(article, numbers, &spans[s], refs);
+                let target = match deferred.as_deref_mut() {
+                    Some(d) => d,
+                    None => &mut *out,
+                };
+                write_ref(article, numbers, &spans[s], target);
             }
         }
     }

@@ -1,0 +1,457 @@
+//! The pages no single article shows: the index, claims, people, corrections and tags.
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use serde::Serialize;
+use tera::Context;
+
+use super::summary::ArticleSummary;
+use super::{Pages, base_context};
+use crate::config::{Person, Site};
+use crate::diagnostics::Diagnostic;
+use crate::i18n;
+use crate::render::root_prefix;
+use crate::slug::slugify;
+
+/// An article in a list, with its link relative to the listing page.
+#[derive(Debug, Serialize)]
+struct ListItem<'a> {
+    title: &'a str,
+    href: String,
+    date: String,
+    date_display: String,
+    summary_html: Option<&'a str>,
+    claims: usize,
+    tags: Vec<TagLink<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct TagLink<'a> {
+    name: &'a str,
+    href: String,
+}
+
+fn list_item<'a>(site: &Site, a: &'a ArticleSummary, root: &str) -> ListItem<'a> {
+    ListItem {
+        title: &a.title,
+        href: format!("{root}{}", a.path),
+        date: a.date.to_string(),
+        date_display: i18n::long_date(a.date, site.lang),
+        summary_html: a.summary_html.as_deref(),
+        claims: a.claims.len(),
+        tags: a
+            .tags
+            .iter()
+            .map(|t| TagLink {
+                name: t,
+                href: format!("{root}tags/{}/", slugify(t)),
+            })
+            .collect(),
+    }
+}
+
+/// The pager a listing template receives.
+#[derive(Debug, Serialize)]
+struct Pager {
+    current: usize,
+    total: usize,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+/// Page `n` (1-based) of a listing whose first page is at `base`.
+fn page_path(base: &str, n: usize) -> String {
+    if n == 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+/// Writes a listing of `articles` at `base`, `paginate_by` to a page, with `extra` in each
+/// page's context; returns the pages written.
+fn paginated(
+    site: &Site,
+    pages: &Pages<'_>,
+    template: &str,
+    base: &str,
+    articles: &[&ArticleSummary],
+    extra: &dyn Fn(&mut Context),
+) -> Result<usize, Diagnostic> {
+    let per_page = site.config.paginate_by.max(1);
+    let chunks: Vec<&[&ArticleSummary]> = if articles.is_empty() {
+        vec![&[]]
+    } else {
+        articles.chunks(per_page).collect()
+    };
+    let total = chunks.len();
+    for (i, chunk) in chunks.iter().enumerate() {
+        let n = i + 1;
+        let here = page_path(base, n);
+        let root = root_prefix(&here);
+        let link = |m: usize| {
+            let target = page_path(base, m);
+            if target.is_empty() {
+                format!("{root}index.html")
+            } else {
+                format!("{root}{target}")
+            }
+        };
+        let items: Vec<ListItem<'_>> = chunk.iter().map(|a| list_item(site, a, &root)).collect();
+        let mut cx = base_context(site, site.lang, &site.config.language, &here);
+        cx.insert("articles", &items);
+        cx.insert(
+            "pager",
+            &Pager {
+                current: n,
+                total,
+                previous: (n > 1).then(|| link(n - 1)),
+                next: (n < total).then(|| link(n + 1)),
+            },
+        );
+        extra(&mut cx);
+        pages.render(template, &cx, &here)?;
+    }
+    Ok(total)
+}
+
+/// The home page: every article, newest first.
+pub fn index(
+    site: &Site,
+    pages: &Pages<'_>,
+    articles: &[&ArticleSummary],
+) -> Result<usize, Diagnostic> {
+    paginated(site, pages, "index.html", "", articles, &|_| {})
+}
+
+#[derive(Debug, Serialize)]
+struct ClaimItem<'a> {
+    text: &'a str,
+    by: Option<&'a str>,
+    conclusion: Option<&'a str>,
+    href: String,
+    article_title: &'a str,
+    date: String,
+    date_display: String,
+}
+
+#[derive(Debug, Serialize)]
+struct VerdictGroup<'a> {
+    key: &'a str,
+    label: &'a str,
+    rating: Option<u8>,
+    claims: Vec<ClaimItem<'a>>,
+}
+
+/// claims/: every claim, grouped by verdict in the scale's order.
+pub fn claims(
+    site: &Site,
+    pages: &Pages<'_>,
+    articles: &[&ArticleSummary],
+) -> Result<usize, Diagnostic> {
+    let here = "claims/";
+    let root = root_prefix(here);
+    let mut groups: Vec<VerdictGroup<'_>> = site
+        .scale
+        .verdicts
+        .iter()
+        .map(|v| VerdictGroup {
+            key: &v.key,
+            label: v.label.get(site.lang),
+            rating: v.rating,
+            claims: Vec::new(),
+        })
+        .collect();
+    let mut total = 0;
+    for a in articles {
+        for c in &a.claims {
+            if let Some(g) = groups.iter_mut().find(|g| g.key == c.verdict) {
+                total += 1;
+                g.claims.push(ClaimItem {
+                    text: &c.text,
+                    by: c.by.as_deref(),
+                    conclusion: c.conclusion.as_deref(),
+                    href: format!("{root}{}#{}", a.path, c.id),
+                    article_title: &a.title,
+                    date: a.date.to_string(),
+                    date_display: i18n::long_date(a.date, site.lang),
+                });
+            }
+        }
+    }
+    groups.retain(|g| !g.claims.is_empty());
+    let mut cx = base_context(site, site.lang, &site.config.language, here);
+    cx.insert("groups", &groups);
+    cx.insert("total", &total);
+    pages.render("claims.html", &cx, here)?;
+    Ok(1)
+}
+
+/// A person with everything they said on the site.
+struct Speaker<'a> {
+    name: String,
+    role: Option<String>,
+    url: Option<String>,
+    aliases: Vec<String>,
+    registered: bool,
+    quotes: Vec<(&'a ArticleSummary, &'a super::summary::QuoteEntry)>,
+}
+
+#[derive(Debug, Serialize)]
+struct PersonItem<'a> {
+    name: &'a str,
+    role: Option<&'a str>,
+    href: String,
+    quotes: usize,
+    registered: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct PersonView<'a> {
+    name: &'a str,
+    role: Option<&'a str>,
+    url: Option<&'a str>,
+    aliases: &'a [String],
+    registered: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct QuoteItem<'a> {
+    text: &'a str,
+    as_written: &'a str,
+    role: Option<&'a str>,
+    href: String,
+    article_title: &'a str,
+    date: String,
+    date_display: String,
+}
+
+/// people/ and people/<slug>/: everyone quoted, quotes filed under the registry's name
+/// (aliases and misspellings included). Returns pages written and warnings.
+pub fn people(
+    site: &Site,
+    pages: &Pages<'_>,
+    articles: &[&ArticleSummary],
+) -> Result<(usize, Vec<Diagnostic>), Diagnostic> {
+    let mut speakers: Vec<Speaker<'_>> = site
+        .people
+        .iter()
+        .map(|p: &Person| Speaker {
+            name: p.name.clone(),
+            role: p.role.clone(),
+            url: p.url.clone(),
+            aliases: p.aliases.clone(),
+            registered: true,
+            quotes: Vec::new(),
+        })
+        .collect();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    for (i, p) in site.people.iter().enumerate() {
+        by_name.insert(p.name.to_lowercase(), i);
+        for alias in &p.aliases {
+            by_name.entry(alias.to_lowercase()).or_insert(i);
+        }
+    }
+    let mut warnings = Vec::new();
+    for a in articles {
+        for q in &a.quotes {
+            let key = q.speaker.trim().to_lowercase();
+            let i = match by_name.get(&key) {
+                Some(&i) => i,
+                None => {
+                    let mut d = Diagnostic::file(
+                        &a.source_path,
+                        format!("speaker `{}` is not in the person registry", q.speaker),
+                    )
+                    .warning()
+                    .with_help(
+                        "add a [[person]] with this name (or as an alias) to people.toml or site.toml",
+                    );
+                    (d.line, d.col) = q.location;
+                    warnings.push(d);
+                    speakers.push(Speaker {
+                        name: q.speaker.trim().to_string(),
+                        role: q.role.clone(),
+                        url: None,
+                        aliases: Vec::new(),
+                        registered: false,
+                        quotes: Vec::new(),
+                    });
+                    let i = speakers.len() - 1;
+                    by_name.insert(key, i);
+                    i
+                }
+            };
+            speakers[i].quotes.push((a, q));
+        }
+    }
+    speakers.retain(|s| !s.quotes.is_empty());
+    speakers.sort_by_key(|s| s.name.to_lowercase());
+    let mut slugs: HashMap<String, usize> = HashMap::new();
+    let slug_of: Vec<String> = speakers
+        .iter()
+        .map(|s| {
+            let base = slugify(&s.name);
+            let n = slugs.entry(base.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 { base } else { format!("{base}-{n}") }
+        })
+        .collect();
+    let here = "people/";
+    let root = root_prefix(here);
+    let items: Vec<PersonItem<'_>> = speakers
+        .iter()
+        .zip(&slug_of)
+        .map(|(s, slug)| PersonItem {
+            name: &s.name,
+            role: s.role.as_deref(),
+            href: format!("{root}people/{slug}/"),
+            quotes: s.quotes.len(),
+            registered: s.registered,
+        })
+        .collect();
+    let mut cx = base_context(site, site.lang, &site.config.language, here);
+    cx.insert("people", &items);
+    pages.render("people.html", &cx, here)?;
+    let mut written = 1;
+    for (s, slug) in speakers.iter().zip(&slug_of) {
+        let here = format!("people/{slug}/");
+        let root = root_prefix(&here);
+        let quotes: Vec<QuoteItem<'_>> = s
+            .quotes
+            .iter()
+            .map(|(a, q)| QuoteItem {
+                text: &q.text,
+                as_written: &q.speaker,
+                role: q.role.as_deref(),
+                href: format!("{root}{}#{}", a.path, q.id),
+                article_title: &a.title,
+                date: a.date.to_string(),
+                date_display: i18n::long_date(a.date, site.lang),
+            })
+            .collect();
+        let mut cx = base_context(site, site.lang, &site.config.language, &here);
+        cx.insert(
+            "person",
+            &PersonView {
+                name: &s.name,
+                role: s.role.as_deref(),
+                url: s.url.as_deref(),
+                aliases: &s.aliases,
+                registered: s.registered,
+            },
+        );
+        cx.insert("quotes", &quotes);
+        pages.render("person.html", &cx, &here)?;
+        written += 1;
+    }
+    Ok((written, warnings))
+}
+
+#[derive(Debug, Serialize)]
+struct CorrectionItem<'a> {
+    text: &'a str,
+    correct: &'a str,
+    note_html: Option<&'a str>,
+    href: String,
+    article_title: &'a str,
+    date: String,
+    date_display: String,
+}
+
+/// Every correction of the site, newest first.
+pub fn all_corrections<'a>(
+    articles: &[&'a ArticleSummary],
+) -> Vec<(&'a ArticleSummary, &'a super::summary::CorrectionEntry)> {
+    let mut all: Vec<_> = articles
+        .iter()
+        .flat_map(|a| a.corrections.iter().map(move |c| (*a, c)))
+        .collect();
+    all.sort_by(|x, y| y.1.date.cmp(&x.1.date).then(x.0.path.cmp(&y.0.path)));
+    all
+}
+
+/// corrections/: every correction, newest first.
+pub fn corrections(
+    site: &Site,
+    pages: &Pages<'_>,
+    articles: &[&ArticleSummary],
+) -> Result<usize, Diagnostic> {
+    let here = "corrections/";
+    let root = root_prefix(here);
+    let items: Vec<CorrectionItem<'_>> = all_corrections(articles)
+        .into_iter()
+        .map(|(a, c)| CorrectionItem {
+            text: &c.text,
+            correct: &c.correct,
+            note_html: c.note_html.as_deref(),
+            href: format!("{root}{}#{}", a.path, c.id),
+            article_title: &a.title,
+            date: c.date.to_string(),
+            date_display: i18n::long_date(c.date, site.lang),
+        })
+        .collect();
+    let mut cx = base_context(site, site.lang, &site.config.language, here);
+    cx.insert("corrections", &items);
+    pages.render("corrections.html", &cx, here)?;
+    Ok(1)
+}
+
+#[derive(Debug, Serialize)]
+struct TagItem {
+    name: String,
+    href: String,
+    count: usize,
+}
+
+/// tags/ and tags/<slug>/ (paginated).
+pub fn tags(
+    site: &Site,
+    pages: &Pages<'_>,
+    articles: &[&ArticleSummary],
+) -> Result<usize, Diagnostic> {
+    // Tags that slug alike ("KI", "ki") are one tag, shown as first written.
+    let mut by_slug: BTreeMap<String, (String, Vec<&ArticleSummary>)> = BTreeMap::new();
+    for a in articles {
+        for t in &a.tags {
+            let entry = by_slug
+                .entry(slugify(t))
+                .or_insert_with(|| (t.clone(), Vec::new()));
+            if !entry.1.iter().any(|x| std::ptr::eq(*x, *a)) {
+                entry.1.push(a);
+            }
+        }
+    }
+    let here = "tags/";
+    let root = root_prefix(here);
+    let items: Vec<TagItem> = by_slug
+        .iter()
+        .map(|(slug, (name, list))| TagItem {
+            name: name.clone(),
+            href: format!("{root}tags/{slug}/"),
+            count: list.len(),
+        })
+        .collect();
+    let mut cx = base_context(site, site.lang, &site.config.language, here);
+    cx.insert("tags", &items);
+    pages.render("tags.html", &cx, here)?;
+    let mut written = 1;
+    for (slug, (name, list)) in &by_slug {
+        let base = format!("tags/{slug}/");
+        written += paginated(site, pages, "tag.html", &base, list, &|cx| {
+            cx.insert("tag", name);
+        })?;
+    }
+    Ok(written)
+}
+
+/// 404.html: served for any missing path, so its links are absolute (from `base_url`).
+pub fn not_found(site: &Site, pages: &Pages<'_>) -> Result<usize, Diagnostic> {
+    let mut cx = base_context(site, site.lang, &site.config.language, "");
+    let base = site.config.base_url.trim_end_matches('/');
+    cx.insert("root", &format!("{base}/"));
+    let html = pages.theme.render("404.html", &cx)?;
+    super::output::write(pages.dir, Path::new("404.html"), html.as_bytes())
+        .map_err(|e| super::io_error(Path::new("404.html"), e))?;
+    Ok(1)
+}

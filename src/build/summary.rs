@@ -1,0 +1,175 @@
+//! What the site-wide pages need to know about each article, kept after its page is written.
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::annotate::Anchored;
+use crate::config::Site;
+use crate::content::{Article, Detail, Kind};
+use crate::lang::Lang;
+use crate::render::ArticleView;
+
+/// One claim, as listed on the claims page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimEntry {
+    /// HTML id of the highlight in its article.
+    pub id: String,
+    /// The claim's words.
+    pub text: String,
+    /// Verdict key.
+    pub verdict: String,
+    /// Who claims it.
+    pub by: Option<String>,
+    /// One-sentence conclusion.
+    pub conclusion: Option<String>,
+}
+
+/// One quote, as listed on a person's page.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteEntry {
+    /// HTML id of the highlight.
+    pub id: String,
+    /// The quoted words.
+    pub text: String,
+    /// The speaker as the editor wrote it.
+    pub speaker: String,
+    /// Their role, as the editor wrote it.
+    pub role: Option<String>,
+    /// Line and column of the quote in the article source (for warnings).
+    #[serde(skip)]
+    pub location: (usize, usize),
+}
+
+/// One correction, as listed on the corrections page.
+#[derive(Debug, Clone, Serialize)]
+pub struct CorrectionEntry {
+    /// HTML id of the highlight.
+    pub id: String,
+    /// What the text says.
+    pub text: String,
+    /// What is right.
+    pub correct: String,
+    /// The editor's explanation, as HTML.
+    pub note_html: Option<String>,
+    /// When the correction was made (else the article's update or publication date).
+    pub date: Date,
+}
+
+/// An article as the listing pages, feeds and search see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleSummary {
+    /// Headline.
+    pub title: String,
+    /// Page path below the site root (`2019/x/`).
+    pub path: String,
+    /// The source file, relative to the site root.
+    #[serde(skip)]
+    pub source_path: std::path::PathBuf,
+    /// Publication date.
+    pub date: Date,
+    /// Last change.
+    pub updated: Option<Date>,
+    /// Language tag.
+    pub lang: String,
+    /// Language of the theme's words.
+    #[serde(skip)]
+    pub lang_words: Lang,
+    /// Authors.
+    pub authors: Vec<String>,
+    /// Summary as HTML.
+    pub summary_html: Option<String>,
+    /// Summary as plain markdown, for feeds.
+    pub summary: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Claims by verdict key.
+    pub verdict_counts: BTreeMap<String, usize>,
+    /// Annotations by kind.
+    pub kinds: BTreeMap<Kind, usize>,
+    /// Claims.
+    pub claims: Vec<ClaimEntry>,
+    /// Quotes.
+    pub quotes: Vec<QuoteEntry>,
+    /// Corrections.
+    pub corrections: Vec<CorrectionEntry>,
+    /// Figures found automatically.
+    pub figures: usize,
+    /// The reader's text, for the search index.
+    #[serde(skip)]
+    pub text: String,
+}
+
+impl ArticleSummary {
+    /// Collects what site-wide pages need from a rendered article.
+    pub fn new(
+        _site: &Site,
+        article: &Article,
+        anchored: &Anchored<'_>,
+        view: &ArticleView<'_>,
+    ) -> ArticleSummary {
+        let mut claims = Vec::new();
+        let mut quotes = Vec::new();
+        let mut corrections = Vec::new();
+        let mut kinds = BTreeMap::new();
+        for (i, ann) in article.annotations.iter().enumerate() {
+            *kinds.entry(ann.kind).or_insert(0) += 1;
+            let Some(range) = anchored.placed[i].clone() else {
+                continue;
+            };
+            let text = anchored.reader.text[range].to_string();
+            match &ann.detail {
+                Detail::Claim {
+                    by,
+                    verdict,
+                    conclusion,
+                } => claims.push(ClaimEntry {
+                    id: ann.id.clone(),
+                    text,
+                    verdict: verdict.clone(),
+                    by: by.clone(),
+                    conclusion: conclusion.clone(),
+                }),
+                Detail::Quote { speaker, role } => quotes.push(QuoteEntry {
+                    id: ann.id.clone(),
+                    text,
+                    speaker: speaker.clone(),
+                    role: role.clone(),
+                    location: crate::diagnostics::line_col(&article.source, ann.span.start),
+                }),
+                Detail::Correction { correct, date } => corrections.push(CorrectionEntry {
+                    id: ann.id.clone(),
+                    text,
+                    correct: correct.clone(),
+                    note_html: ann.note.as_deref().map(crate::render::markdown_html),
+                    date: date.or(article.meta.updated).unwrap_or(article.meta.date),
+                }),
+                Detail::Figure { .. } | Detail::Note => {}
+            }
+        }
+        ArticleSummary {
+            title: article.meta.title.clone(),
+            path: article.url_path.clone(),
+            source_path: article.path.clone(),
+            date: article.meta.date,
+            updated: article.meta.updated,
+            lang: article.meta.lang_tag.clone(),
+            lang_words: article.meta.lang,
+            authors: article.meta.authors.clone(),
+            summary_html: view.summary_html.clone(),
+            summary: article.meta.summary.clone(),
+            tags: article.meta.tags.clone(),
+            verdict_counts: view
+                .verdict_counts
+                .iter()
+                .map(|(k, v)| (k.to_string(), *v))
+                .collect(),
+            kinds,
+            claims,
+            quotes,
+            corrections,
+            figures: anchored.figures.len(),
+            text: anchored.reader.text.clone(),
+        }
+    }
+}

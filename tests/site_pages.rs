@@ -1,0 +1,177 @@
+//! The site-wide pages: claims, people, corrections, tags, feeds, sitemap.
+mod common;
+
+use common::*;
+
+fn two_articles() -> tempfile::TempDir {
+    site(&[
+        (
+            "people.toml",
+            "[[person]]\nname = \"Cade Metz\"\nrole = \"Reporter\"\naliases = [\"Cade Matz\"]\n",
+        ),
+        (
+            "content/2019/a.md",
+            &article(
+                "tags = [\"Künstliche Intelligenz\", \"OpenAI\"]\n\
+                 [[claim]]\ntext = \"investierte 1 Milliarde\"\nverdict = \"true\"\nby = \"Microsoft\"\nconclusion = \"Stimmt.\"\n\
+                 [[claim]]\ntext = \"Statistiken zeigen\"\nverdict = \"unverified\"\n\
+                 [[quote]]\ntext = \"Das Geld fließt zurück\"\nspeaker = \"Cade Matz\"\n\
+                 [[correction]]\ntext = \"Cade Matz\"\ncorrect = \"Cade Metz\"\ndate = 2019-08-01\n",
+                "Microsoft investierte 1 Milliarde. Statistiken zeigen das.\n\n> Das Geld fließt zurück. —Cade Matz\n",
+            ),
+        ),
+        (
+            "content/2020/b.md",
+            "+++\ntitle = \"Zweiter <Artikel>\"\ndate = 2020-02-02\ntags = [\"openai\"]\n\
+             [[quote]]\ntext = \"Ich weiß es nicht\"\nspeaker = \"Unbekannte Person\"\n\
+             [[correction]]\ntext = \"Zahl\"\ncorrect = \"Ziffer\"\n+++\nIch weiß es nicht. Eine Zahl.\n",
+        ),
+    ])
+}
+
+#[test]
+fn claims_page_groups_by_verdict_and_links_to_the_highlight() {
+    let dir = two_articles();
+    let out = gloss(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = read(dir.path(), "public/claims/index.html");
+    let stimmt = html.find("Stimmt</span>").expect("true group");
+    let unbelegt = html.find("Nicht belegt</span>").expect("unverified group");
+    assert!(stimmt < unbelegt, "scale order");
+    assert!(html.contains("href=\"../2019/a/#claim-1\""), "{html}");
+    assert!(html.contains("Behauptet von: Microsoft"));
+    assert!(html.contains("Stimmt."));
+}
+
+#[test]
+fn quotes_are_filed_under_the_registry_name_and_strangers_warned_about() {
+    let dir = two_articles();
+    let out = gloss(dir.path(), &["build"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("content/2020/b.md:6:8: warning: speaker `Unbekannte Person` is not in the person registry"),
+        "{err}"
+    );
+    let metz = read(dir.path(), "public/people/cade-metz/index.html");
+    assert!(metz.contains("Das Geld fließt zurück"), "{metz}");
+    assert!(metz.contains("„Cade Matz“"), "misspelling shown: {metz}");
+    assert!(metz.contains("href=\"../../2019/a/#quote-1\""));
+    let stranger = read(dir.path(), "public/people/unbekannte-person/index.html");
+    assert!(stranger.contains("nicht im Personenverzeichnis"));
+    let list = read(dir.path(), "public/people/index.html");
+    assert!(list.contains("href=\"../people/cade-metz/\""), "{list}");
+}
+
+#[test]
+fn corrections_newest_first_with_feed() {
+    let dir = two_articles();
+    assert!(gloss(dir.path(), &["build"]).status.success());
+    let html = read(dir.path(), "public/corrections/index.html");
+    let ziffer = html.find("Ziffer").unwrap();
+    let metz = html.find("Cade Metz").unwrap();
+    assert!(ziffer < metz, "2020 correction before 2019-08-01 one");
+    assert!(html.contains("<del>Cade Matz</del>"));
+    let feed: atom_syndication::Feed = read(dir.path(), "public/corrections.xml").parse().unwrap();
+    assert_eq!(feed.entries().len(), 2);
+    assert!(feed.entries()[0].title().as_str().contains("Zahl → Ziffer"));
+    assert_eq!(
+        feed.entries()[0].id(),
+        "https://example.org/t/2020/b/#correction-1"
+    );
+}
+
+#[test]
+fn tags_merge_by_slug_and_spell_umlauts() {
+    let dir = two_articles();
+    assert!(gloss(dir.path(), &["build"]).status.success());
+    let openai = read(dir.path(), "public/tags/openai/index.html");
+    assert!(
+        openai.contains("Ein Artikel") && openai.contains("Zweiter &lt;Artikel&gt;"),
+        "{openai}"
+    );
+    assert!(
+        dir.path()
+            .join("public/tags/kuenstliche-intelligenz/index.html")
+            .exists()
+    );
+    let tags = read(dir.path(), "public/tags/index.html");
+    assert!(tags.contains("(2)"), "{tags}");
+}
+
+#[test]
+fn atom_feed_sitemap_robots_and_404() {
+    let dir = two_articles();
+    assert!(gloss(dir.path(), &["build"]).status.success());
+    let feed: atom_syndication::Feed = read(dir.path(), "public/feed.xml").parse().unwrap();
+    assert_eq!(feed.entries().len(), 2);
+    assert_eq!(
+        feed.entries()[0].title().as_str(),
+        "Zweiter <Artikel>",
+        "newest first"
+    );
+    assert_eq!(feed.entries()[0].id(), "https://example.org/t/2020/b/");
+    assert_eq!(feed.lang(), Some("de"));
+    let sitemap = read(dir.path(), "public/sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>https://example.org/t/2019/a/</loc><lastmod>2019-07-24</lastmod>")
+    );
+    assert!(sitemap.contains("<loc>https://example.org/t/claims/</loc>"));
+    let robots = read(dir.path(), "public/robots.txt");
+    assert!(robots.contains("Sitemap: https://example.org/t/sitemap.xml"));
+    let page = read(dir.path(), "public/404.html");
+    assert!(
+        page.contains("href=\"https://example.org/t/gloss.css\""),
+        "{page}"
+    );
+}
+
+#[test]
+fn listings_paginate() {
+    let mut files = vec![(
+        "site.toml".to_string(),
+        "title = \"T\"\npaginate_by = 2\n".to_string(),
+    )];
+    for i in 0..5 {
+        files.push((
+            format!("content/a{i}.md"),
+            format!(
+                "+++\ntitle = \"A{i}\"\ndate = 2019-01-0{}\ntags = [\"x\"]\n+++\nText\n",
+                i + 1
+            ),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = site(&refs);
+    assert!(gloss(dir.path(), &["build"]).status.success());
+    let first = read(dir.path(), "public/index.html");
+    assert!(first.contains("A4") && first.contains("A3") && !first.contains("A2"));
+    assert!(first.contains("href=\"page/2/\""), "{first}");
+    let third = read(dir.path(), "public/page/3/index.html");
+    assert!(third.contains("A0"));
+    assert!(third.contains("href=\"../../page/2/\""), "{third}");
+    assert!(dir.path().join("public/tags/x/page/3/index.html").exists());
+}
+
+#[test]
+fn a_site_scale_replaces_the_default_and_unknown_keys_are_listed() {
+    let dir = site(&[
+        (
+            "site.toml",
+            "title = \"T\"\n[[verdict]]\nkey = \"richtig\"\nlabel = { de = \"Richtig\", en = \"Right\" }\nrating = 2\n\
+             [[verdict]]\nkey = \"falsch\"\nlabel = \"Falsch\"\nrating = 1\n",
+        ),
+        (
+            "content/a.md",
+            &article("[[claim]]\ntext = \"x\"\nverdict = \"true\"\n", "x\n"),
+        ),
+    ]);
+    let err = stderr(&gloss(dir.path(), &["build"]));
+    assert!(
+        err.contains("content/a.md:6:11: error: unknown verdict `true`"),
+        "{err}"
+    );
+    assert!(err.contains("`richtig`, `falsch`"), "{err}");
+}
