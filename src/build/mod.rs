@@ -251,17 +251,24 @@ fn build_article(
     article: &Article,
 ) -> Result<BuiltArticle, Vec<Diagnostic>> {
     let anchored = crate::annotate::anchor(article, figures_enabled(site, article))?;
-    let view = render::article_view(site, article, &anchored);
+    let mut view = render::article_view(site, article, &anchored);
     let mut cx = base_context(
         site,
         article.meta.lang,
         &article.meta.lang_tag,
         &article.url_path,
     );
+    let url = render::jsonld::page_url(site, &article.url_path);
+    view.jsonld = render::jsonld::article_jsonld(site, article, &anchored, &url);
     cx.insert("page", &view);
     pages
         .render("article.html", &cx, &article.url_path)
         .map_err(|d| vec![d])?;
+    let anno = render::wadm::annotation_collection(site, article, &anchored, &url);
+    let rel = Path::new(&article.url_path).join(render::wadm::FILE_NAME);
+    let bytes = serde_json::to_vec_pretty(&anno)
+        .map_err(|e| vec![Diagnostic::file(&rel, format!("cannot write: {e}"))])?;
+    output::write(pages.dir, &rel, &bytes).map_err(|e| vec![io_error(&rel, e)])?;
     let summary = ArticleSummary::new(site, article, &anchored, &view);
     Ok((summary, anchored.warnings))
 }

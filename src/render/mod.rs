@@ -1,6 +1,8 @@
 //! Rendering: an anchored article to an HTML fragment, and pages through the theme's templates.
 mod body;
+pub mod jsonld;
 pub mod theme;
+pub mod wadm;
 
 use std::collections::BTreeMap;
 
@@ -108,6 +110,8 @@ pub struct ArticleView<'a> {
     pub verdict_counts: BTreeMap<&'a str, usize>,
     /// Page path below the site root (`2019/x/`).
     pub path: &'a str,
+    /// schema.org JSON-LD, escaped for a `<script>` element (filled in by the build).
+    pub jsonld: String,
 }
 
 /// Reading-order numbers of an article's annotations, by annotation index.
@@ -212,6 +216,7 @@ pub fn article_view<'a>(
         notes,
         verdict_counts,
         path: &article.url_path,
+        jsonld: String::new(),
     }
 }
 

@@ -1,0 +1,469 @@
+//! schema.org structured data for an article page: one `NewsArticle` and one `ClaimReview` per claim.
+//!
+//! The result goes into `<script type="application/ld+json">`; every `<`, `>` and `&` is
+//! written as a `\u` escape, so no string in it can close the script element.
+use serde_json::{Map, Value, json};
+
+use crate::annotate::{Anchored, fold};
+use crate::config::{Person, Site};
+use crate::content::{Article, Detail};
+use crate::lang::Lang;
+
+/// The site's root address: `base_url` with a trailing slash, else relative from `url_path`.
+pub fn site_url(site: &Site, url_path: &str) -> String {
+    let base = site.config.base_url.trim().trim_end_matches('/');
+    if base.is_empty() {
+        let up = super::root_prefix(url_path);
+        if up.is_empty() { "./".into() } else { up }
+    } else {
+        format!("{base}/")
+    }
+}
+
+/// The address of the page at `url_path`: absolute under `base_url`, else `./`.
+///
+/// `./` resolves to the article page both from its `index.html` and from the
+/// `annotations.jsonld` beside it.
+pub fn page_url(site: &Site, url_path: &str) -> String {
+    let base = site.config.base_url.trim().trim_end_matches('/');
+    if base.is_empty() {
+        "./".into()
+    } else {
+        format!("{base}/{url_path}")
+    }
+}
+
+/// The registry entry for `name`, matched on name or alias, ignoring case and spacing.
+pub fn find_person<'a>(site: &'a Site, name: &str) -> Option<&'a Person> {
+    let wanted = fold(name).to_lowercase();
+    site.people.iter().find(|p| {
+        std::iter::once(&p.name)
+            .chain(&p.aliases)
+            .any(|n| fold(n).to_lowercase() == wanted)
+    })
+}
+
+/// A schema.org agent for `name`: a `Person` when the registry knows it (under its
+/// registered name), else a `Person` or `Organization` as `unknown_is_person` says.
+fn agent(site: &Site, name: &str, unknown_is_person: bool) -> Value {
+    match find_person(site, name) {
+        Some(p) => {
+            let mut o = obj([("@type", json!("Person")), ("name", json!(p.name))]);
+            if let Some(url) = p.url.as_deref().filter(|u| !u.trim().is_empty()) {
+                o.insert("url".into(), json!(url));
+            }
+            Value::Object(o)
+        }
+        None => {
+            let kind = if unknown_is_person {
+                "Person"
+            } else {
+                "Organization"
+            };
+            json!({ "@type": kind, "name": fold(name) })
+        }
+    }
+}
+
+/// The site as the publishing organization.
+fn publisher(site: &Site, url_path: &str) -> Value {
+    let url = site_url(site, url_path);
+    json!({
+        "@type": "Organization",
+        "@id": format!("{url}#publisher"),
+        "name": site.config.title,
+        "url": url,
+    })
+}
+
+/// Markdown to the plain text a reader sees, white space folded.
+pub(crate) fn plain_text(md: &str) -> String {
+    let events = crate::markdown::parse(md);
+    fold(&crate::markdown::ReaderText::from_events(&events).text)
+}
+
+/// `text` in the quotation marks of `lang`.
+fn quoted(text: &str, lang: Lang) -> String {
+    match lang {
+        Lang::De => format!("„{text}“"),
+        Lang::En => format!("“{text}”"),
+    }
+}
+
+fn obj<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+/// The JSON-LD for an article page, ready to put between `<script type="application/ld+json">`
+/// and `</script>`. `page_url` is the page's address (see [`page_url`]).
+pub fn article_jsonld(
+    site: &Site,
+    article: &Article,
+    anchored: &Anchored<'_>,
+    page_url: &str,
+) -> String {
+    script_safe(&article_graph(site, article, anchored, page_url).to_string())
+}
+
+/// The JSON-LD of [`article_jsonld`] as a value, before escaping.
+pub fn article_graph(
+    site: &Site,
+    article: &Article,
+    anchored: &Anchored<'_>,
+    page_url: &str,
+) -> Value {
+    let meta = &article.meta;
+    let lang = meta.lang;
+    let publisher = publisher(site, &article.url_path);
+    let date = meta.date.to_string();
+    let anchored_text = |i: usize| {
+        anchored
+            .placed
+            .get(i)
+            .and_then(Option::as_ref)
+            .and_then(|r| anchored.reader.text.get(r.clone()))
+            .map(fold)
+    };
+
+    let mut news = obj([
+        ("@type", json!("NewsArticle")),
+        ("@id", json!(format!("{page_url}#article"))),
+        ("headline", json!(meta.title.trim())),
+        ("url", json!(page_url)),
+        ("mainEntityOfPage", json!(page_url)),
+        ("datePublished", json!(date)),
+        ("inLanguage", json!(meta.lang_tag)),
+        ("publisher", publisher.clone()),
+    ]);
+    if let Some(updated) = meta.updated {
+        news.insert("dateModified".into(), json!(updated.to_string()));
+    }
+    let authors: Vec<Value> = meta
+        .authors
+        .iter()
+        .filter(|a| !a.trim().is_empty())
+        .map(|a| agent(site, a, true))
+        .collect();
+    if !authors.is_empty() {
+        news.insert("author".into(), Value::Array(authors));
+    }
+    if let Some(summary) = meta.summary.as_deref() {
+        let text = plain_text(summary);
+        if !text.is_empty() {
+            news.insert("description".into(), json!(text));
+        }
+    }
+    if !meta.tags.is_empty() {
+        news.insert("keywords".into(), json!(meta.tags));
+    }
+    let original = meta.source.as_ref().map(|s| {
+        let mut o = obj([("@type", json!("CreativeWork")), ("name", json!(s.name))]);
+        if let Some(url) = &s.url {
+            o.insert("url".into(), json!(url));
+        }
+        if let Some(d) = s.date {
+            o.insert("datePublished".into(), json!(d.to_string()));
+        }
+        o
+    });
+    match (&meta.translation, original) {
+        (Some(t), original) => {
+            let mut work = original.unwrap_or_else(|| obj([("@type", json!("CreativeWork"))]));
+            work.insert("inLanguage".into(), json!(t.from));
+            news.insert("translationOfWork".into(), Value::Object(work));
+            if let Some(by) = t.by.as_deref().filter(|b| *b != "machine" && !b.is_empty()) {
+                news.insert("translator".into(), agent(site, by, true));
+            }
+        }
+        (None, Some(original)) => {
+            news.insert("isBasedOn".into(), Value::Object(original));
+        }
+        (None, None) => {}
+    }
+
+    let mut corrections = Vec::new();
+    let mut reviews = Vec::new();
+    let bounds = site.scale.rating_bounds();
+    for (i, ann) in article.annotations.iter().enumerate() {
+        let Some(text) = anchored_text(i) else {
+            continue;
+        };
+        let anchor_url = format!("{page_url}#{}", ann.id);
+        match &ann.detail {
+            Detail::Correction { correct, date } => {
+                let mut c = obj([
+                    ("@type", json!("CorrectionComment")),
+                    (
+                        "text",
+                        json!(format!(
+                            "{} → {}",
+                            quoted(&text, lang),
+                            quoted(&fold(correct), lang)
+                        )),
+                    ),
+                    ("url", json!(anchor_url)),
+                ]);
+                if let Some(d) = date {
+                    c.insert("datePublished".into(), json!(d.to_string()));
+                }
+                corrections.push(Value::Object(c));
+            }
+            Detail::Claim {
+                by,
+                verdict,
+                conclusion,
+            } => {
+                let v = site.scale.get(verdict);
+                let label = v.map_or(verdict.as_str(), |v| v.label.get(lang));
+                let mut rating = obj([("@type", json!("Rating")), ("alternateName", json!(label))]);
+                if let (Some(value), Some((best, worst))) = (v.and_then(|v| v.rating), bounds) {
+                    rating.insert("ratingValue".into(), json!(value));
+                    rating.insert("bestRating".into(), json!(best));
+                    rating.insert("worstRating".into(), json!(worst));
+                }
+                let mut claim = obj([
+                    ("@type", json!("Claim")),
+                    ("datePublished", json!(date)),
+                    (
+                        "appearance",
+                        json!({
+                            "@type": "CreativeWork",
+                            "url": page_url,
+                            "headline": meta.title.trim(),
+                        }),
+                    ),
+                ]);
+                if let Some(by) = by.as_deref().filter(|b| !b.trim().is_empty()) {
+                    claim.insert("author".into(), agent(site, by, false));
+                }
+                if let Some(src) = meta.source.as_ref().and_then(|s| s.url.as_ref()) {
+                    claim.insert(
+                        "firstAppearance".into(),
+                        json!({ "@type": "CreativeWork", "url": src }),
+                    );
+                }
+                let mut review = obj([
+                    ("@type", json!("ClaimReview")),
+                    ("url", json!(anchor_url)),
+                    ("claimReviewed", json!(text)),
+                    ("reviewRating", Value::Object(rating)),
+                    ("itemReviewed", Value::Object(claim)),
+                    ("author", publisher.clone()),
+                    ("datePublished", json!(date)),
+                    ("inLanguage", json!(meta.lang_tag)),
+                ]);
+                if let Some(c) = conclusion.as_deref().map(fold).filter(|c| !c.is_empty()) {
+                    review.insert("reviewBody".into(), json!(c));
+                }
+                reviews.push(Value::Object(review));
+            }
+            _ => {}
+        }
+    }
+    if !corrections.is_empty() {
+        news.insert("correction".into(), Value::Array(corrections));
+    }
+    let mut graph = vec![Value::Object(news)];
+    graph.extend(reviews);
+    json!({ "@context": "https://schema.org", "@graph": graph })
+}
+
+/// JSON text made safe to embed in an HTML `<script>` element: `<`, `>`, `&` and the
+/// JavaScript line terminators U+2028/U+2029 become `\u` escapes. Only valid on JSON, where
+/// these characters can occur only inside strings.
+pub fn script_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::parse_article;
+    use std::path::PathBuf;
+
+    const ARTICLE: &str = r#"+++
+title = "Microsoft investiert in OpenAI"
+date = 2019-07-24
+updated = 2019-08-01
+lang = "de"
+authors = ["Cade Matz", "Redaktion"]
+summary = "Ein *Bericht* über die Investition."
+translation = { from = "zh", by = "machine" }
+source = { name = "Beispielzeitung", url = "https://example.com/original", date = 2019-07-23 }
+
+[[claim]]
+text = "Microsoft investierte 1 Milliarde US-Dollar"
+by = "Microsoft"
+verdict = "true"
+conclusion = "Stimmt: angekündigt am 22. Juli 2019."
+
+[[claim]]
+text = "enorme Summe"
+by = "Cade Metz"
+verdict = "misleading"
+
+[[correction]]
+text = "Cade Matz"
+correct = "Cade Metz"
++++
+Microsoft investierte 1 Milliarde US-Dollar in OpenAI, schreibt Cade Matz.
+Eine *enorme Summe*.
+"#;
+
+    fn site() -> Site {
+        let mut site = Site::standalone();
+        site.config.base_url = "https://example.org/gloss/".into();
+        site.config.title = "Gloss & </script> Co".into();
+        site.people.push(Person {
+            name: "Cade Metz".into(),
+            role: None,
+            aliases: vec!["Cade Matz".into()],
+            url: Some("https://example.org/metz".into()),
+        });
+        site
+    }
+
+    fn graph(site: &Site, text: &str) -> Value {
+        let article = parse_article(
+            site,
+            PathBuf::from("content/2019/x.md"),
+            text.into(),
+            "2019/x/".into(),
+        )
+        .unwrap();
+        let anchored = crate::annotate::anchor(&article, false).unwrap();
+        let url = page_url(site, &article.url_path);
+        let s = article_jsonld(site, &article, &anchored, &url);
+        serde_json::from_str(&s).unwrap()
+    }
+
+    #[test]
+    fn news_article_has_its_fields() {
+        let site = site();
+        let g = graph(&site, ARTICLE);
+        assert_eq!(g["@context"], "https://schema.org");
+        let a = &g["@graph"][0];
+        assert_eq!(a["@type"], "NewsArticle");
+        assert_eq!(a["headline"], "Microsoft investiert in OpenAI");
+        assert_eq!(a["url"], "https://example.org/gloss/2019/x/");
+        assert_eq!(a["datePublished"], "2019-07-24");
+        assert_eq!(a["dateModified"], "2019-08-01");
+        assert_eq!(a["inLanguage"], "de");
+        assert_eq!(a["description"], "Ein Bericht über die Investition.");
+        assert_eq!(a["author"][0]["@type"], "Person");
+        assert_eq!(a["author"][0]["name"], "Cade Metz");
+        assert_eq!(a["author"][1]["name"], "Redaktion");
+        assert_eq!(a["publisher"]["@type"], "Organization");
+        assert_eq!(a["publisher"]["name"], "Gloss & </script> Co");
+        assert_eq!(a["publisher"]["url"], "https://example.org/gloss/");
+        assert_eq!(a["translationOfWork"]["inLanguage"], "zh");
+        assert_eq!(
+            a["translationOfWork"]["url"],
+            "https://example.com/original"
+        );
+        assert!(a.get("translator").is_none());
+        let c = &a["correction"][0];
+        assert_eq!(c["@type"], "CorrectionComment");
+        assert_eq!(c["text"], "„Cade Matz“ → „Cade Metz“");
+        assert_eq!(c["url"], "https://example.org/gloss/2019/x/#correction-1");
+    }
+
+    #[test]
+    fn one_claim_review_per_claim() {
+        let site = site();
+        let g = graph(&site, ARTICLE);
+        let reviews = g["@graph"].as_array().unwrap();
+        assert_eq!(reviews.len(), 3);
+        let r = &reviews[1];
+        assert_eq!(r["@type"], "ClaimReview");
+        assert_eq!(
+            r["claimReviewed"],
+            "Microsoft investierte 1 Milliarde US-Dollar"
+        );
+        assert_eq!(r["url"], "https://example.org/gloss/2019/x/#claim-1");
+        assert_eq!(r["reviewRating"]["alternateName"], "Stimmt");
+        assert_eq!(r["reviewRating"]["ratingValue"], 5);
+        assert_eq!(r["reviewRating"]["bestRating"], 5);
+        assert_eq!(r["reviewRating"]["worstRating"], 1);
+        assert_eq!(r["reviewBody"], "Stimmt: angekündigt am 22. Juli 2019.");
+        assert_eq!(r["itemReviewed"]["@type"], "Claim");
+        assert_eq!(r["itemReviewed"]["author"]["@type"], "Organization");
+        assert_eq!(r["itemReviewed"]["author"]["name"], "Microsoft");
+        assert_eq!(r["itemReviewed"]["datePublished"], "2019-07-24");
+        assert_eq!(
+            r["itemReviewed"]["appearance"]["url"],
+            "https://example.org/gloss/2019/x/"
+        );
+        assert_eq!(r["author"]["name"], "Gloss & </script> Co");
+        assert_eq!(r["datePublished"], "2019-07-24");
+        // Off the scale: a label, no numbers.
+        let off = &reviews[2]["reviewRating"];
+        assert_eq!(off["alternateName"], "Irreführend");
+        assert!(off.get("ratingValue").is_none());
+        assert!(off.get("bestRating").is_none());
+        assert_eq!(reviews[2]["itemReviewed"]["author"]["@type"], "Person");
+        assert_eq!(reviews[2]["itemReviewed"]["author"]["name"], "Cade Metz");
+    }
+
+    #[test]
+    fn english_labels_in_english_articles() {
+        let site = site();
+        let g = graph(
+            &site,
+            "+++\ntitle = \"T\"\ndate = 2019-07-24\nlang = \"en\"\n[[claim]]\ntext = \"x\"\nverdict = \"mostly-false\"\n+++\nx\n",
+        );
+        assert_eq!(
+            g["@graph"][1]["reviewRating"]["alternateName"],
+            "Mostly false"
+        );
+        assert!(g["@graph"][1]["itemReviewed"].get("author").is_none());
+        assert!(g["@graph"][0].get("dateModified").is_none());
+        assert!(g["@graph"][0].get("translationOfWork").is_none());
+    }
+
+    #[test]
+    fn script_end_tags_cannot_break_out() {
+        let site = site();
+        let article = parse_article(
+            &site,
+            PathBuf::from("content/x.md"),
+            "+++\ntitle = \"</script><script>alert(1)</script> <!-- &amp; \\u2028 end\"\ndate = 2019-07-24\n[[claim]]\ntext = \"a </SCRIPT> b\"\nverdict = \"true\"\n+++\nx a &lt;/SCRIPT&gt; b\n".into(),
+            "x/".into(),
+        )
+        .unwrap();
+        let anchored = crate::annotate::anchor(&article, false).unwrap();
+        let s = article_jsonld(&site, &article, &anchored, "https://example.org/x/");
+        for bad in ['<', '>', '&', '\u{2028}'] {
+            assert!(!s.contains(bad), "{bad:?} in {s}");
+        }
+        let v: Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(
+            v["@graph"][0]["headline"],
+            "</script><script>alert(1)</script> <!-- &amp; \u{2028} end"
+        );
+        assert_eq!(v["@graph"][1]["claimReviewed"], "a </SCRIPT> b");
+    }
+
+    #[test]
+    fn relative_addresses_without_base_url() {
+        let site = Site::standalone();
+        assert_eq!(page_url(&site, "2019/x/"), "./");
+        assert_eq!(site_url(&site, "2019/x/"), "../../");
+        assert_eq!(site_url(&site, ""), "./");
+        let mut site = site;
+        site.config.base_url = "https://example.org".into();
+        assert_eq!(page_url(&site, "2019/x/"), "https://example.org/2019/x/");
+        assert_eq!(site_url(&site, "2019/x/"), "https://example.org/");
+    }
+}

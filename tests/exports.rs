@@ -1,0 +1,149 @@
+//! Structured data and the Web Annotation export, made from real articles.
+//!
+//! With `GLOSS_EXPORT_DIR` set, the test also writes each article as `<path>/index.html`
+//! (JSON-LD in its head) and `<path>/annotations.jsonld` there, for the validators in
+//! ../shared/tools (`structured-data.py DIR`, `wadm/validate.sh DIR`).
+use std::path::{Path, PathBuf};
+
+use gloss::annotate::anchor;
+use gloss::config::Site;
+use gloss::content::{self, Article, Kind};
+use gloss::render::{self, jsonld, wadm};
+use serde_json::Value;
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Writes one article's page and export below `out`; returns (JSON-LD, collection).
+fn export(site: &Site, article: &Article, out: &Path) -> (Value, Value) {
+    let anchored = anchor(article, false).expect("anchors");
+    let url = jsonld::page_url(site, &article.url_path);
+    let ld = jsonld::article_jsonld(site, article, &anchored, &url);
+    let anno = wadm::annotation_collection(site, article, &anchored, &url);
+    let body = render::body_html(article, &anchored, &render::reading_order(&anchored));
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>{title}</title>\n<script type=\"application/ld+json\">{ld}</script>\n</head>\n\
+         <body>\n<main>\n<h1>{title}</h1>\n{body}</main>\n</body>\n</html>\n",
+        lang = escape(&article.meta.lang_tag),
+        title = escape(&article.meta.title),
+    );
+    let dir = out.join(&article.url_path);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("index.html"), &html).unwrap();
+    std::fs::write(
+        dir.join(wadm::FILE_NAME),
+        serde_json::to_string_pretty(&anno).unwrap(),
+    )
+    .unwrap();
+    // What a browser would hand to JSON.parse: everything up to the first `</script`.
+    let script = html
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|s| s.split("</script").next())
+        .unwrap();
+    (serde_json::from_str(script).expect("JSON-LD parses"), anno)
+}
+
+fn out_dir(tmp: &tempfile::TempDir) -> PathBuf {
+    std::env::var_os("GLOSS_EXPORT_DIR").map_or_else(|| tmp.path().to_path_buf(), PathBuf::from)
+}
+
+fn check(article: &Article, ld: &Value, anno: &Value) {
+    let graph = ld["@graph"].as_array().unwrap();
+    let news = &graph[0];
+    assert_eq!(news["@type"], "NewsArticle");
+    for key in [
+        "headline",
+        "datePublished",
+        "inLanguage",
+        "publisher",
+        "url",
+    ] {
+        assert!(news.get(key).is_some(), "NewsArticle without {key}");
+    }
+    let claims = article
+        .annotations
+        .iter()
+        .filter(|a| a.kind == Kind::Claim)
+        .count();
+    assert_eq!(graph.len(), 1 + claims);
+    for r in &graph[1..] {
+        assert_eq!(r["@type"], "ClaimReview");
+        assert!(r["claimReviewed"].as_str().is_some_and(|s| !s.is_empty()));
+        assert!(r["url"].as_str().unwrap().contains('#'));
+        assert!(r["reviewRating"]["alternateName"].is_string());
+        assert_eq!(r["itemReviewed"]["@type"], "Claim");
+    }
+    if article.meta.translation.is_some() {
+        assert!(news["translationOfWork"]["inLanguage"].is_string());
+    }
+    let corrections = article
+        .annotations
+        .iter()
+        .filter(|a| a.kind == Kind::Correction)
+        .count();
+    assert_eq!(
+        news.get("correction")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len),
+        corrections
+    );
+
+    assert_eq!(anno["type"], "AnnotationCollection");
+    let items = anno["first"]["items"].as_array().unwrap();
+    assert_eq!(anno["total"], items.len());
+    for a in items {
+        assert_eq!(a["type"], "Annotation");
+        assert!(a["motivation"].is_string());
+        let sel = a["target"]["selector"].as_array().unwrap();
+        assert_eq!(sel[0]["type"], "TextQuoteSelector");
+        assert_eq!(sel[1]["type"], "TextPositionSelector");
+        assert!(sel[1]["start"].as_u64() < sel[1]["end"].as_u64());
+    }
+}
+
+#[test]
+fn the_seed_site_exports() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = Site::load(root).expect("site.toml loads");
+    let loaded = content::load(&site, false).expect("content loads");
+    assert!(!loaded.articles.is_empty());
+    let tmp = tempfile::tempdir().unwrap();
+    let out = out_dir(&tmp);
+    for article in &loaded.articles {
+        let (ld, anno) = export(&site, article, &out);
+        check(article, &ld, &anno);
+    }
+}
+
+#[test]
+fn hostile_text_stays_inside_the_script() {
+    let mut site = Site::standalone();
+    site.config.title = "A </script><script>alert(1)</script> & Co".into();
+    site.config.base_url = "https://example.org/".into();
+    let text = "+++\ntitle = \"</script><!-- Übergang & <b>\"\ndate = 2019-07-24\nlang = \"en\"\n\
+                summary = \"x </script> y\"\n\
+                [[claim]]\ntext = \"a </script> b\"\nby = \"</script>\"\nverdict = \"misleading\"\n\
+                [[correction]]\ntext = \"b.\"\ncorrect = \"</script>\"\n+++\n\
+                Übergang: a &lt;/script&gt; b.\n";
+    let article = content::parse_article(
+        &site,
+        PathBuf::from("content/hostile.md"),
+        text.into(),
+        "hostile/".into(),
+    )
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let (ld, anno) = export(&site, &article, &out_dir(&tmp));
+    check(&article, &ld, &anno);
+    assert_eq!(ld["@graph"][0]["headline"], "</script><!-- Übergang & <b>");
+    assert_eq!(ld["@graph"][1]["claimReviewed"], "a </script> b");
+    let sel = &anno["first"]["items"][0]["target"]["selector"];
+    assert_eq!(sel[0]["exact"], "a </script> b");
+    assert_eq!(sel[1]["start"], "Übergang: ".chars().count());
+}
