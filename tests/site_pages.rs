@@ -175,3 +175,25 @@ fn a_site_scale_replaces_the_default_and_unknown_keys_are_listed() {
     );
     assert!(err.contains("`richtig`, `falsch`"), "{err}");
 }
+
+#[test]
+fn search_index_and_page_are_written() {
+    let dir = two_articles();
+    assert!(gloss(dir.path(), &["build"]).status.success());
+    let entry: serde_json::Value =
+        serde_json::from_str(&read(dir.path(), "public/pagefind/pagefind-entry.json")).unwrap();
+    let languages = entry["languages"].as_object().unwrap();
+    assert!(languages.contains_key("de"), "{entry}");
+    // 2 articles, 2 claims, 2 people are records of the index.
+    let pages: u64 = languages
+        .values()
+        .map(|l| l["page_count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(pages, 6, "{entry}");
+    let html = read(dir.path(), "public/search/index.html");
+    assert!(
+        html.contains("src=\"../pagefind/pagefind-ui.js\""),
+        "{html}"
+    );
+    assert!(dir.path().join("public/pagefind/pagefind-ui.js").exists());
+}

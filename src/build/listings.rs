@@ -226,13 +226,21 @@ struct QuoteItem<'a> {
     date_display: String,
 }
 
+/// What building the people pages leaves.
+pub struct PeoplePages {
+    /// Speakers missing from the registry.
+    pub warnings: Vec<Diagnostic>,
+    /// One search record per person.
+    pub records: Vec<super::search::Record>,
+}
+
 /// people/ and people/<slug>/: everyone quoted, quotes filed under the registry's name
-/// (aliases and misspellings included). Returns pages written and warnings.
+/// (aliases and misspellings included).
 pub fn people(
     site: &Site,
     pages: &Pages<'_>,
     articles: &[&ArticleSummary],
-) -> Result<(usize, Vec<Diagnostic>), Diagnostic> {
+) -> Result<PeoplePages, Diagnostic> {
     let mut speakers: Vec<Speaker<'_>> = site
         .people
         .iter()
@@ -313,9 +321,25 @@ pub fn people(
     let mut cx = base_context(site, site.lang, &site.config.language, here);
     cx.insert("people", &items);
     pages.render("people.html", &cx, here)?;
-    let mut written = 1;
+    let mut records = Vec::with_capacity(speakers.len());
     for (s, slug) in speakers.iter().zip(&slug_of) {
         let here = format!("people/{slug}/");
+        let mut content = s.name.clone();
+        for extra in s.role.iter().chain(&s.aliases) {
+            content.push(' ');
+            content.push_str(extra);
+        }
+        for (_, q) in &s.quotes {
+            content.push(' ');
+            content.push_str(&q.text);
+        }
+        records.push(super::search::Record {
+            url: format!("/{here}"),
+            title: s.name.clone(),
+            content,
+            lang: site.config.language.clone(),
+            kind: "person".into(),
+        });
         let root = root_prefix(&here);
         let quotes: Vec<QuoteItem<'_>> = s
             .quotes
@@ -343,9 +367,8 @@ pub fn people(
         );
         cx.insert("quotes", &quotes);
         pages.render("person.html", &cx, &here)?;
-        written += 1;
     }
-    Ok((written, warnings))
+    Ok(PeoplePages { warnings, records })
 }
 
 #[derive(Debug, Serialize)]
@@ -443,6 +466,14 @@ pub fn tags(
         })?;
     }
     Ok(written)
+}
+
+/// search/: the search page; the index itself is written by the build.
+pub fn search_page(site: &Site, pages: &Pages<'_>) -> Result<usize, Diagnostic> {
+    let here = "search/";
+    let cx = base_context(site, site.lang, &site.config.language, here);
+    pages.render("search.html", &cx, here)?;
+    Ok(1)
 }
 
 /// 404.html: served for any missing path, so its links are absolute (from `base_url`).

@@ -2,6 +2,7 @@
 mod feeds;
 mod listings;
 pub mod output;
+mod search;
 pub mod summary;
 
 use std::collections::{BTreeMap, HashMap};
@@ -147,17 +148,30 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     }
     summaries.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
     let listed: Vec<&ArticleSummary> = summaries.iter().collect();
-    let site_pages = || -> Result<Vec<Diagnostic>, Diagnostic> {
+    let site_pages = || -> Result<(Vec<Diagnostic>, Vec<search::Record>), Diagnostic> {
         listings::index(&site, &pages, &listed)?;
         listings::claims(&site, &pages, &listed)?;
-        let (_, people_warnings) = listings::people(&site, &pages, &listed)?;
+        let people = listings::people(&site, &pages, &listed)?;
         listings::corrections(&site, &pages, &listed)?;
         listings::tags(&site, &pages, &listed)?;
         listings::not_found(&site, &pages)?;
-        Ok(people_warnings)
+        listings::search_page(&site, &pages)?;
+        Ok((people.warnings, people.records))
     };
-    warnings.extend(site_pages().map_err(|d| vec![d])?);
+    let (people_warnings, people_records) = site_pages().map_err(|d| vec![d])?;
+    warnings.extend(people_warnings);
     let dir = staging.path();
+    let mut records = search_records(&site, &summaries);
+    records.extend(people_records);
+    let index_files = search::index(records).map_err(|e| {
+        vec![Diagnostic::file(
+            "pagefind",
+            format!("cannot build the search index: {e}"),
+        )]
+    })?;
+    for (rel, bytes) in index_files {
+        output::write(dir, &rel, &bytes).map_err(|e| vec![io_error(&rel, e)])?;
+    }
     let mut written = pages
         .written
         .into_inner()
@@ -209,6 +223,42 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     }
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// What the search index holds of the articles and their claims.
+fn search_records(site: &Site, summaries: &[ArticleSummary]) -> Vec<search::Record> {
+    let mut records = Vec::with_capacity(summaries.len() * 4);
+    for a in summaries {
+        records.push(search::Record {
+            url: format!("/{}", a.path),
+            title: a.title.clone(),
+            content: a.text.clone(),
+            lang: a.lang.clone(),
+            kind: "article".into(),
+        });
+        for c in &a.claims {
+            let label = site
+                .scale
+                .get(&c.verdict)
+                .map_or(c.verdict.as_str(), |v| v.label.get(a.lang_words));
+            let mut content = c.text.clone();
+            for extra in [c.conclusion.as_deref(), c.by.as_deref()]
+                .into_iter()
+                .flatten()
+            {
+                content.push(' ');
+                content.push_str(extra);
+            }
+            records.push(search::Record {
+                url: format!("/{}#{}", a.path, c.id),
+                title: format!("{label}: „{}“", c.text),
+                content,
+                lang: a.lang.clone(),
+                kind: "claim".into(),
+            });
+        }
+    }
+    records
 }
 
 pub(crate) fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
