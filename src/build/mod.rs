@@ -364,5 +364,6 @@ pub fn render_fragment(
     let detect = figures && figures_enabled(site, &article);
     let anchored = crate::annotate::anchor(&article, detect)?;
     let numbers = render::reading_order(&anchored);
-    Ok(render::body_html(&article, &anchored, &numbers))
+    // The preview prints the renderer's output as is; `build` sanitizes what it publishes.
+    Ok(render::body_html(&article, &anchored, &numbers, false))
 }

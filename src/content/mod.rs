@@ -476,6 +476,15 @@ impl Checker<'_> {
         if raw.title.get_ref().trim().is_empty() {
             self.error(raw.title.span(), "the title is empty", "write the headline");
         }
+        if let Some(url) = raw.source.as_ref().and_then(|s| s.url.as_ref())
+            && !crate::render::sanitize::is_safe_url(url.get_ref())
+        {
+            self.error(
+                url.span(),
+                format!("`{}` is not a web address", url.get_ref()),
+                "write the original's http(s) address",
+            );
+        }
         let source = raw.source.as_ref().map(|s| SourceInfo {
             name: s.name.clone(),
             url: s.url.as_ref().map(|u| u.get_ref().clone()),
@@ -633,14 +642,22 @@ impl Checker<'_> {
         };
         let mut sources = Vec::new();
         for link in a.sources {
-            sources.push(match link {
+            let link = match link {
                 RawLink::Url(url) => Link {
                     title: url.clone(),
                     url,
                     date: None,
                 },
                 RawLink::Titled { title, url, date } => Link { title, url, date },
-            });
+            };
+            if !crate::render::sanitize::is_safe_url(&link.url) {
+                self.error(
+                    text_span.clone(),
+                    format!("source `{}` is not a web address", link.url),
+                    "sources must be http(s) links or relative paths; script and data URLs are refused",
+                );
+            }
+            sources.push(link);
         }
         if self.errors.len() > before {
             return None;

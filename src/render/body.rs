@@ -9,14 +9,25 @@ use crate::content::{Article, Detail};
 use crate::markdown::Run;
 
 /// Renders the body of `article`. `numbers[i]` is the reader-facing number of annotation `i`
-/// (its note's number). With no highlights, the output is exactly pulldown-cmark's.
-pub fn body_html(article: &Article, anchored: &Anchored<'_>, numbers: &[usize]) -> String {
+/// (its note's number). With `safe`, script links are defused and raw HTML sanitized; with
+/// no highlights and not `safe`, the output is exactly pulldown-cmark's.
+pub fn body_html(
+    article: &Article,
+    anchored: &Anchored<'_>,
+    numbers: &[usize],
+    safe: bool,
+) -> String {
     let mut events: Vec<Event<'_>> = anchored.events.iter().map(|(e, _)| e.clone()).collect();
+    // Defused before weaving: highlight HTML is gloss's own and must not count as raw HTML.
+    let raw_html = safe && super::sanitize::defuse_links(&mut events);
     if !anchored.spans.is_empty() {
         weave(article, anchored, numbers, &mut events);
     }
     let mut html = String::with_capacity(article.body().len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if raw_html {
+        html = super::sanitize::clean_html(&html);
+    }
     html
 }
 

@@ -1,6 +1,7 @@
 //! Rendering: an anchored article to an HTML fragment, and pages through the theme's templates.
 mod body;
 pub mod jsonld;
+pub mod sanitize;
 pub mod theme;
 pub mod wadm;
 
@@ -17,11 +18,17 @@ use crate::lang::Lang;
 pub use body::body_html;
 pub use theme::Theme;
 
-/// Markdown (notes, summaries) to HTML with the site's markdown options.
+/// Markdown of front matter (notes, summaries) to HTML, always sanitized: front matter is
+/// data, and data may come from anywhere.
 pub fn markdown_html(md: &str) -> String {
+    let mut events: Vec<_> =
+        pulldown_cmark::Parser::new_ext(md, crate::markdown::options()).collect();
+    let raw_html = sanitize::defuse_links(&mut events);
     let mut html = String::with_capacity(md.len() * 3 / 2);
-    let parser = pulldown_cmark::Parser::new_ext(md, crate::markdown::options());
-    pulldown_cmark::html::push_html(&mut html, parser);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if raw_html {
+        html = sanitize::clean_html(&html);
+    }
     html
 }
 
@@ -134,7 +141,12 @@ pub fn article_view<'a>(
     let lang = article.meta.lang;
     let words = i18n::words(lang);
     let numbers = reading_order(anchored);
-    let body = body_html(article, anchored, &numbers);
+    let body = body_html(
+        article,
+        anchored,
+        &numbers,
+        !site.config.markdown.unsafe_html,
+    );
     let mut notes: Vec<NoteView<'a>> = Vec::new();
     let mut verdict_counts = BTreeMap::new();
     for (i, ann) in article.annotations.iter().enumerate() {
