@@ -39,10 +39,9 @@ pub fn defuse_links(events: &mut [Event<'_>]) -> bool {
                     *e = Event::InlineHtml("<span class=\"gl-defused-link\">".into());
                 }
             }
-            Event::End(TagEnd::Link) => {
-                if defused.pop() == Some(true) {
-                    *e = Event::InlineHtml("</span>".into());
-                }
+            // The guard pops for every link end, defused or not, keeping the stack in step.
+            Event::End(TagEnd::Link) if defused.pop() == Some(true) => {
+                *e = Event::InlineHtml("</span>".into());
             }
             _ => {}
         }
