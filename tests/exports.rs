@@ -24,7 +24,7 @@ fn export(site: &Site, article: &Article, out: &Path) -> (Value, Value) {
     let url = jsonld::page_url(site, &article.url_path);
     let ld = jsonld::article_jsonld(site, article, &anchored, &url);
     let anno = wadm::annotation_collection(site, article, &anchored, &url);
-    let body = render::body_html(article, &anchored, &render::reading_order(&anchored));
+    let body = render::body_html(article, &anchored, &render::reading_order(&anchored), true);
     let html = format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <title>{title}</title>\n<script type=\"application/ld+json\">{ld}</script>\n</head>\n\
