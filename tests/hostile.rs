@@ -69,7 +69,9 @@ fn javascript_and_data_links_are_defused() {
         ),
     )]);
     build_ok(&dir);
-    let html = read(dir.path(), "public/a/index.html").to_lowercase();
+    let page = read(dir.path(), "public/a/index.html");
+    // The theme may use data: URLs of its own (an icon); the article body may not.
+    let html = page[page.find("class=\"gl-body").unwrap()..].to_lowercase();
     assert!(!html.contains("javascript:"), "{html}");
     assert!(!html.contains("href=\"data:"), "{html}");
     assert!(html.contains("eins") && html.contains("vier"), "text stays");

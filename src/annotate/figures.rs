@@ -1,42 +1,1556 @@
-//! Placeholder until the detector lands: finds nothing.
+//! Automatic detection of figures — numbers, amounts, percentages, years,
+//! dates and durations — in the plain text of an article.
+//!
+//! The scanner walks the bytes once. Only digits and the few words that can
+//! start a figure on their own (number words, "Jahrhunderte", "a billion")
+//! are anchors; everything else about a figure (qualifier, currency
+//! sign, month, unit) is read around an anchor, so ordinary prose costs one
+//! table lookup per byte. Values are kept as integer mantissa and power of
+//! ten, never as floats, so "1,5 Millionen" is exactly "1500000".
+
+mod words;
+
 use crate::lang::Lang;
+use words::{Unit, WordUse};
 
 /// What kind of quantity a figure is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FigureKind {
+    /// A plain count or measure.
     Number,
+    /// An amount of money; the unit is its ISO 4217 code.
     Money,
+    /// A percentage, stored as a fraction ("50 %" is "0.5").
     Percent,
+    /// A difference of percentages, stored as the number of points.
     PercentagePoints,
+    /// A calendar year (or decade, with unit "decade").
     Year,
+    /// A calendar date, ISO 8601 ("2019-07-22", "2019-07", "--07-22").
     Date,
+    /// A span of time, ISO 8601 ("P5Y", "PT4H").
     Duration,
 }
-/// How a figure is qualified.
+
+/// How a figure is qualified ("rund", "more than"...).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Approx {
+    /// "rund", "etwa", "about".
     About,
+    /// "mehr als", "über", "more than".
     MoreThan,
+    /// "weniger als", "unter", "less than".
     LessThan,
+    /// "mindestens", "at least".
     AtLeast,
+    /// "höchstens", "at most".
     AtMost,
+    /// "fast", "knapp", "nearly".
     Nearly,
+    /// "bis zu", "up to".
     UpTo,
 }
+
+impl Approx {
+    /// The kebab-case name used in HTML attributes and templates.
+    pub fn key(self) -> &'static str {
+        match self {
+            Approx::About => "about",
+            Approx::MoreThan => "more-than",
+            Approx::LessThan => "less-than",
+            Approx::AtLeast => "at-least",
+            Approx::AtMost => "at-most",
+            Approx::Nearly => "nearly",
+            Approx::UpTo => "up-to",
+        }
+    }
+}
+
 /// One number found in the text a reader sees.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Figure {
+    /// Byte offset of the first byte of the whole expression.
     pub start: usize,
+    /// Byte offset just past the expression.
     pub end: usize,
+    /// What kind of quantity it is.
     pub kind: FigureKind,
+    /// Normalized value: a decimal string, an ISO date or an ISO duration.
     pub value: String,
+    /// ISO 4217 code, "percent", "percentage-points", "year", "month", …
     pub unit: Option<String>,
+    /// The qualifier written before the number, if any.
     pub approx: Option<Approx>,
+    /// A date without a year took the article's year.
     pub year_inferred: bool,
 }
-/// Finds every figure in `text`.
-pub fn detect(_text: &str, _lang: Lang, _article_year: Option<i16>) -> Vec<Figure> {
-    Vec::new()
+
+/// Finds every figure in `text` (plain text a reader sees, may contain '\n'), sorted by start, non-overlapping.
+pub fn detect(text: &str, lang: Lang, article_year: Option<i16>) -> Vec<Figure> {
+    let cx = Cx {
+        text,
+        b: text.as_bytes(),
+        lang,
+        year: article_year,
+        before_cache: std::cell::Cell::new(None),
+    };
+    let mut out: Vec<Figure> = Vec::with_capacity(text.len() / 256);
+    let b = cx.b;
+    // Eight bytes at a time: find where runs of ASCII letters or digits
+    // begin, and look closer only at digits and at words whose first two
+    // letters some anchor shares.
+    let mut pos = 0;
+    let mut resume = 0;
+    while pos < b.len() {
+        let word = match b.get(pos..pos + 8) {
+            Some(full) => full.try_into().map_or(0, u64::from_le_bytes),
+            None => {
+                let mut chunk = [0u8; 8];
+                b[pos..].iter().zip(&mut chunk).for_each(|(s, d)| *d = *s);
+                u64::from_le_bytes(chunk)
+            }
+        };
+        let (letters, digits) = classify(word);
+        let alnum = letters | digits;
+        let carry = if pos > 0 && b[pos - 1].is_ascii_alphanumeric() {
+            0x80
+        } else {
+            0
+        };
+        let mut starts = alnum & !((alnum << 8) | carry);
+        let mut next_pos = pos + 8;
+        while starts != 0 {
+            let k = (starts.trailing_zeros() / 8) as usize;
+            starts &= starts - 1;
+            let i = pos + k;
+            if i < resume {
+                continue;
+            }
+            let next = if digits & (0x80 << (8 * k)) != 0 {
+                cx.numeric(i, out.last().map_or(0, |f| f.end), &mut out)
+            } else if words::may_anchor(lang, b[i], cx.byte(i + 1)) {
+                cx.word(i, &mut out)
+            } else {
+                continue;
+            };
+            resume = cx.boundary(next.max(i + 1));
+            if resume > next_pos {
+                next_pos = resume;
+                break;
+            }
+        }
+        pos = next_pos;
+    }
+    out
+}
+
+/// Marks (in each byte's high bit) the ASCII letters and the ASCII digits of
+/// eight bytes.
+fn classify(x: u64) -> (u64, u64) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    // Bytes of non-ASCII characters have their high bit set: never letters here.
+    let ascii = !x & HIGH_BITS;
+    let in_range = |y: u64, lo: u8, hi: u8| {
+        let y = (y & !HIGH_BITS) | HIGH_BITS;
+        let ge_lo = y - ONES * u64::from(lo);
+        let gt_hi = y - ONES * (u64::from(hi) + 1);
+        ge_lo & !gt_hi & HIGH_BITS
+    };
+    let letters = in_range(x | (ONES * 0x20), b'a', b'z') & ascii;
+    let digits = in_range(x, b'0', b'9') & ascii;
+    (letters, digits)
+}
+
+const OTHER: u8 = 0;
+const DIGIT: u8 = 1;
+const LETTER: u8 = 2;
+const HIGH: u8 = 3;
+
+/// Byte classes for the scanner: ASCII digit, ASCII letter, non-ASCII, other.
+static CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b.is_ascii_digit() {
+            DIGIT
+        } else if b.is_ascii_alphabetic() {
+            LETTER
+        } else if b >= 0x80 {
+            HIGH
+        } else {
+            OTHER
+        };
+        i += 1;
+    }
+    t
+};
+
+/// An exact decimal: `mant × 10^exp`, negative if `neg`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Dec {
+    mant: u128,
+    exp: i32,
+    neg: bool,
+}
+
+impl Dec {
+    fn int(v: u128) -> Dec {
+        Dec {
+            mant: v,
+            exp: 0,
+            neg: false,
+        }
+    }
+
+    fn shift(self, by: i32) -> Dec {
+        Dec {
+            exp: self.exp.saturating_add(by),
+            ..self
+        }
+    }
+
+    fn times(self, k: u32) -> Option<Dec> {
+        Some(Dec {
+            mant: self.mant.checked_mul(u128::from(k))?,
+            ..self
+        })
+    }
+
+    /// The plain decimal string; `None` for absurd exponents no article has.
+    fn render(self) -> Option<String> {
+        if !(-40..=40).contains(&self.exp) {
+            return None;
+        }
+        let mut buf = [0u8; 40];
+        let mut at = buf.len();
+        // u128 division is a library call; nearly every mantissa fits in u64.
+        let mut wide = self.mant;
+        while wide > u128::from(u64::MAX) {
+            at -= 1;
+            buf[at] = b'0' + (wide % 10) as u8;
+            wide /= 10;
+        }
+        let mut m = wide as u64;
+        loop {
+            at -= 1;
+            buf[at] = b'0' + (m % 10) as u8;
+            m /= 10;
+            if m == 0 {
+                break;
+            }
+        }
+        let digits = std::str::from_utf8(&buf[at..]).ok()?;
+        let mut s = String::with_capacity(digits.len() + 2 + self.exp.unsigned_abs() as usize);
+        if self.neg && self.mant != 0 {
+            s.push('-');
+        }
+        if self.exp >= 0 {
+            s.push_str(digits);
+            if self.mant != 0 {
+                push_zeros(&mut s, self.exp.unsigned_abs() as usize);
+            }
+            return Some(s);
+        }
+        let frac = self.exp.unsigned_abs() as usize;
+        let (int, dec) = if digits.len() <= frac {
+            ("0", digits)
+        } else {
+            digits.split_at(digits.len() - frac)
+        };
+        s.push_str(int);
+        let dec = dec.trim_end_matches('0');
+        if !dec.is_empty() {
+            s.push('.');
+            // Leading zeros of the fraction that the mantissa does not spell out.
+            push_zeros(&mut s, frac.saturating_sub(digits.len()));
+            s.push_str(dec);
+        }
+        Some(s)
+    }
+}
+
+fn push_zeros(s: &mut String, mut n: usize) {
+    const ZEROS: &str = "0000000000000000";
+    while n > 0 {
+        let k = n.min(ZEROS.len());
+        s.push_str(&ZEROS[..k]);
+        n -= k;
+    }
+}
+
+/// A number read from digits.
+struct Num {
+    dec: Dec,
+    end: usize,
+    int_digits: usize,
+    grouped: bool,
+    frac: bool,
+}
+
+/// What the words after a number made of it.
+#[derive(Default)]
+struct Tail {
+    end: usize,
+    scale: i32,
+    /// Counted in dozens ("two dozen").
+    dozen: bool,
+    currency: Option<&'static str>,
+    unit: Option<Unit>,
+}
+
+/// A word located in the text.
+#[derive(Clone, Copy)]
+struct Tok {
+    start: usize,
+    end: usize,
+}
+
+struct Cx<'t> {
+    text: &'t str,
+    b: &'t [u8],
+    lang: Lang,
+    year: Option<i16>,
+    before_cache: std::cell::Cell<Option<(usize, usize, Option<Tok>)>>,
+}
+
+/// `char::is_alphabetic` with the Latin-1 letters of German and French
+/// answered without the Unicode table.
+fn is_alpha(c: char) -> bool {
+    if ('\u{c0}'..='\u{ff}').contains(&c) {
+        return c != '×' && c != '÷';
+    }
+    c.is_alphabetic()
+}
+
+fn is_hspace(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\u{a0}' | '\u{202f}' | '\u{2009}')
+}
+
+fn is_upper_initial(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// "iPhone", "PlayStation", "OpenAI", "FIFA": words whose case marks a name.
+fn looks_like_name(w: &str) -> bool {
+    // A capital after the first letter: mixed case or an acronym.
+    w.chars().skip(1).any(char::is_uppercase)
+}
+
+fn days_in_month(month: u8, year: Option<i32>) -> u8 {
+    match month {
+        2 => match year {
+            Some(y) if !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) => 28,
+            _ => 29,
+        },
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+impl<'t> Cx<'t> {
+    fn sub(&self, a: usize, b: usize) -> &'t str {
+        self.text.get(a..b).unwrap_or("")
+    }
+
+    fn boundary(&self, mut i: usize) -> usize {
+        while i < self.b.len() && !self.text.is_char_boundary(i) {
+            i += 1;
+        }
+        i
+    }
+
+    fn char_at(&self, i: usize) -> Option<char> {
+        self.text.get(i..)?.chars().next()
+    }
+
+    fn char_before(&self, i: usize) -> Option<char> {
+        self.text.get(..i)?.chars().next_back()
+    }
+
+    fn byte(&self, i: usize) -> u8 {
+        self.b.get(i).copied().unwrap_or(0)
+    }
+
+    fn digit(&self, i: usize) -> bool {
+        self.byte(i).is_ascii_digit()
+    }
+
+    /// End of the run of ASCII digits starting at `i`.
+    fn digits_end(&self, mut i: usize) -> usize {
+        while self.digit(i) {
+            i += 1;
+        }
+        i
+    }
+
+    /// The numeric value of the digits in `a..b` (at most a few of them).
+    fn small(&self, a: usize, b: usize) -> u32 {
+        self.b.get(a..b).unwrap_or(&[]).iter().fold(0u32, |n, d| {
+            n.saturating_mul(10).saturating_add(u32::from(d - b'0'))
+        })
+    }
+
+    fn skip_hspace(&self, mut i: usize) -> usize {
+        while let Some(c) = self.char_at(i) {
+            if !is_hspace(c) {
+                break;
+            }
+            i += c.len_utf8();
+        }
+        i
+    }
+
+    fn hspace_back(&self, mut i: usize) -> usize {
+        while let Some(c) = self.char_before(i) {
+            if !is_hspace(c) {
+                break;
+            }
+            i -= c.len_utf8();
+        }
+        i
+    }
+
+    fn letters_end(&self, mut i: usize) -> usize {
+        loop {
+            match CLASS[usize::from(self.byte(i))] {
+                LETTER => i += 1,
+                HIGH => match self.char_at(i) {
+                    Some(c) if is_alpha(c) => i += c.len_utf8(),
+                    _ => return i,
+                },
+                _ => return i,
+            }
+        }
+    }
+
+    /// The word after `i` (past spaces); hyphenated compounds such as
+    /// "US-Dollar" count as one word.
+    fn word_after(&self, i: usize) -> Option<Tok> {
+        let start = self.skip_hspace(i);
+        let mut end = self.letters_end(start);
+        if end == start {
+            return None;
+        }
+        while self.byte(end) == b'-' && self.char_at(end + 1).is_some_and(char::is_alphabetic) {
+            end = self.letters_end(end + 1);
+        }
+        Some(Tok { start, end })
+    }
+
+    /// The word before `i` (past spaces), with a trailing dot ("ca.", "Nr.");
+    /// never reaching below `floor`.
+    fn word_before(&self, i: usize, floor: usize) -> Option<Tok> {
+        // The qualifier, currency, year and name rules all ask about the same
+        // word; remembering the last answer halves the work per figure.
+        if let Some((ci, cf, tok)) = self.before_cache.get()
+            && ci == i
+            && cf == floor
+        {
+            return tok;
+        }
+        let tok = self.word_before_uncached(i, floor);
+        self.before_cache.set(Some((i, floor, tok)));
+        tok
+    }
+
+    fn word_before_uncached(&self, i: usize, floor: usize) -> Option<Tok> {
+        let end = self.hspace_back(i);
+        let mut start = end;
+        if self.char_before(start) == Some('.') {
+            start -= 1;
+        }
+        let dot = start;
+        while start > 0 {
+            match CLASS[usize::from(self.byte(start - 1))] {
+                LETTER => start -= 1,
+                HIGH => match self.char_before(start) {
+                    Some(c) if is_alpha(c) => start -= c.len_utf8(),
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        if start == dot || start < floor {
+            return None;
+        }
+        // A letter or digit glued on the left means this is not a word of its own.
+        if self.char_before(start).is_some_and(char::is_alphanumeric) {
+            return None;
+        }
+        Some(Tok { start, end })
+    }
+
+    fn lower_is<F: Fn(&[u8]) -> bool>(&self, t: Tok, f: F) -> bool {
+        let mut buf = [0; words::MAX_WORD];
+        words::lower(self.sub(t.start, t.end), &mut buf).is_some_and(f)
+    }
+
+    fn lookup<T, F: Fn(&[u8]) -> Option<T>>(&self, t: Tok, f: F) -> Option<T> {
+        let mut buf = [0; words::MAX_WORD];
+        words::lower(self.sub(t.start, t.end), &mut buf).and_then(f)
+    }
+
+    /// Whether a capitalised word at `i` starts a sentence (so its case means nothing).
+    fn sentence_start(&self, i: usize) -> bool {
+        let j = self.hspace_back(i);
+        match self.char_before(j) {
+            None => true,
+            Some(c) => matches!(
+                c,
+                '.' | '!' | '?' | ':' | '\n' | '"' | '„' | '“' | '«' | '»' | '(' | '–' | '—'
+            ),
+        }
+    }
+
+    /// Skips a run that is a code rather than a quantity: "978-3-16", "030 1234",
+    /// "3:1", "1.2.3"; returns where scanning resumes.
+    fn skip_code(&self, mut i: usize, with_spaces: bool) -> usize {
+        loop {
+            i = self.digits_end(i);
+            let c = self.byte(i);
+            let sep = matches!(c, b'-' | b'/' | b'.' | b':' | b',') || (with_spaces && c == b' ');
+            if sep && self.digit(i + 1) {
+                i += 1;
+            } else {
+                // A code glued to letters ("19-Pandemie", "3a") ends with them.
+                while self.byte(i).is_ascii_alphanumeric() {
+                    i += 1;
+                }
+                return i;
+            }
+        }
+    }
+
+    /// Reads digits with the language's grouping and decimal marks.
+    fn parse_num(&self, s: usize) -> Option<Num> {
+        let (group, decimal) = match self.lang {
+            Lang::De => (b'.', b','),
+            Lang::En => (b',', b'.'),
+        };
+        let first = self.digits_end(s);
+        let mut mant: u128 = 0;
+        let push = |a: usize, b: usize, mant: &mut u128| -> Option<()> {
+            // Checked u128 arithmetic per digit is costly; below 10^37 neither
+            // step can overflow, so check only the magnitude.
+            const LIMIT: u128 = 10u128.pow(37);
+            for &d in self.b.get(a..b)? {
+                if *mant >= LIMIT {
+                    return None;
+                }
+                *mant = *mant * 10 + u128::from(d - b'0');
+            }
+            Some(())
+        };
+        push(s, first, &mut mant)?;
+        let mut end = first;
+        let mut grouped = false;
+        if first - s <= 3 {
+            // Groups of exactly three: "1.000.000", "1 000", "1,000".
+            let mut sep: Option<(usize, usize)> = None;
+            while let Some(c) = self.char_at(end) {
+                let w = c.len_utf8();
+                let is_sep = c as u32 == u32::from(group)
+                    || matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}');
+                if !is_sep || sep.is_some_and(|(sc, _)| sc != c as usize) {
+                    break;
+                }
+                let g = end + w;
+                if self.digits_end(g) != g + 3 {
+                    break;
+                }
+                push(g, g + 3, &mut mant)?;
+                sep = Some((c as usize, w));
+                end = g + 3;
+                grouped = true;
+            }
+        }
+        let mut exp = 0i32;
+        let mut frac = false;
+        if self.byte(end) == decimal && self.digit(end + 1) {
+            let fs = end + 1;
+            let fe = self.digits_end(fs);
+            push(fs, fe, &mut mant)?;
+            exp = -i32::try_from(fe - fs).ok()?;
+            end = fe;
+            frac = true;
+        }
+        Some(Num {
+            dec: Dec {
+                mant,
+                exp,
+                neg: false,
+            },
+            end,
+            int_digits: first - s,
+            grouped,
+            frac,
+        })
+    }
+
+    /// Reads a scale, currency, percent or time unit after a number ending at `i`.
+    fn tail(&self, i: usize, money_before: bool) -> Tail {
+        let mut t = Tail {
+            end: i,
+            ..Tail::default()
+        };
+        // A hyphenated unit: "10-year", "5-Prozent-Hürde".
+        if self.byte(i) == b'-' && self.char_at(i + 1).is_some_and(char::is_alphabetic) {
+            let we = self.letters_end(i + 1);
+            let tok = Tok {
+                start: i + 1,
+                end: we,
+            };
+            if let Some(u) = self.lookup(tok, |w| words::unit(self.lang, w)) {
+                t.unit = Some(u);
+                t.end = we;
+            }
+            return t;
+        }
+        let mut pos = i;
+        let mut scaled = false;
+        for _ in 0..2 {
+            let j = self.skip_hspace(pos);
+            match self.char_at(j) {
+                Some('%') => {
+                    t.unit = Some(Unit::Percent);
+                    t.end = j + 1;
+                    return t;
+                }
+                Some(c @ ('€' | '$' | '£')) if !money_before => {
+                    t.currency = Some(match c {
+                        '€' => "EUR",
+                        '$' => "USD",
+                        _ => "GBP",
+                    });
+                    t.end = j + c.len_utf8();
+                    return t;
+                }
+                _ => {}
+            }
+            let Some(tok) = self.word_after(pos) else {
+                return t;
+            };
+            // Lowercase once; every table below is asked about the same word.
+            let mut buf = [0; words::MAX_WORD];
+            let Some(w) = words::lower(self.sub(tok.start, tok.end), &mut buf) else {
+                return t;
+            };
+            if !scaled && (w == b"dozen" || w == b"dutzend") {
+                scaled = true;
+                t.dozen = true;
+                t.end = tok.end;
+                pos = t.end;
+                continue;
+            }
+            if !scaled && let Some((p, money_only)) = words::scale(self.lang, w) {
+                if money_only || (p == 2 && self.lang == Lang::De) {
+                    return t;
+                }
+                scaled = true;
+                t.scale = p;
+                t.end = tok.end;
+                // "Mio." / "Mrd.": the dot belongs to the abbreviation.
+                if tok.end - tok.start <= 3 && self.byte(tok.end) == b'.' {
+                    t.end += 1;
+                }
+                pos = t.end;
+                continue;
+            }
+            if !money_before && let Some(c) = words::cent(self.lang, w) {
+                t.currency = Some(c);
+                t.scale -= 2;
+                t.end = tok.end;
+                return t;
+            }
+            if let Some(c) = words::currency_word(self.lang, w) {
+                if !money_before {
+                    t.currency = Some(c);
+                    t.end = tok.end;
+                }
+                return t;
+            }
+            if let Some(u) = words::unit(self.lang, w) {
+                t.unit = Some(u);
+                t.end = tok.end;
+                return t;
+            }
+            if matches!(w, b"per" | b"percentage" | b"us" | b"swiss" | b"schweizer") {
+                match self.two_word_unit(tok) {
+                    Some((Ok(u), end)) => {
+                        t.unit = Some(u);
+                        t.end = end;
+                    }
+                    Some((Err(code), end)) if !money_before => {
+                        t.currency = Some(code);
+                        t.end = end;
+                    }
+                    _ => {}
+                }
+            }
+            return t;
+        }
+        t
+    }
+
+    /// "per cent", "percentage points", "US dollars", "Swiss francs",
+    /// "Schweizer Franken": units written as two words; a currency is `Err(code)`.
+    fn two_word_unit(&self, first: Tok) -> Option<(Result<Unit, &'static str>, usize)> {
+        let second = self.word_after(first.end)?;
+        let mut b1 = [0; words::MAX_WORD];
+        let mut b2 = [0; words::MAX_WORD];
+        let w1 = words::lower(self.sub(first.start, first.end), &mut b1)?;
+        let w2 = words::lower(self.sub(second.start, second.end), &mut b2)?;
+        let u = match (self.lang, w1, w2) {
+            (Lang::En, b"per", b"cent") => Ok(Unit::Percent),
+            (Lang::En, b"percentage", b"point" | b"points") => Ok(Unit::Points),
+            (Lang::En, b"us", b"dollar" | b"dollars") => Err("USD"),
+            (Lang::En, b"swiss", b"franc" | b"francs") => Err("CHF"),
+            (Lang::De, b"schweizer", b"franken") => Err("CHF"),
+            _ => return None,
+        };
+        Some((u, second.end))
+    }
+
+    /// A currency written before the number at `s`: "$1", "€ 3,50", "US$ 5", "USD 40".
+    fn money_prefix(&self, s: usize, floor: usize) -> Option<(usize, &'static str)> {
+        let j = self.hspace_back(s);
+        let c = self.char_before(j)?;
+        let code = match c {
+            '$' => "USD",
+            '€' => "EUR",
+            '£' => "GBP",
+            '¥' => "JPY",
+            _ => {
+                let tok = self.word_before(s, floor)?;
+                let code = self.lookup(tok, words::currency_code)?;
+                // Only the upper-case code, not a stray "eur" in prose.
+                if !self
+                    .sub(tok.start, tok.end)
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase())
+                {
+                    return None;
+                }
+                return Some((tok.start, code));
+            }
+        };
+        let mut start = j - c.len_utf8();
+        if c == '$' && start >= 2 && self.sub(start - 2, start) == "US" {
+            start -= 2;
+        }
+        if start < floor || self.char_before(start).is_some_and(char::is_alphanumeric) {
+            return None;
+        }
+        Some((start, code))
+    }
+
+    /// The qualifier before `start`, if any; `duration` restricts "über"/"over".
+    fn approx_before(&self, start: usize, floor: usize, duration: bool) -> Option<(usize, Approx)> {
+        let w1 = self.word_before(start, floor)?;
+        if let Some(a) = self.lookup(w1, |w| words::approx(self.lang, w)) {
+            if duration && a == Approx::MoreThan {
+                let ctx = self.word_before(w1.start, floor)?;
+                if !self.lower_is(ctx, words::duration_more_than_context) {
+                    return None;
+                }
+            }
+            return Some((w1.start, a));
+        }
+        let w0 = self.word_before(w1.start, floor)?;
+        let mut b0 = [0; words::MAX_WORD];
+        let mut b1 = [0; words::MAX_WORD];
+        let l0 = words::lower(self.sub(w0.start, w0.end), &mut b0)?;
+        let l1 = words::lower(self.sub(w1.start, w1.end), &mut b1)?;
+        words::approx2(self.lang, l0, l1).map(|a| (w0.start, a))
+    }
+
+    /// A date starting with the digits at `s` ("22. Juli 2019", "2019-07-22",
+    /// "22.07.2019", "22 July"), or ending with them ("July 22, 2019", "Juli 2019").
+    fn date_at(&self, s: usize, floor: usize) -> Option<Figure> {
+        let e = self.digits_end(s);
+        let n = e - s;
+        let ymd = |y: Option<i32>, m: u8, d: u8| -> Option<(String, bool)> {
+            if m == 0 || m > 12 || d == 0 || d > days_in_month(m, y) {
+                return None;
+            }
+            Some(match (y, self.year) {
+                (Some(y), _) => (format!("{y:04}-{m:02}-{d:02}"), false),
+                (None, Some(ay)) => (format!("{ay:04}-{m:02}-{d:02}"), true),
+                (None, None) => (format!("--{m:02}-{d:02}"), false),
+            })
+        };
+        let date = |start: usize, end: usize, (value, inferred): (String, bool)| Figure {
+            start,
+            end,
+            kind: FigureKind::Date,
+            value,
+            unit: None,
+            approx: None,
+            year_inferred: inferred,
+        };
+        let year_at = |i: usize| -> Option<i32> {
+            (self.digits_end(i) == i + 4 && !self.byte(i + 4).is_ascii_alphabetic())
+                .then(|| self.small(i, i + 4) as i32)
+        };
+        // ISO 2019-07-22.
+        if n == 4
+            && self.byte(e) == b'-'
+            && self.digits_end(e + 1) == e + 3
+            && self.byte(e + 3) == b'-'
+            && self.digits_end(e + 4) == e + 6
+        {
+            let y = self.small(s, e) as i32;
+            let v = ymd(
+                Some(y),
+                self.small(e + 1, e + 3) as u8,
+                self.small(e + 4, e + 6) as u8,
+            )?;
+            return Some(date(s, e + 6, v));
+        }
+        if n == 0 || n > 2 {
+            return self.month_year(s, e, floor, date);
+        }
+        let day = self.small(s, e) as u8;
+        // 22.07.2019
+        if self.byte(e) == b'.' {
+            let me = self.digits_end(e + 1);
+            if (1..=2).contains(&(me - e - 1)) && self.byte(me) == b'.' {
+                let y = year_at(me + 1)?;
+                let v = ymd(Some(y), self.small(e + 1, me) as u8, day)?;
+                return Some(date(s, me + 5, v));
+            }
+        }
+        // 22. Juli [2019] (de), 22 July [2019] (en)
+        let after_day = match (self.lang, self.byte(e)) {
+            (Lang::De, b'.') => Some(e + 1),
+            (Lang::En, b's' | b'n' | b'r' | b't') => {
+                let se = self.letters_end(e);
+                matches!(self.sub(e, se), "st" | "nd" | "rd" | "th").then_some(se)
+            }
+            (Lang::En, _) => Some(e),
+            _ => None,
+        };
+        if let Some(ad) = after_day
+            && let Some((m, me)) = self.month_after(ad)
+        {
+            let ys = self.skip_hspace(me);
+            if ys > me
+                && let Some(y) = year_at(ys)
+            {
+                return Some(date(s, ys + 4, ymd(Some(y), m, day)?));
+            }
+            return Some(date(s, me, ymd(None, m, day)?));
+        }
+        // July 22[nd][, 2019] (en)
+        if self.lang == Lang::En
+            && let Some(mt) = self.word_before(s, floor)
+            && is_upper_initial(self.sub(mt.start, mt.end))
+            && let Some(m) = self.lookup(mt, |w| words::month(self.lang, w))
+        {
+            let mut end = e;
+            let se = self.letters_end(e);
+            if matches!(self.sub(e, se), "st" | "nd" | "rd" | "th") {
+                end = se;
+            } else if se > e {
+                return None;
+            }
+            let comma = if self.byte(end) == b',' { end + 1 } else { end };
+            let ys = self.skip_hspace(comma);
+            if ys > end
+                && let Some(y) = year_at(ys)
+            {
+                return Some(date(mt.start, ys + 4, ymd(Some(y), m, day)?));
+            }
+            return Some(date(mt.start, end, ymd(None, m, day)?));
+        }
+        None
+    }
+
+    /// "Juli 2019" / "July 2019": a month before a four-digit year.
+    fn month_year(
+        &self,
+        s: usize,
+        e: usize,
+        floor: usize,
+        date: impl Fn(usize, usize, (String, bool)) -> Figure,
+    ) -> Option<Figure> {
+        if e - s != 4 || self.byte(e).is_ascii_alphanumeric() {
+            return None;
+        }
+        let mt = self.word_before(s, floor)?;
+        if !is_upper_initial(self.sub(mt.start, mt.end)) {
+            return None;
+        }
+        let m = self.lookup(mt, |w| words::month(self.lang, w))?;
+        let y = self.small(s, e);
+        Some(date(mt.start, e, (format!("{y:04}-{m:02}"), false)))
+    }
+
+    /// A capitalised month name after `i`, with its abbreviation dot; returns month and end.
+    fn month_after(&self, i: usize) -> Option<(u8, usize)> {
+        let tok = self.word_after(i)?;
+        if tok.start == i || !is_upper_initial(self.sub(tok.start, tok.end)) {
+            return None;
+        }
+        if self.byte(tok.end) == b'.' {
+            let dotted = Tok {
+                start: tok.start,
+                end: tok.end + 1,
+            };
+            if let Some(m) = self.lookup(dotted, |w| words::month(self.lang, w)) {
+                return Some((m, tok.end + 1));
+            }
+        }
+        self.lookup(tok, |w| words::month(self.lang, w))
+            .map(|m| (m, tok.end))
+    }
+
+    /// Handles the digits at `s`; returns where scanning resumes.
+    fn numeric(&self, s: usize, floor: usize, out: &mut Vec<Figure>) -> usize {
+        let prev = self.char_before(s);
+        if prev.is_some_and(char::is_alphabetic) {
+            return self.skip_code(s, false);
+        }
+        // "GPT-2", "COVID-19", "F-35": a number hyphenated to a word is part of a name.
+        if matches!(prev, Some('-' | '‑'))
+            && self
+                .char_before(s - prev.map_or(1, char::len_utf8))
+                .is_some_and(char::is_alphanumeric)
+        {
+            return self.skip_code(s, false);
+        }
+        if matches!(prev, Some('+' | '#' | '/' | '\\' | '_' | '&' | '=')) {
+            return self.skip_code(s, prev == Some('+'));
+        }
+        if let Some(f) = self.date_at(s, floor) {
+            let end = f.end;
+            out.push(f);
+            return end;
+        }
+        let Some(num) = self.parse_num(s) else {
+            return self.skip_code(s, false);
+        };
+        // A leading zero marks a code or phone number ("030 1234", "007").
+        if num.int_digits > 1 && self.byte(s) == b'0' {
+            return self.skip_code(s, true);
+        }
+        let e = num.end;
+        let next = self.byte(e);
+        if next == b':'
+            && let Some(f) = self.clock_duration(s, floor)
+        {
+            let end = f.end;
+            out.push(f);
+            return end;
+        }
+        if matches!(next, b'-' | b'/' | b':' | b'.' | b',') && self.digit(e + 1) {
+            return self.skip_code(s, false);
+        }
+        let mut money = self.money_prefix(s, floor);
+        let mut tail = Tail {
+            end: e,
+            ..Tail::default()
+        };
+        let mut decade = false;
+        if next.is_ascii_alphabetic() {
+            // Glued letters: "5G", "A380"-style codes, "2nd", "1990er", "$5bn".
+            let le = self.letters_end(e);
+            let suffix = self.sub(e, le);
+            let glued_digit = self.digit(le);
+            let mut buf = [0; words::MAX_WORD];
+            let scale = words::lower(suffix, &mut buf)
+                .and_then(|w| words::scale(Lang::En, w))
+                .filter(|&(p, money_only)| p >= 3 && (!money_only || money.is_some()));
+            if !glued_digit
+                && num.int_digits == 4
+                && !num.grouped
+                && !num.frac
+                && (suffix == "er" || suffix == "s")
+            {
+                decade = true;
+                tail.end = le;
+            } else if !glued_digit && let Some((p, _)) = scale {
+                tail.scale = p;
+                tail.end = le;
+            } else {
+                return self.skip_code(s, false);
+            }
+        } else {
+            tail = self.tail(e, money.is_some());
+        }
+        // A sign belongs to the number only where it cannot be a hyphen or dash of prose.
+        let mut start = s;
+        let mut dec = num.dec;
+        if money.is_none()
+            && let Some(c @ ('-' | '−')) = prev
+        {
+            let sp = s - c.len_utf8();
+            if sp >= floor
+                && self
+                    .char_before(sp)
+                    .is_none_or(|c| c.is_whitespace() || c == '(')
+            {
+                start = sp;
+                dec.neg = true;
+            }
+        }
+        if let Some((ms, _)) = money {
+            start = ms;
+        }
+        if money.is_none() && self.ratio_before(start, floor) {
+            return tail.end;
+        }
+        if tail.currency.is_some() {
+            money = None;
+        }
+        dec = dec.shift(tail.scale);
+        if tail.dozen {
+            let Some(d) = dec.times(12) else {
+                return tail.end;
+            };
+            dec = d;
+        }
+        let currency = money.map(|m| m.1).or(tail.currency);
+        let plain =
+            tail.scale == 0 && !tail.dozen && currency.is_none() && tail.unit.is_none() && !decade;
+        let w_before = self.word_before(start, floor);
+        if plain {
+            if let Some(w) = w_before
+                && !dec.neg
+            {
+                let word = self.sub(w.start, w.end);
+                // "WM 2006", "COP 2025": after an acronym a year is still a year,
+                // and "DAX 18.000" is a quantity; neither holds after a product
+                // name ("Windows 2000", "Python 3.12").
+                let year_like = num.int_digits == 4 && (1900..=2100).contains(&num.dec.mant);
+                let name = self.lower_is(w, words::name_word)
+                    || (!year_like
+                        && !num.grouped
+                        && !num.frac
+                        && looks_like_name(word)
+                        && self.lookup(w, words::currency_code).is_none());
+                if name {
+                    return tail.end.max(e);
+                }
+            }
+            if self.lang == Lang::De
+                && next == b'.'
+                && self.char_at(e + 1).is_some_and(char::is_whitespace)
+                && w_before.is_some_and(|w| self.lower_is(w, words::ordinal_context))
+            {
+                return e + 1;
+            }
+            if self.fraction_after(e) {
+                return e;
+            }
+            // Times of day are not quantities.
+            if let Some(t) = self.word_after(e)
+                && matches!(self.sub(t.start, t.end), "Uhr" | "a" | "p")
+                && (self.sub(t.start, t.end) == "Uhr" || self.byte(t.end) == b'.')
+            {
+                return t.end;
+            }
+        }
+        let (kind, value, unit) = if decade {
+            (FigureKind::Year, dec.render(), Some("decade"))
+        } else if let Some(code) = currency {
+            (FigureKind::Money, dec.render(), Some(code))
+        } else if let Some(u) = tail.unit {
+            match self.unit_value(u, dec) {
+                Some(v) => v,
+                None => return tail.end,
+            }
+        } else if tail.scale != 0 || tail.dozen {
+            (FigureKind::Number, dec.render(), None)
+        } else if num.int_digits == 4
+            && !num.grouped
+            && !num.frac
+            && !dec.neg
+            && self.is_year(&num, start, e, floor)
+        {
+            (FigureKind::Year, dec.render(), Some("year"))
+        } else {
+            (FigureKind::Number, dec.render(), None)
+        };
+        let Some(value) = value else {
+            return tail.end;
+        };
+        let mut approx = None;
+        if kind != FigureKind::Year
+            && kind != FigureKind::Date
+            && let Some((a_start, a)) =
+                self.approx_before(start, floor, kind == FigureKind::Duration)
+        {
+            start = a_start;
+            approx = Some(a);
+        }
+        out.push(Figure {
+            start,
+            end: tail.end,
+            kind,
+            value,
+            unit: unit.map(str::to_owned),
+            approx,
+            year_inferred: false,
+        });
+        tail.end
+    }
+
+    /// Whether a plain four-digit number at `s..e` reads as a year.
+    fn is_year(&self, num: &Num, s: usize, e: usize, floor: usize) -> bool {
+        let Ok(v) = u32::try_from(num.dec.mant) else {
+            return false;
+        };
+        if !(1000..=2199).contains(&v) {
+            return false;
+        }
+        if let Some(w) = self.word_before(s, floor) {
+            if self.lower_is(w, |l| words::year_context(self.lang, l)) {
+                return true;
+            }
+            if self.lookup(w, |l| words::approx(self.lang, l)).is_some() {
+                return false;
+            }
+        }
+        if !(1900..=2100).contains(&v) {
+            return false;
+        }
+        // Without a year word, a following count noun makes it a quantity:
+        // "2000 Menschen", "2000 people".
+        match self.word_after(e) {
+            Some(t) if t.start > e => {
+                let w = self.sub(t.start, t.end);
+                match self.lang {
+                    Lang::De => !is_upper_initial(w),
+                    Lang::En => {
+                        !(matches!(w, "people" | "children" | "men" | "women" | "staff")
+                            || w.len() >= 4
+                                && w.ends_with('s')
+                                && !w.ends_with("ss")
+                                && w.chars().next().is_some_and(char::is_lowercase)
+                                && !matches!(
+                                    w,
+                                    "sees"
+                                        | "marks"
+                                        | "brings"
+                                        | "looks"
+                                        | "seems"
+                                        | "remains"
+                                        | "proves"
+                                        | "becomes"
+                                ))
+                    }
+                }
+            }
+            _ => true,
+        }
+    }
+
+    /// "2:02:35 Stunden", "1:30 hours": a clock-style duration with its unit word.
+    fn clock_duration(&self, s: usize, floor: usize) -> Option<Figure> {
+        let mut parts = [0u32; 3];
+        let mut n = 0;
+        let mut i = s;
+        loop {
+            let e = self.digits_end(i);
+            let len = e - i;
+            if n >= 3 || len == 0 || len > 2 || (n > 0 && len != 2) {
+                return None;
+            }
+            parts[n] = self.small(i, e);
+            n += 1;
+            if self.byte(e) == b':' && self.digit(e + 1) {
+                i = e + 1;
+            } else {
+                i = e;
+                break;
+            }
+        }
+        let unit = self.word_after(i)?;
+        if n < 2
+            || unit.start == i
+            || !self.lower_is(unit, |w| matches!(w, b"stunden" | b"hours" | b"std"))
+        {
+            return None;
+        }
+        let [h, m, sec] = parts;
+        if m > 59 || sec > 59 {
+            return None;
+        }
+        let mut value = format!("PT{h}H");
+        if m > 0 {
+            value.push_str(&format!("{m}M"));
+        }
+        if sec > 0 {
+            value.push_str(&format!("{sec}S"));
+        }
+        let (start, approx) = match self.approx_before(s, floor, true) {
+            Some((a, x)) => (a, Some(x)),
+            None => (s, None),
+        };
+        Some(Figure {
+            start,
+            end: unit.end,
+            kind: FigureKind::Duration,
+            value,
+            unit: Some("hour".to_owned()),
+            approx,
+            year_inferred: false,
+        })
+    }
+
+    /// Whether a "one in" / "einer von" precedes: "one in five" is a ratio, not five.
+    fn ratio_before(&self, s: usize, floor: usize) -> bool {
+        let Some(link) = self.word_before(s, floor) else {
+            return false;
+        };
+        let linked = match self.lang {
+            Lang::De => self.lower_is(link, |w| w == b"von"),
+            Lang::En => self.lower_is(link, |w| w == b"in"),
+        };
+        linked
+            && self.word_before(link.start, floor).is_some_and(|n| {
+                self.lookup(n, |w| words::number_word(self.lang, w))
+                    .is_some()
+            })
+    }
+
+    /// Whether a fraction word follows ("zwei Drittel", "two-thirds").
+    fn fraction_after(&self, e: usize) -> bool {
+        let from = if self.byte(e) == b'-' { e + 1 } else { e };
+        self.word_after(from)
+            .is_some_and(|t| self.lower_is(t, words::fraction))
+    }
+
+    /// Kind, value and unit of a number followed by a unit word.
+    fn unit_value(
+        &self,
+        u: Unit,
+        dec: Dec,
+    ) -> Option<(FigureKind, Option<String>, Option<&'static str>)> {
+        Some(match u {
+            Unit::Percent => (FigureKind::Percent, dec.shift(-2).render(), Some("percent")),
+            Unit::Points => (
+                FigureKind::PercentagePoints,
+                dec.render(),
+                Some("percentage-points"),
+            ),
+            Unit::Time(designator, time, mult, name) => {
+                if dec.neg || mult == 0 {
+                    return None;
+                }
+                let v = dec.times(mult)?.render()?;
+                let t = if time { "T" } else { "" };
+                let d = char::from(designator);
+                (
+                    FigureKind::Duration,
+                    Some(format!("P{t}{v}{d}")),
+                    Some(name),
+                )
+            }
+        })
+    }
+
+    /// Handles the word at `s`; returns where scanning resumes.
+    fn word(&self, s: usize, out: &mut Vec<Figure>) -> usize {
+        // The scanner sees only ASCII; "nf" in "Fünf" is not a word of its own.
+        if self.char_before(s).is_some_and(is_alpha) {
+            return s + 1;
+        }
+        let mut e = s;
+        let mut has_digit = false;
+        loop {
+            // Most words are plain ASCII letters; count those without dispatch.
+            e += self
+                .b
+                .get(e..)
+                .unwrap_or(&[])
+                .iter()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count();
+            match CLASS[usize::from(self.byte(e))] {
+                LETTER => e += 1,
+                DIGIT => {
+                    has_digit = true;
+                    e += 1;
+                }
+                HIGH => match self.char_at(e) {
+                    Some(c) if is_alpha(c) => e += c.len_utf8(),
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        // Letters glued to digits ("A380", "PS5", "G7") are names or codes;
+        // the pair filter drops almost every other word before any lookup.
+        if has_digit
+            || e - s < 3
+            || e - s > 13
+            || !words::may_anchor(self.lang, self.byte(s), self.byte(s + 1))
+        {
+            return e;
+        }
+        let floor = out.last().map_or(0, |f| f.end);
+        let mut buf = [0; words::MAX_WORD];
+        let Some(w) = words::lower(self.sub(s, e), &mut buf) else {
+            return e;
+        };
+        if let Some((tenfold, usage)) = words::number_word(self.lang, w) {
+            return self.number_word(s, e, tenfold, usage, floor, out);
+        }
+        if let Some(u) = words::bare_span(self.lang, w) {
+            if let Some(v) = self.unit_value(u, Dec::int(1)) {
+                out.push(Figure {
+                    start: s,
+                    end: e,
+                    kind: v.0,
+                    value: v.1.unwrap_or_default(),
+                    unit: v.2.map(str::to_owned),
+                    approx: Some(Approx::MoreThan),
+                    year_inferred: false,
+                });
+            }
+            return e;
+        }
+        if self.lang == Lang::En && w == b"half" {
+            return self.half(s, e, floor, out);
+        }
+        if self.lang == Lang::En && words::after_article(w) {
+            return self.a_scale(s, e, w, floor, out);
+        }
+        e
+    }
+
+    /// "almost half", "more than half": a share, a figure only with its qualifier.
+    fn half(&self, s: usize, e: usize, floor: usize, out: &mut Vec<Figure>) -> usize {
+        if self
+            .word_after(e)
+            .is_some_and(|t| matches!(self.sub(t.start, t.end), "a" | "an"))
+        {
+            return e;
+        }
+        if let Some((start, a)) = self.approx_before(s, floor, false) {
+            out.push(Figure {
+                start,
+                end: e,
+                kind: FigureKind::Number,
+                value: "0.5".to_owned(),
+                unit: None,
+                approx: Some(a),
+                year_inferred: false,
+            });
+        }
+        e
+    }
+
+    /// "a billion dollars", "half a billion", "a decade".
+    fn a_scale(&self, s: usize, e: usize, w: &[u8], floor: usize, out: &mut Vec<Figure>) -> usize {
+        let Some(art) = self.word_before(s, floor) else {
+            return e;
+        };
+        if !matches!(self.sub(art.start, art.end), "a" | "A" | "an") {
+            return e;
+        }
+        let mut start = art.start;
+        let mut dec = Dec::int(1);
+        if let Some(h) = self.word_before(start, floor)
+            && self.lower_is(h, |l| l == b"half")
+        {
+            start = h.start;
+            dec = Dec {
+                mant: 5,
+                exp: -1,
+                neg: false,
+            };
+        }
+        let (kind, value, unit, end) = if let Some(u) = words::unit(self.lang, w) {
+            let Some(v) = self.unit_value(u, dec) else {
+                return e;
+            };
+            (v.0, v.1, v.2, e)
+        } else {
+            let Some((p, _)) = words::scale(self.lang, w) else {
+                return e;
+            };
+            let tail = self.tail(e, false);
+            let dec = dec.shift(p);
+            match (tail.currency, tail.unit) {
+                (Some(c), _) => (FigureKind::Money, dec.render(), Some(c), tail.end),
+                (None, Some(u)) => match self.unit_value(u, dec) {
+                    Some(v) => (v.0, v.1, v.2, tail.end),
+                    None => return e,
+                },
+                _ => (FigureKind::Number, dec.render(), None, e),
+            }
+        };
+        let Some(value) = value else {
+            return end;
+        };
+        let mut approx = None;
+        if let Some((a_start, a)) = self.approx_before(start, floor, kind == FigureKind::Duration) {
+            start = a_start;
+            approx = Some(a);
+        }
+        out.push(Figure {
+            start,
+            end,
+            kind,
+            value,
+            unit: unit.map(str::to_owned),
+            approx,
+            year_inferred: false,
+        });
+        end
+    }
+
+    /// A number word at `s..e` ("fünf Jahren", "eine Milliarde Dollar", "zwei").
+    fn number_word(
+        &self,
+        s: usize,
+        e: usize,
+        tenfold: u32,
+        usage: WordUse,
+        floor: usize,
+        out: &mut Vec<Figure>,
+    ) -> usize {
+        let (mut tenfold, mut e) = (tenfold, e);
+        // "twenty-five": a round ten joined to a unit word by a hyphen.
+        if self.lang == Lang::En && tenfold % 100 == 0 && tenfold >= 200 && self.byte(e) == b'-' {
+            let ue = self.letters_end(e + 1);
+            let mut buf = [0; words::MAX_WORD];
+            if let Some((u, _)) = words::lower(self.sub(e + 1, ue), &mut buf)
+                .and_then(|w| words::number_word(self.lang, w))
+                .filter(|&(u, _)| u < 100)
+            {
+                tenfold += u;
+                e = ue;
+            }
+        }
+        let dec = Dec {
+            mant: u128::from(tenfold),
+            exp: -1,
+            neg: false,
+        };
+        let tail = self.tail(e, false);
+        let mut dec = dec.shift(tail.scale);
+        if tail.dozen {
+            let Some(d) = dec.times(12) else {
+                return tail.end;
+            };
+            dec = d;
+        }
+        let (kind, value, unit) = if let Some(code) = tail.currency {
+            (FigureKind::Money, dec.render(), Some(code))
+        } else if let Some(u) = tail.unit {
+            match self.unit_value(u, dec) {
+                Some(v) => v,
+                None => return tail.end,
+            }
+        } else if tail.scale != 0 || tail.dozen {
+            (FigureKind::Number, dec.render(), None)
+        } else {
+            if self.fraction_after(e) || self.ratio_before(s, floor) {
+                return e;
+            }
+            let word = self.sub(s, e);
+            // "die Elf", "außer Acht": capitalised mid-sentence, a number word is a noun.
+            if usage == WordUse::NeedsUnit || (is_upper_initial(word) && !self.sentence_start(s)) {
+                return e;
+            }
+            (FigureKind::Number, dec.render(), None)
+        };
+        let Some(value) = value else {
+            return tail.end;
+        };
+        let mut start = s;
+        let mut approx = None;
+        if let Some((a_start, a)) = self.approx_before(s, floor, kind == FigureKind::Duration) {
+            start = a_start;
+            approx = Some(a);
+        }
+        out.push(Figure {
+            start,
+            end: tail.end,
+            kind,
+            value,
+            unit: unit.map(str::to_owned),
+            approx,
+            year_inferred: false,
+        });
+        tail.end
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn one(text: &str, lang: Lang) -> Vec<(String, FigureKind, String, Option<String>)> {
+        detect(text, lang, Some(2019))
+            .into_iter()
+            .map(|f| (text[f.start..f.end].to_owned(), f.kind, f.value, f.unit))
+            .collect()
+    }
+
+    #[test]
+    fn examples() {
+        let de = one(
+            "Microsoft investierte 1 Milliarde US-Dollar am 22. Juli, 50 % bis 2099.",
+            Lang::De,
+        );
+        assert_eq!(de[0].0, "1 Milliarde US-Dollar");
+        assert_eq!(de[0].2, "1000000000");
+        assert_eq!(de[1].2, "2019-07-22");
+        assert_eq!(de[2].2, "0.5");
+        assert_eq!(de[3].1, FigureKind::Year);
+        assert!(one("GPT-2 und Dota 2", Lang::De).is_empty());
+        let en = one("$1.2 billion over five years", Lang::En);
+        assert_eq!(en[0].2, "1200000000");
+        assert_eq!(en[1].2, "P5Y");
+    }
+
+    fn check(text: &str, lang: Lang) -> Result<(), TestCaseError> {
+        let figs = detect(text, lang, Some(2020));
+        let mut last = 0;
+        for f in &figs {
+            prop_assert!(f.start < f.end && f.end <= text.len());
+            prop_assert!(f.start >= last, "overlap or unsorted");
+            prop_assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
+            last = f.end;
+            if !matches!(f.kind, FigureKind::Date | FigureKind::Duration) {
+                let v = f.value.strip_prefix('-').unwrap_or(&f.value);
+                let mut parts = v.split('.');
+                let int = parts.next().unwrap_or("");
+                prop_assert!(
+                    !int.is_empty() && int.bytes().all(|b| b.is_ascii_digit()),
+                    "{}",
+                    f.value
+                );
+                if let Some(frac) = parts.next() {
+                    prop_assert!(!frac.is_empty() && frac.bytes().all(|b| b.is_ascii_digit()));
+                }
+                prop_assert!(parts.next().is_none());
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_on_unicode(s in "\\PC*") {
+            check(&s, Lang::De)?;
+            check(&s, Lang::En)?;
+        }
+
+        #[test]
+        fn never_panics_on_numberish(s in "([0-9]{1,5}|[ .,:/\\-+%€$£\u{a0}\u{202f}]|rund |über |bis zu |more than |a |Juli |July |Mio\\.|Milliarde|billion|Prozent|percent|Jahre|years|fünf|five|eine |GPT-|er|s|Jahrhunderte|\n){0,40}") {
+            check(&s, Lang::De)?;
+            check(&s, Lang::En)?;
+        }
+    }
 }

@@ -33,6 +33,10 @@ pub enum Target {
         unit: Option<String>,
         /// Dates and durations become `<time>`.
         kind: FigureKind,
+        /// "rund", "more than", …
+        approx: Option<figures::Approx>,
+        /// A date whose year was taken from the article's date.
+        year_inferred: bool,
         /// The `[[figure]]` that describes it, if any.
         annotation: Option<usize>,
     },
@@ -145,6 +149,8 @@ pub fn anchor<'a>(
                         .unwrap_or_default(),
                     unit: unit.clone().or_else(|| seen.and_then(|f| f.unit.clone())),
                     kind: seen.map_or(FigureKind::Number, |f| f.kind),
+                    approx: seen.and_then(|f| f.approx),
+                    year_inferred: seen.is_some_and(|f| f.year_inferred),
                     annotation: Some(i),
                 },
             });
@@ -164,6 +170,8 @@ pub fn anchor<'a>(
                 value: f.value.clone(),
                 unit: f.unit.clone(),
                 kind: f.kind,
+                approx: f.approx,
+                year_inferred: f.year_inferred,
                 annotation: None,
             },
         });

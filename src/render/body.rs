@@ -171,7 +171,12 @@ fn open_tag(article: &Article, span: &Span, first: bool, out: &mut String) {
             attr(out, "data-gl", &span.id);
         }
         Target::Figure {
-            value, unit, kind, ..
+            value,
+            unit,
+            kind,
+            approx,
+            year_inferred,
+            ..
         } => {
             let is_time = matches!(
                 kind,
@@ -188,6 +193,13 @@ fn open_tag(article: &Article, span: &Span, first: bool, out: &mut String) {
             }
             if let Some(unit) = unit {
                 attr(out, "data-unit", unit);
+            }
+            if let Some(approx) = approx {
+                attr(out, "data-approx", approx.key());
+            }
+            if *year_inferred {
+                // Says that the year is gloss's inference from the article's date.
+                attr(out, "data-year", "inferred");
             }
             attr(out, "data-gl", &span.id);
         }

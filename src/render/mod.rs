@@ -84,6 +84,69 @@ pub struct NoteView<'a> {
     pub sources: &'a [Link],
 }
 
+/// One figure of the figures panel.
+#[derive(Debug, Serialize)]
+pub struct FigureView<'a> {
+    /// HTML id of the figure in the text.
+    pub id: &'a str,
+    /// The words in the text ("1 Milliarde US-Dollar").
+    pub text: &'a str,
+    /// Normalized value.
+    pub value: &'a str,
+    /// Unit of the value.
+    pub unit: Option<&'a str>,
+    /// What kind of quantity it is.
+    pub kind: crate::annotate::figures::FigureKind,
+    /// "about", "more-than", …
+    pub approx: Option<&'static str>,
+    /// The sentence it stands in.
+    pub sentence: &'a str,
+    /// The year was taken from the article's date.
+    pub year_inferred: bool,
+}
+
+/// The sentence of `text` around byte range `r`: from the previous sentence end or line
+/// break to the next, at most a few hundred bytes either way.
+pub fn sentence_around(text: &str, r: std::ops::Range<usize>) -> &str {
+    const REACH: usize = 300;
+    let floor = crate::diagnostics::floor_char_boundary;
+    let lo = floor(text, r.start.saturating_sub(REACH));
+    let hi = floor(text, (r.end + REACH).min(text.len()));
+    let breaks = sentence_breaks(&text[lo..hi]);
+    let start = breaks
+        .iter()
+        .map(|b| lo + b)
+        .filter(|&b| b <= r.start)
+        .max()
+        .unwrap_or(lo);
+    let end = breaks
+        .iter()
+        .map(|b| lo + b)
+        .filter(|&b| b >= r.end)
+        .min()
+        .unwrap_or(hi);
+    text[start..end].trim()
+}
+
+/// Positions where a sentence ends in `s`: after a line break, or after `.`, `!` or `?`
+/// followed by white space and a capital letter ("1.000,5" and "z.B. hier" go on).
+fn sentence_breaks(s: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (i, c) in s.char_indices() {
+        if c == '\n' {
+            out.push(i + 1);
+        } else if matches!(c, '.' | '!' | '?') {
+            let after = &s[i + 1..];
+            let rest = after.trim_start();
+            let spaced = rest.len() < after.len();
+            if rest.is_empty() || (spaced && rest.starts_with(|c: char| c.is_uppercase())) {
+                out.push(i + 1);
+            }
+        }
+    }
+    out
+}
+
 /// Everything the article template receives about the article itself.
 #[derive(Debug, Serialize)]
 pub struct ArticleView<'a> {
@@ -113,6 +176,8 @@ pub struct ArticleView<'a> {
     pub body_html: String,
     /// Annotations in reading order.
     pub notes: Vec<NoteView<'a>>,
+    /// Figures in reading order, for the figures panel.
+    pub figures: Vec<FigureView<'a>>,
     /// How many claims of each verdict key.
     pub verdict_counts: BTreeMap<&'a str, usize>,
     /// Page path below the site root (`2019/x/`).
@@ -226,10 +291,39 @@ pub fn article_view<'a>(
         translation,
         body_html: body,
         notes,
+        figures: figure_views(anchored),
         verdict_counts,
         path: &article.url_path,
         jsonld: String::new(),
     }
+}
+
+fn figure_views<'a>(anchored: &'a Anchored<'_>) -> Vec<FigureView<'a>> {
+    let text = &anchored.reader.text;
+    anchored
+        .spans
+        .iter()
+        .filter_map(|span| match &span.target {
+            crate::annotate::Target::Figure {
+                value,
+                unit,
+                kind,
+                approx,
+                year_inferred,
+                ..
+            } => Some(FigureView {
+                id: &span.id,
+                text: &text[span.range.clone()],
+                value,
+                unit: unit.as_deref(),
+                kind: *kind,
+                approx: approx.map(|a| a.key()),
+                sentence: sentence_around(text, span.range.clone()),
+                year_inferred: *year_inferred,
+            }),
+            crate::annotate::Target::Annotation(_) => None,
+        })
+        .collect()
 }
 
 /// The kind's name in `lang`.
@@ -247,4 +341,26 @@ pub fn kind_label(kind: Kind, lang: Lang) -> &'static str {
 /// The relative path from a page at `url_path` back to the site root (`../../` for `a/b/`).
 pub fn root_prefix(url_path: &str) -> String {
     "../".repeat(url_path.matches('/').count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentence_is_cut_at_sentence_ends() {
+        let t = "Erster Satz. Microsoft investierte 1 Milliarde US-Dollar in OpenAI. Dritter.";
+        let at = t.find("1 Milliarde").unwrap();
+        assert_eq!(
+            sentence_around(t, at..at + 11),
+            "Microsoft investierte 1 Milliarde US-Dollar in OpenAI."
+        );
+        assert_eq!(sentence_around("3,5 Prozent", 0..11), "3,5 Prozent");
+        let t = "Vorher. Rund 1.000,5 Euro, z.B. hier. Danach.";
+        let at = t.find("1.000,5").unwrap();
+        assert_eq!(
+            sentence_around(t, at..at + 7),
+            "Rund 1.000,5 Euro, z.B. hier."
+        );
+    }
 }
