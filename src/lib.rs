@@ -4,6 +4,7 @@
 //! detects figures, [`render`] turns them into HTML, [`build`] writes the site.
 pub mod annotate;
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
@@ -11,5 +12,7 @@ pub mod i18n;
 pub mod lang;
 pub mod markdown;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
 pub mod slug;
 pub mod toml_input;

@@ -36,6 +36,46 @@ enum Command {
         /// A markdown file, or `-` for stdin.
         file: String,
     },
+    /// Create a new site with an example article.
+    Init {
+        /// The new site's folder (new or empty; default: the current folder).
+        dir: Option<PathBuf>,
+        /// The site's language.
+        #[arg(long, default_value = "de", value_parser = ["de", "en"])]
+        lang: String,
+    },
+    /// Create a new article below content/, with its front matter filled in.
+    New {
+        /// Where, below content/ (`2024/city-council` becomes content/2024/city-council.md).
+        path: String,
+        /// The headline (default: from the file name).
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// Check everything a build checks, plus anchors, links and the people registry.
+    Check {
+        /// `text`: one line per finding; `json`: for tools.
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+        /// Check drafts too.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Build, serve and rebuild the site on every change, reloading the browser.
+    Serve {
+        /// Port to listen on.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; only this computer can connect by default.
+        #[arg(long, default_value = "127.0.0.1")]
+        interface: std::net::IpAddr,
+        /// Open the site in the browser.
+        #[arg(long)]
+        open: bool,
+        /// Include drafts.
+        #[arg(long)]
+        drafts: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -44,6 +84,26 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build { out, drafts } => run_build(out, drafts),
         Command::Render { no_figures, file } => run_render(&file, !no_figures),
+        Command::Init { dir, lang } => run_init(dir, &lang),
+        Command::New { path, title } => {
+            site_root().and_then(|root| run_new(&root, &path, title.as_deref()))
+        }
+        Command::Check { format, drafts } => return run_check(&format, drafts),
+        Command::Serve {
+            port,
+            interface,
+            open,
+            drafts,
+        } => site_root().and_then(|root| {
+            gloss::serve::serve(
+                &root,
+                &gloss::serve::ServeOptions {
+                    addr: (interface, port).into(),
+                    open,
+                    drafts,
+                },
+            )
+        }),
     };
     match result {
         Ok(warnings) => {
@@ -151,4 +211,52 @@ fn run_render(file: &str, figures: bool) -> Result<Vec<Diagnostic>, Vec<Diagnost
         .and_then(|_| out.flush())
         .map_err(|e| vec![Diagnostic::file("<stdout>", format!("cannot write: {e}"))])?;
     Ok(Vec::new())
+}
+
+fn run_init(dir: Option<PathBuf>, lang: &str) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let dir = cwd()?.join(dir.unwrap_or_default());
+    let lang = gloss::lang::Lang::from_tag(lang).unwrap_or_default();
+    let created = gloss::scaffold::init(&dir, lang)?;
+    for f in &created.files {
+        eprintln!("created {}", created.root.join(f).display());
+    }
+    eprintln!(
+        "a new site is ready: `cd {}` and run `gloss serve` (or `gloss build`)",
+        created.root.display()
+    );
+    Ok(Vec::new())
+}
+
+fn run_new(
+    root: &Path,
+    path: &str,
+    title: Option<&str>,
+) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let rel = gloss::scaffold::new_article(root, path, title)?;
+    eprintln!("created {}", root.join(rel).display());
+    Ok(Vec::new())
+}
+
+/// `gloss check`: the report on stdout, exit status 1 when it found errors.
+fn run_check(format: &str, drafts: bool) -> ExitCode {
+    let root = match site_root() {
+        Ok(r) => r,
+        Err(d) => {
+            print_all(&d, std::io::stderr().is_terminal());
+            return ExitCode::FAILURE;
+        }
+    };
+    let report = gloss::check::check(&root, &gloss::check::CheckOptions { drafts });
+    let text = if format == "json" {
+        gloss::check::to_json(&report) + "\n"
+    } else {
+        gloss::check::to_text(&report)
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+    if report.summary.errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -367,3 +367,72 @@ pub fn render_fragment(
     // The preview prints the renderer's output as is; `build` sanitizes what it publishes.
     Ok(render::body_html(&article, &anchored, &numbers, false))
 }
+
+/// Renders one article's page to HTML without writing anything, as [`build`] would; returns
+/// the HTML and the view (for its [`ArticleSummary`]). For `gloss check`.
+pub fn render_article_html<'a>(
+    site: &'a Site,
+    theme: &Theme,
+    article: &'a Article,
+    anchored: &'a crate::annotate::Anchored<'_>,
+) -> Result<(String, render::ArticleView<'a>), Diagnostic> {
+    let mut view = render::article_view(site, article, anchored);
+    let url = render::jsonld::page_url(site, &article.url_path);
+    view.jsonld = render::jsonld::article_jsonld(site, article, anchored, &url);
+    let mut cx = base_context(
+        site,
+        article.meta.lang,
+        &article.meta.lang_tag,
+        &article.url_path,
+    );
+    cx.insert("page", &view);
+    let html = theme.render("article.html", &cx)?;
+    Ok((html, view))
+}
+
+/// Writes one article's files into an existing output folder exactly as a full build does;
+/// for `gloss serve` after an edit that changes nothing other pages show. Returns warnings.
+pub fn rebuild_article(
+    site: &Site,
+    theme: &Theme,
+    article: &Article,
+    out: &Path,
+) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let pages = Pages {
+        theme,
+        dir: out,
+        written: Mutex::new(Vec::new()),
+    };
+    build_article(site, &pages, article).map(|(_, warnings)| warnings)
+}
+
+/// Renders the site-wide pages for `summaries` into `dir`, a scratch folder (never the
+/// output); returns the page paths written and the warnings. For `gloss check`, which needs
+/// every template rendered and the set of pages the site will have. Keep in step with the
+/// listings in [`build`].
+pub fn render_site_pages(
+    site: &Site,
+    theme: &Theme,
+    summaries: &[ArticleSummary],
+    dir: &Path,
+) -> Result<(Vec<String>, Vec<Diagnostic>), Diagnostic> {
+    let pages = Pages {
+        theme,
+        dir,
+        written: Mutex::new(Vec::new()),
+    };
+    let mut listed: Vec<&ArticleSummary> = summaries.iter().collect();
+    listed.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
+    listings::index(site, &pages, &listed)?;
+    listings::claims(site, &pages, &listed)?;
+    let people = listings::people(site, &pages, &listed)?;
+    listings::corrections(site, &pages, &listed)?;
+    listings::tags(site, &pages, &listed)?;
+    listings::not_found(site, &pages)?;
+    listings::search_page(site, &pages)?;
+    let written = pages
+        .written
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
+    Ok((written, people.warnings))
+}

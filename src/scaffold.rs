@@ -1,0 +1,206 @@
+//! `gloss init` and `gloss new`: a new site, a new article, each ready to build as written.
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use crate::config::{SITE_FILE, Site};
+use crate::content::CONTENT_DIR;
+use crate::diagnostics::Diagnostic;
+use crate::lang::Lang;
+
+const SITE_DE: &str = include_str!("scaffold/site.de.toml");
+const SITE_EN: &str = include_str!("scaffold/site.en.toml");
+const EXAMPLE_DE: &str = include_str!("scaffold/example.de.md");
+const EXAMPLE_EN: &str = include_str!("scaffold/example.en.md");
+const NEW_DE: &str = include_str!("scaffold/new.de.md");
+const NEW_EN: &str = include_str!("scaffold/new.en.md");
+
+/// What `init` wrote, relative to the new site's folder.
+#[derive(Debug)]
+pub struct Created {
+    /// The site's folder.
+    pub root: PathBuf,
+    /// The files written, relative to `root`.
+    pub files: Vec<PathBuf>,
+}
+
+/// Creates a new site in `dir` (which must not exist, or be empty) in language `lang`.
+pub fn init(dir: &Path, lang: Lang) -> Result<Created, Vec<Diagnostic>> {
+    if dir.exists() {
+        if !dir.is_dir() {
+            return Err(vec![Diagnostic::file(dir, "exists and is not a folder")]);
+        }
+        let entries = std::fs::read_dir(dir).map_err(|e| {
+            vec![Diagnostic::file(
+                dir,
+                format!("cannot read this folder: {e}"),
+            )]
+        })?;
+        // A fresh `git init` is fine to write into; anything else might be someone's work.
+        let foreign: Vec<String> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name != ".git")
+            .collect();
+        if !foreign.is_empty() {
+            return Err(vec![
+                Diagnostic::file(
+                    dir,
+                    format!(
+                        "the folder is not empty (it holds {}); gloss init only writes into a new or empty folder",
+                        preview(&foreign)
+                    ),
+                )
+                .with_help("choose a new folder: `gloss init my-site`"),
+            ]);
+        }
+    }
+    let (site, example, example_name) = match lang {
+        Lang::De => (SITE_DE, EXAMPLE_DE, "beispiel.md"),
+        Lang::En => (SITE_EN, EXAMPLE_EN, "example.md"),
+    };
+    let example = example.replace("{{date}}", &today().to_string());
+    let files = [
+        (PathBuf::from(SITE_FILE), site.to_string()),
+        (Path::new(CONTENT_DIR).join(example_name), example),
+    ];
+    for (rel, text) in &files {
+        write_new(&dir.join(rel), text).map_err(|d| vec![d])?;
+    }
+    Ok(Created {
+        root: dir.to_path_buf(),
+        files: files.into_iter().map(|(p, _)| p).collect(),
+    })
+}
+
+/// Up to three names, for a message.
+fn preview(names: &[String]) -> String {
+    let mut shown: Vec<String> = names.iter().take(3).map(|n| format!("`{n}`")).collect();
+    if names.len() > 3 {
+        shown.push(format!("{} more", names.len() - 3));
+    }
+    shown.join(", ")
+}
+
+/// Today in the local time zone.
+fn today() -> jiff::civil::Date {
+    jiff::ZonedDateTime::now().date()
+}
+
+/// Writes `text` to a file that must not exist yet, creating folders on the way.
+fn write_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Diagnostic::file(parent, format!("cannot create this folder: {e}")))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Diagnostic::file(path, "already exists; gloss does not overwrite it")
+                    .with_help("choose another name, or delete the file first")
+            } else {
+                Diagnostic::file(path, format!("cannot create this file: {e}"))
+            }
+        })?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| Diagnostic::file(path, format!("cannot write: {e}")))
+}
+
+/// Where `gloss new PATH` writes, relative to the site root: `content/PATH.md`. PATH may
+/// start with `content/` and may end with `.md`; it may not leave the content folder.
+pub fn article_path(path: &str) -> Result<PathBuf, Diagnostic> {
+    let given = Path::new(path);
+    let inner = given.strip_prefix(CONTENT_DIR).unwrap_or(given);
+    let leaves = inner
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
+    if leaves || inner.as_os_str().is_empty() {
+        return Err(Diagnostic::file(
+            path,
+            "the article's path must lie inside the content folder",
+        )
+        .with_help("give a path below content/, e.g. `gloss new 2024/city-council`"));
+    }
+    let mut rel = Path::new(CONTENT_DIR).join(inner);
+    if rel.extension().is_none_or(|e| e != "md") {
+        let mut name = rel.file_name().unwrap_or_default().to_os_string();
+        name.push(".md");
+        rel.set_file_name(name);
+    }
+    Ok(rel)
+}
+
+/// A headline from a file name: `city-council.md` → `City council`.
+fn title_from(rel: &Path) -> String {
+    let stem = rel.file_stem().unwrap_or_default().to_string_lossy();
+    let stem = if stem == "index" {
+        rel.parent()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy())
+            .unwrap_or(stem)
+    } else {
+        stem
+    };
+    let words = stem.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => "Untitled".into(),
+    }
+}
+
+/// Writes a new article below `root`'s content folder; returns its path relative to `root`.
+pub fn new_article(
+    root: &Path,
+    path: &str,
+    title: Option<&str>,
+) -> Result<PathBuf, Vec<Diagnostic>> {
+    let site = Site::load(root)?;
+    let rel = article_path(path).map_err(|d| vec![d])?;
+    let title = title.map_or_else(|| title_from(&rel), str::to_string);
+    let template = match site.lang {
+        Lang::De => NEW_DE,
+        Lang::En => NEW_EN,
+    };
+    let verdicts: Vec<&str> = site.scale.keys().collect();
+    let text = template
+        // A TOML string literal, so quotes and backslashes in the title stay valid.
+        .replace("{{title}}", &toml::Value::String(title).to_string())
+        .replace("{{date}}", &today().to_string())
+        .replace("{{lang}}", &site.config.language)
+        .replace("{{verdicts}}", &verdicts.join(", "));
+    let target = root.join(&rel);
+    write_new(&target, &text).map_err(|d| vec![d.relative_to(root)])?;
+    Ok(rel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn article_paths_stay_inside_content() {
+        assert_eq!(
+            article_path("2024/x").unwrap(),
+            Path::new("content/2024/x.md")
+        );
+        assert_eq!(
+            article_path("content/2024/x.md").unwrap(),
+            Path::new("content/2024/x.md")
+        );
+        assert!(article_path("../x").is_err());
+        assert!(article_path("/etc/x").is_err());
+        assert!(article_path("").is_err());
+    }
+
+    #[test]
+    fn titles_come_from_file_names() {
+        assert_eq!(
+            title_from(Path::new("content/city-council.md")),
+            "City council"
+        );
+        assert_eq!(title_from(Path::new("content/a_b/index.md")), "A b");
+    }
+}

@@ -1,0 +1,156 @@
+//! `gloss init` and `gloss new`: what they write builds at once.
+use assert_cmd::Command;
+use predicates::str::contains;
+use scraper::{Html, Selector};
+
+fn gloss(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::cargo_bin("gloss").unwrap();
+    cmd.current_dir(dir);
+    cmd
+}
+
+fn marks(html: &str) -> Vec<(String, String)> {
+    let doc = Html::parse_document(html);
+    let sel = Selector::parse("mark[id], data[id], time[id]").unwrap();
+    doc.select(&sel)
+        .map(|m| {
+            (
+                m.value().attr("id").unwrap().to_string(),
+                m.text().collect::<String>(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn init_then_build_highlights_every_kind() {
+    for (lang, page, words) in [
+        ("de", "beispiel", "das längste Radwegenetz des Landes"),
+        ("en", "example", "the longest cycle network in the"),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        gloss(tmp.path())
+            .args(["init", "site", "--lang", lang])
+            .assert()
+            .success();
+        let site = tmp.path().join("site");
+        let toml = std::fs::read_to_string(site.join("site.toml")).unwrap();
+        assert!(toml.contains(&format!("language = \"{lang}\"")), "{toml}");
+        gloss(&site).arg("build").assert().success();
+        let html = std::fs::read_to_string(site.join(format!("public/{page}/index.html"))).unwrap();
+        let found = marks(&html);
+        for kind in ["claim-1", "quote-1", "figure-1", "note-1", "correction-1"] {
+            assert!(
+                found.iter().any(|(id, _)| id == kind),
+                "{lang}: no highlight {kind} in {found:?}"
+            );
+        }
+        assert!(
+            found.iter().any(|(_, text)| text.contains(words)),
+            "{lang}: {found:?}"
+        );
+        gloss(&site)
+            .arg("check")
+            .assert()
+            .success()
+            .stdout(contains(
+                "5 annotations: 5 exact, 0 moved, 0 orphaned; 0 errors, 0 warnings",
+            ));
+    }
+}
+
+#[test]
+fn init_refuses_a_non_empty_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
+    gloss(tmp.path())
+        .arg("init")
+        .assert()
+        .failure()
+        .stderr(contains("the folder is not empty"))
+        .stderr(contains("`notes.txt`"));
+    assert!(!tmp.path().join("site.toml").exists());
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("notes.txt")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn init_writes_into_the_current_empty_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    gloss(tmp.path()).arg("init").assert().success();
+    assert!(tmp.path().join("site.toml").is_file());
+    assert!(tmp.path().join("content/beispiel.md").is_file());
+}
+
+#[test]
+fn new_fills_front_matter_and_builds_as_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    gloss(tmp.path())
+        .args(["init", "--lang", "en"])
+        .assert()
+        .success();
+    gloss(tmp.path())
+        .args([
+            "new",
+            "2024/council-vote",
+            "--title",
+            "Council \"votes\" \\ again",
+        ])
+        .assert()
+        .success();
+    let path = tmp.path().join("content/2024/council-vote.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let today = jiff::ZonedDateTime::now().date().to_string();
+    assert!(text.contains(&format!("date = {today}")), "{text}");
+    assert!(text.contains("lang = \"en\""), "{text}");
+    for kind in ["claim", "quote", "figure", "note", "correction"] {
+        assert!(text.contains(&format!("# [[{kind}]]")), "{kind}: {text}");
+    }
+    gloss(tmp.path()).arg("build").assert().success();
+    let html =
+        std::fs::read_to_string(tmp.path().join("public/2024/council-vote/index.html")).unwrap();
+    assert!(
+        html.contains("Council &quot;votes&quot; \\ again"),
+        "{html}"
+    );
+    gloss(tmp.path()).arg("check").assert().success();
+}
+
+#[test]
+fn new_takes_the_title_from_the_file_name_and_never_overwrites() {
+    let tmp = tempfile::tempdir().unwrap();
+    gloss(tmp.path()).arg("init").assert().success();
+    gloss(tmp.path())
+        .args(["new", "content/stadtrat-tagt.md"])
+        .assert()
+        .success();
+    let path = tmp.path().join("content/stadtrat-tagt.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("title = \"Stadtrat tagt\""), "{text}");
+    assert!(text.contains("lang = \"de\""), "{text}");
+    std::fs::write(&path, "edited").unwrap();
+    gloss(tmp.path())
+        .args(["new", "stadtrat-tagt"])
+        .assert()
+        .failure()
+        .stderr(contains("already exists"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "edited");
+    gloss(tmp.path())
+        .args(["new", "../outside"])
+        .assert()
+        .failure()
+        .stderr(contains("inside the content folder"));
+    assert!(!tmp.path().join("outside.md").exists());
+}
+
+#[test]
+fn new_needs_a_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    gloss(tmp.path())
+        .args(["new", "x"])
+        .assert()
+        .failure()
+        .stderr(contains("no site.toml"));
+}
