@@ -87,7 +87,18 @@ pub fn anchor<'a>(
     let mut states = Vec::with_capacity(article.annotations.len());
     for ann in &article.annotations {
         match locate(&folded, ann) {
-            Ok((range, state)) => {
+            Ok((range, state, ambiguous)) => {
+                if let Some(n) = ambiguous {
+                    warnings.push(
+                        located(
+                            article,
+                            ann,
+                            format!("{n} places fit this annotation's `text`, `prefix` and `suffix`; the first is used"),
+                        )
+                        .with_help("lengthen `prefix`/`suffix`, or pick one with `occurrence = N`")
+                        .warning(),
+                    );
+                }
                 if state == AnchorState::Moved {
                     warnings.push(
                         located(
@@ -285,7 +296,11 @@ fn context_matches(hay: &str, at: usize, len: usize, prefix: &str, suffix: &str)
 }
 
 /// Finds where `ann` attaches: its range in the original reader text, and how it was found.
-fn locate(folded: &Folded, ann: &Annotation) -> Result<(Range<usize>, AnchorState), Problem> {
+/// Where an annotation was found: its range, its state, and how many places fit its
+/// `prefix`/`suffix` when more than one did (the first is taken).
+type Found = (Range<usize>, AnchorState, Option<usize>);
+
+fn locate(folded: &Folded, ann: &Annotation) -> Result<Found, Problem> {
     let needle = fold(&ann.anchor.text);
     let prefix = fold(ann.anchor.prefix.as_deref().unwrap_or(""));
     let suffix = fold(ann.anchor.suffix.as_deref().unwrap_or(""));
@@ -301,16 +316,22 @@ fn locate(folded: &Folded, ann: &Annotation) -> Result<(Range<usize>, AnchorStat
     let to_range = |at: usize| folded.original(at..at + needle.len());
     if let Some(n) = ann.anchor.occurrence {
         return match fitting.get(n - 1) {
-            Some(&at) => Ok((to_range(at), AnchorState::Exact)),
+            Some(&at) => Ok((to_range(at), AnchorState::Exact, None)),
             None if all.is_empty() => Err(Problem::Missing),
             None => Err(Problem::NoSuchOccurrence(fitting.len())),
         };
     }
+    let has_context = !prefix.is_empty() || !suffix.is_empty();
     match (fitting.as_slice(), all.as_slice()) {
-        ([at], _) => Ok((to_range(*at), AnchorState::Exact)),
+        ([at], _) => Ok((to_range(*at), AnchorState::Exact, None)),
         ([], []) => Err(Problem::Missing),
-        ([], [at]) => Ok((to_range(*at), AnchorState::Moved)),
+        ([], [at]) => Ok((to_range(*at), AnchorState::Moved, None)),
         ([], several) => Err(Problem::ContextMismatch(several.len())),
+        // The editor gave context and it was not enough: like annotation tools, take the
+        // first match, and say so. Without any context the editor must choose.
+        ([first, ..], _) if has_context => {
+            Ok((to_range(*first), AnchorState::Exact, Some(fitting.len())))
+        }
         (several, _) => Err(Problem::Ambiguous(several.to_vec())),
     }
 }
@@ -515,6 +536,17 @@ mod tests {
         let anchored = anchor(&a, false).unwrap();
         assert_eq!(anchored.states[0], AnchorState::Moved);
         assert_eq!(anchored.warnings.len(), 1);
+    }
+
+    #[test]
+    fn context_that_still_fits_twice_takes_the_first_with_a_warning() {
+        let a = article(
+            "[[note]]\ntext = \"und\"\nprefix = \"Eins\"\nnote = \"n\"\n",
+            "Eins und zwei. Eins und drei.\n",
+        );
+        let anchored = anchor(&a, false).unwrap();
+        assert_eq!(anchored.placed[0], Some(5..8));
+        assert!(anchored.warnings[0].message.starts_with("2 places fit"));
     }
 
     #[test]

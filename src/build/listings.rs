@@ -479,6 +479,7 @@ pub fn search_page(site: &Site, pages: &Pages<'_>) -> Result<usize, Diagnostic> 
 /// 404.html: served for any missing path, so its links are absolute (from `base_url`).
 pub fn not_found(site: &Site, pages: &Pages<'_>) -> Result<usize, Diagnostic> {
     let mut cx = base_context(site, site.lang, &site.config.language, "");
+    // Absolute: the page is served for missing paths at any depth.
     let base = site.config.base_url.trim_end_matches('/');
     cx.insert("root", &format!("{base}/"));
     let html = pages.theme.render("404.html", &cx)?;

@@ -4,6 +4,7 @@ use std::fmt::Write;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_html, escape_html_body_text};
 
+use crate::annotate::figures::FigureKind;
 use crate::annotate::{Anchored, Span, Target};
 use crate::content::{Article, Detail};
 use crate::markdown::Run;
@@ -178,12 +179,7 @@ fn open_tag(article: &Article, span: &Span, first: bool, out: &mut String) {
             year_inferred,
             ..
         } => {
-            let is_time = matches!(
-                kind,
-                crate::annotate::figures::FigureKind::Date
-                    | crate::annotate::figures::FigureKind::Duration
-                    | crate::annotate::figures::FigureKind::Year
-            );
+            let is_time = uses_time(*kind, value);
             if is_time {
                 out.push_str("<time class=\"gl gl-figure\"");
                 attr(out, "datetime", value);
@@ -213,12 +209,18 @@ fn open_tag(article: &Article, span: &Span, first: bool, out: &mut String) {
 fn close_tag(span: &Span) -> &'static str {
     match &span.target {
         Target::Annotation(_) => "</mark>",
-        Target::Figure { kind, .. } => match kind {
-            crate::annotate::figures::FigureKind::Date
-            | crate::annotate::figures::FigureKind::Duration
-            | crate::annotate::figures::FigureKind::Year => "</time>",
-            _ => "</data>",
-        },
+        Target::Figure { kind, value, .. } if uses_time(*kind, value) => "</time>",
+        Target::Figure { .. } => "</data>",
+    }
+}
+
+/// Whether a figure is written as `<time>`: dates, years, and durations HTML can express
+/// (weeks, days and hours; "P5Y" is no valid HTML duration, so years of duration are `<data>`).
+fn uses_time(kind: FigureKind, value: &str) -> bool {
+    match kind {
+        FigureKind::Date | FigureKind::Year => true,
+        FigureKind::Duration => !value.contains(['Y', 'M']) || value.contains('T'),
+        _ => false,
     }
 }
 
@@ -232,11 +234,15 @@ fn write_ref(article: &Article, numbers: &[usize], span: &Span, refs: &mut Strin
         } => *i,
         Target::Figure { .. } => return,
     };
-    let kind = article.annotations[index].kind;
+    let ann = &article.annotations[index];
+    let _ = write!(refs, "<sup class=\"gl-ref gl-ref-{}", ann.kind.key());
+    if let Detail::Claim { verdict, .. } = &ann.detail {
+        refs.push_str(" gl-v-");
+        let _ = escape_html(&mut *refs, verdict);
+    }
     let _ = write!(
         refs,
-        "<sup class=\"gl-ref gl-ref-{}\"><a href=\"#note-{id}\" id=\"ref-{id}\">{}</a></sup>",
-        kind.key(),
+        "\"><a href=\"#note-{id}\" id=\"ref-{id}\">{}</a></sup>",
         numbers[index],
         id = EscapedId(&span.id),
     );

@@ -1,0 +1,275 @@
+// End-to-end test of the default theme: a reader in headless Debian Chromium.
+//   node reader.mjs SITE_DIR [ARTICLE_PATH]      (run by run.sh, which installs what it needs)
+// At desktop (1280px) and phone (390px, touch) width: the note of a highlight opens with the
+// keyboard and closes with Escape, opens by pointer/touch, notes sit in the margin on wide
+// screens, the highlights switch works and is remembered; without JavaScript the notes list
+// works; axe finds no WCAG violation in light and dark; the search page finds the article;
+// no request leaves 127.0.0.1.
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+
+const CACHE = process.env.GLOSS_E2E_CACHE || path.join(os.homedir(), '.cache', 'gloss-e2e');
+const require = createRequire(path.join(CACHE, 'package.json'));
+const { chromium } = require('playwright-core');
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const [SITE, ARTICLE = '2019/microsoft-openai/'] = process.argv.slice(2);
+if (!SITE || !fs.existsSync(path.join(SITE, ARTICLE, 'index.html'))) {
+  console.error(`usage: reader.mjs SITE_DIR [ARTICLE_PATH]  (no ${ARTICLE}index.html in ${SITE})`);
+  process.exit(2);
+}
+
+let passed = 0, failed = 0;
+function check(name, ok, detail = '') {
+  if (ok) { passed++; console.log(`ok - ${name}`); }
+  else { failed++; console.log(`not ok - ${name}${detail ? ': ' + detail : ''}`); }
+}
+async function step(name, fn) {
+  try { await fn(); } catch (e) { check(name, false, e.message.split('\n')[0]); }
+}
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
+  '.json': 'application/json', '.jsonld': 'application/ld+json', '.xml': 'application/xml',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.woff2': 'font/woff2' };
+function serve(root) {
+  const server = http.createServer((req, res) => {
+    let file = path.join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    if (!file.startsWith(path.resolve(root))) file = '/nonexistent';
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    fs.readFile(file, (err, data) => {
+      if (err) { res.writeHead(404); res.end('not found'); return; }
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+      res.end(data);
+    });
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
+const server = await serve(path.resolve(SITE));
+const origin = `http://127.0.0.1:${server.address().port}/`;
+const url = origin + ARTICLE;
+// chromium.launch starts Chromium on a fresh temporary profile (its own --user-data-dir), and
+// every scenario below gets a fresh context (no shared storage).
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+let browser;
+try {
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+} catch (e) {
+  console.log(`not ok - launch chromium: ${e.message.split('\n')[0]}`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+const foreign = [];
+async function newPage(opts) {
+  const ctx = await browser.newContext(opts);
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.route('**/*', (r) => {
+    if (r.request().url().startsWith(origin)) return r.continue();
+    foreign.push(r.request().url());
+    return r.abort();
+  });
+  page.errors = errors;
+  page.close2 = () => ctx.close();
+  return page;
+}
+
+const markBg = (page) => page.$eval('.gl-body mark.gl-claim', (m) => getComputedStyle(m).backgroundColor);
+const popOpen = (page) => page.$eval('#gl-pop', (p) => p.matches(':popover-open') && p.getBoundingClientRect().height > 0);
+
+async function reader(label, opts) {
+  const page = await newPage(opts);
+  const W = opts.viewport.width;
+  await page.goto(url, { waitUntil: 'load' });
+  await page.evaluate(() => document.fonts.ready);
+
+  await step(`${label}: page script runs`, async () => {
+    check(`${label}: page script runs`, await page.$eval('html', (h) => h.classList.contains('gl-js')));
+  });
+
+  await step(`${label}: notes layout`, async () => {
+    const margin = await page.$eval('.gl-article', (a) => a.classList.contains('gl-margin'));
+    if (W >= 1100) {
+      check(`${label}: notes sit in the margin`, margin);
+      const gaps = await page.$$eval('.gl-notes > ol > li', (lis) => lis.map((li) => {
+        const start = document.getElementById(li.dataset.gl);
+        const n = li.getBoundingClientRect(), r = start.getBoundingClientRect();
+        const body = document.querySelector('.gl-body').getBoundingClientRect();
+        return { dy: n.top - r.top, right: n.left >= body.right, top: n.top, bottom: n.bottom };
+      }));
+      check(`${label}: every margin note is right of the text`, gaps.every((g) => g.right));
+      const offs = gaps.map((g) => Math.abs(g.dy)).sort((a, b) => a - b);
+      const median = offs[Math.floor(offs.length / 2)];
+      check(`${label}: margin notes sit beside their highlights (median offset < 60px)`, median < 60, `median ${Math.round(median)}px`);
+      check(`${label}: margin notes never overlap`, gaps.every((g, i) => i === 0 || g.top >= gaps[i - 1].bottom - 1));
+    } else {
+      check(`${label}: notes list below the text (no margin)`, !margin);
+      const below = await page.evaluate(() => document.querySelector('.gl-notes').getBoundingClientRect().top
+        >= document.querySelector('.gl-body').getBoundingClientRect().bottom);
+      check(`${label}: notes list follows the text`, below);
+    }
+  });
+
+  await step(`${label}: keyboard`, async () => {
+    await page.evaluate(() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); });
+    let id = null;
+    for (let i = 0; i < 120 && !id; i++) {
+      await page.keyboard.press('Tab');
+      id = await page.evaluate(() => {
+        const a = document.activeElement;
+        return a && a.matches('.gl-ref a') ? a.id : null;
+      });
+    }
+    check(`${label}: Tab reaches a highlight's reference`, !!id);
+    if (!id) return;
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(100);
+    check(`${label}: Enter opens its note`, await popOpen(page));
+    const info = await page.evaluate((refId) => {
+      const pop = document.getElementById('gl-pop');
+      const b = pop.getBoundingClientRect(), r = document.getElementById(refId).getBoundingClientRect();
+      const note = document.getElementById('note-' + refId.slice(4));
+      return {
+        inside: b.left >= 0 && b.right <= document.documentElement.clientWidth + 1,
+        below: b.top >= r.bottom - 1,
+        margin: b.left >= document.querySelector('.gl-body').getBoundingClientRect().right,
+        same: pop.textContent.includes(note.querySelector('.gl-note-head').textContent.trim()),
+        focus: pop.contains(document.activeElement),
+        visible: document.elementFromPoint(b.left + b.width / 2, Math.min(b.top + 20, innerHeight - 1)) !== null
+          && pop.contains(document.elementFromPoint(b.left + b.width / 2, Math.min(b.top + 20, innerHeight - 1))),
+      };
+    }, id);
+    check(`${label}: the open note is the highlight's note`, info.same);
+    check(`${label}: the open note is on screen and on top`, info.inside && info.visible);
+    check(`${label}: focus moves into the open note`, info.focus);
+    if (W >= 1100) check(`${label}: the note opens in the margin`, info.margin);
+    else check(`${label}: the note opens in place, below its line`, info.below);
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(100);
+    check(`${label}: Escape closes the note`, !(await popOpen(page)) && !(await page.isVisible('#gl-pop')));
+    check(`${label}: focus returns to the reference`, await page.evaluate((refId) => document.activeElement.id === refId, id));
+  });
+
+  await step(`${label}: pointer`, async () => {
+    const refs = await page.$$('.gl-ref a');
+    const ref = refs[Math.min(3, refs.length - 1)];
+    await ref.scrollIntoViewIfNeeded();
+    if (opts.hasTouch) await ref.tap(); else await ref.click();
+    await page.waitForTimeout(100);
+    check(`${label}: ${opts.hasTouch ? 'a tap' : 'a click'} opens a note`, await popOpen(page));
+    check(`${label}: opening a note keeps the address`, page.url() === url);
+    await page.click('#gl-pop .gl-pop-close');
+    await page.waitForTimeout(100);
+    check(`${label}: the close button closes it`, !(await popOpen(page)));
+  });
+
+  await step(`${label}: axe with a note open`, async () => {
+    await page.locator('.gl-ref a').first().click();
+    await page.evaluate(AXE);
+    const v = await page.evaluate(async () => (await axe.run({ runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }))
+      .violations.map((x) => `${x.id} (${x.nodes[0].target.join(' ')})`));
+    check(`${label}: axe: no WCAG violation with a note open`, v.length === 0, v.join(', '));
+    await page.keyboard.press('Escape');
+  });
+
+  await step(`${label}: highlights switch`, async () => {
+    const on = await markBg(page);
+    const toggle = page.locator('.gl-toggle');
+    check(`${label}: the switch is a pressed button`, (await toggle.getAttribute('aria-pressed')) === 'true' && await toggle.isVisible());
+    await toggle.focus();
+    await page.keyboard.press('Space');
+    const off = await markBg(page);
+    check(`${label}: switching off clears the highlights`, off !== on && (await toggle.getAttribute('aria-pressed')) === 'false', `${on} -> ${off}`);
+    check(`${label}: switching off hides the references`, !(await page.locator('.gl-ref').first().isVisible()));
+    await page.reload({ waitUntil: 'load' });
+    check(`${label}: the switch is remembered`, (await markBg(page)) === off
+      && (await page.locator('.gl-toggle').getAttribute('aria-pressed')) === 'false');
+    await page.locator('.gl-toggle').click();
+    check(`${label}: switching on restores the highlights`, (await markBg(page)) === on
+      && (await page.locator('.gl-toggle').getAttribute('aria-pressed')) === 'true');
+  });
+
+  check(`${label}: no script errors`, page.errors.length === 0, page.errors.join(' | '));
+  await page.close2();
+}
+
+async function darkAxe(label, opts) {
+  const page = await newPage({ ...opts, colorScheme: 'dark' });
+  await page.goto(url, { waitUntil: 'load' });
+  await page.evaluate(AXE);
+  const v = await page.evaluate(async () => (await axe.run({ runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }))
+    .violations.map((x) => `${x.id} (${x.nodes[0].target.join(' ')})`));
+  check(`${label}: axe: no WCAG violation in dark mode`, v.length === 0, v.join(', '));
+  await page.close2();
+}
+
+async function noScript() {
+  const page = await newPage({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
+  await page.goto(url, { waitUntil: 'load' });
+  check('no JS: the notes list is shown', await page.isVisible('.gl-notes > ol > li'));
+  check('no JS: the switch is not offered', !(await page.isVisible('.gl-toggle')));
+  const ref = page.locator('.gl-ref a').first();
+  const href = await ref.getAttribute('href');
+  await ref.click();
+  check('no JS: a reference leads to its note', page.url().endsWith(href)
+    && await page.evaluate((h) => document.querySelector(h).matches(':target'), href));
+  const back = page.locator(`${href} .gl-back`);
+  await back.click();
+  check('no JS: the note leads back to the text', page.url().endsWith(await back.getAttribute('href')));
+  await page.close2();
+}
+
+async function print() {
+  const page = await newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(url, { waitUntil: 'load' });
+  await page.emulateMedia({ media: 'print' });
+  check('print: notes are printed in full, below the text', await page.evaluate(() => {
+    const li = document.querySelector('.gl-notes > ol > li');
+    return getComputedStyle(li).position === 'static' && !!li.querySelector('.gl-note-text, .gl-sources, .gl-note-gist')
+      && li.getBoundingClientRect().top >= document.querySelector('.gl-body').getBoundingClientRect().bottom;
+  }));
+  check('print: highlight kinds keep their line styles', await page.evaluate(() =>
+    ['claim', 'quote', 'note', 'correction'].map((k) => document.querySelector(`.gl-body mark.gl-${k}`))
+      .filter(Boolean).map((m) => getComputedStyle(m).textDecorationStyle)
+      .every((s, i, all) => s !== 'none' && all.indexOf(s) === i)));
+  await page.close2();
+}
+
+async function searchPage() {
+  if (!fs.existsSync(path.join(SITE, 'search', 'index.html'))) return;
+  const html = fs.readFileSync(path.join(SITE, ARTICLE, 'index.html'), 'utf8');
+  const title = (html.match(/<h1[^>]*>([^<]*)</) || ['', ''])[1];
+  const word = title.split(/\s+/).find((w) => w.length >= 5) || title;
+  const page = await newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(origin + 'search/', { waitUntil: 'load' });
+  check('search: the box has a visible label', await page.isVisible('label[for="gl-q"]'));
+  await page.fill('#search input', word);
+  const found = await page.waitForSelector('.pagefind-ui__result-link', { timeout: 10000 }).then(() => true, () => false);
+  check(`search: "${word}" finds the article`, found && (await page.$$eval('.pagefind-ui__result-link',
+    (as, t) => as.some((a) => a.textContent.includes(t)), title.trim())));
+  check('search: no script errors', page.errors.length === 0, page.errors.join(' | '));
+  await page.close2();
+}
+
+try {
+  await step('desktop', () => reader('desktop 1280', { viewport: { width: 1280, height: 900 } }));
+  await step('phone', () => reader('phone 390', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }));
+  await step('dark desktop', () => darkAxe('desktop 1280', { viewport: { width: 1280, height: 900 } }));
+  await step('dark phone', () => darkAxe('phone 390', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }));
+  await step('no JS', noScript);
+  await step('print', print);
+  await step('search', searchPage);
+  check('no request to another host', foreign.length === 0, [...new Set(foreign)].slice(0, 5).join(' '));
+} finally {
+  await browser.close();
+  server.close();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
