@@ -37,6 +37,9 @@ pub struct SiteConfig {
     /// Markdown options.
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// The static search index.
+    #[serde(default)]
+    pub search: SearchConfig,
     /// The verdict scale; empty means the default scale.
     #[serde(default, rename = "verdict")]
     pub verdicts: Vec<VerdictConfig>,
@@ -72,6 +75,22 @@ impl Default for FiguresConfig {
 
 fn yes() -> bool {
     true
+}
+
+/// `[search]` in site.toml.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Whether a search index and page are built (the index is the slowest part of a build
+    /// of a large archive).
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enabled: true }
+    }
 }
 
 /// `[markdown]` in site.toml.

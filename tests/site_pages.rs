@@ -184,16 +184,27 @@ fn search_index_and_page_are_written() {
         serde_json::from_str(&read(dir.path(), "public/pagefind/pagefind-entry.json")).unwrap();
     let languages = entry["languages"].as_object().unwrap();
     assert!(languages.contains_key("de"), "{entry}");
-    // 2 articles, 2 claims, 2 people are records of the index.
+    // 2 articles (their claims inside) and 2 people are records of the index.
     let pages: u64 = languages
         .values()
         .map(|l| l["page_count"].as_u64().unwrap())
         .sum();
-    assert_eq!(pages, 6, "{entry}");
+    assert_eq!(pages, 4, "{entry}");
     let html = read(dir.path(), "public/search/index.html");
     assert!(
         html.contains("src=\"../pagefind/pagefind-ui.js\""),
         "{html}"
     );
     assert!(dir.path().join("public/pagefind/pagefind-ui.js").exists());
+}
+
+#[test]
+fn search_can_be_turned_off() {
+    let dir = site(&[
+        ("site.toml", "title = \"T\"\n[search]\nenabled = false\n"),
+        ("content/a.md", &article("", "x\n")),
+    ]);
+    assert!(gloss(dir.path(), &["build"]).status.success());
+    assert!(!dir.path().join("public/pagefind").exists());
+    assert!(!dir.path().join("public/search").exists());
 }

@@ -148,29 +148,21 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     }
     summaries.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
     let listed: Vec<&ArticleSummary> = summaries.iter().collect();
-    let site_pages = || -> Result<(Vec<Diagnostic>, Vec<search::Record>), Diagnostic> {
-        listings::index(&site, &pages, &listed)?;
-        listings::claims(&site, &pages, &listed)?;
-        let people = listings::people(&site, &pages, &listed)?;
-        listings::corrections(&site, &pages, &listed)?;
-        listings::tags(&site, &pages, &listed)?;
-        listings::not_found(&site, &pages)?;
-        listings::search_page(&site, &pages)?;
-        Ok((people.warnings, people.records))
-    };
-    let (people_warnings, people_records) = site_pages().map_err(|d| vec![d])?;
-    warnings.extend(people_warnings);
+    let people = write_site_pages(&site, &pages, &listed).map_err(|d| vec![d])?;
+    warnings.extend(people.warnings);
     let dir = staging.path();
-    let mut records = search_records(&site, &summaries);
-    records.extend(people_records);
-    let index_files = search::index(records).map_err(|e| {
-        vec![Diagnostic::file(
-            "pagefind",
-            format!("cannot build the search index: {e}"),
-        )]
-    })?;
-    for (rel, bytes) in index_files {
-        output::write(dir, &rel, &bytes).map_err(|e| vec![io_error(&rel, e)])?;
+    if site.config.search.enabled {
+        let mut records = search_records(&site, &summaries);
+        records.extend(people.records);
+        let index_files = search::index(records).map_err(|e| {
+            vec![Diagnostic::file(
+                "pagefind",
+                format!("cannot build the search index: {e}"),
+            )]
+        })?;
+        for (rel, bytes) in index_files {
+            output::write(dir, &rel, &bytes).map_err(|e| vec![io_error(&rel, e)])?;
+        }
     }
     let mut written = pages
         .written
@@ -225,38 +217,65 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     Ok(report)
 }
 
-/// What the search index holds of the articles and their claims.
+/// Writes every site-wide page (index, claims, people, corrections, tags, 404, search) for
+/// the articles in `listed`, newest first.
+fn write_site_pages(
+    site: &Site,
+    pages: &Pages<'_>,
+    listed: &[&ArticleSummary],
+) -> Result<listings::PeoplePages, Diagnostic> {
+    listings::index(site, pages, listed)?;
+    listings::claims(site, pages, listed)?;
+    let people = listings::people(site, pages, listed)?;
+    listings::corrections(site, pages, listed)?;
+    listings::tags(site, pages, listed)?;
+    listings::not_found(site, pages)?;
+    if site.config.search.enabled {
+        listings::search_page(site, pages)?;
+    }
+    Ok(people)
+}
+
+/// What the search index holds of each article: its text, with the verdict words and the
+/// speakers' names added so that "irreführend" or a name finds it. Claims are part of their
+/// article's record rather than records of their own: Pagefind's cost grows faster than
+/// the number of records, and the text of a claim is in its article anyway.
 fn search_records(site: &Site, summaries: &[ArticleSummary]) -> Vec<search::Record> {
-    let mut records = Vec::with_capacity(summaries.len() * 4);
+    let mut records = Vec::with_capacity(summaries.len());
     for a in summaries {
-        records.push(search::Record {
-            url: format!("/{}", a.path),
-            title: a.title.clone(),
-            content: a.text.clone(),
-            lang: a.lang.clone(),
-            kind: "article".into(),
-        });
+        let mut content = String::with_capacity(a.text.len() + 256);
+        content.push_str(&a.title);
+        content.push('\n');
+        for extra in a.summary.iter().chain(&a.tags) {
+            content.push_str(extra);
+            content.push('\n');
+        }
         for c in &a.claims {
-            let label = site
-                .scale
-                .get(&c.verdict)
-                .map_or(c.verdict.as_str(), |v| v.label.get(a.lang_words));
-            let mut content = c.text.clone();
+            if let Some(v) = site.scale.get(&c.verdict) {
+                content.push_str(v.label.get(a.lang_words));
+                content.push(' ');
+            }
             for extra in [c.conclusion.as_deref(), c.by.as_deref()]
                 .into_iter()
                 .flatten()
             {
-                content.push(' ');
                 content.push_str(extra);
+                content.push(' ');
             }
-            records.push(search::Record {
-                url: format!("/{}#{}", a.path, c.id),
-                title: format!("{label}: „{}“", c.text),
-                content,
-                lang: a.lang.clone(),
-                kind: "claim".into(),
-            });
         }
+        for q in &a.quotes {
+            content.push_str(&q.speaker);
+            content.push(' ');
+        }
+        content.push('\n');
+        content.push_str(&a.text);
+        records.push(search::Record {
+            url: format!("/{}", a.path),
+            title: a.title.clone(),
+            content,
+            lang: a.lang.clone(),
+            kind: "article".into(),
+        });
     }
     records
 }
@@ -316,7 +335,7 @@ fn build_article(
         .map_err(|d| vec![d])?;
     let anno = render::wadm::annotation_collection(site, article, &anchored, &url);
     let rel = Path::new(&article.url_path).join(render::wadm::FILE_NAME);
-    let bytes = serde_json::to_vec_pretty(&anno)
+    let bytes = serde_json::to_vec(&anno)
         .map_err(|e| vec![Diagnostic::file(&rel, format!("cannot write: {e}"))])?;
     output::write(pages.dir, &rel, &bytes).map_err(|e| vec![io_error(&rel, e)])?;
     let summary = ArticleSummary::new(site, article, &anchored, &view);
@@ -408,8 +427,7 @@ pub fn rebuild_article(
 
 /// Renders the site-wide pages for `summaries` into `dir`, a scratch folder (never the
 /// output); returns the page paths written and the warnings. For `gloss check`, which needs
-/// every template rendered and the set of pages the site will have. Keep in step with the
-/// listings in [`build`].
+/// every template rendered and the set of pages the site will have.
 pub fn render_site_pages(
     site: &Site,
     theme: &Theme,
@@ -423,13 +441,7 @@ pub fn render_site_pages(
     };
     let mut listed: Vec<&ArticleSummary> = summaries.iter().collect();
     listed.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
-    listings::index(site, &pages, &listed)?;
-    listings::claims(site, &pages, &listed)?;
-    let people = listings::people(site, &pages, &listed)?;
-    listings::corrections(site, &pages, &listed)?;
-    listings::tags(site, &pages, &listed)?;
-    listings::not_found(site, &pages)?;
-    listings::search_page(site, &pages)?;
+    let people = write_site_pages(site, &pages, &listed)?;
     let written = pages
         .written
         .into_inner()

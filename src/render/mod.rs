@@ -105,27 +105,41 @@ pub struct FigureView<'a> {
     pub year_inferred: bool,
 }
 
-/// The sentence of `text` around byte range `r`: from the previous sentence end or line
-/// break to the next, at most a few hundred bytes either way.
+/// The sentences of a text: where each ends, found once so that many figures can ask.
+pub struct Sentences<'t> {
+    text: &'t str,
+    breaks: Vec<usize>,
+}
+
+impl<'t> Sentences<'t> {
+    /// Finds the sentence ends of `text`.
+    pub fn new(text: &'t str) -> Self {
+        Sentences {
+            text,
+            breaks: sentence_breaks(text),
+        }
+    }
+
+    /// The sentence around byte range `r`, at most a few hundred bytes either way.
+    pub fn around(&self, r: std::ops::Range<usize>) -> &'t str {
+        const REACH: usize = 300;
+        let floor = crate::diagnostics::floor_char_boundary;
+        let text = self.text;
+        let lo = floor(text, r.start.saturating_sub(REACH));
+        let hi = floor(text, (r.end + REACH).min(text.len()));
+        let after_start = self.breaks.partition_point(|&b| b <= r.start);
+        let start = after_start
+            .checked_sub(1)
+            .map_or(lo, |k| self.breaks[k].max(lo));
+        let first_end = self.breaks.partition_point(|&b| b < r.end);
+        let end = self.breaks.get(first_end).map_or(hi, |&b| b.min(hi));
+        text[start..end].trim()
+    }
+}
+
+/// The sentence of `text` around byte range `r` (see [`Sentences`] for many lookups).
 pub fn sentence_around(text: &str, r: std::ops::Range<usize>) -> &str {
-    const REACH: usize = 300;
-    let floor = crate::diagnostics::floor_char_boundary;
-    let lo = floor(text, r.start.saturating_sub(REACH));
-    let hi = floor(text, (r.end + REACH).min(text.len()));
-    let breaks = sentence_breaks(&text[lo..hi]);
-    let start = breaks
-        .iter()
-        .map(|b| lo + b)
-        .filter(|&b| b <= r.start)
-        .max()
-        .unwrap_or(lo);
-    let end = breaks
-        .iter()
-        .map(|b| lo + b)
-        .filter(|&b| b >= r.end)
-        .min()
-        .unwrap_or(hi);
-    text[start..end].trim()
+    Sentences::new(text).around(r)
 }
 
 /// Positions where a sentence ends in `s`: after a line break, or after `.`, `!` or `?`
@@ -300,6 +314,7 @@ pub fn article_view<'a>(
 
 fn figure_views<'a>(anchored: &'a Anchored<'_>) -> Vec<FigureView<'a>> {
     let text = &anchored.reader.text;
+    let sentences = Sentences::new(text);
     anchored
         .spans
         .iter()
@@ -318,7 +333,7 @@ fn figure_views<'a>(anchored: &'a Anchored<'_>) -> Vec<FigureView<'a>> {
                 unit: unit.as_deref(),
                 kind: *kind,
                 approx: approx.map(|a| a.key()),
-                sentence: sentence_around(text, span.range.clone()),
+                sentence: sentences.around(span.range.clone()),
                 year_inferred: *year_inferred,
             }),
             crate::annotate::Target::Annotation(_) => None,
