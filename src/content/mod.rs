@@ -612,11 +612,12 @@ impl Checker<'_> {
             Kind::Figure => {
                 if let Some(v) = &a.value
                     && !is_decimal(v.get_ref())
+                    && !is_iso_time(v.get_ref())
                 {
                     self.error(
                         v.span(),
-                        format!("`{}` is not a decimal number", v.get_ref()),
-                        "write the value as a decimal string, e.g. \"1000000000\" or \"0.5\"",
+                        format!("`{}` is neither a decimal number nor an ISO date", v.get_ref()),
+                        "write a decimal string (\"1000000000\", \"0.5\"), a date (\"2019-07-22\") or a duration (\"P5Y\")",
                     );
                 }
                 Detail::Figure {
@@ -691,6 +692,23 @@ pub fn is_decimal(s: &str) -> bool {
         && !frac.is_empty()
         && int.bytes().all(|b| b.is_ascii_digit())
         && frac.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether `s` is an ISO 8601 date ("2019", "2019-07", "2019-07-22") or duration ("P5Y").
+pub fn is_iso_time(s: &str) -> bool {
+    if let Some(d) = s.strip_prefix('P') {
+        return !d.is_empty()
+            && d.bytes()
+                .all(|b| b.is_ascii_digit() || b"YMWDTHS.".contains(&b));
+    }
+    let parts: Vec<&str> = s.split('-').collect();
+    let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    match parts.as_slice() {
+        [y] => digits(y, 4),
+        [y, m] => digits(y, 4) && digits(m, 2),
+        [y, m, d] => digits(y, 4) && digits(m, 2) && digits(d, 2),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -776,6 +794,12 @@ mod tests {
             messages.contains(&"a [[quote]] needs `speaker`"),
             "{messages:?}"
         );
+    }
+
+    #[test]
+    fn iso_times() {
+        assert!(is_iso_time("2019-07-22") && is_iso_time("2019") && is_iso_time("P5Y"));
+        assert!(!is_iso_time("22.07.2019") && !is_iso_time("P") && !is_iso_time("2019-7-2"));
     }
 
     #[test]
