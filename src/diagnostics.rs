@@ -82,7 +82,8 @@ impl Diagnostic {
         let text = source[line_begin..line_end]
             .trim_end_matches('\r')
             .to_string();
-        let rel_start = start - line_begin;
+        // `text` lost its trailing '\r': a span that starts on that '\r' points at the line's end.
+        let rel_start = (start - line_begin).min(text.len());
         let rel_end = (end - line_begin).clamp(rel_start, text.len());
         Diagnostic {
             severity: Severity::Error,

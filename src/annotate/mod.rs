@@ -413,7 +413,11 @@ pub fn closest_passage(hay: &str, needle: &str) -> Option<(usize, String)> {
         return None;
     }
     let mut starts: Vec<usize> = Vec::new();
-    if hay.len() <= 200_000 {
+    // Each candidate costs a Levenshtein of n_chars²; a long `text` that is nowhere (a pasted
+    // paragraph) must not take minutes either, so the work is bounded.
+    const BUDGET: usize = 10_000_000;
+    let cells = n_chars.saturating_mul(n_chars).max(1);
+    if hay.len() <= 200_000 && (hay.len() / 6).saturating_mul(cells) <= BUDGET {
         let mut prev_alnum = false;
         for (i, c) in hay.char_indices() {
             let alnum = c.is_alphanumeric();
@@ -436,6 +440,7 @@ pub fn closest_passage(hay: &str, needle: &str) -> Option<(usize, String)> {
         starts.sort_unstable();
         starts.dedup();
     }
+    starts.truncate((BUDGET / cells).max(1));
     let mut best: Option<(f64, usize, &str)> = None;
     for s in starts {
         let window_end = hay[s..]

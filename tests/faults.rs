@@ -1,0 +1,192 @@
+//! Faults: a build killed at any moment leaves the previous output intact, and an output
+//! folder that cannot be written is a clean error.
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+const ARTICLES: usize = 300;
+
+/// A site of `ARTICLES` articles whose text says `version`.
+fn big_site(version: &str) -> tempfile::TempDir {
+    let dir = site(&[]);
+    write_articles(dir.path(), version);
+    dir
+}
+
+fn write_articles(root: &Path, version: &str) {
+    for i in 0..ARTICLES {
+        let path = root.join(format!("content/{:03}/artikel-{i}.md", i % 20));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let body = format!(
+            "{version}: Microsoft investierte 1 Milliarde US-Dollar in OpenAI. Artikel {i}.\n\n\
+             Am 22. Juli 2019 kündigte Microsoft eine Investition an; 50 % sagen ja.\n\n"
+        )
+        .repeat(20);
+        std::fs::write(
+            path,
+            format!(
+                "+++\ntitle = \"Artikel {i} {version}\"\ndate = 2019-07-{:02}\ntags = [\"T{}\"]\n\
+                 [[claim]]\ntext = \"Microsoft investierte 1 Milliarde US-Dollar in OpenAI. Artikel {i}.\"\n\
+                 occurrence = 1\nverdict = \"true\"\nby = \"Microsoft\"\n+++\n{body}",
+                1 + i % 28,
+                i % 7
+            ),
+        )
+        .unwrap();
+    }
+}
+
+/// Every file below `dir`, by relative path.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn gloss_command(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gloss"));
+    cmd.current_dir(dir).args(args);
+    cmd
+}
+
+/// Hidden build folders (`.gloss-build-*`, `.gloss-old-*`) left beside the output.
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".gloss-"))
+        .collect()
+}
+
+#[test]
+fn a_killed_build_leaves_the_previous_output_intact() {
+    let dir = big_site("Version eins");
+    let started = Instant::now();
+    let out = gloss(dir.path(), &["build"]);
+    let full = started.elapsed();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let old = snapshot(&dir.path().join("public"));
+    assert!(old.len() > ARTICLES, "{} files", old.len());
+    let page = "000/artikel-0/index.html";
+    assert!(String::from_utf8_lossy(&old[page]).contains("Version eins"));
+
+    // The same site in its second version, built completely elsewhere: what a finished
+    // build would put in place.
+    write_articles(dir.path(), "Version zwei");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let new_out = elsewhere.path().join("public");
+    let out = gloss(dir.path(), &["build", "--out", new_out.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let new = snapshot(&new_out);
+    assert_ne!(old, new);
+
+    // Kill builds at moments spread over a whole build, from its start to past its end.
+    let full_ms = full.as_millis() as u64;
+    let mut moments: Vec<u64> = vec![0, 1, 5, 10, 25, 50];
+    moments.extend((1..=12).map(|k| full_ms * k / 10));
+    let mut outcomes = (0, 0);
+    for ms in moments {
+        let mut child = gloss_command(dir.path(), &["build"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(ms));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        let now = snapshot(&dir.path().join("public"));
+        if now == old {
+            outcomes.0 += 1;
+        } else {
+            // Not the old output: then exactly the new one, every file complete.
+            let differing: Vec<_> = now
+                .keys()
+                .chain(new.keys())
+                .filter(|k| now.get(*k) != new.get(*k))
+                .take(5)
+                .collect();
+            assert!(
+                differing.is_empty(),
+                "killed after {ms} ms ({status}): public/ is neither the old nor the new output; \
+                 differs from the new in {differing:?} ({} files)",
+                now.len()
+            );
+            outcomes.1 += 1;
+            // Back to the old output for the next round.
+            std::fs::remove_dir_all(dir.path().join("public")).unwrap();
+            copy_tree(&old, &dir.path().join("public"));
+        }
+        for name in leftovers(dir.path()) {
+            // A killed process cannot clean up its staging folder; it is hidden and never
+            // the output. Remove it so the next round starts clean.
+            let _ = std::fs::remove_dir_all(dir.path().join(name));
+        }
+    }
+    println!(
+        "full build {full_ms} ms; killed builds left the old output {} times, the new {} times",
+        outcomes.0, outcomes.1
+    );
+    assert!(outcomes.0 > 0, "no build was killed before it finished");
+}
+
+fn copy_tree(files: &BTreeMap<String, Vec<u8>>, to: &Path) {
+    for (rel, bytes) in files {
+        let p = to.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+}
+
+#[test]
+fn an_output_folder_below_a_file_is_a_clean_error() {
+    let dir = site(&[("content/a.md", &article("", "Text.\n"))]);
+    std::fs::write(dir.path().join("blocker"), "a file, not a folder").unwrap();
+    let out = gloss(dir.path(), &["build", "--out", "blocker/public"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("blocker"), "names the folder: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("blocker")).unwrap(),
+        "a file, not a folder"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unwritable_output_parent_is_a_clean_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = site(&[("content/a.md", &article("", "Text.\n"))]);
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // As root, permissions do not stop writes: then this test cannot say anything.
+    if std::fs::write(locked.join("probe"), "x").is_ok() {
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+        println!(
+            "skipped: this user can write into a 0555 folder (root); see an_output_folder_below_a_file_is_a_clean_error"
+        );
+        return;
+    }
+    let out = gloss(dir.path(), &["build", "--out", "locked/public"]);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("locked"), "names the folder: {err}");
+    assert!(!locked.join("public").exists());
+    assert!(leftovers(&locked).is_empty());
+}
