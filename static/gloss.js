@@ -1,18 +1,8 @@
 // gloss: notes in the margin (wide screens) or opened in place (any screen), a switch for
-// the highlights, and the search box. Progressive: every page reads without it.
+// the highlights. Progressive: every page reads without it.
 (() => {
   const d = document, root = d.documentElement;
   root.classList.add('gl-js');
-  const search = d.getElementById('search');
-  if (search && window.PagefindUI) {
-    new window.PagefindUI({ element: '#search', showSubResults: true });
-    const input = search.querySelector('input');
-    if (input && search.dataset.label) {
-      const label = Object.assign(d.createElement('label'), { htmlFor: 'gl-q', className: 'gl-search-label', textContent: search.dataset.label });
-      input.id = 'gl-q';
-      search.before(label);
-    }
-  }
 
   const art = d.querySelector('.gl-article');
   if (!art) return;

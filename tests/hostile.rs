@@ -14,7 +14,6 @@ fn all_output(dir: &tempfile::TempDir) -> Vec<(String, String)> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .filter(|e| !e.path().to_string_lossy().contains("pagefind"))
         .map(|e| {
             (
                 e.path().display().to_string(),

@@ -176,26 +176,64 @@ fn a_site_scale_replaces_the_default_and_unknown_keys_are_listed() {
     assert!(err.contains("`richtig`, `falsch`"), "{err}");
 }
 
+/// The JSON inside one of the index's `gloss_search_…(…, JSON);` scripts.
+fn search_json(dir: &std::path::Path, rel: &str) -> serde_json::Value {
+    let script = read(dir, &format!("public/search/i/{rel}"));
+    let start = if rel == "meta.js" {
+        script.find('(').unwrap()
+    } else {
+        script.find(',').unwrap()
+    };
+    serde_json::from_str(&script[start + 1..script.rfind(')').unwrap()]).unwrap()
+}
+
 #[test]
 fn search_index_and_page_are_written() {
     let dir = two_articles();
     assert!(gloss(dir.path(), &["build"]).status.success());
-    let entry: serde_json::Value =
-        serde_json::from_str(&read(dir.path(), "public/pagefind/pagefind-entry.json")).unwrap();
-    let languages = entry["languages"].as_object().unwrap();
-    assert!(languages.contains_key("de"), "{entry}");
-    // 2 articles (their claims inside) and 2 people are records of the index.
-    let pages: u64 = languages
-        .values()
-        .map(|l| l["page_count"].as_u64().unwrap())
-        .sum();
-    assert_eq!(pages, 4, "{entry}");
-    let html = read(dir.path(), "public/search/index.html");
+    // 2 articles, each followed by its claims (2), then 2 people.
+    let meta = search_json(dir.path(), "meta.js");
+    assert_eq!(meta["docs"], 6, "{meta}");
+    let docs = search_json(dir.path(), "d/0.js");
+    let urls: Vec<&str> = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[0].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            "/2020/b/",
+            "/2019/a/",
+            "/2019/a/#claim-1",
+            "/2019/a/#claim-2",
+            "/people/cade-metz/",
+            "/people/unbekannte-person/"
+        ]
+    );
+    assert_eq!(docs[2][1], "Stimmt: „investierte 1 Milliarde“");
+    assert_eq!(docs[2][2], "claim");
+    assert_eq!(docs[2][3], "Stimmt.", "the conclusion is the excerpt");
+    // "Milliarde" is stemmed, found in the article and its claim, weighted.
+    let mi = search_json(dir.path(), "t/mi.js");
+    let group = mi["w"]["milliarde"].as_u64().expect("word → stem group") as usize;
+    assert_eq!(mi["s"][group], "milliard");
+    let postings = mi["p"][group].as_array().unwrap();
+    assert_eq!(postings.len(), 4, "two records: {mi}");
     assert!(
-        html.contains("src=\"../pagefind/pagefind-ui.js\""),
+        dir.path().join("public/search/i/t/fl.js").exists(),
+        "fließt"
+    );
+    let html = read(dir.path(), "public/search/index.html");
+    assert!(html.contains("src=\"../search.js\""), "{html}");
+    assert!(
+        html.contains("<label class=\"gl-search-label\" for=\"gl-q\">"),
         "{html}"
     );
-    assert!(dir.path().join("public/pagefind/pagefind-ui.js").exists());
+    assert!(html.contains("role=\"status\""), "{html}");
+    assert!(dir.path().join("public/search.js").exists());
+    assert!(!dir.path().join("public/pagefind").exists());
 }
 
 #[test]
@@ -205,6 +243,5 @@ fn search_can_be_turned_off() {
         ("content/a.md", &article("", "x\n")),
     ]);
     assert!(gloss(dir.path(), &["build"]).status.success());
-    assert!(!dir.path().join("public/pagefind").exists());
     assert!(!dir.path().join("public/search").exists());
 }

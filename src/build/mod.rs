@@ -156,7 +156,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
         records.extend(people.records);
         let index_files = search::index(records).map_err(|e| {
             vec![Diagnostic::file(
-                "pagefind",
+                search::DIR,
                 format!("cannot build the search index: {e}"),
             )]
         })?;
@@ -236,30 +236,31 @@ fn write_site_pages(
     Ok(people)
 }
 
-/// What the search index holds of each article: its text, with the verdict words and the
-/// speakers' names added so that "irreführend" or a name finds it. Claims are part of their
-/// article's record rather than records of their own: Pagefind's cost grows faster than
-/// the number of records, and the text of a claim is in its article anyway.
+/// What the search index holds: each article (its summary first, as the excerpt, then tags,
+/// the verdict words, who claims and who is quoted, and its text, so that "irreführend" or a
+/// name finds it), followed by each of its claims as a record of its own that links straight
+/// to the highlight (its conclusion first, as the excerpt). People are added by the caller.
 fn search_records(site: &Site, summaries: &[ArticleSummary]) -> Vec<search::Record> {
-    let mut records = Vec::with_capacity(summaries.len());
+    let claims: usize = summaries.iter().map(|a| a.claims.len()).sum();
+    let mut records = Vec::with_capacity(summaries.len() + claims);
     for a in summaries {
         let mut content = String::with_capacity(a.text.len() + 256);
-        content.push_str(&a.title);
+        match &a.summary {
+            Some(summary) => content.push_str(&search::plain_markdown(summary)),
+            None => content.push_str(a.text.trim_start().split('\n').next().unwrap_or("")),
+        }
         content.push('\n');
-        for extra in a.summary.iter().chain(&a.tags) {
-            content.push_str(extra);
-            content.push('\n');
+        for tag in &a.tags {
+            content.push_str(tag);
+            content.push(' ');
         }
         for c in &a.claims {
             if let Some(v) = site.scale.get(&c.verdict) {
                 content.push_str(v.label.get(a.lang_words));
                 content.push(' ');
             }
-            for extra in [c.conclusion.as_deref(), c.by.as_deref()]
-                .into_iter()
-                .flatten()
-            {
-                content.push_str(extra);
+            if let Some(by) = &c.by {
+                content.push_str(by);
                 content.push(' ');
             }
         }
@@ -276,6 +277,28 @@ fn search_records(site: &Site, summaries: &[ArticleSummary]) -> Vec<search::Reco
             lang: a.lang.clone(),
             kind: "article".into(),
         });
+        for c in &a.claims {
+            let label = site
+                .scale
+                .get(&c.verdict)
+                .map_or(c.verdict.as_str(), |v| v.label.get(a.lang_words));
+            let mut content = match &c.conclusion {
+                Some(conclusion) => search::plain_markdown(conclusion),
+                None => a.title.clone(),
+            };
+            content.push('\n');
+            for extra in [Some(label), c.by.as_deref()].into_iter().flatten() {
+                content.push_str(extra);
+                content.push(' ');
+            }
+            records.push(search::Record {
+                url: format!("/{}#{}", a.path, c.id),
+                title: format!("{label}: „{}“", c.text),
+                content,
+                lang: a.lang.clone(),
+                kind: "claim".into(),
+            });
+        }
     }
     records
 }

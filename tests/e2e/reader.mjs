@@ -245,15 +245,40 @@ async function print() {
 async function searchPage() {
   if (!fs.existsSync(path.join(SITE, 'search', 'index.html'))) return;
   const html = fs.readFileSync(path.join(SITE, ARTICLE, 'index.html'), 'utf8');
-  const title = (html.match(/<h1[^>]*>([^<]*)</) || ['', ''])[1];
+  const title = (html.match(/<h1[^>]*>([^<]*)</) || ['', ''])[1].trim();
   const word = title.split(/\s+/).find((w) => w.length >= 5) || title;
   const page = await newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(origin + 'search/', { waitUntil: 'load' });
   check('search: the box has a visible label', await page.isVisible('label[for="gl-q"]'));
-  await page.fill('#search input', word);
-  const found = await page.waitForSelector('.pagefind-ui__result-link', { timeout: 10000 }).then(() => true, () => false);
-  check(`search: "${word}" finds the article`, found && (await page.$$eval('.pagefind-ui__result-link',
-    (as, t) => as.some((a) => a.textContent.includes(t)), title.trim())));
+  const finds = async (q) => {
+    await page.fill('#gl-q', q);
+    await page.press('#gl-q', 'Enter');
+    await page.waitForFunction((q) => document.getElementById('gl-search-status').textContent.includes(q), q, { timeout: 10000 });
+    return page.$$eval('.gl-result-link', (as) => as.map((a) => [a.textContent, a.getAttribute('href')]));
+  };
+  const hits = await finds(word);
+  check(`search: "${word}" finds the article`, hits.some(([t]) => t.includes(title)), JSON.stringify(hits.slice(0, 5)));
+  check('search: results link into the site', hits.length > 0 && hits.every(([, h]) => h.startsWith(origin)));
+  // A word of the text inflected as the text never has it ("Milliarde" → "Milliarden").
+  const plain = await page.evaluate(async (u) => {
+    const doc = new DOMParser().parseFromString(await (await fetch(u)).text(), 'text/html');
+    return (doc.querySelector('.gl-body') || doc.body).textContent;
+  }, origin + ARTICLE);
+  const seen = new Set(plain.toLowerCase().match(/\p{L}+/gu));
+  const inflect = (w) => w + (w.endsWith('e') ? 'n' : 'e');
+  const nouns = plain.match(/\p{Lu}\p{Ll}{6,}/gu) || [];
+  const base = [...nouns.filter((w) => w.endsWith('e')), ...nouns].find((w) => !seen.has(inflect(w).toLowerCase()));
+  if (base) {
+    const other = inflect(base);
+    const hits2 = await finds(other);
+    check(`search: "${other}" (the text has "${base}") finds the article`, hits2.some(([t]) => t.includes(title)), JSON.stringify(hits2.slice(0, 5)));
+  } else check('search: a word to inflect', false);
+  const status = await page.getAttribute('#gl-search-status', 'role');
+  check('search: the result count is announced (role=status)', status === 'status');
+  await page.fill('#gl-q', 'zzqxjv');
+  await page.press('#gl-q', 'Enter');
+  check('search: no results says so', await page.waitForFunction(() => document.querySelectorAll('.gl-result').length === 0
+    && document.getElementById('gl-search-status').textContent.includes('zzqxjv'), null, { timeout: 5000 }).then(() => true, () => false));
   check('search: no script errors', page.errors.length === 0, page.errors.join(' | '));
   await page.close2();
 }
