@@ -92,6 +92,7 @@ impl Staging {
     pub fn new(target: &Path) -> std::io::Result<Staging> {
         let parent = target.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent)?;
+        recover(target, parent);
         let dir = tempfile::Builder::new()
             .prefix(".gloss-build-")
             .tempdir_in(parent)?;
@@ -134,6 +135,38 @@ impl Staging {
     }
 }
 
+/// How old a leftover staging folder must be before a new build removes it: younger ones may
+/// belong to a build that is still running.
+const STALE: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Cleans up after a build that was killed: puts back an output that was moved aside but not
+/// replaced (a kill between the two renames of [`Staging::commit`]), and removes staging
+/// folders left by killed builds once they are old enough not to belong to a running one.
+fn recover(target: &Path, parent: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let old = name.starts_with(".gloss-old-");
+        if !old && !name.starts_with(".gloss-build-") {
+            continue;
+        }
+        let path = entry.path();
+        let aside = path.join("out");
+        if old && !target.exists() && aside.join(MARKER).exists() {
+            let _ = std::fs::rename(&aside, target);
+        }
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > STALE));
+        if stale {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}
+
 /// Writes `bytes` to `dir/rel`, creating folders on the way.
 pub fn write(dir: &Path, rel: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let path = dir.join(rel);
@@ -166,6 +199,36 @@ mod tests {
         std::fs::write(out.join("notes.txt"), "mine").unwrap();
         let e = check_location(site.path(), &out).unwrap_err();
         assert!(e.message.contains("was not made by gloss"), "{}", e.message);
+    }
+
+    #[test]
+    fn an_output_moved_aside_by_a_killed_build_is_put_back() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("public");
+        let aside = site.path().join(".gloss-old-x/out");
+        std::fs::create_dir_all(&aside).unwrap();
+        std::fs::write(aside.join(MARKER), "").unwrap();
+        std::fs::write(aside.join("index.html"), "old").unwrap();
+        let staging = Staging::new(&out).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "old");
+        drop(staging);
+    }
+
+    #[test]
+    fn stale_staging_folders_are_removed_and_fresh_ones_kept() {
+        let site = tempfile::tempdir().unwrap();
+        let stale = site.path().join(".gloss-build-stale");
+        let fresh = site.path().join(".gloss-build-fresh");
+        std::fs::create_dir_all(&stale).unwrap();
+        std::fs::create_dir_all(&fresh).unwrap();
+        let long_ago = std::time::SystemTime::now() - STALE * 2;
+        std::fs::File::open(&stale)
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+        let _staging = Staging::new(&site.path().join("public")).unwrap();
+        assert!(!stale.exists());
+        assert!(fresh.exists());
     }
 
     #[test]
