@@ -210,7 +210,10 @@ mod tests {
         std::fs::write(aside.join(MARKER), "").unwrap();
         std::fs::write(aside.join("index.html"), "old").unwrap();
         let staging = Staging::new(&out).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "old");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "old"
+        );
         drop(staging);
     }
 
