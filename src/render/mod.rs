@@ -32,19 +32,6 @@ pub fn markdown_html(md: &str) -> String {
     html
 }
 
-/// Markdown to HTML without the enclosing paragraph, for one-line notes.
-pub fn inline_markdown_html(md: &str) -> String {
-    let html = markdown_html(md);
-    let trimmed = html.trim_end();
-    match trimmed
-        .strip_prefix("<p>")
-        .and_then(|s| s.strip_suffix("</p>"))
-    {
-        Some(inner) if !inner.contains("<p>") => inner.to_string(),
-        _ => html,
-    }
-}
-
 /// One annotation as a template sees it.
 #[derive(Debug, Serialize)]
 pub struct NoteView<'a> {
