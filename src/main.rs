@@ -157,6 +157,7 @@ fn run_build(out: Option<PathBuf>, drafts: bool) -> Result<Vec<Diagnostic>, Vec<
     let opts = BuildOptions {
         out: out.map(|o| here.join(o)),
         drafts,
+        ..BuildOptions::default()
     };
     let report = build::build(&root, &opts)?;
     let kinds: Vec<String> = report

@@ -465,6 +465,7 @@ impl Worker {
         let opts = BuildOptions {
             out: Some(self.out.clone()),
             drafts: self.drafts,
+            ..BuildOptions::default()
         };
         match build::build(&self.root, &opts) {
             Ok(report) => {

@@ -21,13 +21,18 @@ use crate::i18n;
 use crate::render::{self, Theme};
 use summary::ArticleSummary;
 
+/// Called as articles are built: (articles done, articles in all). From any thread.
+pub type ProgressFn = std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>;
+
 /// How to build.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct BuildOptions {
     /// Output folder; site.toml's `output_dir` when not given.
     pub out: Option<PathBuf>,
     /// Include drafts.
     pub drafts: bool,
+    /// Told of each article built, for a progress bar.
+    pub progress: Option<ProgressFn>,
 }
 
 /// What a build did.
@@ -126,10 +131,19 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
         written: Mutex::new(Vec::new()),
     };
 
+    let total = content.articles.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<Result<BuiltArticle, Vec<Diagnostic>>> = content
         .articles
         .par_iter()
-        .map(|a| build_article(&site, &pages, a))
+        .map(|a| {
+            let r = build_article(&site, &pages, a);
+            if let Some(progress) = &opts.progress {
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress(n, total);
+            }
+            r
+        })
         .collect();
     let mut errors = Vec::new();
     let mut summaries = Vec::with_capacity(results.len());
