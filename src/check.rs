@@ -1,6 +1,8 @@
 //! `gloss check`: everything a build checks, without writing anything, plus what a build
 //! cannot see on its own — each anchor's state, internal links and their `#fragment`s, and
-//! people in the registry whom no article quotes.
+//! people in the registry whom no article quotes; with `--external`, the http(s) links too.
+mod external;
+
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 
@@ -15,12 +17,15 @@ use crate::config::Site;
 use crate::content::{self, Article, Detail, Kind};
 use crate::diagnostics::{Diagnostic, Severity, line_col};
 use crate::render::Theme;
+pub use external::{ExternalOptions, LinkError};
 
 /// How to check.
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
     /// Check drafts too, as `build --drafts` would build them.
     pub drafts: bool,
+    /// Also check external http(s) links, over the network; `None` sends no request.
+    pub external: Option<ExternalOptions>,
 }
 
 /// Where one annotation's anchor stands.
@@ -57,6 +62,9 @@ pub struct Summary {
     pub errors: usize,
     /// Findings that would not.
     pub warnings: usize,
+    /// Distinct external addresses checked (only with `--external`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_links: Option<usize>,
 }
 
 /// Everything `check` found.
@@ -136,18 +144,31 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Report {
     }
     pages.files.extend(SITE_FILES.iter().map(|f| f.to_string()));
 
+    // Every use of an external address, located where it is written.
+    let mut external_uses: Vec<(String, Diagnostic)> = Vec::new();
+    let want_external = opts.external.is_some();
     for (a, c) in content.articles.iter().zip(checks) {
         for link in &c.links {
-            if let Some(d) = check_link(a, link, &pages) {
+            if want_external && external::is_checked(link.dest.trim()) {
+                external_uses.push((link.dest.trim().to_string(), located(a, link.at.clone())));
+            } else if let Some(d) = check_link(a, link, &pages) {
                 report.findings.push(d);
             }
+        }
+        if want_external {
+            external_uses.extend(front_matter_links(a));
         }
         report.findings.extend(c.findings);
         report.anchors.extend(c.anchors);
     }
+    let registry = registry_files(&site);
+    if let Some(ext) = &opts.external {
+        external_uses.extend(registry_links(&site, &registry));
+        check_external(external_uses, ext, &mut report);
+    }
     report
         .findings
-        .extend(unquoted_people(&site, &content.articles));
+        .extend(unquoted_people(&site, &content.articles, &registry));
     report.summary.articles = content.articles.len();
     finish(report, Vec::new())
 }
@@ -286,7 +307,7 @@ fn body_links(article: &Article, events: &crate::markdown::Events<'_>) -> Vec<Li
 }
 
 /// Links in annotations' notes. Notes sit in front matter strings, so each link is pointed
-/// at where its destination is written after the annotation's `text`.
+/// at where its destination is written in the annotation's table.
 fn note_links(article: &Article) -> Vec<LinkRef> {
     let mut links = Vec::new();
     for ann in &article.annotations {
@@ -297,7 +318,7 @@ fn note_links(article: &Article) -> Vec<LinkRef> {
                     at: find_in(
                         &article.source,
                         &dest_url,
-                        ann.span.start,
+                        table_start(article, ann),
                         article.body_offset,
                     ),
                     dest: dest_url.to_string(),
@@ -306,6 +327,95 @@ fn note_links(article: &Article) -> Vec<LinkRef> {
         }
     }
     links
+}
+
+/// Where the `[[kind]]` table of `ann` begins: its keys (`note`, `sources`) may be written
+/// before or after its `text`, but never before this.
+fn table_start(article: &Article, ann: &crate::content::Annotation) -> usize {
+    let before = article.source.get(..ann.span.start).unwrap_or_default();
+    before.rfind("\n[[").map_or(0, |i| i + 1)
+}
+
+/// A finding's place: `at` in `article`, its message still to be written.
+fn located(article: &Article, at: std::ops::Range<usize>) -> Diagnostic {
+    Diagnostic::at(&article.path, &article.source, at, String::new())
+}
+
+/// External addresses in front matter: the article's `source.url` and each annotation's
+/// `sources`, located where they are written.
+fn front_matter_links(article: &Article) -> Vec<(String, Diagnostic)> {
+    let mut out = Vec::new();
+    let front = article.body_offset;
+    if let Some(url) = article.meta.source.as_ref().and_then(|s| s.url.as_deref())
+        && external::is_checked(url)
+    {
+        out.push((
+            url.to_string(),
+            located(article, find_in(&article.source, url, 0, front)),
+        ));
+    }
+    for ann in &article.annotations {
+        for link in &ann.sources {
+            if external::is_checked(&link.url) {
+                let at = find_in(&article.source, &link.url, table_start(article, ann), front);
+                out.push((link.url.clone(), located(article, at)));
+            }
+        }
+    }
+    out
+}
+
+/// The registry's files (site.toml and people.toml) as written, for locating its entries.
+fn registry_files(site: &Site) -> Vec<(&'static str, String)> {
+    [crate::config::SITE_FILE, "people.toml"]
+        .into_iter()
+        .filter_map(|f| {
+            let text = std::fs::read_to_string(site.root.join(f)).ok()?;
+            Some((f, text))
+        })
+        .collect()
+}
+
+/// People's `url`s in the registry, located after their name where it is written.
+fn registry_links(site: &Site, files: &[(&str, String)]) -> Vec<(String, Diagnostic)> {
+    let mut out = Vec::new();
+    for p in &site.people {
+        let Some(url) = p.url.as_deref().filter(|u| external::is_checked(u)) else {
+            continue;
+        };
+        let name = toml::Value::String(p.name.clone()).to_string();
+        let d = files
+            .iter()
+            .find_map(|(f, text)| {
+                let from = text.find(&name)?;
+                let at = find_in(text, url, from, text.len());
+                (!at.is_empty()).then(|| Diagnostic::at(*f, text, at, String::new()))
+            })
+            .or_else(|| {
+                files.iter().find_map(|(f, text)| {
+                    let i = text.find(url)?;
+                    Some(Diagnostic::at(*f, text, i..i + url.len(), String::new()))
+                })
+            })
+            .unwrap_or_else(|| Diagnostic::file(crate::config::SITE_FILE, String::new()));
+        out.push((url.to_string(), d));
+    }
+    out
+}
+
+/// Asks each distinct address once and turns every use of a failed one into a finding.
+fn check_external(uses: Vec<(String, Diagnostic)>, opts: &ExternalOptions, report: &mut Report) {
+    let urls: HashSet<String> = uses.iter().map(|(u, _)| external::request_url(u)).collect();
+    report.summary.external_links = Some(urls.len());
+    let failed = external::check_urls(urls, opts);
+    for (url, mut d) in uses {
+        if let Some(e) = failed.get(&external::request_url(&url)) {
+            d.message = format!("link `{url}`: {e}");
+            d.help = Some(e.help());
+            d.severity = e.severity();
+            report.findings.push(d);
+        }
+    }
 }
 
 /// The range of `needle` in `source[from..to]`, or `from..from` when it is not written
@@ -519,7 +629,11 @@ fn normalize(path: &str) -> Option<String> {
 }
 
 /// People in the registry whom no `[[quote]]` names, by name or alias.
-fn unquoted_people(site: &Site, articles: &[Article]) -> Vec<Diagnostic> {
+fn unquoted_people(
+    site: &Site,
+    articles: &[Article],
+    sources: &[(&str, String)],
+) -> Vec<Diagnostic> {
     let key = |s: &str| s.trim().to_lowercase();
     let speakers: HashSet<String> = articles
         .iter()
@@ -527,13 +641,6 @@ fn unquoted_people(site: &Site, articles: &[Article]) -> Vec<Diagnostic> {
         .filter_map(|ann| match &ann.detail {
             Detail::Quote { speaker, .. } => Some(key(speaker)),
             _ => None,
-        })
-        .collect();
-    let sources: Vec<(&str, String)> = [crate::config::SITE_FILE, "people.toml"]
-        .into_iter()
-        .filter_map(|f| {
-            let text = std::fs::read_to_string(site.root.join(f)).ok()?;
-            Some((f, text))
         })
         .collect();
     let mut out = Vec::new();
@@ -587,12 +694,19 @@ pub fn to_text(report: &Report) -> String {
     out
 }
 
-/// `N articles, N annotations: N exact, N moved, N orphaned; E errors, W warnings`.
+/// `N articles, N annotations: N exact, N moved, N orphaned; E errors, W warnings` (with
+/// `; N external addresses checked` before the errors after `--external`).
 pub fn summary_line(s: &Summary) -> String {
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let external = s.external_links.map_or(String::new(), |n| {
+        format!(
+            "; {} checked",
+            plural(n, "external address", "external addresses")
+        )
+    });
     format!(
-        "{}, {}: {} exact, {} moved, {} orphaned; {}, {}",
+        "{}, {}: {} exact, {} moved, {} orphaned{external}; {}, {}",
         plural(s.articles, "article", "articles"),
         plural(s.annotations, "annotation", "annotations"),
         s.exact,

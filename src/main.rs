@@ -2,8 +2,11 @@
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Arc, mpsc};
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use gloss::build::{self, BuildOptions};
 use gloss::config::{self, Site};
@@ -60,6 +63,10 @@ enum Command {
         /// Check drafts too.
         #[arg(long)]
         drafts: bool,
+        /// Also check external http(s) links over the network (at most one request per
+        /// host and second).
+        #[arg(long)]
+        external: bool,
     },
     /// Build, serve and rebuild the site on every change, reloading the browser.
     Serve {
@@ -88,7 +95,11 @@ fn main() -> ExitCode {
         Command::New { path, title } => {
             site_root().and_then(|root| run_new(&root, &path, title.as_deref()))
         }
-        Command::Check { format, drafts } => return run_check(&format, drafts),
+        Command::Check {
+            format,
+            drafts,
+            external,
+        } => return run_check(&format, drafts, external),
         Command::Serve {
             port,
             interface,
@@ -154,12 +165,16 @@ fn site_root() -> Result<PathBuf, Vec<Diagnostic>> {
 fn run_build(out: Option<PathBuf>, drafts: bool) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     let root = site_root()?;
     let here = cwd()?;
+    let bar = DelayedBar::start("articles", "reading the content");
     let opts = BuildOptions {
         out: out.map(|o| here.join(o)),
         drafts,
+        progress: Some(bar.callback("writing the site pages and the search index")),
         ..BuildOptions::default()
     };
-    let report = build::build(&root, &opts)?;
+    let report = build::build(&root, &opts);
+    bar.clear();
+    let report = report?;
     let kinds: Vec<String> = report
         .annotations
         .iter()
@@ -238,8 +253,78 @@ fn run_new(
     Ok(Vec::new())
 }
 
+/// How long work may take before it gets a progress bar: shorter work would only flicker.
+const BAR_DELAY: Duration = Duration::from_millis(300);
+
+/// A progress bar on stderr that appears only when the work outlasts [`BAR_DELAY`], and only
+/// on a terminal (indicatif draws nothing elsewhere); cleared before the summary is printed.
+struct DelayedBar {
+    bar: ProgressBar,
+    /// Dropped (or sent to) when the work ends, so the waiting thread never shows the bar.
+    done: Option<mpsc::Sender<()>>,
+    waiter: Option<std::thread::JoinHandle<()>>,
+}
+
+impl DelayedBar {
+    /// A hidden bar counting `unit`, shown after [`BAR_DELAY`] if not cleared by then; says
+    /// `first_stage` until the first unit is counted.
+    fn start(unit: &str, first_stage: &'static str) -> DelayedBar {
+        let bar = ProgressBar::hidden();
+        bar.set_message(first_stage);
+        let style = ProgressStyle::with_template(&format!(
+            "{{spinner}} [{{bar:30}}] {{pos}}/{{len}} {unit} {{msg}}"
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ");
+        bar.set_style(style);
+        let (tx, rx) = mpsc::channel::<()>();
+        let shown = bar.clone();
+        let waiter = std::thread::spawn(move || {
+            if rx.recv_timeout(BAR_DELAY) == Err(mpsc::RecvTimeoutError::Timeout) {
+                shown.set_draw_target(ProgressDrawTarget::stderr());
+                // Ticks keep the spinner turning through stages that report no progress.
+                shown.enable_steady_tick(Duration::from_millis(100));
+            }
+        });
+        DelayedBar {
+            bar,
+            done: Some(tx),
+            waiter: Some(waiter),
+        }
+    }
+
+    /// The callback for the work to report (done, total) with; `last_stage` is shown once
+    /// everything is counted and the work goes on.
+    fn callback(&self, last_stage: &'static str) -> build::ProgressFn {
+        let bar = self.bar.clone();
+        Arc::new(move |_done, total| {
+            let total = total as u64;
+            if bar.length() != Some(total) {
+                bar.set_length(total);
+            }
+            // Callers run in parallel, so their `done` counts arrive out of order: count calls.
+            bar.inc(1);
+            let done = bar.position();
+            if done >= total {
+                bar.set_message(last_stage);
+            } else if done == 1 {
+                bar.set_message("");
+            }
+        })
+    }
+
+    /// Ends the bar and wipes it from the terminal.
+    fn clear(mut self) {
+        drop(self.done.take());
+        if let Some(w) = self.waiter.take() {
+            let _ = w.join();
+        }
+        self.bar.finish_and_clear();
+    }
+}
+
 /// `gloss check`: the report on stdout, exit status 1 when it found errors.
-fn run_check(format: &str, drafts: bool) -> ExitCode {
+fn run_check(format: &str, drafts: bool, external: bool) -> ExitCode {
     let root = match site_root() {
         Ok(r) => r,
         Err(d) => {
@@ -247,7 +332,15 @@ fn run_check(format: &str, drafts: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let report = gloss::check::check(&root, &gloss::check::CheckOptions { drafts });
+    let bar = external.then(|| DelayedBar::start("external addresses", "checking the site"));
+    let external = bar.as_ref().map(|b| gloss::check::ExternalOptions {
+        progress: Some(b.callback("")),
+        ..gloss::check::ExternalOptions::default()
+    });
+    let report = gloss::check::check(&root, &gloss::check::CheckOptions { drafts, external });
+    if let Some(bar) = bar {
+        bar.clear();
+    }
     let text = if format == "json" {
         gloss::check::to_json(&report) + "\n"
     } else {
