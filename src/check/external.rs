@@ -95,8 +95,10 @@ impl LinkError {
     /// or a server refusing robots, which a person should look at but no build should fail on.
     pub fn severity(&self) -> Severity {
         match self {
-            LinkError::Status { code, .. } if matches!(code, 404 | 410) => Severity::Error,
-            LinkError::BadAddress(_) => Severity::Error,
+            LinkError::Status {
+                code: 404 | 410, ..
+            }
+            | LinkError::BadAddress(_) => Severity::Error,
             _ => Severity::Warning,
         }
     }
