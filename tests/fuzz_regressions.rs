@@ -115,7 +115,10 @@ fn render(data: &[u8]) {
 
 /// Runs `f` on every saved input of `target`, each within `bound` (these inputs were
 /// "slow units": a 1 kB annotation `text` found nowhere took 83 s to explain, because the
-/// closest-passage search compared it with a window at every word of the article).
+/// closest-passage search compared it with a window at every word of the article;
+/// anchoring-slow-5707f27f, a 2 kB one, 5 s in a release build before that fix.
+/// render-slow-7f83f115 is the seed article with most annotations missing from a mangled
+/// body: 0.23 s in release, as every missing one had its own search budget).
 fn each_within(target: &str, bound: std::time::Duration, f: fn(&[u8])) {
     let inputs = inputs(target);
     assert!(!inputs.is_empty());
@@ -159,5 +162,44 @@ fn a_long_annotation_that_is_nowhere_is_explained_quickly() {
     let err = gloss::annotate::anchor(&article, false).unwrap_err();
     let took = started.elapsed();
     println!("{took:?}: {}", err[0].message);
+    assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+}
+
+/// render-slow-7f83f115, scaled up: an article none of whose many annotations is in its
+/// body (a body replaced by another version, say). Each missing annotation had its own
+/// "did you mean" budget, so 1,000 of them took 3.3 s in a release build, 3,000 three times
+/// that; now they share one, and the article is explained in 20 ms (release) or about 1 s
+/// (debug).
+#[test]
+fn many_missing_annotations_are_explained_quickly() {
+    let paragraph = "Microsoft investierte 1 Milliarde US-Dollar in OpenAI für die Forschung. ";
+    let body = paragraph.repeat(100);
+    let mut front = String::new();
+    let n = 3_000;
+    for i in 0..n {
+        front.push_str(&format!(
+            "[[note]]\ntext = \"Satz{i:05} steht nirgends im Text\"\nnote = \"n\"\n"
+        ));
+    }
+    // One near miss among them still gets its suggestion.
+    front.push_str("[[note]]\ntext = \"Microsoft investierte 1 Miliarde\"\nnote = \"n\"\n");
+    let source = format!("+++\ntitle = \"T\"\ndate = 2019-07-24\n{front}+++\n{body}\n");
+    let article = gloss::content::parse_article(
+        &Site::standalone(),
+        PathBuf::from("a.md"),
+        source,
+        "a/".into(),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let err = gloss::annotate::anchor(&article, false).unwrap_err();
+    let took = started.elapsed();
+    println!("{took:?} for {} errors", err.len());
+    assert_eq!(err.len(), n + 1);
+    let help = err[n].help.as_deref().unwrap();
+    assert!(
+        help.contains("did you mean `Microsoft investierte 1 Milliarde`"),
+        "{help}"
+    );
     assert!(took < std::time::Duration::from_secs(5), "{took:?}");
 }

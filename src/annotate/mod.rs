@@ -81,7 +81,7 @@ pub fn anchor<'a>(
     let events = crate::markdown::parse(article.body());
     let reader = ReaderText::from_events(&events);
     let folded = Folded::new(&reader.text);
-    let mut errors = Vec::new();
+    let mut problems = Vec::new();
     let mut warnings = Vec::new();
     let mut placed = Vec::with_capacity(article.annotations.len());
     let mut states = Vec::with_capacity(article.annotations.len());
@@ -114,14 +114,24 @@ pub fn anchor<'a>(
                 states.push(state);
             }
             Err(problem) => {
-                errors.push(problem.diagnostic(article, ann, &folded, &reader));
+                problems.push((ann, problem));
                 placed.push(None);
                 states.push(AnchorState::Orphaned);
             }
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    if !problems.is_empty() {
+        // The "did you mean" searches share one budget, so that an article whose every
+        // annotation is missing (its body replaced, say) is still explained in moments.
+        let missing = problems
+            .iter()
+            .filter(|(_, p)| matches!(p, Problem::Missing))
+            .count();
+        let budget = (SUGGESTIONS_BUDGET / missing.max(1)).min(SUGGESTION_BUDGET);
+        return Err(problems
+            .into_iter()
+            .map(|(ann, problem)| problem.diagnostic(article, ann, &folded, &reader, budget))
+            .collect());
     }
     let year = Some(article.meta.date.year());
     let mut detected = if detect_figures {
@@ -343,6 +353,7 @@ impl Problem {
         ann: &Annotation,
         folded: &Folded,
         reader: &ReaderText,
+        budget: usize,
     ) -> Diagnostic {
         let needle = fold(&ann.anchor.text);
         let line_of = |folded_at: usize| {
@@ -353,7 +364,7 @@ impl Problem {
         match self {
             Problem::Missing => {
                 let d = located(article, ann, "annotation `text` not found in the article");
-                match closest_passage(&folded.text, &needle) {
+                match closest_passage(&folded.text, &needle, budget) {
                     Some((at, passage)) => d.with_help(format!(
                         "did you mean `{passage}` (line {})? The text must match the article's words exactly; white space may differ",
                         line_of(at)
@@ -404,20 +415,32 @@ fn context(hay: &str, at: usize, len: usize) -> String {
     hay[from..to].to_string()
 }
 
+/// Levenshtein cells (characters of the needle × characters of a candidate passage) one
+/// "did you mean" search may cost: a few milliseconds.
+pub const SUGGESTION_BUDGET: usize = 10_000_000;
+
+/// Levenshtein cells the searches for all missing annotations of one article may cost
+/// together.
+const SUGGESTIONS_BUDGET: usize = 2 * SUGGESTION_BUDGET;
+
 /// The passage of `hay` most like `needle`, if one is reasonably close: (position, passage).
-/// Candidates start at words; on long articles only near words the needle shares, so a typo
-/// in a 5 MB article does not take minutes to explain.
-pub fn closest_passage(hay: &str, needle: &str) -> Option<(usize, String)> {
+/// Candidates start at words; on long articles, or when `budget` (in Levenshtein cells, see
+/// [`SUGGESTION_BUDGET`]) does not cover every word, only near words the needle shares, so a
+/// typo in a 5 MB article does not take minutes to explain. `None` as well when not even one
+/// candidate fits the budget.
+pub fn closest_passage(hay: &str, needle: &str, mut budget: usize) -> Option<(usize, String)> {
     let n_chars = needle.chars().count();
     if n_chars == 0 || hay.is_empty() {
         return None;
     }
     let mut starts: Vec<usize> = Vec::new();
-    // Each candidate costs a Levenshtein of n_chars²; a long `text` that is nowhere (a pasted
-    // paragraph) must not take minutes either, so the work is bounded.
-    const BUDGET: usize = 10_000_000;
-    let cells = n_chars.saturating_mul(n_chars).max(1);
-    if hay.len() <= 200_000 && (hay.len() / 6).saturating_mul(cells) <= BUDGET {
+    // Each candidate costs a Levenshtein of n_chars × (at most n_chars) cells; a long `text`
+    // that is nowhere (a pasted paragraph) must not take minutes either.
+    let cells = n_chars.saturating_mul(n_chars.min(hay.len())).max(1);
+    if cells > budget {
+        return None;
+    }
+    if hay.len() <= 200_000 && (hay.len() / 6).saturating_mul(cells) <= budget {
         let mut prev_alnum = false;
         for (i, c) in hay.char_indices() {
             let alnum = c.is_alphanumeric();
@@ -427,7 +450,16 @@ pub fn closest_passage(hay: &str, needle: &str) -> Option<(usize, String)> {
             prev_alnum = alnum;
         }
     } else {
-        for word in needle.split(' ').filter(|w| w.chars().count() >= 4).take(6) {
+        // Looking for a word reads the whole article, which costs about as much as 1/32 of
+        // its bytes in cells: with many missing annotations on a long article, fewer words.
+        let pass = hay.len() / 32 + 1;
+        let words = (budget / pass).min(6);
+        budget -= words * pass;
+        for word in needle
+            .split(' ')
+            .filter(|w| w.chars().count() >= 4)
+            .take(words)
+        {
             let offset_in_needle = needle.find(word).unwrap_or(0);
             for at in memchr::memmem::find_iter(hay.as_bytes(), word.as_bytes()).take(2000) {
                 let s = crate::diagnostics::floor_char_boundary(
@@ -440,7 +472,7 @@ pub fn closest_passage(hay: &str, needle: &str) -> Option<(usize, String)> {
         starts.sort_unstable();
         starts.dedup();
     }
-    starts.truncate((BUDGET / cells).max(1));
+    starts.truncate(budget / cells);
     let mut best: Option<(f64, usize, &str)> = None;
     for s in starts {
         let window_end = hay[s..]
