@@ -68,7 +68,7 @@ fn leftovers(dir: &Path) -> Vec<String> {
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".gloss-"))
+        .filter(|n| n.starts_with(".gloss-build-") || n.starts_with(".gloss-old-"))
         .collect()
 }
 
@@ -189,4 +189,65 @@ fn an_unwritable_output_parent_is_a_clean_error() {
     assert!(err.contains("locked"), "names the folder: {err}");
     assert!(!locked.join("public").exists());
     assert!(leftovers(&locked).is_empty());
+}
+
+/// A full disk, simulated without root: `ulimit -f` caps the size of any file gloss writes,
+/// so the write of the one big page fails (EFBIG) as it would with no room left (ENOSPC).
+/// The kernel also sends SIGXFSZ, which by default kills the process mid-build; gloss
+/// ignores it, so the failed write is reported like any other.
+#[cfg(unix)]
+#[test]
+fn a_full_disk_is_an_error_naming_the_file_and_the_old_output_stays() {
+    use std::os::unix::process::ExitStatusExt;
+    let small = article("", "Kurz.\n");
+    let dir = site(&[("content/a.md", &small)]);
+    let out = gloss(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let old = snapshot(&dir.path().join("public"));
+    let largest = old.values().map(Vec::len).max().unwrap();
+    // Room for every file of the old output, not for the new page of about 1 MB. The
+    // limit counts 512-byte blocks in dash, 1,024-byte ones in bash: 200 is 100 or 200 kB.
+    assert!(largest < 100_000, "largest file {largest} bytes");
+    let body = "Microsoft investierte 1 Milliarde US-Dollar in OpenAI. ".repeat(20_000);
+    std::fs::write(dir.path().join("content/gross.md"), article("", &body)).unwrap();
+    std::fs::write(
+        dir.path().join("content/a.md"),
+        article("", "Kurz, aber neu.\n"),
+    )
+    .unwrap();
+
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -f 200 && exec \"$0\" build")
+        .arg(env!("CARGO_BIN_EXE_gloss"))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(
+        out.status.signal(),
+        None,
+        "killed by a signal (SIGXFSZ is 25 on Linux): {err}"
+    );
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("gross/index.html"), "names the file: {err}");
+    assert!(err.contains("cannot write"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(
+        snapshot(&dir.path().join("public")),
+        old,
+        "the previous output is untouched"
+    );
+    assert!(
+        leftovers(dir.path()).is_empty(),
+        "{:?}",
+        leftovers(dir.path())
+    );
+
+    // With room again, the build goes through and nothing is left beside the output.
+    let out = gloss(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(read(dir.path(), "public/gross/index.html").len() > 1_000_000);
+    assert!(read(dir.path(), "public/a/index.html").contains("Kurz, aber neu."));
+    assert!(leftovers(dir.path()).is_empty());
 }

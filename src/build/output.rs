@@ -114,12 +114,24 @@ impl Staging {
         let staged = self.dir.keep();
         if self.target.exists() {
             let parent = self.target.parent().unwrap_or(Path::new("."));
-            let aside = tempfile::Builder::new()
+            // On a full disk even this folder may not be made: then the whole new output
+            // must not stay behind, taking the room.
+            let aside = match tempfile::Builder::new()
                 .prefix(".gloss-old-")
-                .tempdir_in(parent)?
-                .keep();
+                .tempdir_in(parent)
+            {
+                Ok(aside) => aside.keep(),
+                Err(e) => {
+                    let _ = std::fs::remove_dir_all(&staged);
+                    return Err(e);
+                }
+            };
             let old = aside.join("out");
-            std::fs::rename(&self.target, &old)?;
+            if let Err(e) = std::fs::rename(&self.target, &old) {
+                let _ = std::fs::remove_dir_all(&staged);
+                let _ = std::fs::remove_dir_all(&aside);
+                return Err(e);
+            }
             if let Err(e) = std::fs::rename(&staged, &self.target) {
                 let _ = std::fs::rename(&old, &self.target);
                 let _ = std::fs::remove_dir_all(&staged);
