@@ -84,12 +84,23 @@ pub struct FigureView<'a> {
     pub unit: Option<&'a str>,
     /// What kind of quantity it is.
     pub kind: crate::annotate::figures::FigureKind,
+    /// The kind in the article's language ("Geldbetrag").
+    pub kind_label: &'static str,
     /// "about", "more-than", …
     pub approx: Option<&'static str>,
-    /// The sentence it stands in.
-    pub sentence: &'a str,
     /// The year was taken from the article's date.
     pub year_inferred: bool,
+}
+
+/// One sentence of the figures panel with the figures that stand in it, in reading order.
+/// Grouped so that a sentence with four figures is shown once, not four times: on the
+/// generated archive the repeated sentences were half of every page's bytes.
+#[derive(Debug, Serialize)]
+pub struct FigureSentence<'a> {
+    /// The sentence, escaped, each figure in a `<mark>`.
+    pub html: String,
+    /// Its figures.
+    pub figures: Vec<FigureView<'a>>,
 }
 
 /// The sentences of a text: where each ends, found once so that many figures can ask.
@@ -109,6 +120,11 @@ impl<'t> Sentences<'t> {
 
     /// The sentence around byte range `r`, at most a few hundred bytes either way.
     pub fn around(&self, r: std::ops::Range<usize>) -> &'t str {
+        &self.text[self.around_range(r)]
+    }
+
+    /// Where [`Sentences::around`]'s sentence lies in the text.
+    pub fn around_range(&self, r: std::ops::Range<usize>) -> std::ops::Range<usize> {
         const REACH: usize = 300;
         let floor = crate::diagnostics::floor_char_boundary;
         let text = self.text;
@@ -120,7 +136,13 @@ impl<'t> Sentences<'t> {
             .map_or(lo, |k| self.breaks[k].max(lo));
         let first_end = self.breaks.partition_point(|&b| b < r.end);
         let end = self.breaks.get(first_end).map_or(hi, |&b| b.min(hi));
-        text[start..end].trim()
+        let inner = &text[start..end];
+        let lead = inner.len() - inner.trim_start().len();
+        let trail = inner.len() - inner.trim_end().len();
+        if lead == inner.len() {
+            return start..start;
+        }
+        start + lead..end - trail
     }
 }
 
@@ -177,8 +199,10 @@ pub struct ArticleView<'a> {
     pub body_html: String,
     /// Annotations in reading order.
     pub notes: Vec<NoteView<'a>>,
-    /// Figures in reading order, for the figures panel.
-    pub figures: Vec<FigureView<'a>>,
+    /// Figures in reading order, grouped by the sentence they stand in (figures panel).
+    pub figure_sentences: Vec<FigureSentence<'a>>,
+    /// How many figures there are.
+    pub figure_count: usize,
     /// How many claims of each verdict key.
     pub verdict_counts: BTreeMap<&'a str, usize>,
     /// Page path below the site root (`2019/x/`).
@@ -278,6 +302,7 @@ pub fn article_view<'a>(
             (None, _) => format!("{} {from}", words.translated_from),
         }
     });
+    let figure_sentences = figure_sentences(anchored, lang);
     ArticleView {
         title: &article.meta.title,
         date: article.meta.date.to_string(),
@@ -292,40 +317,100 @@ pub fn article_view<'a>(
         translation,
         body_html: body,
         notes,
-        figures: figure_views(anchored),
+        figure_count: figure_sentences.iter().map(|s| s.figures.len()).sum(),
+        figure_sentences,
         verdict_counts,
         path: &article.url_path,
         jsonld: String::new(),
     }
 }
 
-fn figure_views<'a>(anchored: &'a Anchored<'_>) -> Vec<FigureView<'a>> {
+/// A sentence's range, its figures' ranges and their views, while grouping.
+type Group<'a> = (
+    std::ops::Range<usize>,
+    Vec<std::ops::Range<usize>>,
+    Vec<FigureView<'a>>,
+);
+
+fn figure_sentences<'a>(anchored: &'a Anchored<'_>, lang: Lang) -> Vec<FigureSentence<'a>> {
     let text = &anchored.reader.text;
     let sentences = Sentences::new(text);
-    anchored
-        .spans
-        .iter()
-        .filter_map(|span| match &span.target {
-            crate::annotate::Target::Figure {
-                value,
-                unit,
-                kind,
-                approx,
-                year_inferred,
-                ..
-            } => Some(FigureView {
-                id: &span.id,
-                text: &text[span.range.clone()],
-                value,
-                unit: unit.as_deref(),
-                kind: *kind,
-                approx: approx.map(|a| a.key()),
-                sentence: sentences.around(span.range.clone()),
-                year_inferred: *year_inferred,
-            }),
-            crate::annotate::Target::Annotation(_) => None,
+    let words = i18n::words(lang);
+    let mut groups: Vec<Group<'a>> = Vec::new();
+    for span in &anchored.spans {
+        let crate::annotate::Target::Figure {
+            value,
+            unit,
+            kind,
+            approx,
+            year_inferred,
+            ..
+        } = &span.target
+        else {
+            continue;
+        };
+        let view = FigureView {
+            id: &span.id,
+            text: &text[span.range.clone()],
+            value,
+            unit: unit.as_deref(),
+            kind: *kind,
+            kind_label: figure_kind_label(*kind, words),
+            approx: approx.map(|a| a.key()),
+            year_inferred: *year_inferred,
+        };
+        let sentence = sentences.around_range(span.range.clone());
+        match groups.last_mut() {
+            Some((last, marks, figures)) if *last == sentence => {
+                marks.push(span.range.clone());
+                figures.push(view);
+            }
+            _ => groups.push((sentence, vec![span.range.clone()], vec![view])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(sentence, marks, figures)| FigureSentence {
+            html: marked_sentence(text, sentence, &marks),
+            figures,
         })
         .collect()
+}
+
+/// `text[sentence]` escaped, with each of `marks` (sorted) that lies inside it in a `<mark>`.
+fn marked_sentence(
+    text: &str,
+    sentence: std::ops::Range<usize>,
+    marks: &[std::ops::Range<usize>],
+) -> String {
+    let mut html = String::with_capacity(sentence.len() + marks.len() * 40);
+    let mut at = sentence.start;
+    for m in marks {
+        if m.start < at || m.end > sentence.end {
+            continue;
+        }
+        let _ = pulldown_cmark_escape::escape_html_body_text(&mut html, &text[at..m.start]);
+        html.push_str("<mark class=\"gl-k gl-k-figure\">");
+        let _ = pulldown_cmark_escape::escape_html_body_text(&mut html, &text[m.clone()]);
+        html.push_str("</mark>");
+        at = m.end;
+    }
+    let _ = pulldown_cmark_escape::escape_html_body_text(&mut html, &text[at..sentence.end]);
+    html
+}
+
+/// A figure kind's name in the article's language.
+fn figure_kind_label(kind: crate::annotate::figures::FigureKind, w: &i18n::Words) -> &'static str {
+    use crate::annotate::figures::FigureKind as K;
+    match kind {
+        K::Number => w.fig_number,
+        K::Money => w.fig_money,
+        K::Percent => w.fig_percent,
+        K::PercentagePoints => w.fig_percentage_points,
+        K::Year => w.fig_year,
+        K::Date => w.fig_date,
+        K::Duration => w.fig_duration,
+    }
 }
 
 /// The kind's name in `lang`.
