@@ -1,10 +1,11 @@
 //! `gloss serve`: build the site into a private folder, serve it, rebuild on every change and
 //! reload the browser. A failed rebuild keeps the last good site and shows the error over it.
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock, mpsc};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock, mpsc};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -14,19 +15,33 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_livereload::{LiveReloadLayer, Reloader};
 
+use rayon::prelude::*;
+
+use crate::build::summary::ArticleSummary;
 use crate::build::{self, BuildOptions};
 use crate::config::{SITE_FILE, Site, read_text};
-use crate::content::{self, CONTENT_DIR};
+use crate::content::{self, Article, CONTENT_DIR};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::render::Theme;
 
 /// How long the watcher waits for a burst of file events (an editor's save) to end.
 const DEBOUNCE: Duration = Duration::from_millis(25);
+
+/// The file watcher, shared with the worker so that it can watch source folders made later.
+type Watcher = Debouncer<notify_debouncer_full::notify::RecommendedWatcher, RecommendedCache>;
+
+/// The folders watched with everything inside.
+const SOURCE_DIRS: [&str; 3] = [CONTENT_DIR, "templates", "static"];
+
+/// How long the site must be quiet before the search index is rewritten after quick
+/// rebuilds: an editor who saves again and again gets the page at once, the index (which
+/// covers the whole site) once they pause.
+const SEARCH_QUIET: Duration = Duration::from_secs(1);
 
 /// Requests are reads: nothing a browser sends to a preview needs a body larger than this.
 const MAX_REQUEST_BODY: usize = 16 * 1024;
@@ -70,6 +85,8 @@ pub fn serve(root: &Path, opts: &ServeOptions) -> Result<Vec<Diagnostic>, Vec<Di
         drafts: opts.drafts,
         cache: None,
         last_full_failed: false,
+        indexer: Indexer::start(out.clone()),
+        watcher: None,
     };
     worker.rebuild_all(&shared);
 
@@ -107,7 +124,7 @@ pub fn serve(root: &Path, opts: &ServeOptions) -> Result<Vec<Diagnostic>, Vec<Di
     debouncer
         .watch(root, RecursiveMode::NonRecursive)
         .map_err(|e| vec![Diagnostic::file(root, format!("cannot watch: {e}"))])?;
-    for dir in [CONTENT_DIR, "templates", "static"] {
+    for dir in SOURCE_DIRS {
         let path = root.join(dir);
         if path.is_dir() {
             debouncer
@@ -115,6 +132,8 @@ pub fn serve(root: &Path, opts: &ServeOptions) -> Result<Vec<Diagnostic>, Vec<Di
                 .map_err(|e| vec![Diagnostic::file(dir, format!("cannot watch: {e}"))])?;
         }
     }
+    let debouncer = Arc::new(Mutex::new(debouncer));
+    worker.watcher = Some(Arc::clone(&debouncer));
     let worker_shared = Arc::clone(&shared);
     std::thread::spawn(move || worker.run(rx, &worker_shared, &reloader));
 
@@ -230,13 +249,17 @@ fn error_banner(message: &str) -> String {
     )
 }
 
-/// Site, theme and each article's front matter as of the last good full build, so that an
-/// edit to an article's text rebuilds that article alone.
+/// The site as of the last good full build, kept so that an edit to an article's text
+/// rebuilds that article alone and a template change renders without reading content.
 struct Cache {
-    site: Site,
-    theme: Theme,
-    /// Hash of each built article's front matter, by its path relative to the root.
+    site: Arc<Site>,
+    theme: Arc<Theme>,
+    /// Each built article as it is now, by its path relative to the root.
+    articles: BTreeMap<PathBuf, Arc<Article>>,
+    /// Hash of each built article's front matter (all that other pages show of it).
     front_matter: HashMap<PathBuf, u64>,
+    /// Hash of site.toml and people.toml: summaries made under other settings are void.
+    site_key: u64,
 }
 
 /// Runs the builds, one at a time, on its own thread.
@@ -247,6 +270,8 @@ struct Worker {
     cache: Option<Cache>,
     /// Whether the last full build failed: then only a full build can clear the error.
     last_full_failed: bool,
+    indexer: Indexer,
+    watcher: Option<Arc<Mutex<Watcher>>>,
 }
 
 /// What a batch of changes needs.
@@ -257,6 +282,8 @@ enum Plan {
     Articles(Vec<PathBuf>),
     /// These files of the site's `static/` changed; copy them.
     Static(Vec<PathBuf>),
+    /// Only templates changed: render every page again from what is in memory.
+    Templates,
     /// Anything else.
     Everything,
 }
@@ -280,6 +307,14 @@ fn is_editor_noise(path: &Path) -> bool {
         || name.ends_with(".swx")
         || name.ends_with(".tmp")
         || name == "4913"
+}
+
+/// Whether `rel` (relative to the site root) is something a build reads: other files in the
+/// root (a log, the build cache) are not worth naming.
+fn is_source(rel: &Path) -> bool {
+    rel == Path::new(SITE_FILE)
+        || rel == Path::new("people.toml")
+        || SOURCE_DIRS.iter().any(|d| rel.starts_with(d))
 }
 
 impl Worker {
@@ -320,6 +355,7 @@ impl Worker {
                 }
                 Plan::Articles(files) => self.rebuild_articles(&files),
                 Plan::Static(files) => self.copy_static(&files),
+                Plan::Templates => self.rerender(),
             };
             match changed {
                 Some(Ok(warnings)) => {
@@ -328,7 +364,9 @@ impl Worker {
                         "rebuilt {} in {:.0?}",
                         paths
                             .iter()
+                            .filter(|p| !is_editor_noise(p))
                             .filter_map(|p| p.strip_prefix(&self.root).ok())
+                            .filter(|rel| is_source(rel))
                             .map(|p| p.display().to_string())
                             .collect::<Vec<_>>()
                             .join(", "),
@@ -351,12 +389,27 @@ impl Worker {
         let statics = self.root.join("static");
         let mut articles = Vec::new();
         let mut static_files = Vec::new();
+        let mut templates = false;
         let mut other = false;
         for p in paths {
             let Ok(rel) = p.strip_prefix(&self.root) else {
                 continue;
             };
-            if is_editor_noise(p) || p.is_dir() {
+            if is_editor_noise(p) {
+                continue;
+            }
+            if p.is_dir() {
+                // A source folder made while serving (the first template of the site's own):
+                // watch it, and build, as files may be in it already.
+                if SOURCE_DIRS.iter().any(|d| rel == Path::new(d)) {
+                    if let Some(w) = &self.watcher {
+                        let mut w = w.lock().unwrap_or_else(|e| e.into_inner());
+                        if let Err(e) = w.watch(p, RecursiveMode::Recursive) {
+                            eprintln!("cannot watch {}: {e}", rel.display());
+                        }
+                    }
+                    other = true;
+                }
                 continue;
             }
             if p.starts_with(&content) {
@@ -378,34 +431,33 @@ impl Worker {
                 } else {
                     other = true;
                 }
-            } else if p.starts_with(self.root.join("templates"))
-                || rel == Path::new(SITE_FILE)
-                || rel == Path::new("people.toml")
-            {
+            } else if p.starts_with(self.root.join("templates")) {
+                templates = true;
+            } else if rel == Path::new(SITE_FILE) || rel == Path::new("people.toml") {
                 other = true;
             }
         }
+        if articles.is_empty() && static_files.is_empty() && !templates && !other {
+            return Plan::Nothing;
+        }
         if other || self.last_full_failed || self.cache.is_none() {
-            if articles.is_empty() && static_files.is_empty() && !other {
-                return Plan::Nothing;
-            }
             return Plan::Everything;
         }
-        match (articles.is_empty(), static_files.is_empty()) {
-            (true, true) => Plan::Nothing,
-            (false, true) => Plan::Articles(articles),
-            (true, false) => Plan::Static(static_files),
-            (false, false) => Plan::Everything,
+        match (articles.is_empty(), static_files.is_empty(), templates) {
+            (false, true, false) => Plan::Articles(articles),
+            (true, false, false) => Plan::Static(static_files),
+            (true, true, true) => Plan::Templates,
+            _ => Plan::Everything,
         }
     }
 
     /// Rebuilds the edited articles alone, if their front matter (all that other pages show
     /// of them) is unchanged; `None` when the whole site must be rebuilt.
     fn rebuild_articles(
-        &self,
+        &mut self,
         files: &[PathBuf],
     ) -> Option<Result<Vec<Diagnostic>, Vec<Diagnostic>>> {
-        let cache = self.cache.as_ref()?;
+        let cache = self.cache.as_mut()?;
         let mut parsed = Vec::with_capacity(files.len());
         let mut errors = Vec::new();
         for rel in files {
@@ -428,17 +480,63 @@ impl Worker {
             return Some(Err(errors));
         }
         let mut warnings = Vec::new();
-        for article in &parsed {
-            match build::rebuild_article(&cache.site, &cache.theme, article, &self.out) {
+        for article in parsed {
+            match build::rebuild_article(&cache.site, &cache.theme, &article, &self.out) {
+                Ok(mut w) => {
+                    warnings.append(&mut w);
+                    cache
+                        .articles
+                        .insert(article.path.clone(), Arc::new(article));
+                }
+                Err(mut e) => errors.append(&mut e),
+            }
+        }
+        if !errors.is_empty() {
+            return Some(Err(errors));
+        }
+        // The page is served already; the search index follows once the editor pauses.
+        self.indexer.refresh(cache, true);
+        Some(Ok(warnings))
+    }
+
+    /// Renders every page again with the changed templates, from the articles and summaries
+    /// in memory: no content file is read, and the search index, feeds and static files,
+    /// which no template shapes, stay as they are. `None` when the summaries are not all
+    /// made yet (then a full build is quicker than waiting).
+    fn rerender(&mut self) -> Option<Result<Vec<Diagnostic>, Vec<Diagnostic>>> {
+        let cache = self.cache.as_mut()?;
+        let summaries = self.indexer.summaries_of(cache)?;
+        let theme = match Theme::load(&self.root) {
+            Ok(t) => t,
+            Err(errors) => return Some(Err(errors)),
+        };
+        let _folder = self.indexer.lock_folder();
+        let results: Vec<Result<Vec<Diagnostic>, Vec<Diagnostic>>> = cache
+            .articles
+            .par_iter()
+            .map(|(_, a)| build::rebuild_article(&cache.site, &theme, a, &self.out))
+            .collect();
+        let mut warnings = Vec::new();
+        let mut errors = Vec::new();
+        for r in results {
+            match r {
                 Ok(mut w) => warnings.append(&mut w),
                 Err(mut e) => errors.append(&mut e),
             }
         }
-        Some(if errors.is_empty() {
-            Ok(warnings)
-        } else {
-            Err(errors)
-        })
+        if errors.is_empty() {
+            match build::render_site_pages(&cache.site, &theme, &summaries, &self.out) {
+                Ok((_, mut w)) => warnings.append(&mut w),
+                Err(d) => errors.push(d),
+            }
+        }
+        if !errors.is_empty() {
+            // Some pages may be new and some old: only a full build can set that right.
+            self.last_full_failed = true;
+            return Some(Err(errors));
+        }
+        cache.theme = Arc::new(theme);
+        Some(Ok(warnings))
     }
 
     /// Copies changed files of the site's `static/` over the served ones.
@@ -467,7 +565,13 @@ impl Worker {
             drafts: self.drafts,
             ..BuildOptions::default()
         };
-        match build::build(&self.root, &opts) {
+        // The build writes a fresh search index: a pending rewrite of the old one is void.
+        self.indexer.cancel();
+        let built = {
+            let _folder = self.indexer.lock_folder();
+            build::build(&self.root, &opts)
+        };
+        match built {
             Ok(report) => {
                 print_diagnostics(&report.warnings);
                 eprintln!(
@@ -477,6 +581,11 @@ impl Worker {
                 self.last_full_failed = false;
                 set_error(shared, None);
                 self.cache = self.load_cache();
+                if let Some(cache) = &self.cache {
+                    // Make the summaries now, while the editor reads, so that the first quick
+                    // rebuild's index rewrite has only that article to redo.
+                    self.indexer.refresh(cache, false);
+                }
             }
             Err(errors) => {
                 self.last_full_failed = true;
@@ -495,10 +604,20 @@ impl Worker {
             .iter()
             .map(|a| (a.path.clone(), hash_of(&a.source[..a.body_offset])))
             .collect();
+        let settings: String = [SITE_FILE, "people.toml"]
+            .iter()
+            .map(|f| std::fs::read_to_string(self.root.join(f)).unwrap_or_default())
+            .collect();
         Some(Cache {
-            site,
-            theme,
+            site: Arc::new(site),
+            theme: Arc::new(theme),
+            articles: loaded
+                .articles
+                .into_iter()
+                .map(|a| (a.path.clone(), Arc::new(a)))
+                .collect(),
             front_matter,
+            site_key: hash_of(&settings),
         })
     }
 }
@@ -532,4 +651,182 @@ fn report_errors(shared: &Shared, errors: &[Diagnostic]) {
     eprintln!("{summary}");
     let text: String = errors.iter().map(|d| d.render(false)).collect();
     set_error(shared, Some(format!("{text}{summary}")));
+}
+
+/// Each article's summary (what listings and the search index need of it), by its path,
+/// with the hash of the source it was made from.
+#[derive(Default)]
+struct Summaries {
+    site_key: u64,
+    by_path: HashMap<PathBuf, (u64, ArticleSummary)>,
+}
+
+/// One request to the indexer: the site as it is now.
+struct IndexJob {
+    site: Arc<Site>,
+    theme: Arc<Theme>,
+    articles: Vec<Arc<Article>>,
+    site_key: u64,
+    /// Rewrite the index (after quick rebuilds), or only make the summaries.
+    write: bool,
+    generation: u64,
+}
+
+/// Keeps the search index in step with quick rebuilds, on a thread of its own and a single
+/// core, so that the next edit's page is never kept waiting by the index of the whole site.
+struct Indexer {
+    jobs: mpsc::Sender<IndexJob>,
+    /// The newest job's number: an older job stops where it is.
+    latest: Arc<AtomicU64>,
+    /// Held while files are written into the served folder by a full build, a re-render or
+    /// the index, so that none writes into a folder another is replacing.
+    folder: Arc<Mutex<()>>,
+    summaries: Arc<Mutex<Summaries>>,
+}
+
+impl Indexer {
+    fn start(out: PathBuf) -> Indexer {
+        let (jobs, rx) = mpsc::channel::<IndexJob>();
+        let indexer = Indexer {
+            jobs,
+            latest: Arc::new(AtomicU64::new(0)),
+            folder: Arc::new(Mutex::new(())),
+            summaries: Arc::new(Mutex::new(Summaries::default())),
+        };
+        let latest = Arc::clone(&indexer.latest);
+        let folder = Arc::clone(&indexer.folder);
+        let summaries = Arc::clone(&indexer.summaries);
+        std::thread::spawn(move || index_loop(&rx, &out, &latest, &folder, &summaries));
+        indexer
+    }
+
+    /// Asks for the summaries of `cache`'s articles and, with `write`, the index rewritten.
+    fn refresh(&self, cache: &Cache, write: bool) {
+        let generation = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
+        let _ = self.jobs.send(IndexJob {
+            site: Arc::clone(&cache.site),
+            theme: Arc::clone(&cache.theme),
+            articles: cache.articles.values().cloned().collect(),
+            site_key: cache.site_key,
+            write,
+            generation,
+        });
+    }
+
+    /// Stops whatever the indexer is doing.
+    fn cancel(&self) {
+        self.latest.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn lock_folder(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.folder.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Every article's summary, if all are made and current.
+    fn summaries_of(&self, cache: &Cache) -> Option<Vec<ArticleSummary>> {
+        let known = self.summaries.lock().unwrap_or_else(|e| e.into_inner());
+        if known.site_key != cache.site_key {
+            return None;
+        }
+        cache
+            .articles
+            .iter()
+            .map(|(path, a)| match known.by_path.get(path) {
+                Some((hash, s)) if *hash == hash_of(&a.source) => Some(s.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+fn index_loop(
+    rx: &mpsc::Receiver<IndexJob>,
+    out: &Path,
+    latest: &AtomicU64,
+    folder: &Mutex<()>,
+    summaries: &Mutex<Summaries>,
+) {
+    let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(1).build() else {
+        return;
+    };
+    while let Ok(mut job) = rx.recv() {
+        // Wait for a pause; a newer request replaces this one.
+        loop {
+            let wait = if job.write {
+                SEARCH_QUIET
+            } else {
+                Duration::ZERO
+            };
+            match rx.recv_timeout(wait) {
+                Ok(newer) => job = newer,
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        let current = || latest.load(Ordering::SeqCst) == job.generation;
+        if !current() {
+            continue;
+        }
+        let started = Instant::now();
+        {
+            let mut known = summaries.lock().unwrap_or_else(|e| e.into_inner());
+            if known.site_key != job.site_key {
+                known.by_path.clear();
+                known.site_key = job.site_key;
+            }
+        }
+        let todo: Vec<(&Arc<Article>, u64)> = {
+            let known = summaries.lock().unwrap_or_else(|e| e.into_inner());
+            job.articles
+                .iter()
+                .map(|a| (a, hash_of(&a.source)))
+                .filter(|(a, h)| known.by_path.get(&a.path).is_none_or(|(k, _)| k != h))
+                .collect()
+        };
+        pool.install(|| {
+            todo.par_iter().for_each(|(a, hash)| {
+                if !current() {
+                    return;
+                }
+                if let Some(s) = summary_of(&job.site, a) {
+                    summaries
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .by_path
+                        .insert(a.path.clone(), (*hash, s));
+                }
+            });
+        });
+        if !job.write || !current() {
+            continue;
+        }
+        let all: Option<Vec<ArticleSummary>> = {
+            let known = summaries.lock().unwrap_or_else(|e| e.into_inner());
+            job.articles
+                .iter()
+                .map(|a| known.by_path.get(&a.path).map(|(_, s)| s.clone()))
+                .collect()
+        };
+        let Some(all) = all else { continue };
+        let _folder = folder.lock().unwrap_or_else(|e| e.into_inner());
+        if !current() {
+            continue;
+        }
+        let written = pool
+            .install(|| build::serve_support::write_search_index(&job.site, &job.theme, all, out));
+        match written {
+            Ok(_) => eprintln!("updated the search index in {:.0?}", started.elapsed()),
+            Err(errors) => {
+                print_diagnostics(&errors);
+                eprintln!("the search index could not be updated; a full rebuild will");
+            }
+        }
+    }
+}
+
+/// What listings and the search index need of one article, made as a build makes it.
+fn summary_of(site: &Site, article: &Article) -> Option<ArticleSummary> {
+    let anchored = crate::annotate::anchor(article, build::figures_enabled(site, article)).ok()?;
+    let view = crate::render::article_view(site, article, &anchored);
+    Some(ArticleSummary::new(site, article, &anchored, &view))
 }

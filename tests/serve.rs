@@ -221,3 +221,84 @@ fn serve_never_serves_files_outside_its_output() {
     let status: u16 = raw.split(' ').nth(1).unwrap().parse().unwrap();
     assert!((400..500).contains(&status), "POST: {status}");
 }
+
+#[test]
+fn serve_rerenders_templates_copies_static_files_and_keeps_search_current() {
+    let dir = init_site();
+    let article = dir.path().join("content/beispiel.md");
+    let original = std::fs::read_to_string(&article).unwrap();
+    let server = Server::start(dir.path());
+    let full_builds = |s: &Server| s.log().matches("built 1 articles").count();
+
+    // A word that is nowhere yet, added to the text: the page at once, the index after a pause.
+    std::fs::write(
+        &article,
+        original.trim_end().to_string() + "\n\nQuokkaschwanz.\n",
+    )
+    .unwrap();
+    server.wait_for("the edited page", |s| {
+        s.page("/beispiel/").contains("Quokkaschwanz")
+    });
+    server.wait_for("the search index to have the new word", |s| {
+        s.get("/search/i/t/qu.js")
+            .is_some_and(|(status, text)| status == 200 && text.contains("\"quokkaschwanz\""))
+    });
+    assert!(server.log().contains("rebuilt content/beispiel.md in"));
+    // The index files are in place a moment before the line saying so is printed.
+    server.wait_for("the search index's log line", |s| {
+        s.log().contains("updated the search index in")
+    });
+
+    // A template of the site's own. The folder is new: that is a full build, which starts
+    // watching it.
+    let before = full_builds(&server);
+    let templates = dir.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("404.html"),
+        "<!DOCTYPE html><html><body><p>Nichts hier (eigene Vorlage)</p></body></html>",
+    )
+    .unwrap();
+    server.wait_for("the new 404 page", |s| {
+        full_builds(s) > before
+            && s.get("/404.html")
+                .is_some_and(|(_, text)| text.contains("eigene Vorlage"))
+    });
+    // A change to it renders every page again, from memory.
+    let before = full_builds(&server);
+    std::fs::write(
+        templates.join("404.html"),
+        "<!DOCTYPE html><html><body><p>Nichts hier (zweite Fassung)</p></body></html>",
+    )
+    .unwrap();
+    server.wait_for("the changed 404 page", |s| {
+        s.get("/404.html")
+            .is_some_and(|(_, text)| text.contains("zweite Fassung"))
+    });
+    server.wait_for("the log line", |s| {
+        s.log().contains("rebuilt templates/404.html in")
+    });
+    assert_eq!(full_builds(&server), before, "{}", server.log());
+    assert!(server.page("/beispiel/").contains("Quokkaschwanz"));
+
+    // A static file in a new folder (a full build), then changed: only copied.
+    let before = full_builds(&server);
+    let statics = dir.path().join("static");
+    std::fs::create_dir_all(&statics).unwrap();
+    std::fs::write(statics.join("extra.css"), "p { color: red }").unwrap();
+    server.wait_for("the new static file", |s| {
+        full_builds(s) > before
+            && s.get("/extra.css")
+                .is_some_and(|(status, text)| status == 200 && text.contains("color: red"))
+    });
+    let before = full_builds(&server);
+    std::fs::write(statics.join("extra.css"), "p { color: blue }").unwrap();
+    server.wait_for("the changed static file", |s| {
+        s.get("/extra.css")
+            .is_some_and(|(_, text)| text.contains("color: blue"))
+    });
+    server.wait_for("the log line", |s| {
+        s.log().contains("rebuilt static/extra.css in")
+    });
+    assert_eq!(full_builds(&server), before, "{}", server.log());
+}
