@@ -62,6 +62,11 @@ pub fn init(dir: &Path, lang: Lang) -> Result<Created, Vec<Diagnostic>> {
     let files = [
         (PathBuf::from(SITE_FILE), site.to_string()),
         (Path::new(CONTENT_DIR).join(example_name), example),
+        // The built site and the build cache are made from the sources, not kept with them.
+        (
+            PathBuf::from(".gitignore"),
+            "/public\n/.gloss-cache\n".to_string(),
+        ),
     ];
     for (rel, text) in &files {
         write_new(&dir.join(rel), text).map_err(|d| vec![d])?;

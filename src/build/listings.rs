@@ -5,8 +5,8 @@ use std::path::Path;
 use serde::Serialize;
 use tera::Context;
 
+use super::Pages;
 use super::summary::ArticleSummary;
-use super::{Pages, base_context};
 use crate::config::{Person, Site};
 use crate::diagnostics::Diagnostic;
 use crate::i18n;
@@ -98,7 +98,9 @@ fn paginated(
             }
         };
         let items: Vec<ListItem<'_>> = chunk.iter().map(|a| list_item(site, a, &root)).collect();
-        let mut cx = base_context(site, site.lang, &site.config.language, &here);
+        let mut cx = pages
+            .shared
+            .context(site.lang, &site.config.language, &here);
         cx.insert("articles", &items);
         cx.insert(
             "pager",
@@ -180,7 +182,7 @@ pub fn claims(
         }
     }
     groups.retain(|g| !g.claims.is_empty());
-    let mut cx = base_context(site, site.lang, &site.config.language, here);
+    let mut cx = pages.shared.context(site.lang, &site.config.language, here);
     cx.insert("groups", &groups);
     cx.insert("total", &total);
     pages.render("claims.html", &cx, here)?;
@@ -318,7 +320,7 @@ pub fn people(
             registered: s.registered,
         })
         .collect();
-    let mut cx = base_context(site, site.lang, &site.config.language, here);
+    let mut cx = pages.shared.context(site.lang, &site.config.language, here);
     cx.insert("people", &items);
     pages.render("people.html", &cx, here)?;
     let mut records = Vec::with_capacity(speakers.len());
@@ -354,7 +356,9 @@ pub fn people(
                 date_display: i18n::long_date(a.date, site.lang),
             })
             .collect();
-        let mut cx = base_context(site, site.lang, &site.config.language, &here);
+        let mut cx = pages
+            .shared
+            .context(site.lang, &site.config.language, &here);
         cx.insert(
             "person",
             &PersonView {
@@ -414,7 +418,7 @@ pub fn corrections(
             date_display: i18n::long_date(c.date, site.lang),
         })
         .collect();
-    let mut cx = base_context(site, site.lang, &site.config.language, here);
+    let mut cx = pages.shared.context(site.lang, &site.config.language, here);
     cx.insert("corrections", &items);
     pages.render("corrections.html", &cx, here)?;
     Ok(1)
@@ -455,7 +459,7 @@ pub fn tags(
             count: list.len(),
         })
         .collect();
-    let mut cx = base_context(site, site.lang, &site.config.language, here);
+    let mut cx = pages.shared.context(site.lang, &site.config.language, here);
     cx.insert("tags", &items);
     pages.render("tags.html", &cx, here)?;
     let mut written = 1;
@@ -471,19 +475,21 @@ pub fn tags(
 /// search/: the search page; the index itself is written by the build.
 pub fn search_page(site: &Site, pages: &Pages<'_>) -> Result<usize, Diagnostic> {
     let here = "search/";
-    let cx = base_context(site, site.lang, &site.config.language, here);
+    let cx = pages.shared.context(site.lang, &site.config.language, here);
     pages.render("search.html", &cx, here)?;
     Ok(1)
 }
 
 /// 404.html: served for any missing path, so its links are absolute (from `base_url`).
 pub fn not_found(site: &Site, pages: &Pages<'_>) -> Result<usize, Diagnostic> {
-    let mut cx = base_context(site, site.lang, &site.config.language, "");
+    let mut cx = pages.shared.context(site.lang, &site.config.language, "");
     // Absolute: the page is served for missing paths at any depth.
     let base = site.config.base_url.trim_end_matches('/');
     cx.insert("root", &format!("{base}/"));
     let html = pages.theme.render("404.html", &cx)?;
-    super::output::write(pages.dir, Path::new("404.html"), html.as_bytes())
+    pages
+        .out
+        .write(Path::new("404.html"), html.as_bytes())
         .map_err(|e| super::io_error(Path::new("404.html"), e))?;
     Ok(1)
 }

@@ -1,8 +1,11 @@
 //! Building: every page of the site written to the output folder, or nothing at all.
+mod cache;
 mod feeds;
 mod listings;
 pub mod output;
+pub mod reuse;
 mod search;
+pub mod serve_support;
 pub mod summary;
 
 use std::collections::{BTreeMap, HashMap};
@@ -52,6 +55,32 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     /// Wall time.
     pub elapsed: Duration,
+    /// Articles whose pages were kept from the previous build, unchanged.
+    pub unchanged: usize,
+    /// Wall time of each stage, in order (for `--timings` and benchmarks).
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+/// Wall time of consecutive stages.
+struct Laps {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Laps {
+    fn new() -> Self {
+        Laps {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    /// Ends the stage `name`, begun when the previous one ended.
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.laps.push((name, now - self.last));
+        self.last = now;
+    }
 }
 
 /// The site-wide facts every page's template receives.
@@ -63,34 +92,56 @@ struct SiteView<'a> {
     lang: &'a str,
 }
 
-/// The common part of every page's context.
-pub(crate) fn base_context(
-    site: &Site,
-    lang: crate::lang::Lang,
-    lang_tag: &str,
-    url_path: &str,
-) -> Context {
-    let mut cx = Context::new();
-    cx.insert(
-        "site",
-        &SiteView {
+/// The parts of every page's context that are the same on every page, serialized once per
+/// build rather than once per page (the words alone are ~80 strings).
+pub(crate) struct Shared {
+    site: tera::Value,
+    words: [tera::Value; 2],
+}
+
+impl Shared {
+    pub(crate) fn new(site: &Site) -> Self {
+        let view = SiteView {
             title: &site.config.title,
             description: &site.config.description,
             base_url: &site.config.base_url,
             lang: &site.config.language,
-        },
-    );
-    cx.insert("lang", lang_tag);
-    cx.insert("t", i18n::words(lang));
-    cx.insert("root", &render::root_prefix(url_path));
-    cx.insert("path", url_path);
-    cx
+        };
+        Shared {
+            site: tera::Value::from_serializable(&view),
+            words: [
+                tera::Value::from_serializable(i18n::words(crate::lang::Lang::De)),
+                tera::Value::from_serializable(i18n::words(crate::lang::Lang::En)),
+            ],
+        }
+    }
+
+    /// The common part of every page's context.
+    pub(crate) fn context(
+        &self,
+        lang: crate::lang::Lang,
+        lang_tag: &str,
+        url_path: &str,
+    ) -> Context {
+        let mut cx = Context::new();
+        cx.insert_value("site", self.site.clone());
+        cx.insert("lang", lang_tag);
+        let words = match lang {
+            crate::lang::Lang::De => &self.words[0],
+            crate::lang::Lang::En => &self.words[1],
+        };
+        cx.insert_value("t", words.clone());
+        cx.insert("root", &render::root_prefix(url_path));
+        cx.insert("path", url_path);
+        cx
+    }
 }
 
 /// Renders pages into the staging folder and remembers what was written, for the sitemap.
 pub(crate) struct Pages<'a> {
     theme: &'a Theme,
-    dir: &'a Path,
+    shared: Shared,
+    out: &'a reuse::Writer<'a>,
     written: Mutex<Vec<String>>,
 }
 
@@ -104,18 +155,42 @@ impl Pages<'_> {
     ) -> Result<(), Diagnostic> {
         let html = self.theme.render(template, cx)?;
         let rel = Path::new(url_path).join("index.html");
-        output::write(self.dir, &rel, html.as_bytes()).map_err(|e| io_error(&rel, e))?;
+        self.out
+            .write(&rel, html.as_bytes())
+            .map_err(|e| io_error(&rel, e))?;
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(url_path.to_string());
         Ok(())
     }
+
+    /// How many pages have been written.
+    fn count(&self) -> usize {
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// The pages written so far, in the order written.
+    fn urls(&self) -> Vec<String> {
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Notes a page written other than through [`Pages::render`].
+    fn wrote(&self, url_path: &str) {
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(url_path.to_string());
+    }
 }
 
 /// Builds the site at `root`.
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     let started = Instant::now();
+    let mut laps = Laps::new();
     let site = Site::load(root)?;
     let out = match &opts.out {
         Some(p) => p.clone(),
@@ -123,36 +198,82 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     };
     let out = output::check_location(root, &out).map_err(|d| vec![d])?;
     let theme = Theme::load(root)?;
-    let content = content::load(&site, opts.drafts)?;
+    let mut cache = cache::Cache::load(
+        root,
+        cache::site_key(root, theme.fingerprint(), opts.drafts),
+    );
+    let content = content::load_with(&site, opts.drafts, &|rel, text| cache.has(rel, text))?;
+    laps.lap("load");
     let staging = output::Staging::new(&out).map_err(|e| vec![io_error(&out, e)])?;
+    let previous = reuse::Manifest::load(root, &out);
+    let writer = reuse::Writer::new(staging.path(), previous.as_ref());
     let pages = Pages {
         theme: &theme,
-        dir: staging.path(),
+        shared: Shared::new(&site),
+        out: &writer,
         written: Mutex::new(Vec::new()),
     };
 
-    let total = content.articles.len();
+    let total = content.articles.len() + content.known.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Result<BuiltArticle, Vec<Diagnostic>>> = content
-        .articles
+    let tick = || {
+        if let Some(progress) = &opts.progress {
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(n, total);
+        }
+    };
+    // Articles the cache knows keep their pages from the previous output; one whose files
+    // are gone or were changed there is built again.
+    let relinked: Vec<Result<Option<Article>, Vec<Diagnostic>>> = content
+        .known
         .par_iter()
-        .map(|a| {
-            let r = build_article(&site, &pages, a);
-            if let Some(progress) = &opts.progress {
-                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                progress(n, total);
+        .map(|rel| {
+            let url = content::url_path_for(rel);
+            let files = [
+                Path::new(&url).join("index.html"),
+                Path::new(&url).join(render::wadm::FILE_NAME),
+            ];
+            if writer.keep_all(&files) {
+                pages.wrote(&url);
+                tick();
+                Ok(None)
+            } else {
+                content::load_one(&site, rel).map(Some)
             }
-            r
         })
         .collect();
     let mut errors = Vec::new();
-    let mut summaries = Vec::with_capacity(results.len());
-    let mut warnings = Vec::new();
-    for r in results {
+    let mut again = Vec::new();
+    for r in relinked {
         match r {
-            Ok((summary, mut w)) => {
-                summaries.push(summary);
-                warnings.append(&mut w);
+            Ok(Some(article)) => again.push(article),
+            Ok(None) => {}
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    let unchanged = content.known.len() - again.len();
+    let results: Vec<(&Article, Result<BuiltArticle, Vec<Diagnostic>>)> = content
+        .articles
+        .par_iter()
+        .chain(again.par_iter())
+        .map(|a| {
+            let r = build_article(&site, &pages, a);
+            tick();
+            (a, r)
+        })
+        .collect();
+    for (article, r) in results {
+        match r {
+            Ok((summary, warnings)) => {
+                let key = cache::article_key(cache.site_key(), &article.path, &article.source);
+                cache.put(
+                    article.path.clone(),
+                    cache::Entry {
+                        key,
+                        summary,
+                        warnings,
+                    },
+                );
             }
             Err(mut e) => errors.append(&mut e),
         }
@@ -160,50 +281,62 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     if !errors.is_empty() {
         return Err(errors);
     }
-    summaries.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
-    let listed: Vec<&ArticleSummary> = summaries.iter().collect();
-    let people = write_site_pages(&site, &pages, &listed).map_err(|d| vec![d])?;
-    warnings.extend(people.warnings);
-    let dir = staging.path();
-    if site.config.search.enabled {
-        let mut records = search_records(&site, &summaries);
-        records.extend(people.records);
-        let index_files = search::index(records).map_err(|e| {
-            vec![Diagnostic::file(
-                search::DIR,
-                format!("cannot build the search index: {e}"),
-            )]
-        })?;
-        for (rel, bytes) in index_files {
-            output::write(dir, &rel, &bytes).map_err(|e| vec![io_error(&rel, e)])?;
+    let present: std::collections::HashSet<&Path> = content
+        .articles
+        .iter()
+        .map(|a| a.path.as_path())
+        .chain(content.known.iter().map(PathBuf::as_path))
+        .collect();
+    cache.retain(&present);
+    laps.lap("articles");
+    let mut warnings = Vec::new();
+    let mut listed: Vec<&ArticleSummary> = Vec::with_capacity(present.len());
+    let mut sources: Vec<&Path> = present.iter().copied().collect();
+    sources.sort();
+    for rel in sources {
+        if let Some(entry) = cache.entry(rel) {
+            listed.push(&entry.summary);
+            warnings.extend(entry.warnings.iter().cloned());
         }
     }
-    let mut written = pages
-        .written
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner());
-    written.sort();
-    let modified: HashMap<&str, jiff::civil::Date> = summaries
-        .iter()
-        .map(|a| (a.path.as_str(), a.updated.unwrap_or(a.date)))
-        .collect();
-    let sitemap_pages: Vec<(String, Option<jiff::civil::Date>)> = written
-        .iter()
-        .map(|p| (p.clone(), modified.get(p.as_str()).copied()))
-        .collect();
-    let files = [
-        ("feed.xml", feeds::articles_feed(&site, &listed)),
-        ("corrections.xml", feeds::corrections_feed(&site, &listed)),
-        ("sitemap.xml", feeds::sitemap(&site, &sitemap_pages)),
-        ("robots.txt", feeds::robots(&site)),
-    ];
-    for (name, text) in files {
-        output::write(dir, Path::new(name), text.as_bytes())
-            .map_err(|e| vec![io_error(Path::new(name), e)])?;
-    }
+    listed.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
+
+    let site_wide_key = cache::SiteWide::key(
+        cache.site_key(),
+        present
+            .iter()
+            .filter_map(|rel| cache.entry(rel).map(|e| (*rel, e.key))),
+    );
+    let kept = cache::SiteWide::load(root, site_wide_key).filter(|kept| {
+        let files: Vec<PathBuf> = kept.files.iter().map(PathBuf::from).collect();
+        writer.keep_all(&files)
+    });
+    let site_wide = match kept {
+        Some(kept) => {
+            for url in &kept.pages {
+                pages.wrote(url);
+            }
+            laps.lap("site pages (kept)");
+            kept
+        }
+        None => {
+            let mark = (writer.mark(), pages.count());
+            let people_warnings = write_site_wide(&site, &pages, &listed, &mut laps)?;
+            let written = pages.urls();
+            cache::SiteWide {
+                key: site_wide_key,
+                files: writer.written_since(mark.0),
+                pages: written[mark.1.min(written.len())..].to_vec(),
+                warnings: people_warnings,
+            }
+        }
+    };
+    warnings.extend(site_wide.warnings.iter().cloned());
+    let page_count = pages.count();
     for (rel, source) in &theme.static_files {
-        copy_static(source, dir, rel).map_err(|e| vec![io_error(rel, e)])?;
+        copy_static(source, &writer, rel).map_err(|e| vec![io_error(rel, e)])?;
     }
+    let dir = staging.path();
     let content_dir = root.join(content::CONTENT_DIR);
     for rel in &content.assets {
         let target = dir.join(rel);
@@ -212,16 +345,26 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
         }
         std::fs::copy(content_dir.join(rel), &target).map_err(|e| vec![io_error(rel, e)])?;
     }
+    laps.lap("static");
+    let manifest = writer.into_manifest(&out);
     staging.commit().map_err(|e| vec![io_error(&out, e)])?;
+    // The manifest and the cache only save work: a site folder that cannot take them builds
+    // all the same.
+    let _ = manifest.save(root);
+    let _ = cache.save(root);
+    let _ = site_wide.save(root);
+    laps.lap("commit");
 
     let mut report = BuildReport {
-        articles: summaries.len(),
-        pages: written.len() + 1,
+        articles: listed.len(),
+        unchanged,
+        pages: page_count + 1,
         out_dir: out,
         warnings,
+        stages: laps.laps,
         ..BuildReport::default()
     };
-    for a in &summaries {
+    for a in &listed {
         for (k, n) in &a.kinds {
             *report.annotations.entry(*k).or_insert(0) += n;
         }
@@ -229,6 +372,59 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     }
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// Writes the site-wide files: listings, the search index, feeds and the sitemap; returns the
+/// listings' warnings.
+fn write_site_wide(
+    site: &Site,
+    pages: &Pages<'_>,
+    listed: &[&ArticleSummary],
+    laps: &mut Laps,
+) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let people = write_site_pages(site, pages, listed).map_err(|d| vec![d])?;
+    laps.lap("site pages");
+    if site.config.search.enabled {
+        let mut records = search_records(site, listed);
+        records.extend(people.records);
+        let index_files = search::index(records).map_err(|e| {
+            vec![Diagnostic::file(
+                search::DIR,
+                format!("cannot build the search index: {e}"),
+            )]
+        })?;
+        for (rel, bytes) in index_files {
+            pages
+                .out
+                .write(&rel, &bytes)
+                .map_err(|e| vec![io_error(&rel, e)])?;
+        }
+        laps.lap("search");
+    }
+    let mut written = pages.urls();
+    written.sort();
+    let modified: HashMap<&str, jiff::civil::Date> = listed
+        .iter()
+        .map(|a| (a.path.as_str(), a.updated.unwrap_or(a.date)))
+        .collect();
+    let sitemap_pages: Vec<(String, Option<jiff::civil::Date>)> = written
+        .iter()
+        .map(|p| (p.clone(), modified.get(p.as_str()).copied()))
+        .collect();
+    let files = [
+        ("feed.xml", feeds::articles_feed(site, listed)),
+        ("corrections.xml", feeds::corrections_feed(site, listed)),
+        ("sitemap.xml", feeds::sitemap(site, &sitemap_pages)),
+        ("robots.txt", feeds::robots(site)),
+    ];
+    for (name, text) in files {
+        pages
+            .out
+            .write(Path::new(name), text.as_bytes())
+            .map_err(|e| vec![io_error(Path::new(name), e)])?;
+    }
+    laps.lap("feeds");
+    Ok(people.warnings)
 }
 
 /// Writes every site-wide page (index, claims, people, corrections, tags, 404, search) for
@@ -254,7 +450,7 @@ fn write_site_pages(
 /// the verdict words, who claims and who is quoted, and its text, so that "irreführend" or a
 /// name finds it), followed by each of its claims as a record of its own that links straight
 /// to the highlight (its conclusion first, as the excerpt). People are added by the caller.
-fn search_records(site: &Site, summaries: &[ArticleSummary]) -> Vec<search::Record> {
+fn search_records(site: &Site, summaries: &[&ArticleSummary]) -> Vec<search::Record> {
     let claims: usize = summaries.iter().map(|a| a.claims.len()).sum();
     let mut records = Vec::with_capacity(summaries.len() + claims);
     for a in summaries {
@@ -324,18 +520,12 @@ pub(crate) fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
 
 fn copy_static(
     source: &render::theme::StaticSource,
-    dir: &Path,
+    out: &reuse::Writer<'_>,
     rel: &Path,
 ) -> std::io::Result<()> {
     match source {
-        render::theme::StaticSource::Embedded(bytes) => output::write(dir, rel, bytes),
-        render::theme::StaticSource::File(path) => {
-            let target = dir.join(rel);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::copy(path, target).map(|_| ())
-        }
+        render::theme::StaticSource::Embedded(bytes) => out.write(rel, bytes),
+        render::theme::StaticSource::File(path) => out.write(rel, &std::fs::read(path)?),
     }
 }
 
@@ -358,12 +548,9 @@ fn build_article(
 ) -> Result<BuiltArticle, Vec<Diagnostic>> {
     let anchored = crate::annotate::anchor(article, figures_enabled(site, article))?;
     let mut view = render::article_view(site, article, &anchored);
-    let mut cx = base_context(
-        site,
-        article.meta.lang,
-        &article.meta.lang_tag,
-        &article.url_path,
-    );
+    let mut cx = pages
+        .shared
+        .context(article.meta.lang, &article.meta.lang_tag, &article.url_path);
     let url = render::jsonld::page_url(site, &article.url_path);
     view.jsonld = render::jsonld::article_jsonld(site, article, &anchored, &url);
     cx.insert("page", &view);
@@ -374,7 +561,10 @@ fn build_article(
     let rel = Path::new(&article.url_path).join(render::wadm::FILE_NAME);
     let bytes = serde_json::to_vec(&anno)
         .map_err(|e| vec![Diagnostic::file(&rel, format!("cannot write: {e}"))])?;
-    output::write(pages.dir, &rel, &bytes).map_err(|e| vec![io_error(&rel, e)])?;
+    pages
+        .out
+        .write(&rel, &bytes)
+        .map_err(|e| vec![io_error(&rel, e)])?;
     let summary = ArticleSummary::new(site, article, &anchored, &view);
     Ok((summary, anchored.warnings))
 }
@@ -435,12 +625,8 @@ pub fn render_article_html<'a>(
     let mut view = render::article_view(site, article, anchored);
     let url = render::jsonld::page_url(site, &article.url_path);
     view.jsonld = render::jsonld::article_jsonld(site, article, anchored, &url);
-    let mut cx = base_context(
-        site,
-        article.meta.lang,
-        &article.meta.lang_tag,
-        &article.url_path,
-    );
+    let mut cx =
+        Shared::new(site).context(article.meta.lang, &article.meta.lang_tag, &article.url_path);
     cx.insert("page", &view);
     let html = theme.render("article.html", &cx)?;
     Ok((html, view))
@@ -454,9 +640,11 @@ pub fn rebuild_article(
     article: &Article,
     out: &Path,
 ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let writer = reuse::Writer::new(out, None);
     let pages = Pages {
         theme,
-        dir: out,
+        shared: Shared::new(site),
+        out: &writer,
         written: Mutex::new(Vec::new()),
     };
     build_article(site, &pages, article).map(|(_, warnings)| warnings)
@@ -471,9 +659,11 @@ pub fn render_site_pages(
     summaries: &[ArticleSummary],
     dir: &Path,
 ) -> Result<(Vec<String>, Vec<Diagnostic>), Diagnostic> {
+    let writer = reuse::Writer::new(dir, None);
     let pages = Pages {
         theme,
-        dir,
+        shared: Shared::new(site),
+        out: &writer,
         written: Mutex::new(Vec::new()),
     };
     let mut listed: Vec<&ArticleSummary> = summaries.iter().collect();

@@ -138,13 +138,49 @@ impl Staging {
                 let _ = std::fs::remove_dir_all(&aside);
                 return Err(e);
             }
-            let _ = std::fs::remove_dir_all(&aside);
+            remove_tree(&aside);
         } else if let Err(e) = std::fs::rename(&staged, &self.target) {
             let _ = std::fs::remove_dir_all(&staged);
             return Err(e);
         }
         Ok(())
     }
+}
+
+/// Deletes the folder `dir` and everything in it, many subfolders at once. Deleting the old
+/// output is waiting, not work: each removed folder waits for the file system's journal (and,
+/// on disks mounted with `discard`, for the freed blocks to be trimmed), so a dozen threads
+/// finish in a fraction of the time one takes.
+pub fn remove_tree(dir: &Path) {
+    const THREADS: usize = 16;
+    let mut subtrees = Vec::new();
+    if let Ok(top) = std::fs::read_dir(dir) {
+        for entry in top.filter_map(Result::ok) {
+            let path = entry.path();
+            match std::fs::read_dir(&path) {
+                Ok(inner) if entry.file_type().is_ok_and(|t| t.is_dir()) => {
+                    subtrees.extend(inner.filter_map(Result::ok).map(|e| e.path()));
+                }
+                _ => subtrees.push(path),
+            }
+        }
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..THREADS.min(subtrees.len()) {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(path) = subtrees.get(i) else { break };
+                    let _ = match std::fs::symlink_metadata(path) {
+                        Ok(m) if m.is_dir() => std::fs::remove_dir_all(path),
+                        _ => std::fs::remove_file(path),
+                    };
+                }
+            });
+        }
+    });
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// How old a leftover staging folder must be before a new build removes it: younger ones may

@@ -2,7 +2,7 @@
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::annotate::Anchored;
 use crate::config::Site;
@@ -11,7 +11,7 @@ use crate::lang::Lang;
 use crate::render::ArticleView;
 
 /// One claim, as listed on the claims page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ClaimEntry {
     /// HTML id of the highlight in its article.
     pub id: String,
@@ -26,7 +26,7 @@ pub struct ClaimEntry {
 }
 
 /// One quote, as listed on a person's page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct QuoteEntry {
     /// HTML id of the highlight.
     pub id: String,
@@ -42,7 +42,7 @@ pub struct QuoteEntry {
 }
 
 /// One correction, as listed on the corrections page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CorrectionEntry {
     /// HTML id of the highlight.
     pub id: String,
@@ -57,7 +57,7 @@ pub struct CorrectionEntry {
 }
 
 /// An article as the listing pages, feeds and search see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ArticleSummary {
     /// Headline.
     pub title: String,

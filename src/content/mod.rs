@@ -104,7 +104,9 @@ pub struct Link {
 }
 
 /// The kinds of annotation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// A statement that was checked.
@@ -210,12 +212,25 @@ pub enum Detail {
 pub struct Content {
     /// Articles, in path order.
     pub articles: Vec<Article>,
+    /// Articles not parsed because the caller already knew them (see [`load_with`]): their
+    /// source paths relative to the site root.
+    pub known: Vec<PathBuf>,
     /// Non-markdown files (bundle assets), relative to `content/`.
     pub assets: Vec<PathBuf>,
 }
 
 /// Loads every article below `site.root/content`; drafts only when `drafts` is set.
 pub fn load(site: &Site, drafts: bool) -> Result<Content, Vec<Diagnostic>> {
+    load_with(site, drafts, &|_, _| false)
+}
+
+/// Tells whether the caller already knows what an article file makes (by its path relative to
+/// the site root and its text), so it need not be parsed.
+pub type Known<'a> = dyn Fn(&Path, &str) -> bool + Sync + 'a;
+
+/// Like [`load`], but files for which `known` says yes are read and not parsed; they are
+/// listed in [`Content::known`].
+pub fn load_with(site: &Site, drafts: bool, known: &Known<'_>) -> Result<Content, Vec<Diagnostic>> {
     let content_dir = site.root.join(CONTENT_DIR);
     let mut errors = Vec::new();
     let mut md_files = Vec::new();
@@ -270,28 +285,33 @@ pub fn load(site: &Site, drafts: bool) -> Result<Content, Vec<Diagnostic>> {
             assets.push(r.to_path_buf());
         }
     }
-    let results: Vec<Result<Option<Article>, Vec<Diagnostic>>> = md_files
+    let results: Vec<Result<Loaded, Vec<Diagnostic>>> = md_files
         .par_iter()
-        .map(|path| load_article(site, path, drafts))
+        .map(|path| load_article(site, path, drafts, known))
         .collect();
     let mut articles = Vec::with_capacity(results.len());
+    let mut known_paths = Vec::new();
     for r in results {
         match r {
-            Ok(Some(a)) => articles.push(a),
-            Ok(None) => {}
+            Ok(Loaded::Article(a)) => articles.push(*a),
+            Ok(Loaded::Known(p)) => known_paths.push(p),
+            Ok(Loaded::Draft) => {}
             Err(mut e) => errors.append(&mut e),
         }
     }
-    let mut by_url: HashMap<&str, &Article> = HashMap::new();
-    for a in &articles {
-        if let Some(first) = by_url.insert(&a.url_path, a) {
+    let mut by_url: HashMap<String, &Path> = HashMap::new();
+    let pages = articles
+        .iter()
+        .map(|a| (a.url_path.clone(), a.path.as_path()))
+        .chain(known_paths.iter().map(|p| (url_path_for(p), p.as_path())));
+    for (url, path) in pages {
+        if let Some(first) = by_url.insert(url.clone(), path) {
             errors.push(
                 Diagnostic::file(
-                    &a.path,
+                    path,
                     format!(
-                        "this article and {} both become the page /{}",
-                        first.path.display(),
-                        a.url_path
+                        "this article and {} both become the page /{url}",
+                        first.display(),
                     ),
                 )
                 .with_help("rename or move one of them"),
@@ -299,10 +319,23 @@ pub fn load(site: &Site, drafts: bool) -> Result<Content, Vec<Diagnostic>> {
         }
     }
     if errors.is_empty() {
-        Ok(Content { articles, assets })
+        Ok(Content {
+            articles,
+            known: known_paths,
+            assets,
+        })
     } else {
         Err(errors)
     }
+}
+
+/// What reading one content file gave.
+enum Loaded {
+    Article(Box<Article>),
+    /// The caller knows this file already (path relative to the site root).
+    Known(PathBuf),
+    /// A draft, left out.
+    Draft,
 }
 
 fn rel(root: &Path, path: &Path) -> PathBuf {
@@ -314,12 +347,26 @@ fn load_article(
     site: &Site,
     path: &Path,
     drafts: bool,
-) -> Result<Option<Article>, Vec<Diagnostic>> {
+    known: &Known<'_>,
+) -> Result<Loaded, Vec<Diagnostic>> {
     let rel_path = rel(&site.root, path);
     let text = read_text(path).map_err(|d| vec![d.relative_to(&site.root)])?;
+    if known(&rel_path, &text) {
+        return Ok(Loaded::Known(rel_path));
+    }
     let url_path = url_path_for(&rel_path);
     let article = parse_article(site, rel_path, text, url_path)?;
-    Ok((drafts || !article.meta.draft).then_some(article))
+    Ok(if drafts || !article.meta.draft {
+        Loaded::Article(Box::new(article))
+    } else {
+        Loaded::Draft
+    })
+}
+
+/// Loads one article file (`rel` relative to the site root) whatever it holds, drafts too.
+pub fn load_one(site: &Site, rel: &Path) -> Result<Article, Vec<Diagnostic>> {
+    let text = read_text(&site.root.join(rel)).map_err(|d| vec![d.relative_to(&site.root)])?;
+    parse_article(site, rel.to_path_buf(), text, url_path_for(rel))
 }
 
 /// The page path of a content file: `content/a/b.md` → `a/b/`, `content/a/index.md` → `a/`.

@@ -38,6 +38,19 @@ fn embedded_files(dir: &'static Dir<'static>, out: &mut Vec<&'static include_dir
 }
 
 impl Theme {
+    /// A hash of every template's name and text: pages rendered with a theme of another
+    /// fingerprint may differ.
+    pub fn fingerprint(&self) -> u128 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for (name, (_, text)) in &self.sources {
+            h.update(name.as_bytes());
+            h.update(&[0]);
+            h.update(text.as_bytes());
+            h.update(&[0]);
+        }
+        h.digest128()
+    }
+
     /// The embedded theme, with `site_root/templates` and `site_root/static` laid over it.
     pub fn load(site_root: &Path) -> Result<Theme, Vec<Diagnostic>> {
         let mut sources: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();

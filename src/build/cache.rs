@@ -1,0 +1,299 @@
+//! What one build remembers of each article for the next: its summary and warnings, under a
+//! key that changes whenever anything its page is made of changes. A newsroom rebuilds its
+//! whole archive on every publish while touching a handful of articles; an article whose key
+//! is unchanged is neither parsed, anchored nor rendered again, and its page is linked from the
+//! previous output (see [`super::reuse`]).
+//!
+//! The key covers the article's path and text, the site's settings (site.toml, people.toml),
+//! the theme's templates, the `--drafts` switch and the gloss binary itself, so a new gloss,
+//! a changed template or setting rebuilds everything. An article page depends on nothing else.
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::reuse::CACHE_DIR;
+use super::summary::ArticleSummary;
+use crate::diagnostics::Diagnostic;
+use crate::lang::Lang;
+
+/// Articles are kept in this many files, so that an edit rewrites one small file, not all.
+const SHARDS: u64 = 64;
+/// Changes whenever what is stored changes shape.
+const FORMAT: u32 = 1;
+
+/// One article as a build left it.
+#[derive(Debug)]
+pub struct Entry {
+    /// The article's key when it was built.
+    pub key: u128,
+    /// What listings, feeds and search need of it.
+    pub summary: ArticleSummary,
+    /// Warnings its build gave, shown again on every build until fixed.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// An entry as stored: the summary's fields that templates never see (and serde skips) are
+/// stored beside it.
+#[derive(Serialize, Deserialize)]
+struct Stored<S, T, W> {
+    key: u128,
+    summary: S,
+    text: T,
+    quote_locations: Vec<(usize, usize)>,
+    warnings: W,
+}
+
+impl Entry {
+    fn stored(&self) -> Stored<&ArticleSummary, &str, &[Diagnostic]> {
+        Stored {
+            key: self.key,
+            summary: &self.summary,
+            text: &self.summary.text,
+            quote_locations: self.summary.quotes.iter().map(|q| q.location).collect(),
+            warnings: &self.warnings,
+        }
+    }
+
+    fn from_stored(rel: &Path, s: Stored<ArticleSummary, String, Vec<Diagnostic>>) -> Entry {
+        let mut summary = s.summary;
+        summary.source_path = rel.to_path_buf();
+        summary.lang_words = Lang::from_tag(&summary.lang).unwrap_or(Lang::En);
+        summary.text = s.text;
+        for (q, loc) in summary.quotes.iter_mut().zip(s.quote_locations) {
+            q.location = loc;
+        }
+        Entry {
+            key: s.key,
+            summary,
+            warnings: s.warnings,
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Shard<P, E> {
+    format: u32,
+    site_key: u128,
+    entries: Vec<(P, E)>,
+}
+
+/// What builds remember of articles, by source path relative to the site root.
+pub struct Cache {
+    site_key: u128,
+    entries: HashMap<PathBuf, Entry>,
+    /// Shards whose stored entries differ from `entries`.
+    dirty: [bool; SHARDS as usize],
+}
+
+/// The key of everything every article page depends on besides the article itself.
+pub fn site_key(root: &Path, theme_fingerprint: u128, drafts: bool) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&FORMAT.to_le_bytes());
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    // The binary itself: a rebuilt gloss may render differently under the same version.
+    if let Some(meta) = std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::metadata(p).ok())
+    {
+        h.update(&meta.len().to_le_bytes());
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        h.update(&mtime.to_le_bytes());
+    }
+    for name in [crate::config::SITE_FILE, "people.toml"] {
+        h.update(name.as_bytes());
+        h.update(&std::fs::read(root.join(name)).unwrap_or_default());
+    }
+    h.update(&theme_fingerprint.to_le_bytes());
+    h.update(&[u8::from(drafts)]);
+    h.digest128()
+}
+
+/// The key of one article: the site's key, its path and its text.
+pub fn article_key(site_key: u128, rel: &Path, text: &str) -> u128 {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&site_key.to_le_bytes());
+    h.update(rel.as_os_str().as_encoded_bytes());
+    h.update(&[0]);
+    h.update(text.as_bytes());
+    h.digest128()
+}
+
+fn shard_of(rel: &Path) -> usize {
+    (xxhash_rust::xxh3::xxh3_64(rel.as_os_str().as_encoded_bytes()) % SHARDS) as usize
+}
+
+fn shard_path(root: &Path, shard: usize) -> PathBuf {
+    root.join(CACHE_DIR)
+        .join(format!("articles-{shard:02}.bin"))
+}
+
+impl Cache {
+    /// What earlier builds of the site at `root` left under `site_key`; an unreadable or
+    /// outdated cache is an empty one, as the cache only saves work.
+    pub fn load(root: &Path, site_key: u128) -> Cache {
+        let shards: Vec<Option<Vec<(PathBuf, Entry)>>> = (0..SHARDS as usize)
+            .into_par_iter()
+            .map(|i| {
+                let bytes = std::fs::read(shard_path(root, i)).ok()?;
+                let shard = postcard::from_bytes::<Shard<PathBuf, Stored<_, _, _>>>(&bytes)
+                    .ok()
+                    .filter(|s| s.format == FORMAT && s.site_key == site_key)?;
+                Some(
+                    shard
+                        .entries
+                        .into_iter()
+                        .map(|(rel, s)| {
+                            let entry = Entry::from_stored(&rel, s);
+                            (rel, entry)
+                        })
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        let mut cache = Cache {
+            site_key,
+            entries: HashMap::new(),
+            dirty: [false; SHARDS as usize],
+        };
+        for (i, shard) in shards.into_iter().enumerate() {
+            match shard {
+                Some(entries) => cache.entries.extend(entries),
+                // Missing or stale: written afresh on save.
+                None => cache.dirty[i] = true,
+            }
+        }
+        cache
+    }
+
+    /// The entry for `rel` if it was built under `key`.
+    pub fn get(&self, rel: &Path, key: u128) -> Option<&Entry> {
+        self.entries.get(rel).filter(|e| e.key == key)
+    }
+
+    /// Whether the cache holds `rel` under `key`.
+    pub fn has(&self, rel: &Path, text: &str) -> bool {
+        self.get(rel, article_key(self.site_key, rel, text))
+            .is_some()
+    }
+
+    /// The site key the cache was loaded for.
+    pub fn site_key(&self) -> u128 {
+        self.site_key
+    }
+
+    /// Records an article built afresh.
+    pub fn put(&mut self, rel: PathBuf, entry: Entry) {
+        self.dirty[shard_of(&rel)] = true;
+        self.entries.insert(rel, entry);
+    }
+
+    /// Forgets every article not in `present`.
+    pub fn retain(&mut self, present: &std::collections::HashSet<&Path>) {
+        let dirty = &mut self.dirty;
+        self.entries.retain(|rel, _| {
+            let keep = present.contains(rel.as_path());
+            if !keep {
+                dirty[shard_of(rel)] = true;
+            }
+            keep
+        });
+    }
+
+    /// The entry for `rel`, whatever its key.
+    pub fn entry(&self, rel: &Path) -> Option<&Entry> {
+        self.entries.get(rel)
+    }
+
+    /// Writes the shards that changed.
+    pub fn save(&self, root: &Path) -> std::io::Result<()> {
+        let dir = root.join(CACHE_DIR);
+        std::fs::create_dir_all(&dir)?;
+        let mut shards: Vec<Vec<(&Path, &Entry)>> = (0..SHARDS).map(|_| Vec::new()).collect();
+        for (rel, entry) in &self.entries {
+            let i = shard_of(rel);
+            if self.dirty[i] {
+                shards[i].push((rel, entry));
+            }
+        }
+        shards
+            .into_par_iter()
+            .enumerate()
+            .filter(|(i, _)| self.dirty[*i])
+            .try_for_each(|(i, mut entries)| {
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                let shard = Shard {
+                    format: FORMAT,
+                    site_key: self.site_key,
+                    entries: entries
+                        .into_iter()
+                        .map(|(rel, e)| (rel, e.stored()))
+                        .collect(),
+                };
+                let bytes = postcard::to_allocvec(&shard).map_err(std::io::Error::other)?;
+                let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+                tmp.write_all(&bytes)?;
+                tmp.persist(shard_path(root, i)).map_err(|e| e.error)?;
+                Ok(())
+            })
+    }
+}
+
+/// The site-wide files (listings, search index, feeds, sitemap) as a build left them: they
+/// depend on the site's key and on every article's key, nothing else.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SiteWide {
+    /// Key of the site and all its articles.
+    pub key: u128,
+    /// Files written, `/`-separated, relative to the output.
+    pub files: Vec<String>,
+    /// Pages written (for the sitemap's count).
+    pub pages: Vec<String>,
+    /// Warnings the listings gave (speakers not in the registry).
+    pub warnings: Vec<Diagnostic>,
+}
+
+const SITE_WIDE: &str = "site.bin";
+
+impl SiteWide {
+    /// The key of the site-wide files for `articles` (source path and key of each).
+    pub fn key<'a>(site_key: u128, articles: impl Iterator<Item = (&'a Path, u128)>) -> u128 {
+        let mut all: Vec<(&Path, u128)> = articles.collect();
+        all.sort();
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(&site_key.to_le_bytes());
+        for (rel, key) in all {
+            h.update(rel.as_os_str().as_encoded_bytes());
+            h.update(&[0]);
+            h.update(&key.to_le_bytes());
+        }
+        h.digest128()
+    }
+
+    /// What the previous build left, if it was for `key`.
+    pub fn load(root: &Path, key: u128) -> Option<SiteWide> {
+        let bytes = std::fs::read(root.join(CACHE_DIR).join(SITE_WIDE)).ok()?;
+        postcard::from_bytes::<(u32, SiteWide)>(&bytes)
+            .ok()
+            .filter(|(format, s)| *format == FORMAT && s.key == key)
+            .map(|(_, s)| s)
+    }
+
+    /// Saves it for the next build.
+    pub fn save(&self, root: &Path) -> std::io::Result<()> {
+        let dir = root.join(CACHE_DIR);
+        std::fs::create_dir_all(&dir)?;
+        let bytes = postcard::to_allocvec(&(FORMAT, self)).map_err(std::io::Error::other)?;
+        let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+        tmp.write_all(&bytes)?;
+        tmp.persist(dir.join(SITE_WIDE)).map_err(|e| e.error)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,445 @@
+//! Keeping what the previous build wrote: a file whose new bytes are the ones the previous
+//! build wrote is hard-linked from the old output into the new one instead of written again.
+//! Writing a 10,000-article site is 1.5 GB, and deleting the old copy afterwards costs even
+//! more on file systems mounted with `discard` (seconds of TRIM); a link costs neither.
+//!
+//! The manifest remembers, for each file written, the hash of its bytes and the file's identity
+//! (inode, size, modification time) right after writing. A file is reused only when both
+//! still match, so an output edited by hand, or rewritten in place by `gloss serve`, is never
+//! taken for the old bytes.
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Where a site keeps what one build leaves for the next (relative to the site root).
+pub const CACHE_DIR: &str = ".gloss-cache";
+const MANIFEST: &str = "manifest";
+const HEADER: &str = "gloss-manifest 1";
+
+/// A written file: the hash of its bytes and the identity of the file holding them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    /// xxh3-128 of the bytes.
+    pub hash: u128,
+    /// Size in bytes.
+    pub len: u64,
+    /// Inode number (0 where the platform has none).
+    pub ino: u64,
+    /// Modification time, nanoseconds since the epoch.
+    pub mtime_ns: i128,
+}
+
+impl Stamp {
+    fn of(hash: u128, meta: &std::fs::Metadata) -> Stamp {
+        Stamp {
+            hash,
+            len: meta.len(),
+            ino: inode(meta),
+            mtime_ns: mtime_ns(meta),
+        }
+    }
+
+    /// Whether `meta` is still the file this stamp was taken of.
+    fn same_file(&self, meta: &std::fs::Metadata) -> bool {
+        meta.is_file()
+            && meta.len() == self.len
+            && inode(meta) == self.ino
+            && mtime_ns(meta) == self.mtime_ns
+    }
+}
+
+#[cfg(unix)]
+fn inode(meta: &std::fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(meta)
+}
+
+#[cfg(not(unix))]
+fn inode(_: &std::fs::Metadata) -> u64 {
+    0
+}
+
+fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(-1, |d| d.as_nanos() as i128)
+}
+
+/// File times tick coarsely (a few milliseconds on Linux): a file changed within the same
+/// tick as gloss wrote it keeps its stamp. As git does with its index, stamps this close to the
+/// moment the manifest was saved are not trusted.
+const RACY_NS: i128 = 100_000_000;
+
+/// The files one build wrote into one output folder.
+#[derive(Debug, Default)]
+pub struct Manifest {
+    /// The output folder the stamps are of.
+    pub out: PathBuf,
+    /// When the manifest was saved, nanoseconds since the epoch.
+    saved_ns: i128,
+    files: HashMap<String, Stamp>,
+}
+
+impl Manifest {
+    /// The manifest a previous build of the site at `root` left for `out`, if any. A
+    /// missing, unreadable or foreign manifest is no manifest: it only saves work.
+    pub fn load(root: &Path, out: &Path) -> Option<Manifest> {
+        let text = std::fs::read_to_string(root.join(CACHE_DIR).join(MANIFEST)).ok()?;
+        let mut lines = text.lines();
+        if lines.next()? != HEADER || Path::new(lines.next()?) != out {
+            return None;
+        }
+        let saved_ns = lines.next()?.parse().ok()?;
+        let mut files = HashMap::new();
+        for line in lines {
+            let mut parts = line.splitn(5, ' ');
+            let mut next = || parts.next();
+            let hash = u128::from_str_radix(next()?, 16).ok()?;
+            let len = next()?.parse().ok()?;
+            let ino = next()?.parse().ok()?;
+            let mtime_ns = next()?.parse().ok()?;
+            let rel = next()?.to_string();
+            files.insert(
+                rel,
+                Stamp {
+                    hash,
+                    len,
+                    ino,
+                    mtime_ns,
+                },
+            );
+        }
+        Some(Manifest {
+            out: out.to_path_buf(),
+            saved_ns,
+            files,
+        })
+    }
+
+    /// Saves the manifest for the site at `root`, replacing the previous one atomically.
+    pub fn save(&self, root: &Path) -> std::io::Result<()> {
+        let dir = root.join(CACHE_DIR);
+        std::fs::create_dir_all(&dir)?;
+        let mut text = String::with_capacity(self.files.len() * 96 + 256);
+        text.push_str(HEADER);
+        text.push('\n');
+        text.push_str(&self.out.to_string_lossy());
+        text.push('\n');
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as i128);
+        text.push_str(&now.to_string());
+        text.push('\n');
+        let mut rels: Vec<&String> = self.files.keys().collect();
+        rels.sort();
+        for rel in rels {
+            let s = &self.files[rel];
+            use std::fmt::Write as _;
+            let _ = writeln!(
+                text,
+                "{:032x} {} {} {} {rel}",
+                s.hash, s.len, s.ino, s.mtime_ns
+            );
+        }
+        let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+        tmp.write_all(text.as_bytes())?;
+        tmp.persist(dir.join(MANIFEST)).map_err(|e| e.error)?;
+        Ok(())
+    }
+
+    /// The stamp of `rel` (a `/`-separated path), if the manifest has it.
+    pub fn get(&self, rel: &str) -> Option<&Stamp> {
+        self.files.get(rel)
+    }
+}
+
+/// A new file at `path`. A file already there is removed first, never written through: it
+/// may be a link to the previous output, which must stay as it was until the new one is in.
+fn create_new(path: &Path) -> std::io::Result<std::fs::File> {
+    let open = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    match open() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(path)?;
+            open()
+        }
+        other => other,
+    }
+}
+
+/// A `/`-separated key for `rel`, the same on every platform.
+fn key(rel: &Path) -> String {
+    let mut k = String::new();
+    for (i, c) in rel.components().enumerate() {
+        if i > 0 {
+            k.push('/');
+        }
+        k.push_str(&c.as_os_str().to_string_lossy());
+    }
+    k
+}
+
+/// Writes files into a folder, linking those whose bytes the previous output already holds.
+pub struct Writer<'a> {
+    dir: &'a Path,
+    previous: Option<&'a Manifest>,
+    written: Mutex<Vec<(String, Stamp)>>,
+}
+
+impl<'a> Writer<'a> {
+    /// Writes into `dir`, reusing files of the output `previous` describes.
+    pub fn new(dir: &'a Path, previous: Option<&'a Manifest>) -> Writer<'a> {
+        Writer {
+            dir,
+            previous,
+            written: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The folder files go to.
+    pub fn dir(&self) -> &Path {
+        self.dir
+    }
+
+    /// Writes `bytes` to `rel`, creating folders on the way; links the previous output's
+    /// file instead when it holds exactly these bytes.
+    pub fn write(&self, rel: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let key = key(rel);
+        let hash = xxhash_rust::xxh3::xxh3_128(bytes);
+        if let Some(stamp) = self.reusable(&key, rel, |s| s.hash == hash)
+            && std::fs::hard_link(self.previous_dir().join(rel), &path).is_ok()
+        {
+            self.record(key, stamp);
+            return Ok(());
+        }
+        let mut file = create_new(&path)?;
+        file.write_all(bytes)?;
+        let meta = file.metadata()?;
+        self.record(key, Stamp::of(hash, &meta));
+        Ok(())
+    }
+
+    /// Links every one of `rels` from the previous output, or none (see [`Writer::keep`]).
+    pub fn keep_all(&self, rels: &[PathBuf]) -> bool {
+        let all_there = rels
+            .iter()
+            .all(|rel| self.reusable(&key(rel), rel, |_| true).is_some());
+        all_there && rels.iter().all(|rel| self.keep(rel))
+    }
+
+    /// Links `rel` from the previous output if it is there unchanged since the previous
+    /// build wrote it; false when it must be written.
+    pub fn keep(&self, rel: &Path) -> bool {
+        let key = key(rel);
+        let Some(stamp) = self.reusable(&key, rel, |_| true) else {
+            return false;
+        };
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent()
+            && std::fs::create_dir_all(parent).is_err()
+        {
+            return false;
+        }
+        if std::fs::hard_link(self.previous_dir().join(rel), &path).is_err() {
+            return false;
+        }
+        self.record(key, stamp);
+        true
+    }
+
+    fn previous_dir(&self) -> &Path {
+        self.previous.map_or(Path::new(""), |m| m.out.as_path())
+    }
+
+    /// The previous build's stamp of `rel` when `wanted` accepts it and the old file is
+    /// still the one it was taken of.
+    fn reusable(&self, key: &str, rel: &Path, wanted: impl Fn(&Stamp) -> bool) -> Option<Stamp> {
+        let manifest = self.previous?;
+        let stamp = manifest.get(key).filter(|s| wanted(s))?;
+        let path = manifest.out.join(rel);
+        let meta = std::fs::symlink_metadata(&path).ok()?;
+        if !stamp.same_file(&meta) {
+            return None;
+        }
+        // Written too close to the save for its time to tell edits apart: read it back.
+        let racy = stamp.mtime_ns + RACY_NS >= manifest.saved_ns;
+        if racy
+            && std::fs::read(&path)
+                .map(|b| xxhash_rust::xxh3::xxh3_128(&b))
+                .ok()?
+                != stamp.hash
+        {
+            return None;
+        }
+        Some(*stamp)
+    }
+
+    /// How many files have been written so far (for [`Writer::written_since`]).
+    pub fn mark(&self) -> usize {
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// The files written since `mark`, as `/`-separated paths.
+    pub fn written_since(&self, mark: usize) -> Vec<String> {
+        let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        written[mark.min(written.len())..]
+            .iter()
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    fn record(&self, key: String, stamp: Stamp) {
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((key, stamp));
+    }
+
+    /// The manifest of what was written, for the output once it is at `out`.
+    pub fn into_manifest(self, out: &Path) -> Manifest {
+        let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
+        Manifest {
+            out: out.to_path_buf(),
+            saved_ns: 0,
+            files: written.into_iter().collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lets the clock move past the racy window of the last save.
+    fn later() {
+        std::thread::sleep(std::time::Duration::from_nanos(RACY_NS as u64 * 2));
+    }
+
+    fn build(root: &Path, out: &Path, files: &[(&str, &str)]) -> Manifest {
+        build_then(root, out, files, later)
+    }
+
+    /// A build; `before_save` runs between writing the files and saving the manifest.
+    fn build_then(
+        root: &Path,
+        out: &Path,
+        files: &[(&str, &str)],
+        before_save: impl FnOnce(),
+    ) -> Manifest {
+        let previous = Manifest::load(root, out);
+        let staging = tempfile::tempdir_in(root).unwrap();
+        let writer = Writer::new(staging.path(), previous.as_ref());
+        for (rel, text) in files {
+            writer.write(Path::new(rel), text.as_bytes()).unwrap();
+        }
+        let manifest = writer.into_manifest(out);
+        let _ = std::fs::remove_dir_all(out);
+        std::fs::rename(staging.keep(), out).unwrap();
+        before_save();
+        manifest.save(root).unwrap();
+        manifest
+    }
+
+    #[cfg(unix)]
+    fn ino(p: &Path) -> u64 {
+        std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_linked_and_changed_ones_written() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("public");
+        build(
+            site.path(),
+            &out,
+            &[("a/index.html", "one"), ("b.txt", "bee")],
+        );
+        let (a, b) = (ino(&out.join("a/index.html")), ino(&out.join("b.txt")));
+        build(
+            site.path(),
+            &out,
+            &[("a/index.html", "one"), ("b.txt", "BEE")],
+        );
+        assert_eq!(
+            ino(&out.join("a/index.html")),
+            a,
+            "same bytes: the same file"
+        );
+        assert_ne!(ino(&out.join("b.txt")), b, "new bytes: a new file");
+        assert_eq!(std::fs::read_to_string(out.join("b.txt")).unwrap(), "BEE");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_edited_in_the_output_is_written_again() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("public");
+        build(site.path(), &out, &[("a.html", "right")]);
+        later();
+        // Same length: only the file's time tells the edit apart.
+        std::fs::write(out.join("a.html"), "wrong").unwrap();
+        build(site.path(), &out, &[("a.html", "right")]);
+        assert_eq!(
+            std::fs::read_to_string(out.join("a.html")).unwrap(),
+            "right"
+        );
+    }
+
+    #[test]
+    fn an_edit_in_the_same_clock_tick_as_the_build_is_caught() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("public");
+        // Saved at once after writing, as a quick build does: the stamp is racy.
+        build_then(site.path(), &out, &[("a.html", "right")], || {});
+        let path = out.join("a.html");
+        let written = std::fs::metadata(&path).unwrap().modified().unwrap();
+        std::fs::write(&path, "wrong").unwrap();
+        // An edit within the same tick leaves the same time behind.
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(written)
+            .unwrap();
+        later();
+        build(site.path(), &out, &[("a.html", "right")]);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "right");
+    }
+
+    #[test]
+    fn a_manifest_of_another_output_is_not_used() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("public");
+        build(site.path(), &out, &[("a.html", "x")]);
+        assert!(Manifest::load(site.path(), &out).is_some());
+        assert!(Manifest::load(site.path(), &site.path().join("docs")).is_none());
+    }
+
+    #[test]
+    fn keep_needs_an_unchanged_previous_file() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("public");
+        build(site.path(), &out, &[("a.html", "x"), ("b.html", "y")]);
+        std::fs::write(out.join("b.html"), "z").unwrap();
+        let previous = Manifest::load(site.path(), &out).unwrap();
+        let staging = tempfile::tempdir_in(site.path()).unwrap();
+        let writer = Writer::new(staging.path(), Some(&previous));
+        assert!(writer.keep(Path::new("a.html")));
+        assert!(!writer.keep(Path::new("b.html")), "edited since");
+        assert!(!writer.keep(Path::new("c.html")), "never written");
+        assert_eq!(
+            std::fs::read_to_string(staging.path().join("a.html")).unwrap(),
+            "x"
+        );
+    }
+}

@@ -1,0 +1,183 @@
+//! Rebuilding a site that was built before: what did not change is kept, what changed is
+//! built again, and the result is byte for byte what a build from nothing gives.
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::*;
+
+fn claim_article(word: &str) -> String {
+    article(
+        &format!(
+            "tags = [\"KI\"]\n[[claim]]\ntext = \"Microsoft investierte {word}\"\nverdict = \"true\"\n\
+             [[quote]]\ntext = \"sagte Sam\"\nspeaker = \"Sam Unbekannt\"\n"
+        ),
+        &format!("Microsoft investierte {word} in OpenAI, sagte Sam.\n"),
+    )
+}
+
+/// Every file of the output folder and its bytes (gloss's marker left out).
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .filter(|(rel, _)| rel != ".gloss-output")
+        .collect()
+}
+
+fn build_ok(dir: &Path) -> String {
+    let out = gloss(dir, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    stderr(&out)
+}
+
+/// What a build from nothing gives for the site as it is now.
+fn fresh(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let copy = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let rel = entry.path().strip_prefix(dir).unwrap();
+        let first = rel.components().next().map(|c| c.as_os_str().to_owned());
+        if first.is_some_and(|f| f == "public" || f == ".gloss-cache") {
+            continue;
+        }
+        let target = copy.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    build_ok(copy.path());
+    snapshot(&copy.path().join("public"))
+}
+
+#[cfg(unix)]
+fn inode(p: &Path) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap())
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unchanged_rebuild_keeps_every_page_and_says_so() {
+    let dir = site(&[
+        ("content/a.md", &claim_article("1 Milliarde")),
+        ("content/b.md", &claim_article("2 Milliarden")),
+    ]);
+    build_ok(dir.path());
+    let before = snapshot(&dir.path().join("public"));
+    let page = dir.path().join("public/a/index.html");
+    let ino = inode(&page);
+    let log = build_ok(dir.path());
+    assert!(log.contains("all unchanged"), "{log}");
+    // Warnings of kept articles are still reported.
+    assert!(
+        log.contains("speaker `Sam Unbekannt` is not in the person registry"),
+        "{log}"
+    );
+    assert_eq!(
+        inode(&page),
+        ino,
+        "the page is the same file, not rewritten"
+    );
+    assert_eq!(snapshot(&dir.path().join("public")), before);
+}
+
+#[test]
+fn an_edited_article_is_rebuilt_with_every_page_that_lists_it() {
+    let dir = site(&[
+        ("content/a.md", &claim_article("1 Milliarde")),
+        ("content/b.md", &claim_article("2 Milliarden")),
+    ]);
+    build_ok(dir.path());
+    std::fs::write(
+        dir.path().join("content/a.md"),
+        claim_article("3 Billionen"),
+    )
+    .unwrap();
+    let log = build_ok(dir.path());
+    assert!(log.contains("1 unchanged"), "{log}");
+    let now = snapshot(&dir.path().join("public"));
+    assert!(String::from_utf8_lossy(&now["claims/index.html"]).contains("3 Billionen"));
+    assert_eq!(now, fresh(dir.path()), "same bytes as a build from nothing");
+}
+
+#[test]
+fn a_deleted_article_leaves_the_listings_and_the_output() {
+    let dir = site(&[
+        ("content/a.md", &claim_article("1 Milliarde")),
+        ("content/b.md", &claim_article("2 Milliarden")),
+    ]);
+    build_ok(dir.path());
+    std::fs::remove_file(dir.path().join("content/b.md")).unwrap();
+    build_ok(dir.path());
+    let now = snapshot(&dir.path().join("public"));
+    assert!(!now.contains_key("b/index.html"));
+    assert!(!String::from_utf8_lossy(&now["index.html"]).contains("b/"));
+    assert_eq!(now, fresh(dir.path()));
+}
+
+#[test]
+fn a_changed_template_or_setting_rebuilds_every_page() {
+    let dir = site(&[("content/a.md", &claim_article("1 Milliarde"))]);
+    build_ok(dir.path());
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    let base = include_str!("../templates/base.html").replace("<body", "<body data-own=\"1\"");
+    std::fs::write(dir.path().join("templates/base.html"), base).unwrap();
+    let log = build_ok(dir.path());
+    assert!(!log.contains("unchanged"), "{log}");
+    assert!(read(dir.path(), "public/a/index.html").contains("data-own=\"1\""));
+    let settings = std::fs::read_to_string(dir.path().join("site.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("site.toml"),
+        settings.replace("title = \"", "title = \"Neu: "),
+    )
+    .unwrap();
+    build_ok(dir.path());
+    assert!(read(dir.path(), "public/a/index.html").contains("Neu: "));
+    assert_eq!(snapshot(&dir.path().join("public")), fresh(dir.path()));
+}
+
+#[test]
+fn a_page_changed_or_removed_in_the_output_is_written_again() {
+    let dir = site(&[
+        ("content/a.md", &claim_article("1 Milliarde")),
+        ("content/b.md", &claim_article("2 Milliarden")),
+    ]);
+    build_ok(dir.path());
+    let out = dir.path().join("public");
+    let right = snapshot(&out);
+    // Let the clock move on, so that only the content can tell the edit apart.
+    std::thread::sleep(std::time::Duration::from_millis(250));
+    std::fs::write(out.join("a/index.html"), "tampered").unwrap();
+    std::fs::remove_file(out.join("b/annotations.jsonld")).unwrap();
+    std::fs::write(out.join("claims/index.html"), "tampered").unwrap();
+    build_ok(dir.path());
+    assert_eq!(snapshot(&out), right);
+}
+
+#[test]
+fn a_damaged_cache_is_ignored() {
+    let dir = site(&[("content/a.md", &claim_article("1 Milliarde"))]);
+    build_ok(dir.path());
+    let cache = dir.path().join(".gloss-cache");
+    for entry in std::fs::read_dir(&cache).unwrap() {
+        std::fs::write(entry.unwrap().path(), b"\xff\x00garbage").unwrap();
+    }
+    let log = build_ok(dir.path());
+    assert!(!log.contains("unchanged"), "{log}");
+    assert_eq!(snapshot(&dir.path().join("public")), fresh(dir.path()));
+}
