@@ -168,7 +168,7 @@ fn a_long_annotation_that_is_nowhere_is_explained_quickly() {
 /// render-slow-7f83f115, scaled up: an article none of whose many annotations is in its
 /// body (a body replaced by another version, say). Each missing annotation had its own
 /// "did you mean" budget, so 1,000 of them took 3.3 s in a release build, 3,000 three times
-/// that; now they share one, and the article is explained in 20 ms (release) or about 1 s
+/// that; now they share one, and the article is explained in 20 ms (release) or 1 to 2.5 s
 /// (debug).
 #[test]
 fn many_missing_annotations_are_explained_quickly() {
@@ -201,5 +201,5 @@ fn many_missing_annotations_are_explained_quickly() {
         help.contains("did you mean `Microsoft investierte 1 Milliarde`"),
         "{help}"
     );
-    assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+    assert!(took < std::time::Duration::from_secs(8), "{took:?}");
 }
