@@ -202,8 +202,8 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
         root,
         cache::site_key(root, theme.fingerprint(), opts.drafts),
     );
-    let content = content::load_with(&site, opts.drafts, &|rel, text| cache.has(rel, text))?;
-    laps.lap("load");
+    let content = content::discover(&site)?;
+    laps.lap("find content");
     let staging = output::Staging::new(&out).map_err(|e| vec![io_error(&out, e)])?;
     let previous = reuse::Manifest::load(root, &out);
     let writer = reuse::Writer::new(staging.path(), previous.as_ref());
@@ -214,18 +214,13 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
         written: Mutex::new(Vec::new()),
     };
 
-    let total = content.articles.len() + content.known.len();
+    let total = content.articles.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let tick = || {
-        if let Some(progress) = &opts.progress {
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            progress(n, total);
-        }
-    };
-    // Articles the cache knows keep their pages from the previous output; one whose files
-    // are gone or were changed there is built again.
-    let relinked: Vec<Result<Option<Article>, Vec<Diagnostic>>> = content
-        .known
+    // Each article is read, parsed, rendered and dropped in one go, so that only its summary
+    // stays in memory. One the cache knows keeps its files from the previous output, if they
+    // are there unchanged.
+    let outcomes: Vec<Result<Outcome, Vec<Diagnostic>>> = content
+        .articles
         .par_iter()
         .map(|rel| {
             let url = content::url_path_for(rel);
@@ -233,60 +228,50 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
                 Path::new(&url).join("index.html"),
                 Path::new(&url).join(render::wadm::FILE_NAME),
             ];
-            if writer.keep_all(&files) {
-                pages.wrote(&url);
-                tick();
-                Ok(None)
-            } else {
-                content::load_one(&site, rel).map(Some)
-            }
-        })
-        .collect();
-    let mut errors = Vec::new();
-    let mut again = Vec::new();
-    for r in relinked {
-        match r {
-            Ok(Some(article)) => again.push(article),
-            Ok(None) => {}
-            Err(mut e) => errors.append(&mut e),
-        }
-    }
-    let unchanged = content.known.len() - again.len();
-    let results: Vec<(&Article, Result<BuiltArticle, Vec<Diagnostic>>)> = content
-        .articles
-        .par_iter()
-        .chain(again.par_iter())
-        .map(|a| {
-            let r = build_article(&site, &pages, a);
-            tick();
-            (a, r)
-        })
-        .collect();
-    for (article, r) in results {
-        match r {
-            Ok((summary, warnings)) => {
-                let key = cache::article_key(cache.site_key(), &article.path, &article.source);
-                cache.put(
-                    article.path.clone(),
-                    cache::Entry {
+            let known = |rel: &Path, text: &str| cache.has(rel, text) && writer.keep_all(&files);
+            let outcome = match content::load_file(&site, rel, opts.drafts, &known)? {
+                content::Loaded::Known => {
+                    pages.wrote(&url);
+                    Outcome::Kept
+                }
+                content::Loaded::Draft => return Ok(Outcome::Draft),
+                content::Loaded::Article(article) => {
+                    let (summary, warnings) = build_article(&site, &pages, &article)?;
+                    let key = cache::article_key(cache.site_key(), &article.path, &article.source);
+                    Outcome::Built(Box::new(cache::Entry {
                         key,
                         summary,
                         warnings,
-                    },
-                );
+                    }))
+                }
+            };
+            if let Some(progress) = &opts.progress {
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress(n, total);
             }
+            Ok(outcome)
+        })
+        .collect();
+    let mut errors = Vec::new();
+    let mut present: std::collections::HashSet<&Path> = std::collections::HashSet::new();
+    let mut unchanged = 0;
+    for (rel, outcome) in content.articles.iter().zip(outcomes) {
+        match outcome {
+            Ok(Outcome::Kept) => {
+                unchanged += 1;
+                present.insert(rel);
+            }
+            Ok(Outcome::Built(entry)) => {
+                cache.put(rel.clone(), *entry);
+                present.insert(rel);
+            }
+            Ok(Outcome::Draft) => {}
             Err(mut e) => errors.append(&mut e),
         }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    let present: std::collections::HashSet<&Path> = content
-        .articles
-        .iter()
-        .map(|a| a.path.as_path())
-        .chain(content.known.iter().map(PathBuf::as_path))
-        .collect();
     cache.retain(&present);
     laps.lap("articles");
     let mut warnings = Vec::new();
@@ -535,6 +520,16 @@ pub fn figures_enabled(site: &Site, article: &Article) -> bool {
         .meta
         .figures_auto
         .unwrap_or(site.config.figures.auto)
+}
+
+/// What became of one content file in a build.
+enum Outcome {
+    /// Unchanged since the last build: its files were kept.
+    Kept,
+    /// Built afresh.
+    Built(Box<cache::Entry>),
+    /// A draft, left out.
+    Draft,
 }
 
 /// What building one article leaves: its summary for listings, and its warnings.

@@ -212,31 +212,55 @@ pub enum Detail {
 pub struct Content {
     /// Articles, in path order.
     pub articles: Vec<Article>,
-    /// Articles not parsed because the caller already knew them (see [`load_with`]): their
-    /// source paths relative to the site root.
-    pub known: Vec<PathBuf>,
     /// Non-markdown files (bundle assets), relative to `content/`.
+    pub assets: Vec<PathBuf>,
+}
+
+/// The files of `content/`, found but not read.
+#[derive(Debug, Default)]
+pub struct Files {
+    /// Markdown files, relative to the site root, in path order.
+    pub articles: Vec<PathBuf>,
+    /// Other files (bundle assets), relative to `content/`.
     pub assets: Vec<PathBuf>,
 }
 
 /// Loads every article below `site.root/content`; drafts only when `drafts` is set.
 pub fn load(site: &Site, drafts: bool) -> Result<Content, Vec<Diagnostic>> {
-    load_with(site, drafts, &|_, _| false)
+    let files = discover(site)?;
+    let results: Vec<Result<Loaded, Vec<Diagnostic>>> = files
+        .articles
+        .par_iter()
+        .map(|rel| load_file(site, rel, drafts, &|_, _| false))
+        .collect();
+    let mut articles = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(Loaded::Article(a)) => articles.push(*a),
+            Ok(Loaded::Known | Loaded::Draft) => {}
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(Content {
+            articles,
+            assets: files.assets,
+        })
+    } else {
+        Err(errors)
+    }
 }
 
-/// Tells whether the caller already knows what an article file makes (by its path relative to
-/// the site root and its text), so it need not be parsed.
-pub type Known<'a> = dyn Fn(&Path, &str) -> bool + Sync + 'a;
-
-/// Like [`load`], but files for which `known` says yes are read and not parsed; they are
-/// listed in [`Content::known`].
-pub fn load_with(site: &Site, drafts: bool, known: &Known<'_>) -> Result<Content, Vec<Diagnostic>> {
+/// Finds the files below `site.root/content`: articles and assets. Refuses links out of the
+/// site and two articles that would become one page (which the paths alone decide).
+pub fn discover(site: &Site) -> Result<Files, Vec<Diagnostic>> {
     let content_dir = site.root.join(CONTENT_DIR);
     let mut errors = Vec::new();
     let mut md_files = Vec::new();
     let mut assets = Vec::new();
     if !content_dir.is_dir() {
-        return Ok(Content::default());
+        return Ok(Files::default());
     }
     let canonical_root = site
         .root
@@ -285,26 +309,10 @@ pub fn load_with(site: &Site, drafts: bool, known: &Known<'_>) -> Result<Content
             assets.push(r.to_path_buf());
         }
     }
-    let results: Vec<Result<Loaded, Vec<Diagnostic>>> = md_files
-        .par_iter()
-        .map(|path| load_article(site, path, drafts, known))
-        .collect();
-    let mut articles = Vec::with_capacity(results.len());
-    let mut known_paths = Vec::new();
-    for r in results {
-        match r {
-            Ok(Loaded::Article(a)) => articles.push(*a),
-            Ok(Loaded::Known(p)) => known_paths.push(p),
-            Ok(Loaded::Draft) => {}
-            Err(mut e) => errors.append(&mut e),
-        }
-    }
+    let articles: Vec<PathBuf> = md_files.iter().map(|p| rel(&site.root, p)).collect();
     let mut by_url: HashMap<String, &Path> = HashMap::new();
-    let pages = articles
-        .iter()
-        .map(|a| (a.url_path.clone(), a.path.as_path()))
-        .chain(known_paths.iter().map(|p| (url_path_for(p), p.as_path())));
-    for (url, path) in pages {
+    for path in &articles {
+        let url = url_path_for(path);
         if let Some(first) = by_url.insert(url.clone(), path) {
             errors.push(
                 Diagnostic::file(
@@ -319,21 +327,23 @@ pub fn load_with(site: &Site, drafts: bool, known: &Known<'_>) -> Result<Content
         }
     }
     if errors.is_empty() {
-        Ok(Content {
-            articles,
-            known: known_paths,
-            assets,
-        })
+        Ok(Files { articles, assets })
     } else {
         Err(errors)
     }
 }
 
-/// What reading one content file gave.
-enum Loaded {
+/// Tells whether the caller already knows what an article file makes (by its path relative to
+/// the site root and its text), so it need not be parsed.
+pub type Known<'a> = dyn Fn(&Path, &str) -> bool + Sync + 'a;
+
+/// What reading one article file gave.
+#[derive(Debug)]
+pub enum Loaded {
+    /// The article, parsed.
     Article(Box<Article>),
-    /// The caller knows this file already (path relative to the site root).
-    Known(PathBuf),
+    /// The caller knows this file already (`known` said so); not parsed.
+    Known,
     /// A draft, left out.
     Draft,
 }
@@ -342,20 +352,19 @@ fn rel(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-/// Loads one article file; `None` for a draft that is not wanted.
-fn load_article(
+/// Reads the article file `rel` (relative to the site root) and parses it unless `known`
+/// recognises it; a draft is left out unless `drafts`.
+pub fn load_file(
     site: &Site,
-    path: &Path,
+    rel: &Path,
     drafts: bool,
     known: &Known<'_>,
 ) -> Result<Loaded, Vec<Diagnostic>> {
-    let rel_path = rel(&site.root, path);
-    let text = read_text(path).map_err(|d| vec![d.relative_to(&site.root)])?;
-    if known(&rel_path, &text) {
-        return Ok(Loaded::Known(rel_path));
+    let text = read_text(&site.root.join(rel)).map_err(|d| vec![d.relative_to(&site.root)])?;
+    if known(rel, &text) {
+        return Ok(Loaded::Known);
     }
-    let url_path = url_path_for(&rel_path);
-    let article = parse_article(site, rel_path, text, url_path)?;
+    let article = parse_article(site, rel.to_path_buf(), text, url_path_for(rel))?;
     Ok(if drafts || !article.meta.draft {
         Loaded::Article(Box::new(article))
     } else {
