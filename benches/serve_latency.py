@@ -14,7 +14,7 @@ when the rename returns. By default the edit adds a sentence to the body; with
 --front-matter it changes the title, which the index lists too (a full rebuild).
 Prints every run and the median. The article is restored afterwards.
 """
-import argparse, http.client, os, signal, socket, statistics, subprocess, sys, time
+import argparse, http.client, os, signal, socket, statistics, subprocess, sys, tempfile, time
 
 
 def free_port():
@@ -62,13 +62,16 @@ def main():
     original = open(path, encoding="utf-8").read()
     port = free_port()
     started = time.perf_counter()
+    # The server's messages go to a file: a pipe nobody reads fills up and stalls it.
+    log = tempfile.TemporaryFile(mode="w+")
     server = subprocess.Popen([gloss, "serve", "--port", str(port)], cwd=args.site,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                              stdout=subprocess.DEVNULL, stderr=log, text=True)
     times = []
     try:
         while fetch(port, url)[0] != 200:
             if server.poll() is not None:
-                sys.exit("gloss serve exited:\n" + server.stderr.read())
+                log.seek(0)
+                sys.exit("gloss serve exited:\n" + log.read())
             if time.perf_counter() - started > 900:
                 sys.exit("gloss serve did not answer within 15 minutes")
             time.sleep(0.05)
@@ -76,7 +79,9 @@ def main():
         # Let the server finish loading what quick rebuilds need.
         time.sleep(2)
         for i in range(args.runs):
-            marker = f"Latenzmessung {i} {time.time_ns()}"
+            # Letters only: digits would become a figure, and the marker would be split by markup.
+            n = time.time_ns()
+            marker = "Latenzmessung " + "".join(chr(97 + (n // 26**k) % 26) for k in range(12))
             if args.front_matter:
                 text = original.replace("title = ", f'title = "{marker}" # ', 1)
             else:

@@ -367,25 +367,36 @@ fn write_site_wide(
     listed: &[&ArticleSummary],
     laps: &mut Laps,
 ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
-    let people = write_site_pages(site, pages, listed).map_err(|d| vec![d])?;
-    laps.lap("site pages");
-    if site.config.search.enabled {
-        let mut records = search_records(site, listed);
-        records.extend(people.records);
-        let index_files = search::index(records).map_err(|e| {
-            vec![Diagnostic::file(
-                search::DIR,
-                format!("cannot build the search index: {e}"),
-            )]
-        })?;
-        for (rel, bytes) in index_files {
-            pages
-                .out
-                .write(&rel, &bytes)
-                .map_err(|e| vec![io_error(&rel, e)])?;
-        }
-        laps.lap("search");
-    }
+    // People first: their records go into the search index, which is then built while the
+    // other listings render (they run on one thread, the index on all).
+    let people = listings::people(site, pages, listed).map_err(|d| vec![d])?;
+    let listings::PeoplePages { records, warnings } = people;
+    let (other, index) = rayon::join(
+        || write_other_listings(site, pages, listed).map_err(|d| vec![d]),
+        || -> Result<(), Vec<Diagnostic>> {
+            if !site.config.search.enabled {
+                return Ok(());
+            }
+            let mut all = search_records(site, listed);
+            all.extend(records);
+            let index_files = search::index(all).map_err(|e| {
+                vec![Diagnostic::file(
+                    search::DIR,
+                    format!("cannot build the search index: {e}"),
+                )]
+            })?;
+            for (rel, bytes) in index_files {
+                pages
+                    .out
+                    .write(&rel, &bytes)
+                    .map_err(|e| vec![io_error(&rel, e)])?;
+            }
+            Ok(())
+        },
+    );
+    other?;
+    index?;
+    laps.lap("site pages, search");
     let mut written = pages.urls();
     written.sort();
     let modified: HashMap<&str, jiff::civil::Date> = listed
@@ -409,7 +420,7 @@ fn write_site_wide(
             .map_err(|e| vec![io_error(Path::new(name), e)])?;
     }
     laps.lap("feeds");
-    Ok(people.warnings)
+    Ok(warnings)
 }
 
 /// Writes every site-wide page (index, claims, people, corrections, tags, 404, search) for
@@ -419,16 +430,26 @@ fn write_site_pages(
     pages: &Pages<'_>,
     listed: &[&ArticleSummary],
 ) -> Result<listings::PeoplePages, Diagnostic> {
+    let people = listings::people(site, pages, listed)?;
+    write_other_listings(site, pages, listed)?;
+    Ok(people)
+}
+
+/// Writes the site-wide pages other than people's.
+fn write_other_listings(
+    site: &Site,
+    pages: &Pages<'_>,
+    listed: &[&ArticleSummary],
+) -> Result<(), Diagnostic> {
     listings::index(site, pages, listed)?;
     listings::claims(site, pages, listed)?;
-    let people = listings::people(site, pages, listed)?;
     listings::corrections(site, pages, listed)?;
     listings::tags(site, pages, listed)?;
     listings::not_found(site, pages)?;
     if site.config.search.enabled {
         listings::search_page(site, pages)?;
     }
-    Ok(people)
+    Ok(())
 }
 
 /// What the search index holds: each article (its summary first, as the excerpt, then tags,
