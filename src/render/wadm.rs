@@ -124,20 +124,29 @@ pub fn annotation_collection(
     }
 
     let words = i18n::words(article.meta.lang);
-    json!({
-        "@context": "http://www.w3.org/ns/anno.jsonld",
-        "id": collection_id,
-        "type": "AnnotationCollection",
-        "label": format!("{}: {}", words.annotations, article.meta.title.trim()),
-        "creator": creator,
-        "total": items.len(),
-        "first": {
-            "id": format!("{collection_id}#page-1"),
-            "type": "AnnotationPage",
-            "startIndex": 0,
-            "items": items,
-        },
-    })
+    let total = items.len();
+    // Built by hand so that the items move in: `json!` would copy them, value by value.
+    let mut first = Map::new();
+    first.insert("id".into(), json!(format!("{collection_id}#page-1")));
+    first.insert("type".into(), json!("AnnotationPage"));
+    first.insert("startIndex".into(), json!(0));
+    first.insert("items".into(), Value::Array(items));
+    let mut collection = Map::new();
+    collection.insert("@context".into(), json!("http://www.w3.org/ns/anno.jsonld"));
+    collection.insert("id".into(), json!(collection_id));
+    collection.insert("type".into(), json!("AnnotationCollection"));
+    collection.insert(
+        "label".into(),
+        json!(format!(
+            "{}: {}",
+            words.annotations,
+            article.meta.title.trim()
+        )),
+    );
+    collection.insert("creator".into(), creator);
+    collection.insert("total".into(), json!(total));
+    collection.insert("first".into(), Value::Object(first));
+    Value::Object(collection)
 }
 
 /// The bodies of annotation `i`: what the editor wrote, as textual bodies in the article's
