@@ -233,7 +233,7 @@ pub struct PeoplePages {
     /// Speakers missing from the registry.
     pub warnings: Vec<Diagnostic>,
     /// One search record per person.
-    pub records: Vec<super::search::Record>,
+    pub records: Vec<super::search::Record<'static>>,
 }
 
 /// people/ and people/<slug>/: everyone quoted, quotes filed under the registry's name
@@ -336,6 +336,7 @@ pub fn people(
             content.push_str(&q.text);
         }
         records.push(super::search::Record {
+            more: "",
             url: format!("/{here}"),
             title: s.name.clone(),
             content,

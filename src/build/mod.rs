@@ -456,11 +456,11 @@ fn write_other_listings(
 /// the verdict words, who claims and who is quoted, and its text, so that "irreführend" or a
 /// name finds it), followed by each of its claims as a record of its own that links straight
 /// to the highlight (its conclusion first, as the excerpt). People are added by the caller.
-fn search_records(site: &Site, summaries: &[&ArticleSummary]) -> Vec<search::Record> {
+fn search_records<'a>(site: &Site, summaries: &[&'a ArticleSummary]) -> Vec<search::Record<'a>> {
     let claims: usize = summaries.iter().map(|a| a.claims.len()).sum();
     let mut records = Vec::with_capacity(summaries.len() + claims);
     for a in summaries {
-        let mut content = String::with_capacity(a.text.len() + 256);
+        let mut content = String::with_capacity(256);
         match &a.summary {
             Some(summary) => content.push_str(&search::plain_markdown(summary)),
             None => content.push_str(a.text.trim_start().split('\n').next().unwrap_or("")),
@@ -485,11 +485,11 @@ fn search_records(site: &Site, summaries: &[&ArticleSummary]) -> Vec<search::Rec
             content.push(' ');
         }
         content.push('\n');
-        content.push_str(&a.text);
         records.push(search::Record {
             url: format!("/{}", a.path),
             title: a.title.clone(),
             content,
+            more: &a.text,
             lang: a.lang.clone(),
             kind: "article".into(),
         });
@@ -511,6 +511,7 @@ fn search_records(site: &Site, summaries: &[&ArticleSummary]) -> Vec<search::Rec
                 url: format!("/{}#{}", a.path, c.id),
                 title: format!("{label}: „{}“", c.text),
                 content,
+                more: "",
                 lang: a.lang.clone(),
                 kind: "claim".into(),
             });

@@ -39,7 +39,7 @@ use rustc_hash::FxHashMap;
 
 /// One searchable thing.
 #[derive(Debug, Clone)]
-pub struct Record {
+pub struct Record<'t> {
     /// Root-relative URL (`/2019/x/#claim-1`); `search.js` prefixes the folder the site is
     /// published under, which it learns from where its own script was loaded.
     pub url: String,
@@ -48,6 +48,9 @@ pub struct Record {
     /// The text that is searched. Its first line (after the title, where it repeats it) is
     /// the excerpt shown under the result.
     pub content: String,
+    /// More text that is searched, borrowed (an article's whole text: copying every
+    /// article's text into its record cost a gigabyte at 100k articles).
+    pub more: &'t str,
     /// Language tag; German and English words are stemmed.
     pub lang: String,
     /// "article", "claim" or "person".
@@ -234,7 +237,7 @@ struct Group {
 }
 
 /// Builds the index for `records`: files to write below the output root.
-pub fn index(records: Vec<Record>) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
+pub fn index(records: Vec<Record<'_>>) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
     let n = records.len();
     if n >= u32::MAX as usize {
         return Err(format!("{n} records are more than the index can hold"));
@@ -267,6 +270,7 @@ pub fn index(records: Vec<Record>) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
                 };
                 tokenize(&r.title, |w| add(w, TITLE_BOOST));
                 tokenize(&r.content, |w| add(w, 1));
+                tokenize(r.more, |w| add(w, 1));
                 lens.push(len);
             }
             (maps, lens)
@@ -643,8 +647,9 @@ pub fn excerpt(title: &str, content: &str) -> String {
 mod tests {
     use super::*;
 
-    fn rec(url: &str, title: &str, content: &str, lang: &str) -> Record {
+    fn rec(url: &str, title: &str, content: &str, lang: &str) -> Record<'static> {
         Record {
+            more: "",
             url: url.into(),
             title: title.into(),
             content: content.into(),
@@ -784,7 +789,7 @@ mod tests {
 
     #[test]
     fn common_words_are_marked_and_large_shards_split() {
-        let records: Vec<Record> = (0..300)
+        let records: Vec<Record<'_>> = (0..300)
             .map(|i| {
                 rec(
                     &format!("/{i}/"),
@@ -802,7 +807,7 @@ mod tests {
         assert_eq!(meta["per"], DOCS_PER_SHARD);
         assert!(file(&files, "d/2.js").starts_with("gloss_search_docs(2,"));
         // 300 distinct "wortN" plus "wortschatzN" are not enough to split; a big shard is.
-        let big: Vec<Record> = (0..3000)
+        let big: Vec<Record<'_>> = (0..3000)
             .map(|i| rec(&format!("/{i}/"), "T", &format!("wort{i} wahl{i}"), "de"))
             .collect();
         let files = index(big).unwrap();
