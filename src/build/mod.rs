@@ -296,6 +296,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
         let files: Vec<PathBuf> = kept.files.iter().map(PathBuf::from).collect();
         writer.keep_all(&files)
     });
+    let site_wide_kept = kept.is_some();
     let site_wide = match kept {
         Some(kept) => {
             for url in &kept.pages {
@@ -335,9 +336,13 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     staging.commit().map_err(|e| vec![io_error(&out, e)])?;
     // The manifest and the cache only save work: a site folder that cannot take them builds
     // all the same.
-    let _ = manifest.save(root);
+    if previous.as_ref().is_none_or(|p| !p.same_files(&manifest)) {
+        let _ = manifest.save(root);
+    }
     let _ = cache.save(root);
-    let _ = site_wide.save(root);
+    if !site_wide_kept {
+        let _ = site_wide.save(root);
+    }
     laps.lap("commit");
 
     let mut report = BuildReport {

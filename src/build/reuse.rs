@@ -148,6 +148,12 @@ impl Manifest {
         Ok(())
     }
 
+    /// Whether `other` lists the same files with the same stamps (then it need not be saved:
+    /// this one's save time still dates them).
+    pub fn same_files(&self, other: &Manifest) -> bool {
+        self.out == other.out && self.files == other.files
+    }
+
     /// The stamp of `rel` (a `/`-separated path), if the manifest has it.
     pub fn get(&self, rel: &str) -> Option<&Stamp> {
         self.files.get(rel)
