@@ -8,13 +8,12 @@
 //! the theme's templates, the `--drafts` switch and the gloss binary itself, so a new gloss,
 //! a changed template or setting rebuilds everything. An article page depends on nothing else.
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::reuse::CACHE_DIR;
+use super::reuse::{CACHE_DIR, mtime_ns, save_in_cache};
 use super::summary::ArticleSummary;
 use crate::diagnostics::Diagnostic;
 use crate::lang::Lang;
@@ -99,12 +98,7 @@ pub fn site_key(root: &Path, theme_fingerprint: u128, drafts: bool) -> u128 {
         .and_then(|p| std::fs::metadata(p).ok())
     {
         h.update(&meta.len().to_le_bytes());
-        let mtime = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
-        h.update(&mtime.to_le_bytes());
+        h.update(&mtime_ns(&meta).to_le_bytes());
     }
     for name in [crate::config::SITE_FILE, "people.toml"] {
         h.update(name.as_bytes());
@@ -130,9 +124,8 @@ fn shard_of(rel: &Path) -> usize {
     (xxhash_rust::xxh3::xxh3_64(rel.as_os_str().as_encoded_bytes()) % SHARDS) as usize
 }
 
-fn shard_path(root: &Path, shard: usize) -> PathBuf {
-    root.join(CACHE_DIR)
-        .join(format!("articles-{shard:02}.bin"))
+fn shard_name(shard: usize) -> String {
+    format!("articles-{shard:02}.bin")
 }
 
 impl Cache {
@@ -142,7 +135,7 @@ impl Cache {
         let shards: Vec<Option<Vec<(PathBuf, Entry)>>> = (0..SHARDS as usize)
             .into_par_iter()
             .map(|i| {
-                let bytes = std::fs::read(shard_path(root, i)).ok()?;
+                let bytes = std::fs::read(root.join(CACHE_DIR).join(shard_name(i))).ok()?;
                 let shard = postcard::from_bytes::<Shard<PathBuf, Stored<_, _, _>>>(&bytes)
                     .ok()
                     .filter(|s| s.format == FORMAT && s.site_key == site_key)?;
@@ -214,8 +207,6 @@ impl Cache {
 
     /// Writes the shards that changed.
     pub fn save(&self, root: &Path) -> std::io::Result<()> {
-        let dir = root.join(CACHE_DIR);
-        std::fs::create_dir_all(&dir)?;
         let mut shards: Vec<Vec<(&Path, &Entry)>> = (0..SHARDS).map(|_| Vec::new()).collect();
         for (rel, entry) in &self.entries {
             let i = shard_of(rel);
@@ -238,10 +229,7 @@ impl Cache {
                         .collect(),
                 };
                 let bytes = postcard::to_allocvec(&shard).map_err(std::io::Error::other)?;
-                let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-                tmp.write_all(&bytes)?;
-                tmp.persist(shard_path(root, i)).map_err(|e| e.error)?;
-                Ok(())
+                save_in_cache(root, &shard_name(i), &bytes)
             })
     }
 }
@@ -288,12 +276,7 @@ impl SiteWide {
 
     /// Saves it for the next build.
     pub fn save(&self, root: &Path) -> std::io::Result<()> {
-        let dir = root.join(CACHE_DIR);
-        std::fs::create_dir_all(&dir)?;
         let bytes = postcard::to_allocvec(&(FORMAT, self)).map_err(std::io::Error::other)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-        tmp.write_all(&bytes)?;
-        tmp.persist(dir.join(SITE_WIDE)).map_err(|e| e.error)?;
-        Ok(())
+        save_in_cache(root, SITE_WIDE, &bytes)
     }
 }

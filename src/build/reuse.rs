@@ -59,7 +59,19 @@ fn inode(_: &std::fs::Metadata) -> u64 {
     0
 }
 
-fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
+/// Writes `bytes` to the file `name` in the site's cache folder, replacing it atomically so
+/// that a build killed meanwhile leaves the old file or the new one, never half of one.
+pub(crate) fn save_in_cache(root: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = root.join(CACHE_DIR);
+    std::fs::create_dir_all(&dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+    tmp.write_all(bytes)?;
+    tmp.persist(dir.join(name)).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Modification time in nanoseconds since the epoch; -1 where the platform has none.
+pub(crate) fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
     meta.modified()
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
@@ -119,8 +131,6 @@ impl Manifest {
 
     /// Saves the manifest for the site at `root`, replacing the previous one atomically.
     pub fn save(&self, root: &Path) -> std::io::Result<()> {
-        let dir = root.join(CACHE_DIR);
-        std::fs::create_dir_all(&dir)?;
         let mut text = String::with_capacity(self.files.len() * 96 + 256);
         text.push_str(HEADER);
         text.push('\n');
@@ -142,10 +152,7 @@ impl Manifest {
                 s.hash, s.len, s.ino, s.mtime_ns
             );
         }
-        let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-        tmp.write_all(text.as_bytes())?;
-        tmp.persist(dir.join(MANIFEST)).map_err(|e| e.error)?;
-        Ok(())
+        save_in_cache(root, MANIFEST, text.as_bytes())
     }
 
     /// Whether `other` lists the same files with the same stamps (then it need not be saved:
