@@ -17,25 +17,6 @@ fn claim_article(word: &str) -> String {
     )
 }
 
-/// Every file of the output folder and its bytes (gloss's marker left out).
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .filter(|(rel, _)| rel != ".gloss-output")
-        .collect()
-}
-
 fn build_ok(dir: &Path) -> String {
     let out = gloss(dir, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));

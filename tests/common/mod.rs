@@ -1,5 +1,6 @@
 //! Helpers for integration tests: real sites in temp folders, the real binary.
 #![allow(dead_code)]
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Output;
 
@@ -62,4 +63,19 @@ pub fn text_of(html: &str, selector: &str) -> String {
         .map(|e| e.text().collect::<String>())
         .collect::<Vec<_>>()
         .join("")
+}
+
+/// Every file below `dir` and its bytes, by relative path.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
 }
