@@ -146,6 +146,10 @@ fn a_page_changed_or_removed_in_the_output_is_written_again() {
     std::fs::write(out.join("a/index.html"), "tampered").unwrap();
     std::fs::remove_file(out.join("b/annotations.jsonld")).unwrap();
     std::fs::write(out.join("claims/index.html"), "tampered").unwrap();
+    // Files a build from nothing would not have go, with the folders they made.
+    std::fs::create_dir_all(out.join("stray/deep")).unwrap();
+    std::fs::write(out.join("stray/deep/x.html"), "left by hand").unwrap();
+    std::fs::write(out.join("a/old.txt"), "left by hand").unwrap();
     build_ok(dir.path());
     assert_eq!(snapshot(&out), right);
 }

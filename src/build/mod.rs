@@ -204,9 +204,15 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     );
     let content = content::discover(&site)?;
     laps.lap("find content");
+    output::finish_interrupted(root);
     let staging = output::Staging::new(&out).map_err(|e| vec![io_error(&out, e)])?;
-    let previous = reuse::Manifest::load(root, &out);
-    let writer = reuse::Writer::new(staging.path(), previous.as_ref());
+    // An output this site's previous build wrote, and whose manifest it kept, is updated in
+    // place; any other is written afresh beside it and swapped in.
+    let previous = reuse::Manifest::load(root, &out).filter(|_| out.join(output::MARKER).is_file());
+    let writer = match &previous {
+        Some(previous) => reuse::Writer::update(staging.path(), previous),
+        None => reuse::Writer::fresh(staging.path()),
+    };
     let pages = Pages {
         theme: &theme,
         shared: Shared::new(&site),
@@ -322,18 +328,35 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     for (rel, source) in &theme.static_files {
         copy_static(source, &writer, rel).map_err(|e| vec![io_error(rel, e)])?;
     }
-    let dir = staging.path();
     let content_dir = root.join(content::CONTENT_DIR);
     for rel in &content.assets {
-        let target = dir.join(rel);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| vec![io_error(parent, e)])?;
-        }
-        std::fs::copy(content_dir.join(rel), &target).map_err(|e| vec![io_error(rel, e)])?;
+        let bytes = std::fs::read(content_dir.join(rel)).map_err(|e| vec![io_error(rel, e)])?;
+        writer
+            .write(rel, &bytes)
+            .map_err(|e| vec![io_error(rel, e)])?;
     }
     laps.lap("static");
-    let manifest = writer.into_manifest(&out);
-    staging.commit().map_err(|e| vec![io_error(&out, e)])?;
+    let reuse::Written { manifest, moves } = writer.finish(&out);
+    match &previous {
+        Some(previous) => {
+            let mut removals: Vec<String> = previous
+                .paths()
+                .filter(|rel| !manifest.has(rel))
+                .map(str::to_string)
+                .collect();
+            removals.extend(output::strays(&out, |rel| {
+                manifest.has(rel) || previous.has(rel)
+            }));
+            let changes = output::Changes {
+                out: out.clone(),
+                staged: staging.path().to_path_buf(),
+                moves,
+                removals,
+            };
+            output::apply(root, &changes).map_err(|e| vec![io_error(&out, e)])?;
+        }
+        None => staging.commit().map_err(|e| vec![io_error(&out, e)])?,
+    }
     // The manifest and the cache only save work: a site folder that cannot take them builds
     // all the same.
     if previous.as_ref().is_none_or(|p| !p.same_files(&manifest)) {
@@ -662,7 +685,7 @@ pub fn rebuild_article(
     article: &Article,
     out: &Path,
 ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
-    let writer = reuse::Writer::new(out, None);
+    let writer = reuse::Writer::fresh(out);
     let pages = Pages {
         theme,
         shared: Shared::new(site),
@@ -681,7 +704,7 @@ pub fn render_site_pages(
     summaries: &[ArticleSummary],
     dir: &Path,
 ) -> Result<(Vec<String>, Vec<Diagnostic>), Diagnostic> {
-    let writer = reuse::Writer::new(dir, None);
+    let writer = reuse::Writer::fresh(dir);
     let pages = Pages {
         theme,
         shared: Shared::new(site),

@@ -215,6 +215,107 @@ fn recover(target: &Path, parent: &Path) {
     }
 }
 
+/// What an update changes in an existing output.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct Changes {
+    /// The output folder.
+    pub out: PathBuf,
+    /// The folder the new and changed files are staged in.
+    pub staged: PathBuf,
+    /// (name in `staged`, `/`-separated destination in `out`) of each new or changed file.
+    pub moves: Vec<(String, String)>,
+    /// Files of the old output the new one does not have.
+    pub removals: Vec<String>,
+}
+
+/// Where an update in progress is written down, in the site's cache folder.
+const JOURNAL: &str = "journal";
+
+/// Applies `changes` to the output. They are written down first, so that a build killed
+/// halfway through is finished by the next one ([`finish_interrupted`]): the output is never
+/// left half old and half new for longer than the moves take.
+pub fn apply(root: &Path, changes: &Changes) -> std::io::Result<()> {
+    if changes.moves.is_empty() && changes.removals.is_empty() {
+        return Ok(());
+    }
+    let journal = postcard::to_allocvec(changes).map_err(std::io::Error::other)?;
+    super::reuse::save_in_cache(root, JOURNAL, &journal)?;
+    replay(changes)?;
+    std::fs::remove_file(root.join(super::reuse::CACHE_DIR).join(JOURNAL))
+}
+
+/// Makes the moves and removals of `changes`; a staged file already gone was moved by an
+/// earlier, interrupted run.
+fn replay(changes: &Changes) -> std::io::Result<()> {
+    for rel in &changes.removals {
+        let path = changes.out.join(rel);
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        // Folders the removal left empty go too; a folder still holding files refuses.
+        let mut dir = path.parent();
+        while let Some(d) = dir
+            && d != changes.out
+            && std::fs::remove_dir(d).is_ok()
+        {
+            dir = d.parent();
+        }
+    }
+    for (name, rel) in &changes.moves {
+        let from = changes.staged.join(name);
+        let to = changes.out.join(rel);
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        match std::fs::rename(&from, &to) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !from.exists() => {}
+            other => other?,
+        }
+    }
+    Ok(())
+}
+
+/// Finishes an update a killed build left halfway, if there is one. Its output is then
+/// written afresh, as the manifest can no longer be trusted to describe it.
+pub fn finish_interrupted(root: &Path) {
+    let journal = root.join(super::reuse::CACHE_DIR).join(JOURNAL);
+    let Ok(bytes) = std::fs::read(&journal) else {
+        return;
+    };
+    if let Ok(changes) = postcard::from_bytes::<Changes>(&bytes) {
+        let _ = replay(&changes);
+        let _ = std::fs::remove_dir_all(&changes.staged);
+    }
+    super::reuse::Manifest::forget(root);
+    let _ = std::fs::remove_file(&journal);
+}
+
+/// Files in the output folder `out` that `wanted` does not name (`/`-separated paths), other
+/// than gloss's marker: left by hand, or by a build whose manifest was lost. A build from
+/// nothing would not have them.
+pub fn strays(out: &Path, wanted: impl Fn(&str) -> bool + Sync) -> Vec<String> {
+    use rayon::prelude::*;
+    let Ok(top) = std::fs::read_dir(out) else {
+        return Vec::new();
+    };
+    let top: Vec<PathBuf> = top.filter_map(Result::ok).map(|e| e.path()).collect();
+    top.par_iter()
+        .flat_map_iter(|path| {
+            walkdir::WalkDir::new(path)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| !e.file_type().is_dir())
+                .filter_map(|e| {
+                    let rel = e.path().strip_prefix(out).ok()?;
+                    let key = super::reuse::key(rel);
+                    (key != MARKER && !wanted(&key)).then_some(key)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 /// Writes `bytes` to `dir/rel`, creating folders on the way.
 pub fn write(dir: &Path, rel: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let path = dir.join(rel);
@@ -280,6 +381,64 @@ mod tests {
         let _staging = Staging::new(&site.path().join("public")).unwrap();
         assert!(!stale.exists());
         assert!(fresh.exists());
+    }
+
+    #[test]
+    fn an_update_killed_halfway_is_finished_by_the_next_build() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("public");
+        let staged = site.path().join(".gloss-build-x");
+        std::fs::create_dir_all(out.join("gone")).unwrap();
+        std::fs::create_dir_all(&staged).unwrap();
+        std::fs::write(out.join("a.html"), "old").unwrap();
+        std::fs::write(out.join("gone/b.html"), "old").unwrap();
+        std::fs::write(staged.join("0"), "new a").unwrap();
+        std::fs::write(staged.join("1"), "new c").unwrap();
+        let changes = Changes {
+            out: out.clone(),
+            staged: staged.clone(),
+            moves: vec![
+                ("0".into(), "a.html".into()),
+                ("1".into(), "c/index.html".into()),
+            ],
+            removals: vec!["gone/b.html".into()],
+        };
+        // Killed after the journal was saved and the first move made.
+        let journal = postcard::to_allocvec(&changes).unwrap();
+        crate::build::reuse::save_in_cache(site.path(), JOURNAL, &journal).unwrap();
+        crate::build::reuse::save_in_cache(site.path(), "manifest", b"stale").unwrap();
+        std::fs::rename(staged.join("0"), out.join("a.html")).unwrap();
+        finish_interrupted(site.path());
+        assert_eq!(
+            std::fs::read_to_string(out.join("a.html")).unwrap(),
+            "new a"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("c/index.html")).unwrap(),
+            "new c"
+        );
+        assert!(!out.join("gone").exists());
+        assert!(!staged.exists());
+        let cache = site.path().join(crate::build::reuse::CACHE_DIR);
+        assert!(!cache.join(JOURNAL).exists());
+        assert!(
+            !cache.join("manifest").exists(),
+            "the next build starts afresh"
+        );
+    }
+
+    #[test]
+    fn strays_are_files_nobody_wrote() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("public");
+        std::fs::create_dir_all(out.join("x")).unwrap();
+        for f in [MARKER, "a.html", "x/y.txt"] {
+            std::fs::write(out.join(f), "").unwrap();
+        }
+        assert_eq!(
+            strays(&out, |rel| rel == "a.html"),
+            vec!["x/y.txt".to_string()]
+        );
     }
 
     #[test]

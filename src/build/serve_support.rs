@@ -29,7 +29,7 @@ pub fn write_search_index(
     // People's records are made while their pages are rendered; those pages go to a scratch
     // folder, as only their records are wanted here.
     let scratch = tempfile::tempdir().map_err(|e| vec![io_error(&std::env::temp_dir(), e)])?;
-    let writer = super::reuse::Writer::new(scratch.path(), None);
+    let writer = super::reuse::Writer::fresh(scratch.path());
     let pages = Pages {
         theme,
         shared: Shared::new(site),
