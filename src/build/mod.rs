@@ -407,19 +407,20 @@ fn write_site_wide(
             }
             let mut all = search_records(site, listed);
             all.extend(records);
-            let index_files = search::index(all).map_err(|e| {
-                vec![Diagnostic::file(
-                    search::DIR,
-                    format!("cannot build the search index: {e}"),
-                )]
-            })?;
-            for (rel, bytes) in index_files {
+            search::write_index(all, &|rel, bytes| {
                 pages
                     .out
                     .write(&rel, &bytes)
-                    .map_err(|e| vec![io_error(&rel, e)])?;
-            }
-            Ok(())
+                    .map_err(|e| format!("cannot write {}: {e}", rel.display()))
+            })
+            .map_err(|e| {
+                vec![
+                    Diagnostic::file(search::DIR, format!("cannot build the search index: {e}"))
+                        .with_help(
+                            "check that the output folder is writable and the disk has room",
+                        ),
+                ]
+            })
         },
     );
     other?;

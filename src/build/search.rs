@@ -31,7 +31,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
@@ -236,8 +236,35 @@ struct Group {
     common: bool,
 }
 
+/// Where index files go as they are made: (path below the output root, bytes).
+pub type Sink<'s> = &'s (dyn Fn(PathBuf, Vec<u8>) -> Result<(), String> + Sync);
+
 /// Builds the index for `records`: files to write below the output root.
 pub fn index(records: Vec<Record<'_>>) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
+    let files = std::sync::Mutex::new(Vec::new());
+    write_index(records, &|path, bytes| {
+        files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path, bytes));
+        Ok(())
+    })?;
+    Ok(files.into_inner().unwrap_or_else(|e| e.into_inner()))
+}
+
+/// The identity of one index file, for the index's version: hashes of its path and bytes.
+fn file_hash(path: &Path, bytes: &[u8]) -> (u64, u64) {
+    let mut h = DefaultHasher::new();
+    path.hash(&mut h);
+    let path_hash = h.finish();
+    bytes.hash(&mut h);
+    (path_hash, h.finish())
+}
+
+/// Builds the index for `records` and hands each file to `sink` as soon as it is made, so
+/// that the whole index (48 MB at 10k articles) is never in memory at once; `meta.js`,
+/// which names the version, comes last.
+pub fn write_index(records: Vec<Record<'_>>, sink: Sink<'_>) -> Result<(), String> {
     let n = records.len();
     if n >= u32::MAX as usize {
         return Err(format!("{n} records are more than the index can hold"));
@@ -303,11 +330,11 @@ pub fn index(records: Vec<Record<'_>>) -> Result<Vec<(PathBuf, Vec<u8>)>, String
     }
     let shards: Vec<Shards> = by_lang_bucket
         .into_par_iter()
-        .map(|langs| bucket_shards(langs, &weigh))
+        .map(|langs| bucket_shards(langs, &weigh, sink))
         .collect();
 
     // 3. The docs table, in shards of consecutive records.
-    let docs: Vec<(PathBuf, Vec<u8>)> = records
+    let docs: Vec<Result<(u64, u64), String>> = records
         .par_chunks(DOCS_PER_SHARD)
         .enumerate()
         .map(|(i, recs)| {
@@ -319,34 +346,26 @@ pub fn index(records: Vec<Record<'_>>) -> Result<Vec<(PathBuf, Vec<u8>)>, String
             }
             let json = script_safe(&serde_json::to_string(&rows).unwrap_or_default());
             let text = format!("gloss_search_docs({i},{json});\n");
-            (
-                PathBuf::from(DIR).join("d").join(format!("{i}.js")),
-                text.into_bytes(),
-            )
+            let path = PathBuf::from(DIR).join("d").join(format!("{i}.js"));
+            let hash = file_hash(&path, text.as_bytes());
+            sink(path, text.into_bytes())?;
+            Ok(hash)
         })
         .collect();
 
-    let mut files = docs;
+    let mut sorted = docs.into_iter().collect::<Result<Vec<_>, _>>()?;
     let mut keys = Vec::new();
     let mut split = Vec::new();
     for s in shards {
+        if let Some(e) = s.error {
+            return Err(e);
+        }
         keys.extend(s.keys);
         split.extend(s.split);
-        files.extend(s.files);
+        sorted.extend(s.hashes);
     }
     keys.sort();
     split.sort();
-    let hashes: Vec<(u64, u64)> = files
-        .par_iter()
-        .map(|(p, b)| {
-            let mut h = DefaultHasher::new();
-            p.hash(&mut h);
-            let path_hash = h.finish();
-            b.hash(&mut h);
-            (path_hash, h.finish())
-        })
-        .collect();
-    let mut sorted = hashes;
     sorted.sort_unstable();
     let mut h = DefaultHasher::new();
     sorted.hash(&mut h);
@@ -358,8 +377,7 @@ pub fn index(records: Vec<Record<'_>>) -> Result<Vec<(PathBuf, Vec<u8>)>, String
         "split": split,
     });
     let meta = format!("gloss_search_meta({});\n", script_safe(&meta.to_string()));
-    files.push((PathBuf::from(DIR).join("meta.js"), meta.into_bytes()));
-    Ok(files)
+    sink(PathBuf::from(DIR).join("meta.js"), meta.into_bytes())
 }
 
 /// What weighing needs to know of all records.
@@ -385,15 +403,33 @@ impl Weigh<'_> {
     }
 }
 
-/// The shard files of one bucket, and their keys.
-#[derive(Default)]
-struct Shards {
-    files: Vec<(PathBuf, Vec<u8>)>,
+/// The shard files of one bucket (handed to the sink), and their keys.
+struct Shards<'s> {
+    sink: Sink<'s>,
+    hashes: Vec<(u64, u64)>,
     keys: Vec<String>,
     split: Vec<String>,
+    /// The first file the sink refused; nothing more is handed to it then.
+    error: Option<String>,
 }
 
-fn bucket_shards(langs: [Vec<Postings>; LANGS], weigh: &Weigh<'_>) -> Shards {
+impl Shards<'_> {
+    fn put(&mut self, (path, bytes): (PathBuf, Vec<u8>)) {
+        if self.error.is_some() {
+            return;
+        }
+        self.hashes.push(file_hash(&path, &bytes));
+        if let Err(e) = (self.sink)(path, bytes) {
+            self.error = Some(e);
+        }
+    }
+}
+
+fn bucket_shards<'s>(
+    langs: [Vec<Postings>; LANGS],
+    weigh: &Weigh<'_>,
+    sink: Sink<'s>,
+) -> Shards<'s> {
     // key → (lang, stem) → group
     let mut keys: BTreeMap<String, BTreeMap<(String, usize), Group>> = BTreeMap::new();
     for (lang, parts) in langs.into_iter().enumerate() {
@@ -428,7 +464,13 @@ fn bucket_shards(langs: [Vec<Postings>; LANGS], weigh: &Weigh<'_>) -> Shards {
             group.postings.extend(p);
         }
     }
-    let mut out = Shards::default();
+    let mut out = Shards {
+        sink,
+        hashes: Vec::new(),
+        keys: Vec::new(),
+        split: Vec::new(),
+        error: None,
+    };
     for (key, groups) in keys {
         let mut groups: Vec<Group> = groups.into_values().collect();
         for g in &mut groups {
@@ -461,7 +503,7 @@ fn bucket_shards(langs: [Vec<Postings>; LANGS], weigh: &Weigh<'_>) -> Shards {
 /// Writes the shard of `key`, or, when it would be larger than [`SPLIT_BYTES`], keeps in it
 /// only the words no longer than the key and sends the others, with the whole group of their
 /// stem, to the shards of one more letter (up to [`MAX_KEY_CHARS`]).
-fn emit<'a>(key: &str, groups: Vec<(&'a Group, Vec<&'a str>)>, out: &mut Shards) {
+fn emit<'a>(key: &str, groups: Vec<(&'a Group, Vec<&'a str>)>, out: &mut Shards<'_>) {
     let n = key.chars().count();
     let size: usize = groups
         .iter()
@@ -475,7 +517,7 @@ fn emit<'a>(key: &str, groups: Vec<(&'a Group, Vec<&'a str>)>, out: &mut Shards)
         || n >= MAX_KEY_CHARS
         || !groups.iter().any(|(_, ws)| ws.iter().any(longer))
     {
-        out.files.push(shard_file(key, &groups));
+        out.put(shard_file(key, &groups));
         out.keys.push(key.to_string());
         return;
     }
@@ -495,7 +537,7 @@ fn emit<'a>(key: &str, groups: Vec<(&'a Group, Vec<&'a str>)>, out: &mut Shards)
         }
     }
     if !here.is_empty() {
-        out.files.push(shard_file(key, &here));
+        out.put(shard_file(key, &here));
         out.keys.push(key.to_string());
     }
     for (k, gs) in deeper {
