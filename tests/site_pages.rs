@@ -41,6 +41,57 @@ fn claims_page_groups_by_verdict_and_links_to_the_highlight() {
     assert!(html.contains("href=\"../2019/a/#claim-1\""), "{html}");
     assert!(html.contains("Behauptet von: Microsoft"));
     assert!(html.contains("Stimmt."));
+    // Each verdict has its own listing, linked from its group.
+    assert!(html.contains("href=\"../claims/true/\""), "{html}");
+    let true_page = read(dir.path(), "public/claims/true/index.html");
+    assert!(
+        true_page.contains("href=\"../../2019/a/#claim-1\""),
+        "{true_page}"
+    );
+    assert!(
+        !true_page.contains("Statistiken zeigen"),
+        "only its verdict"
+    );
+}
+
+#[test]
+fn the_claims_ledger_is_paginated() {
+    let mut files = vec![(
+        "site.toml".to_string(),
+        "title = \"T\"\nlanguage = \"de\"\nbase_url = \"https://example.org/\"\npaginate_by = 2\n"
+            .to_string(),
+    )];
+    for i in 1..=5 {
+        files.push((
+            format!("content/a{i}.md"),
+            format!(
+                "+++\ntitle = \"A{i}\"\ndate = 2020-01-0{i}\n[[claim]]\ntext = \"Satz {i}\"\nverdict = \"false\"\n+++\nSatz {i}.\n"
+            ),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let dir = site(&refs);
+    let out = gloss(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let overview = read(dir.path(), "public/claims/index.html");
+    // The newest two, and the way to all five.
+    assert!(overview.contains("Satz 5") && overview.contains("Satz 4"));
+    assert!(!overview.contains("Satz 3"), "{overview}");
+    assert!(overview.contains("Alle 5 ansehen"), "{overview}");
+    let pages: Vec<String> = ["", "page/2/", "page/3/"]
+        .iter()
+        .map(|p| read(dir.path(), &format!("public/claims/false/{p}index.html")))
+        .collect();
+    assert!(
+        pages[0].contains("Satz 5")
+            && pages[0].contains("rel=\"next\" href=\"../../claims/false/page/2/\"")
+    );
+    assert!(pages[1].contains("Satz 3") && pages[1].contains("Seite 2 von 3"));
+    assert!(pages[2].contains("Satz 1") && !pages[2].contains("rel=\"next\""));
+    assert!(!dir.path().join("public/claims/false/page/4").exists());
 }
 
 #[test]

@@ -68,6 +68,25 @@ fn page_path(base: &str, n: usize) -> String {
     }
 }
 
+/// The pager of page `n` of `total` of the listing at `base`, for a page whose way to the
+/// site root is `root`.
+fn pager(base: &str, n: usize, total: usize, root: &str) -> Pager {
+    let link = |m: usize| {
+        let target = page_path(base, m);
+        if target.is_empty() {
+            format!("{root}index.html")
+        } else {
+            format!("{root}{target}")
+        }
+    };
+    Pager {
+        current: n,
+        total,
+        previous: (n > 1).then(|| link(n - 1)),
+        next: (n < total).then(|| link(n + 1)),
+    }
+}
+
 /// Writes a listing of `articles` at `base`, `paginate_by` to a page, with `extra` in each
 /// page's context; returns the pages written.
 fn paginated(
@@ -89,28 +108,12 @@ fn paginated(
         let n = i + 1;
         let here = page_path(base, n);
         let root = root_prefix(&here);
-        let link = |m: usize| {
-            let target = page_path(base, m);
-            if target.is_empty() {
-                format!("{root}index.html")
-            } else {
-                format!("{root}{target}")
-            }
-        };
         let items: Vec<ListItem<'_>> = chunk.iter().map(|a| list_item(site, a, &root)).collect();
         let mut cx = pages
             .shared
             .context(site.lang, &site.config.language, &here);
         cx.insert("articles", &items);
-        cx.insert(
-            "pager",
-            &Pager {
-                current: n,
-                total,
-                previous: (n > 1).then(|| link(n - 1)),
-                next: (n < total).then(|| link(n + 1)),
-            },
-        );
+        cx.insert("pager", &pager(base, n, total, &root));
         extra(&mut cx);
         pages.render(template, &cx, &here)?;
     }
@@ -137,56 +140,107 @@ struct ClaimItem<'a> {
     date_display: String,
 }
 
+type Claim<'a> = (&'a ArticleSummary, &'a super::summary::ClaimEntry);
+
+fn claim_item<'a>(site: &Site, (a, c): Claim<'a>, root: &str) -> ClaimItem<'a> {
+    ClaimItem {
+        text: &c.text,
+        by: c.by.as_deref(),
+        conclusion: c.conclusion.as_deref(),
+        href: format!("{root}{}#{}", a.path, c.id),
+        article_title: &a.title,
+        date: a.date.to_string(),
+        date_display: i18n::long_date(a.date, site.lang),
+    }
+}
+
 #[derive(Debug, Serialize)]
 struct VerdictGroup<'a> {
     key: &'a str,
     label: &'a str,
     rating: Option<u8>,
+    /// Claims with this verdict on the whole site.
+    count: usize,
+    /// The verdict's own listing.
+    href: String,
+    /// The newest of them.
     claims: Vec<ClaimItem<'a>>,
 }
 
-/// claims/: every claim, grouped by verdict in the scale's order.
+/// claims/: every verdict of the scale that has claims, with its newest claims (as many as
+/// `paginate_by`), and claims/<verdict>/ (paginated) with all of them. One page of every
+/// claim would be 25 MB at 10,000 articles: too much for a browser, and for the build's
+/// memory.
 pub fn claims(
     site: &Site,
     pages: &Pages<'_>,
     articles: &[&ArticleSummary],
 ) -> Result<usize, Diagnostic> {
-    let here = "claims/";
-    let root = root_prefix(here);
-    let mut groups: Vec<VerdictGroup<'_>> = site
-        .scale
-        .verdicts
-        .iter()
-        .map(|v| VerdictGroup {
-            key: &v.key,
-            label: v.label.get(site.lang),
-            rating: v.rating,
-            claims: Vec::new(),
-        })
-        .collect();
-    let mut total = 0;
+    let mut by_verdict: Vec<Vec<Claim<'_>>> = vec![Vec::new(); site.scale.verdicts.len()];
     for a in articles {
         for c in &a.claims {
-            if let Some(g) = groups.iter_mut().find(|g| g.key == c.verdict) {
-                total += 1;
-                g.claims.push(ClaimItem {
-                    text: &c.text,
-                    by: c.by.as_deref(),
-                    conclusion: c.conclusion.as_deref(),
-                    href: format!("{root}{}#{}", a.path, c.id),
-                    article_title: &a.title,
-                    date: a.date.to_string(),
-                    date_display: i18n::long_date(a.date, site.lang),
-                });
+            if let Some(i) = site.scale.verdicts.iter().position(|v| v.key == c.verdict) {
+                by_verdict[i].push((*a, c));
             }
         }
     }
-    groups.retain(|g| !g.claims.is_empty());
+    let per_page = site.config.paginate_by.max(1);
+    let here = "claims/";
+    let root = root_prefix(here);
+    let mut total = 0;
+    let mut groups = Vec::new();
+    for (v, list) in site.scale.verdicts.iter().zip(&by_verdict) {
+        if list.is_empty() {
+            continue;
+        }
+        total += list.len();
+        groups.push(VerdictGroup {
+            key: &v.key,
+            label: v.label.get(site.lang),
+            rating: v.rating,
+            count: list.len(),
+            href: format!("{root}claims/{}/", slugify(&v.key)),
+            claims: list
+                .iter()
+                .take(per_page)
+                .map(|c| claim_item(site, *c, &root))
+                .collect(),
+        });
+    }
     let mut cx = pages.shared.context(site.lang, &site.config.language, here);
     cx.insert("groups", &groups);
     cx.insert("total", &total);
     pages.render("claims.html", &cx, here)?;
-    Ok(1)
+    drop(groups);
+    let mut written = 1;
+    for (v, list) in site.scale.verdicts.iter().zip(&by_verdict) {
+        let base = format!("claims/{}/", slugify(&v.key));
+        let chunks: Vec<&[Claim<'_>]> = list.chunks(per_page).collect();
+        for (i, chunk) in chunks.iter().enumerate() {
+            let here = page_path(&base, i + 1);
+            let root = root_prefix(&here);
+            let items: Vec<ClaimItem<'_>> =
+                chunk.iter().map(|c| claim_item(site, *c, &root)).collect();
+            let mut cx = pages
+                .shared
+                .context(site.lang, &site.config.language, &here);
+            cx.insert(
+                "verdict",
+                &VerdictGroup {
+                    key: &v.key,
+                    label: v.label.get(site.lang),
+                    rating: v.rating,
+                    count: list.len(),
+                    href: format!("{root}{base}"),
+                    claims: items,
+                },
+            );
+            cx.insert("pager", &pager(&base, i + 1, chunks.len(), &root));
+            pages.render("verdict.html", &cx, &here)?;
+            written += 1;
+        }
+    }
+    Ok(written)
 }
 
 /// A person with everything they said on the site.
