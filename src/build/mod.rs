@@ -8,7 +8,7 @@ mod search;
 pub mod serve_support;
 pub mod summary;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -220,65 +220,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
         written: Mutex::new(Vec::new()),
     };
 
-    let total = content.articles.len();
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    // Each article is read, parsed, rendered and dropped in one go, so that only its summary
-    // stays in memory. One the cache knows keeps its files from the previous output, if they
-    // are there unchanged.
-    let outcomes: Vec<Result<Outcome, Vec<Diagnostic>>> = content
-        .articles
-        .par_iter()
-        .map(|rel| {
-            let url = content::url_path_for(rel);
-            let files = [
-                Path::new(&url).join("index.html"),
-                Path::new(&url).join(render::wadm::FILE_NAME),
-            ];
-            let known = |rel: &Path, text: &str| cache.has(rel, text) && writer.keep_all(&files);
-            let outcome = match content::load_file(&site, rel, opts.drafts, &known)? {
-                content::Loaded::Known => {
-                    pages.wrote(&url);
-                    Outcome::Kept
-                }
-                content::Loaded::Draft => return Ok(Outcome::Draft),
-                content::Loaded::Article(article) => {
-                    let (summary, warnings) = build_article(&site, &pages, &article)?;
-                    let key = cache::article_key(cache.site_key(), &article.path, &article.source);
-                    Outcome::Built(Box::new(cache::Entry {
-                        key,
-                        summary,
-                        warnings,
-                    }))
-                }
-            };
-            if let Some(progress) = &opts.progress {
-                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                progress(n, total);
-            }
-            Ok(outcome)
-        })
-        .collect();
-    let mut errors = Vec::new();
-    let mut present: std::collections::HashSet<&Path> = std::collections::HashSet::new();
-    let mut unchanged = 0;
-    for (rel, outcome) in content.articles.iter().zip(outcomes) {
-        match outcome {
-            Ok(Outcome::Kept) => {
-                unchanged += 1;
-                present.insert(rel);
-            }
-            Ok(Outcome::Built(entry)) => {
-                cache.put(rel.clone(), *entry);
-                present.insert(rel);
-            }
-            Ok(Outcome::Draft) => {}
-            Err(mut e) => errors.append(&mut e),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    cache.retain(&present);
+    let (present, unchanged) = build_articles(&site, &mut cache, &pages, &content.articles, opts)?;
     laps.lap("articles");
     let mut warnings = Vec::new();
     let mut listed: Vec<&ArticleSummary> = Vec::with_capacity(present.len());
@@ -292,37 +234,8 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     }
     listed.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
 
-    let site_wide_key = cache::SiteWide::key(
-        cache.site_key(),
-        present
-            .iter()
-            .filter_map(|rel| cache.entry(rel).map(|e| (*rel, e.key))),
-    );
-    let kept = cache::SiteWide::load(root, site_wide_key).filter(|kept| {
-        let files: Vec<PathBuf> = kept.files.iter().map(PathBuf::from).collect();
-        writer.keep_all(&files)
-    });
-    let site_wide_kept = kept.is_some();
-    let site_wide = match kept {
-        Some(kept) => {
-            for url in &kept.pages {
-                pages.wrote(url);
-            }
-            laps.lap("site pages (kept)");
-            kept
-        }
-        None => {
-            let mark = (writer.mark(), pages.count());
-            let people_warnings = write_site_wide(&site, &pages, &listed, &mut laps)?;
-            let written = pages.urls();
-            cache::SiteWide {
-                key: site_wide_key,
-                files: writer.written_since(mark.0),
-                pages: written[mark.1.min(written.len())..].to_vec(),
-                warnings: people_warnings,
-            }
-        }
-    };
+    let (site_wide, site_wide_kept) =
+        site_wide_files(&site, &cache, &pages, &present, &listed, &mut laps)?;
     warnings.extend(site_wide.warnings.iter().cloned());
     let page_count = pages.count();
     for (rel, source) in &theme.static_files {
@@ -337,26 +250,8 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     }
     laps.lap("static");
     let reuse::Written { manifest, moves } = writer.finish(&out);
-    match &previous {
-        Some(previous) => {
-            let mut removals: Vec<String> = previous
-                .paths()
-                .filter(|rel| !manifest.has(rel))
-                .map(str::to_string)
-                .collect();
-            removals.extend(output::strays(&out, |rel| {
-                manifest.has(rel) || previous.has(rel)
-            }));
-            let changes = output::Changes {
-                out: out.clone(),
-                staged: staging.path().to_path_buf(),
-                moves,
-                removals,
-            };
-            output::apply(root, &changes).map_err(|e| vec![io_error(&out, e)])?;
-        }
-        None => staging.commit().map_err(|e| vec![io_error(&out, e)])?,
-    }
+    commit(root, staging, previous.as_ref(), &manifest, moves)
+        .map_err(|e| vec![io_error(&out, e)])?;
     // The manifest and the cache only save work: a site folder that cannot take them builds
     // all the same.
     if previous.as_ref().is_none_or(|p| !p.same_files(&manifest)) {
@@ -385,6 +280,148 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     }
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// Builds every article of `paths` that the cache does not know unchanged (keeping the files
+/// of those it does) and records what each gave in `cache`; returns the articles present (not
+/// drafts) and how many were unchanged. Each article is read, parsed, rendered and dropped in
+/// one go, so that only its summary stays in memory.
+fn build_articles<'p>(
+    site: &Site,
+    cache: &mut cache::Cache,
+    pages: &Pages<'_>,
+    paths: &'p [PathBuf],
+    opts: &BuildOptions,
+) -> Result<(HashSet<&'p Path>, usize), Vec<Diagnostic>> {
+    let total = paths.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let known_cache = &*cache;
+    let outcomes: Vec<Result<Outcome, Vec<Diagnostic>>> = paths
+        .par_iter()
+        .map(|rel| {
+            let url = content::url_path_for(rel);
+            let files = [
+                Path::new(&url).join("index.html"),
+                Path::new(&url).join(render::wadm::FILE_NAME),
+            ];
+            let known =
+                |rel: &Path, text: &str| known_cache.has(rel, text) && pages.out.keep_all(&files);
+            let outcome = match content::load_file(site, rel, opts.drafts, &known)? {
+                content::Loaded::Known => {
+                    pages.wrote(&url);
+                    Outcome::Kept
+                }
+                content::Loaded::Draft => return Ok(Outcome::Draft),
+                content::Loaded::Article(article) => {
+                    let (summary, warnings) = build_article(site, pages, &article)?;
+                    let key =
+                        cache::article_key(known_cache.site_key(), &article.path, &article.source);
+                    Outcome::Built(Box::new(cache::Entry {
+                        key,
+                        summary,
+                        warnings,
+                    }))
+                }
+            };
+            if let Some(progress) = &opts.progress {
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress(n, total);
+            }
+            Ok(outcome)
+        })
+        .collect();
+    let mut errors = Vec::new();
+    let mut present: HashSet<&Path> = HashSet::new();
+    let mut unchanged = 0;
+    for (rel, outcome) in paths.iter().zip(outcomes) {
+        match outcome {
+            Ok(Outcome::Kept) => {
+                unchanged += 1;
+                present.insert(rel);
+            }
+            Ok(Outcome::Built(entry)) => {
+                cache.put(rel.clone(), *entry);
+                present.insert(rel);
+            }
+            Ok(Outcome::Draft) => {}
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    cache.retain(&present);
+    Ok((present, unchanged))
+}
+
+/// The site-wide files for the articles `present` (summaries `listed`, newest first): kept as
+/// the previous build left them when neither the site nor any article changed since, else
+/// written afresh. Returns their record and whether it was kept.
+fn site_wide_files(
+    site: &Site,
+    cache: &cache::Cache,
+    pages: &Pages<'_>,
+    present: &HashSet<&Path>,
+    listed: &[&ArticleSummary],
+    laps: &mut Laps,
+) -> Result<(cache::SiteWide, bool), Vec<Diagnostic>> {
+    let key = cache::SiteWide::key(
+        cache.site_key(),
+        present
+            .iter()
+            .filter_map(|rel| cache.entry(rel).map(|e| (*rel, e.key))),
+    );
+    let kept = cache::SiteWide::load(&site.root, key).filter(|kept| {
+        let files: Vec<PathBuf> = kept.files.iter().map(PathBuf::from).collect();
+        pages.out.keep_all(&files)
+    });
+    if let Some(kept) = kept {
+        for url in &kept.pages {
+            pages.wrote(url);
+        }
+        laps.lap("site pages (kept)");
+        return Ok((kept, true));
+    }
+    let mark = (pages.out.mark(), pages.count());
+    let people_warnings = write_site_wide(site, pages, listed, laps)?;
+    let written = pages.urls();
+    let record = cache::SiteWide {
+        key,
+        files: pages.out.written_since(mark.0),
+        pages: written[mark.1.min(written.len())..].to_vec(),
+        warnings: people_warnings,
+    };
+    Ok((record, false))
+}
+
+/// Puts the new output in place: moves the changed files of an update into the output the
+/// manifest `previous` describes (and removes what the new one lacks), or swaps in the
+/// fresh output staged whole.
+fn commit(
+    root: &Path,
+    staging: output::Staging,
+    previous: Option<&reuse::Manifest>,
+    manifest: &reuse::Manifest,
+    moves: Vec<(String, String)>,
+) -> std::io::Result<()> {
+    let Some(previous) = previous else {
+        return staging.commit();
+    };
+    let mut removals: Vec<String> = previous
+        .paths()
+        .filter(|rel| !manifest.has(rel))
+        .map(str::to_string)
+        .collect();
+    removals.extend(output::strays(&previous.out, |rel| {
+        manifest.has(rel) || previous.has(rel)
+    }));
+    let changes = output::Changes {
+        out: previous.out.clone(),
+        staged: staging.path().to_path_buf(),
+        moves,
+        removals,
+    };
+    output::apply(root, &changes)
 }
 
 /// Writes the site-wide files: listings, the search index, feeds and the sitemap; returns the
