@@ -153,6 +153,9 @@ pub fn serve(root: &Path, opts: &ServeOptions) -> Result<Vec<Diagnostic>, Vec<Di
             .await
     });
     drop(debouncer);
+    // The served folder goes with this process; what the builds remembered of it would
+    // only take room.
+    build::forget_output(root, &out);
     served.map_err(|e| vec![Diagnostic::file(".", format!("the server stopped: {e}"))])?;
     Ok(Vec::new())
 }

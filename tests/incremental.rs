@@ -166,3 +166,14 @@ fn a_damaged_cache_is_ignored() {
     assert!(!log.contains("unchanged"), "{log}");
     assert_eq!(snapshot(&dir.path().join("public")), fresh(dir.path()));
 }
+
+#[test]
+fn a_build_into_another_folder_leaves_the_usual_one_unchanged_next_time() {
+    let dir = site(&[("content/a.md", &claim_article("1 Milliarde"))]);
+    build_ok(dir.path());
+    // As `gloss serve` does: a build of the same site into a folder of its own.
+    let other = gloss(dir.path(), &["build", "--out", "elsewhere"]);
+    assert!(other.status.success(), "{}", stderr(&other));
+    let log = build_ok(dir.path());
+    assert!(log.contains("all unchanged"), "{log}");
+}

@@ -652,6 +652,14 @@ fn build_article(
     Ok((summary, anchored.warnings))
 }
 
+/// Forgets what builds of the site at `root` remembered of the output folder `out` (for a
+/// temporary output about to be deleted).
+pub fn forget_output(root: &Path, out: &Path) {
+    if let Ok(out) = output::check_location(root, out) {
+        reuse::Manifest::forget(root, &out);
+    }
+}
+
 /// Renders one article (or a bare markdown snippet) to its body HTML, as the site would.
 /// Input that starts with a `+++` line and closes it is an article; anything else is markdown.
 pub fn render_fragment(

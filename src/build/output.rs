@@ -283,11 +283,14 @@ pub fn finish_interrupted(root: &Path) {
     let Ok(bytes) = std::fs::read(&journal) else {
         return;
     };
-    if let Ok(changes) = postcard::from_bytes::<Changes>(&bytes) {
-        let _ = replay(&changes);
-        let _ = std::fs::remove_dir_all(&changes.staged);
+    match postcard::from_bytes::<Changes>(&bytes) {
+        Ok(changes) => {
+            let _ = replay(&changes);
+            let _ = std::fs::remove_dir_all(&changes.staged);
+            super::reuse::Manifest::forget(root, &changes.out);
+        }
+        Err(_) => super::reuse::Manifest::forget_all(root),
     }
-    super::reuse::Manifest::forget(root);
     let _ = std::fs::remove_file(&journal);
 }
 
@@ -406,7 +409,9 @@ mod tests {
         // Killed after the journal was saved and the first move made.
         let journal = postcard::to_allocvec(&changes).unwrap();
         crate::build::reuse::save_in_cache(site.path(), JOURNAL, &journal).unwrap();
-        crate::build::reuse::save_in_cache(site.path(), "manifest", b"stale").unwrap();
+        let manifest = crate::build::reuse::Manifest::empty(&out);
+        manifest.save(site.path()).unwrap();
+        assert!(crate::build::reuse::Manifest::load(site.path(), &out).is_some());
         std::fs::rename(staged.join("0"), out.join("a.html")).unwrap();
         finish_interrupted(site.path());
         assert_eq!(

@@ -17,7 +17,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Where a site keeps what one build leaves for the next (relative to the site root).
 pub const CACHE_DIR: &str = ".gloss-cache";
+/// Manifests are named `manifest-<hash of the output folder's path>`: one per output folder,
+/// so that a build into another folder (`gloss serve` builds into a temporary one) does not
+/// make the next build of the usual one start afresh.
 const MANIFEST: &str = "manifest";
+
+fn manifest_name(out: &Path) -> String {
+    format!(
+        "{MANIFEST}-{:016x}",
+        xxhash_rust::xxh3::xxh3_64(out.as_os_str().as_encoded_bytes())
+    )
+}
 const HEADER: &str = "gloss-manifest 1";
 
 /// A written file: the hash of its bytes and the identity of the file holding them.
@@ -100,7 +110,7 @@ impl Manifest {
     /// The manifest a previous build of the site at `root` left for `out`, if any. A
     /// missing, unreadable or foreign manifest is no manifest: it only saves work.
     pub fn load(root: &Path, out: &Path) -> Option<Manifest> {
-        let text = std::fs::read_to_string(root.join(CACHE_DIR).join(MANIFEST)).ok()?;
+        let text = std::fs::read_to_string(root.join(CACHE_DIR).join(manifest_name(out))).ok()?;
         let mut lines = text.lines();
         if lines.next()? != HEADER || Path::new(lines.next()?) != out {
             return None;
@@ -155,7 +165,7 @@ impl Manifest {
                 s.hash, s.len, s.ino, s.mtime_ns
             );
         }
-        save_in_cache(root, MANIFEST, text.as_bytes())
+        save_in_cache(root, &manifest_name(&self.out), text.as_bytes())
     }
 
     /// Whether `other` lists the same files with the same stamps (then it need not be saved:
@@ -174,9 +184,31 @@ impl Manifest {
         self.files.keys().map(String::as_str)
     }
 
-    /// Forgets the manifest of the site at `root`, when it may no longer describe the output.
-    pub fn forget(root: &Path) {
-        let _ = std::fs::remove_file(root.join(CACHE_DIR).join(MANIFEST));
+    /// A manifest of no files, for `out`.
+    #[cfg(test)]
+    pub fn empty(out: &Path) -> Manifest {
+        Manifest {
+            out: out.to_path_buf(),
+            ..Manifest::default()
+        }
+    }
+
+    /// Forgets the manifest of the output `out` of the site at `root`.
+    pub fn forget(root: &Path, out: &Path) {
+        let _ = std::fs::remove_file(root.join(CACHE_DIR).join(manifest_name(out)));
+    }
+
+    /// Forgets every manifest of the site at `root`, when one may no longer describe its
+    /// output and it is not known which.
+    pub fn forget_all(root: &Path) {
+        let Ok(entries) = std::fs::read_dir(root.join(CACHE_DIR)) else {
+            return;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            if entry.file_name().to_string_lossy().starts_with(MANIFEST) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
     }
 
     /// The stamp of `rel` (a `/`-separated path), if the manifest has it.
