@@ -21,7 +21,7 @@ use crate::lang::Lang;
 /// Articles are kept in this many files, so that an edit rewrites one small file, not all.
 const SHARDS: u64 = 64;
 /// Changes whenever what is stored changes shape.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// One article as a build left it.
 #[derive(Debug)]
@@ -32,6 +32,59 @@ pub struct Entry {
     pub summary: ArticleSummary,
     /// Warnings its build gave, shown again on every build until fixed.
     pub warnings: Vec<Diagnostic>,
+    /// The source file as it was when its text was last read, if known.
+    pub source: Option<SourceStamp>,
+}
+
+/// A source file's identity (size, modification and change times, inode), and when it was
+/// taken. While the file still has it, its text has not changed and need not be read again to
+/// know so. The change time is there because no program can set it: a file put back with
+/// its old modification time (`cp -p`, `touch -d`) still shows a new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceStamp {
+    len: u64,
+    mtime_ns: i128,
+    ctime_ns: i128,
+    ino: u64,
+    /// When the stamp was taken, nanoseconds since the epoch.
+    taken_ns: i128,
+}
+
+impl SourceStamp {
+    /// The stamp of a file whose metadata is `meta`, taken now (before its text is read).
+    pub fn of(meta: &std::fs::Metadata) -> SourceStamp {
+        SourceStamp {
+            len: meta.len(),
+            mtime_ns: mtime_ns(meta),
+            ctime_ns: ctime_ns(meta),
+            ino: super::reuse::inode(meta),
+            taken_ns: super::reuse::now_ns(),
+        }
+    }
+
+    /// Whether `meta` shows the file unchanged since this stamp was taken. A file modified
+    /// shortly before the stamp was taken could be modified again within the same tick of
+    /// the file system's clock, leaving the same time behind: such a stamp proves nothing.
+    pub fn unchanged(&self, meta: &std::fs::Metadata) -> bool {
+        self.mtime_ns >= 0
+            && self.mtime_ns + super::reuse::RACY_NS < self.taken_ns
+            && meta.len() == self.len
+            && mtime_ns(meta) == self.mtime_ns
+            && ctime_ns(meta) == self.ctime_ns
+            && super::reuse::inode(meta) == self.ino
+    }
+}
+
+/// The inode's change time in nanoseconds since the epoch; 0 where the platform has none.
+#[cfg(unix)]
+fn ctime_ns(meta: &std::fs::Metadata) -> i128 {
+    use std::os::unix::fs::MetadataExt;
+    i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec())
+}
+
+#[cfg(not(unix))]
+fn ctime_ns(_: &std::fs::Metadata) -> i128 {
+    0
 }
 
 /// An entry as stored: the summary's fields that templates never see (and serde skips) are
@@ -39,6 +92,7 @@ pub struct Entry {
 #[derive(Serialize, Deserialize)]
 struct Stored<S, T, W> {
     key: u128,
+    source: Option<SourceStamp>,
     summary: S,
     text: T,
     quote_locations: Vec<(usize, usize)>,
@@ -49,6 +103,7 @@ impl Entry {
     fn stored(&self) -> Stored<&ArticleSummary, &str, &[Diagnostic]> {
         Stored {
             key: self.key,
+            source: self.source,
             summary: &self.summary,
             text: &self.summary.text,
             quote_locations: self.summary.quotes.iter().map(|q| q.location).collect(),
@@ -68,6 +123,7 @@ impl Entry {
             key: s.key,
             summary,
             warnings: s.warnings,
+            source: s.source,
         }
     }
 }
@@ -177,6 +233,26 @@ impl Cache {
             .is_some()
     }
 
+    /// Whether the source `rel`, whose metadata is `meta`, is unchanged since the cache
+    /// last read it (then its entry holds; see [`SourceStamp::unchanged`]).
+    pub fn unchanged_source(&self, rel: &Path, meta: &std::fs::Metadata) -> bool {
+        self.entries
+            .get(rel)
+            .and_then(|e| e.source)
+            .is_some_and(|s| s.unchanged(meta))
+    }
+
+    /// Records that `rel` was read again and found unchanged, as the file `stamp` describes
+    /// (its time may have changed, not its text).
+    pub fn restamp(&mut self, rel: &Path, stamp: SourceStamp) {
+        if let Some(e) = self.entries.get_mut(rel)
+            && e.source != Some(stamp)
+        {
+            e.source = Some(stamp);
+            self.dirty[shard_of(rel)] = true;
+        }
+    }
+
     /// The site key the cache was loaded for.
     pub fn site_key(&self) -> u128 {
         self.site_key
@@ -278,5 +354,46 @@ impl SiteWide {
     pub fn save(&self, root: &Path) -> std::io::Result<()> {
         let bytes = postcard::to_allocvec(&(FORMAT, self)).map_err(std::io::Error::other)?;
         save_in_cache(root, SITE_WIDE, &bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settle() {
+        std::thread::sleep(std::time::Duration::from_nanos(
+            super::super::reuse::RACY_NS as u64 * 2,
+        ));
+    }
+
+    #[test]
+    fn a_stamp_vouches_for_a_file_only_while_it_is_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "eins").unwrap();
+        settle();
+        let stamp = SourceStamp::of(&std::fs::metadata(&path).unwrap());
+        assert!(stamp.unchanged(&std::fs::metadata(&path).unwrap()));
+        // Same size, and the old modification time put back: the change time still tells.
+        let mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
+        std::fs::write(&path, "zwei").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+        assert!(!stamp.unchanged(&std::fs::metadata(&path).unwrap()));
+    }
+
+    #[test]
+    fn a_stamp_taken_just_after_a_write_vouches_for_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "eins").unwrap();
+        // Another write within the same clock tick could leave every field as it is.
+        let stamp = SourceStamp::of(&std::fs::metadata(&path).unwrap());
+        assert!(!stamp.unchanged(&std::fs::metadata(&path).unwrap()));
     }
 }

@@ -304,23 +304,41 @@ fn build_articles<'p>(
                 Path::new(&url).join("index.html"),
                 Path::new(&url).join(render::wadm::FILE_NAME),
             ];
-            let known =
-                |rel: &Path, text: &str| known_cache.has(rel, text) && pages.out.keep_all(&files);
-            let outcome = match content::load_file(site, rel, opts.drafts, &known)? {
-                content::Loaded::Known => {
-                    pages.wrote(&url);
-                    Outcome::Kept
-                }
-                content::Loaded::Draft => return Ok(Outcome::Draft),
-                content::Loaded::Article(article) => {
-                    let (summary, warnings) = build_article(site, pages, &article)?;
-                    let key =
-                        cache::article_key(known_cache.site_key(), &article.path, &article.source);
-                    Outcome::Built(Box::new(cache::Entry {
-                        key,
-                        summary,
-                        warnings,
-                    }))
+            // A source whose size, time and inode are as the cache last saw them is not even
+            // read; any other is read and hashed.
+            let meta = std::fs::metadata(site.root.join(rel)).ok();
+            let stamp = meta.as_ref().map(cache::SourceStamp::of);
+            let outcome = if meta
+                .as_ref()
+                .is_some_and(|m| known_cache.unchanged_source(rel, m))
+                && pages.out.keep_all(&files)
+            {
+                pages.wrote(&url);
+                Outcome::Kept(None)
+            } else {
+                let known = |rel: &Path, text: &str| {
+                    known_cache.has(rel, text) && pages.out.keep_all(&files)
+                };
+                match content::load_file(site, rel, opts.drafts, &known)? {
+                    content::Loaded::Known => {
+                        pages.wrote(&url);
+                        Outcome::Kept(stamp)
+                    }
+                    content::Loaded::Draft => return Ok(Outcome::Draft),
+                    content::Loaded::Article(article) => {
+                        let (summary, warnings) = build_article(site, pages, &article)?;
+                        let key = cache::article_key(
+                            known_cache.site_key(),
+                            &article.path,
+                            &article.source,
+                        );
+                        Outcome::Built(Box::new(cache::Entry {
+                            key,
+                            summary,
+                            warnings,
+                            source: stamp,
+                        }))
+                    }
                 }
             };
             if let Some(progress) = &opts.progress {
@@ -335,9 +353,12 @@ fn build_articles<'p>(
     let mut unchanged = 0;
     for (rel, outcome) in paths.iter().zip(outcomes) {
         match outcome {
-            Ok(Outcome::Kept) => {
+            Ok(Outcome::Kept(stamp)) => {
                 unchanged += 1;
                 present.insert(rel);
+                if let Some(stamp) = stamp {
+                    cache.restamp(rel, stamp);
+                }
             }
             Ok(Outcome::Built(entry)) => {
                 cache.put(rel.clone(), *entry);
@@ -612,8 +633,9 @@ pub fn figures_enabled(site: &Site, article: &Article) -> bool {
 
 /// What became of one content file in a build.
 enum Outcome {
-    /// Unchanged since the last build: its files were kept.
-    Kept,
+    /// Unchanged since the last build: its files were kept. With the source's stamp when it
+    /// had to be read to know so.
+    Kept(Option<cache::SourceStamp>),
     /// Built afresh.
     Built(Box<cache::Entry>),
     /// A draft, left out.

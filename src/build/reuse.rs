@@ -63,12 +63,12 @@ impl Stamp {
 }
 
 #[cfg(unix)]
-fn inode(meta: &std::fs::Metadata) -> u64 {
+pub(crate) fn inode(meta: &std::fs::Metadata) -> u64 {
     std::os::unix::fs::MetadataExt::ino(meta)
 }
 
 #[cfg(not(unix))]
-fn inode(_: &std::fs::Metadata) -> u64 {
+pub(crate) fn inode(_: &std::fs::Metadata) -> u64 {
     0
 }
 
@@ -94,7 +94,14 @@ pub(crate) fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
 /// File times tick coarsely (a few milliseconds on Linux): a file changed within the same
 /// tick as gloss wrote it keeps its stamp. As git does with its index, stamps this close to the
 /// moment the manifest was saved are not trusted.
-const RACY_NS: i128 = 100_000_000;
+pub(crate) const RACY_NS: i128 = 100_000_000;
+
+/// Now, in nanoseconds since the epoch.
+pub(crate) fn now_ns() -> i128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i128)
+}
 
 /// The files one build wrote into one output folder.
 #[derive(Debug, Default)]
@@ -149,10 +156,7 @@ impl Manifest {
         text.push('\n');
         text.push_str(&self.out.to_string_lossy());
         text.push('\n');
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as i128);
-        text.push_str(&now.to_string());
+        text.push_str(&now_ns().to_string());
         text.push('\n');
         let mut rels: Vec<&String> = self.files.keys().collect();
         rels.sort();
