@@ -204,3 +204,24 @@ fn an_unread_source_is_still_checked_and_an_edit_that_keeps_size_and_time_is_cau
     assert!(String::from_utf8_lossy(&now["a/index.html"]).contains("9 Milliarde"));
     assert_eq!(now, fresh(dir.path()));
 }
+
+#[test]
+fn an_edit_built_elsewhere_first_still_reaches_the_usual_output() {
+    let dir = site(&[
+        ("content/a.md", &claim_article("1 Milliarde")),
+        ("content/b.md", &claim_article("2 Milliarden")),
+    ]);
+    build_ok(dir.path());
+    std::fs::write(
+        dir.path().join("content/a.md"),
+        claim_article("3 Billionen"),
+    )
+    .unwrap();
+    // The cache learns the edit from a build into another folder; public/ still has the old.
+    let other = gloss(dir.path(), &["build", "--out", "elsewhere"]);
+    assert!(other.status.success(), "{}", stderr(&other));
+    build_ok(dir.path());
+    let now = snapshot(&dir.path().join("public"));
+    assert!(String::from_utf8_lossy(&now["a/index.html"]).contains("3 Billionen"));
+    assert_eq!(now, fresh(dir.path()));
+}

@@ -21,7 +21,7 @@ use crate::lang::Lang;
 /// Articles are kept in this many files, so that an edit rewrites one small file, not all.
 const SHARDS: u64 = 64;
 /// Changes whenever what is stored changes shape.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// One article as a build left it.
 #[derive(Debug)]
@@ -34,6 +34,9 @@ pub struct Entry {
     pub warnings: Vec<Diagnostic>,
     /// The source file as it was when its text was last read, if known.
     pub source: Option<SourceStamp>,
+    /// Hashes of the bytes of the files its build wrote (the page, then the W3C export):
+    /// its files in an output are kept only while they hold exactly these.
+    pub outputs: Vec<u128>,
 }
 
 /// A source file's identity (size, modification and change times, inode), and when it was
@@ -93,6 +96,7 @@ fn ctime_ns(_: &std::fs::Metadata) -> i128 {
 struct Stored<S, T, W> {
     key: u128,
     source: Option<SourceStamp>,
+    outputs: Vec<u128>,
     summary: S,
     text: T,
     quote_locations: Vec<(usize, usize)>,
@@ -104,6 +108,7 @@ impl Entry {
         Stored {
             key: self.key,
             source: self.source,
+            outputs: self.outputs.clone(),
             summary: &self.summary,
             text: &self.summary.text,
             quote_locations: self.summary.quotes.iter().map(|q| q.location).collect(),
@@ -124,6 +129,7 @@ impl Entry {
             summary,
             warnings: s.warnings,
             source: s.source,
+            outputs: s.outputs,
         }
     }
 }
@@ -242,6 +248,11 @@ impl Cache {
             .is_some_and(|s| s.unchanged(meta))
     }
 
+    /// The hashes of the files `rel`'s last build wrote (none when it was never built).
+    pub fn outputs(&self, rel: &Path) -> &[u128] {
+        self.entries.get(rel).map_or(&[], |e| &e.outputs)
+    }
+
     /// Records that `rel` was read again and found unchanged, as the file `stamp` describes
     /// (its time may have changed, not its text).
     pub fn restamp(&mut self, rel: &Path, stamp: SourceStamp) {
@@ -316,8 +327,8 @@ impl Cache {
 pub struct SiteWide {
     /// Key of the site and all its articles.
     pub key: u128,
-    /// Files written, `/`-separated, relative to the output.
-    pub files: Vec<String>,
+    /// Files written, `/`-separated, relative to the output, with the hashes of their bytes.
+    pub files: Vec<(String, u128)>,
     /// Pages written (for the sitemap's count).
     pub pages: Vec<String>,
     /// Warnings the listings gave (speakers not in the registry).

@@ -152,17 +152,18 @@ impl Pages<'_> {
         template: &str,
         cx: &Context,
         url_path: &str,
-    ) -> Result<(), Diagnostic> {
+    ) -> Result<u128, Diagnostic> {
         let html = self.theme.render(template, cx)?;
         let rel = Path::new(url_path).join("index.html");
-        self.out
+        let hash = self
+            .out
             .write(&rel, html.as_bytes())
             .map_err(|e| io_error(&rel, e))?;
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(url_path.to_string());
-        Ok(())
+        Ok(hash)
     }
 
     /// How many pages have been written.
@@ -204,10 +205,9 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     );
     let content = content::discover(&site)?;
     laps.lap("find content");
-    output::finish_interrupted(root);
     let staging = output::Staging::new(&out).map_err(|e| vec![io_error(&out, e)])?;
-    // An output this site's previous build wrote, and whose manifest it kept, is updated in
-    // place; any other is written afresh beside it and swapped in.
+    // An output this site's previous build wrote, and whose manifest it kept, is updated:
+    // only what changed is written. Any other is written afresh.
     let previous = reuse::Manifest::load(root, &out).filter(|_| out.join(output::MARKER).is_file());
     let writer = match &previous {
         Some(previous) => reuse::Writer::update(staging.path(), previous),
@@ -250,8 +250,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     }
     laps.lap("static");
     let reuse::Written { manifest, moves } = writer.finish(&out);
-    commit(root, staging, previous.as_ref(), &manifest, moves)
-        .map_err(|e| vec![io_error(&out, e)])?;
+    commit(staging, previous.as_ref(), &manifest, &moves).map_err(|e| vec![io_error(&out, e)])?;
     // The manifest and the cache only save work: a site folder that cannot take them builds
     // all the same.
     if previous.as_ref().is_none_or(|p| !p.same_files(&manifest)) {
@@ -300,10 +299,16 @@ fn build_articles<'p>(
         .par_iter()
         .map(|rel| {
             let url = content::url_path_for(rel);
-            let files = [
-                Path::new(&url).join("index.html"),
-                Path::new(&url).join(render::wadm::FILE_NAME),
-            ];
+            // The article's files, with the bytes the cache says its last build gave them: they
+            // are kept only if the output still holds exactly those.
+            let outputs = known_cache.outputs(rel);
+            let files: Option<Vec<(PathBuf, u128)>> = (outputs.len() == 2).then(|| {
+                article_files(&url)
+                    .into_iter()
+                    .zip(outputs.iter().copied())
+                    .collect()
+            });
+            let keep = || files.as_ref().is_some_and(|f| pages.out.keep_all(f));
             // A source whose size, time and inode are as the cache last saw them is not even
             // read; any other is read and hashed.
             let meta = std::fs::metadata(site.root.join(rel)).ok();
@@ -311,14 +316,12 @@ fn build_articles<'p>(
             let outcome = if meta
                 .as_ref()
                 .is_some_and(|m| known_cache.unchanged_source(rel, m))
-                && pages.out.keep_all(&files)
+                && keep()
             {
                 pages.wrote(&url);
                 Outcome::Kept(None)
             } else {
-                let known = |rel: &Path, text: &str| {
-                    known_cache.has(rel, text) && pages.out.keep_all(&files)
-                };
+                let known = |rel: &Path, text: &str| known_cache.has(rel, text) && keep();
                 match content::load_file(site, rel, opts.drafts, &known)? {
                     content::Loaded::Known => {
                         pages.wrote(&url);
@@ -326,7 +329,7 @@ fn build_articles<'p>(
                     }
                     content::Loaded::Draft => return Ok(Outcome::Draft),
                     content::Loaded::Article(article) => {
-                        let (summary, warnings) = build_article(site, pages, &article)?;
+                        let (summary, warnings, outputs) = build_article(site, pages, &article)?;
                         let key = cache::article_key(
                             known_cache.site_key(),
                             &article.path,
@@ -337,6 +340,7 @@ fn build_articles<'p>(
                             summary,
                             warnings,
                             source: stamp,
+                            outputs,
                         }))
                     }
                 }
@@ -393,7 +397,11 @@ fn site_wide_files(
             .filter_map(|rel| cache.entry(rel).map(|e| (*rel, e.key))),
     );
     let kept = cache::SiteWide::load(&site.root, key).filter(|kept| {
-        let files: Vec<PathBuf> = kept.files.iter().map(PathBuf::from).collect();
+        let files: Vec<(PathBuf, u128)> = kept
+            .files
+            .iter()
+            .map(|(rel, hash)| (PathBuf::from(rel), *hash))
+            .collect();
         pages.out.keep_all(&files)
     });
     if let Some(kept) = kept {
@@ -415,34 +423,30 @@ fn site_wide_files(
     Ok((record, false))
 }
 
-/// Puts the new output in place: moves the changed files of an update into the output the
-/// manifest `previous` describes (and removes what the new one lacks), or swaps in the
-/// fresh output staged whole.
+/// Puts the new output in place. An update that changed nothing leaves the output as it is
+/// (it already holds exactly the new one); any other becomes a whole new output beside the
+/// old one, unchanged files linked, and is swapped in.
 fn commit(
-    root: &Path,
     staging: output::Staging,
     previous: Option<&reuse::Manifest>,
     manifest: &reuse::Manifest,
-    moves: Vec<(String, String)>,
+    moves: &[(String, String)],
 ) -> std::io::Result<()> {
-    let Some(previous) = previous else {
-        return staging.commit();
-    };
-    let mut removals: Vec<String> = previous
-        .paths()
-        .filter(|rel| !manifest.has(rel))
-        .map(str::to_string)
-        .collect();
-    removals.extend(output::strays(&previous.out, |rel| {
-        manifest.has(rel) || previous.has(rel)
-    }));
-    let changes = output::Changes {
-        out: previous.out.clone(),
-        staged: staging.path().to_path_buf(),
-        moves,
-        removals,
-    };
-    output::apply(root, &changes)
+    if let Some(previous) = previous {
+        let unchanged = moves.is_empty()
+            && previous.paths().all(|rel| manifest.has(rel))
+            && output::strays(&previous.out, |rel| manifest.has(rel)).is_empty();
+        if unchanged {
+            return Ok(());
+        }
+        let moved: HashSet<&str> = moves.iter().map(|(_, rel)| rel.as_str()).collect();
+        let kept: Vec<&str> = manifest
+            .paths()
+            .filter(|rel| !moved.contains(rel))
+            .collect();
+        output::assemble(staging.path(), &previous.out, &kept, moves)?;
+    }
+    staging.commit()
 }
 
 /// Writes the site-wide files: listings, the search index, feeds and the sitemap; returns the
@@ -454,7 +458,7 @@ fn write_site_wide(
     laps: &mut Laps,
 ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     // People first: their records go into the search index, which is then built while the
-    // other listings render (they run on one thread, the index on all).
+    // other listings render.
     let people = listings::people(site, pages, listed).map_err(|d| vec![d])?;
     let listings::PeoplePages { records, warnings } = people;
     let (other, index) = rayon::join(
@@ -469,6 +473,7 @@ fn write_site_wide(
                 pages
                     .out
                     .write(&rel, &bytes)
+                    .map(|_| ())
                     .map_err(|e| format!("cannot write {}: {e}", rel.display()))
             })
             .map_err(|e| {
@@ -522,21 +527,32 @@ fn write_site_pages(
     Ok(people)
 }
 
-/// Writes the site-wide pages other than people's.
+/// Writes the site-wide pages other than people's, the large listings side by side.
 fn write_other_listings(
     site: &Site,
     pages: &Pages<'_>,
     listed: &[&ArticleSummary],
 ) -> Result<(), Diagnostic> {
-    listings::index(site, pages, listed)?;
-    listings::claims(site, pages, listed)?;
-    listings::corrections(site, pages, listed)?;
-    listings::tags(site, pages, listed)?;
-    listings::not_found(site, pages)?;
-    if site.config.search.enabled {
-        listings::search_page(site, pages)?;
-    }
-    Ok(())
+    let (claims, (tags, rest)) = rayon::join(
+        || listings::claims(site, pages, listed),
+        || {
+            rayon::join(
+                || listings::tags(site, pages, listed),
+                || -> Result<(), Diagnostic> {
+                    listings::index(site, pages, listed)?;
+                    listings::corrections(site, pages, listed)?;
+                    listings::not_found(site, pages)?;
+                    if site.config.search.enabled {
+                        listings::search_page(site, pages)?;
+                    }
+                    Ok(())
+                },
+            )
+        },
+    );
+    claims?;
+    tags?;
+    rest
 }
 
 /// What the search index holds: each article (its summary first, as the excerpt, then tags,
@@ -618,8 +634,10 @@ fn copy_static(
     rel: &Path,
 ) -> std::io::Result<()> {
     match source {
-        render::theme::StaticSource::Embedded(bytes) => out.write(rel, bytes),
-        render::theme::StaticSource::File(path) => out.write(rel, &std::fs::read(path)?),
+        render::theme::StaticSource::Embedded(bytes) => out.write(rel, bytes).map(|_| ()),
+        render::theme::StaticSource::File(path) => {
+            out.write(rel, &std::fs::read(path)?).map(|_| ())
+        }
     }
 }
 
@@ -642,8 +660,17 @@ enum Outcome {
     Draft,
 }
 
-/// What building one article leaves: its summary for listings, and its warnings.
-type BuiltArticle = (ArticleSummary, Vec<Diagnostic>);
+/// What building one article leaves: its summary for listings, its warnings, and the hashes
+/// of its files (in the order of [`article_files`]).
+type BuiltArticle = (ArticleSummary, Vec<Diagnostic>, Vec<u128>);
+
+/// The files an article's build writes, below the output root.
+fn article_files(url_path: &str) -> [PathBuf; 2] {
+    [
+        Path::new(url_path).join("index.html"),
+        Path::new(url_path).join(render::wadm::FILE_NAME),
+    ]
+}
 
 /// Anchors, renders and writes one article's page; returns what listings need of it.
 fn build_article(
@@ -659,19 +686,19 @@ fn build_article(
     let url = render::jsonld::page_url(site, &article.url_path);
     view.jsonld = render::jsonld::article_jsonld(site, article, &anchored, &url);
     cx.insert("page", &view);
-    pages
+    let page = pages
         .render("article.html", &cx, &article.url_path)
         .map_err(|d| vec![d])?;
     let anno = render::wadm::annotation_collection(site, article, &anchored, &url);
-    let rel = Path::new(&article.url_path).join(render::wadm::FILE_NAME);
+    let [_, rel] = article_files(&article.url_path);
     let bytes = serde_json::to_vec(&anno)
         .map_err(|e| vec![Diagnostic::file(&rel, format!("cannot write: {e}"))])?;
-    pages
+    let export = pages
         .out
         .write(&rel, &bytes)
         .map_err(|e| vec![io_error(&rel, e)])?;
     let summary = ArticleSummary::new(site, article, &anchored, &view);
-    Ok((summary, anchored.warnings))
+    Ok((summary, anchored.warnings, vec![page, export]))
 }
 
 /// Forgets what builds of the site at `root` remembered of the output folder `out` (for a
@@ -760,7 +787,7 @@ pub fn rebuild_article(
         out: &writer,
         written: Mutex::new(Vec::new()),
     };
-    build_article(site, &pages, article).map(|(_, warnings)| warnings)
+    build_article(site, &pages, article).map(|(_, warnings, _)| warnings)
 }
 
 /// Renders the site-wide pages for `summaries` into `dir`, a scratch folder (never the

@@ -215,83 +215,38 @@ fn recover(target: &Path, parent: &Path) {
     }
 }
 
-/// What an update changes in an existing output.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-pub struct Changes {
-    /// The output folder.
-    pub out: PathBuf,
-    /// The folder the new and changed files are staged in.
-    pub staged: PathBuf,
-    /// (name in `staged`, `/`-separated destination in `out`) of each new or changed file.
-    pub moves: Vec<(String, String)>,
-    /// Files of the old output the new one does not have.
-    pub removals: Vec<String>,
-}
-
-/// Where an update in progress is written down, in the site's cache folder.
-const JOURNAL: &str = "journal";
-
-/// Applies `changes` to the output. They are written down first, so that a build killed
-/// halfway through is finished by the next one ([`finish_interrupted`]): the output is never
-/// left half old and half new for longer than the moves take.
-pub fn apply(root: &Path, changes: &Changes) -> std::io::Result<()> {
-    if changes.moves.is_empty() && changes.removals.is_empty() {
-        return Ok(());
-    }
-    let journal = postcard::to_allocvec(changes).map_err(std::io::Error::other)?;
-    super::reuse::save_in_cache(root, JOURNAL, &journal)?;
-    replay(changes)?;
-    std::fs::remove_file(root.join(super::reuse::CACHE_DIR).join(JOURNAL))
-}
-
-/// Makes the moves and removals of `changes`; a staged file already gone was moved by an
-/// earlier, interrupted run.
-fn replay(changes: &Changes) -> std::io::Result<()> {
-    for rel in &changes.removals {
-        let path = changes.out.join(rel);
-        match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
-        // Folders the removal left empty go too; a folder still holding files refuses.
-        let mut dir = path.parent();
-        while let Some(d) = dir
-            && d != changes.out
-            && std::fs::remove_dir(d).is_ok()
-        {
-            dir = d.parent();
-        }
-    }
-    for (name, rel) in &changes.moves {
-        let from = changes.staged.join(name);
-        let to = changes.out.join(rel);
+/// Makes the staging folder `dir` of an update a whole new output, to be swapped in by
+/// [`Staging::commit`]: each file of `kept` (`/`-separated paths) linked from the old output
+/// `old` (copied where links cannot be made), each new or changed file of `moves` moved from
+/// where the writer staged it. Links cost no data, so the old output, deleted after the swap,
+/// frees almost nothing; the output is replaced in one rename, never left half old and half
+/// new.
+pub fn assemble(
+    dir: &Path,
+    old: &Path,
+    kept: &[&str],
+    moves: &[(String, String)],
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let changed = dir.join(super::reuse::CHANGED_DIR);
+    let place = |rel: &str| -> std::io::Result<PathBuf> {
+        let to = dir.join(rel);
         if let Some(parent) = to.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        match std::fs::rename(&from, &to) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !from.exists() => {}
-            other => other?,
-        }
-    }
-    Ok(())
-}
-
-/// Finishes an update a killed build left halfway, if there is one. Its output is then
-/// written afresh, as the manifest can no longer be trusted to describe it.
-pub fn finish_interrupted(root: &Path) {
-    let journal = root.join(super::reuse::CACHE_DIR).join(JOURNAL);
-    let Ok(bytes) = std::fs::read(&journal) else {
-        return;
+        Ok(to)
     };
-    match postcard::from_bytes::<Changes>(&bytes) {
-        Ok(changes) => {
-            let _ = replay(&changes);
-            let _ = std::fs::remove_dir_all(&changes.staged);
-            super::reuse::Manifest::forget(root, &changes.out);
-        }
-        Err(_) => super::reuse::Manifest::forget_all(root),
+    kept.par_iter().try_for_each(|rel| {
+        let (from, to) = (old.join(rel), place(rel)?);
+        std::fs::hard_link(&from, &to).or_else(|_| std::fs::copy(&from, &to).map(|_| ()))
+    })?;
+    moves
+        .par_iter()
+        .try_for_each(|(name, rel)| std::fs::rename(changed.join(name), place(rel)?))?;
+    match std::fs::remove_dir(&changed) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
     }
-    let _ = std::fs::remove_file(&journal);
 }
 
 /// Files in the output folder `out` that `wanted` does not name (`/`-separated paths), other
@@ -384,52 +339,6 @@ mod tests {
         let _staging = Staging::new(&site.path().join("public")).unwrap();
         assert!(!stale.exists());
         assert!(fresh.exists());
-    }
-
-    #[test]
-    fn an_update_killed_halfway_is_finished_by_the_next_build() {
-        let site = tempfile::tempdir().unwrap();
-        let out = site.path().join("public");
-        let staged = site.path().join(".gloss-build-x");
-        std::fs::create_dir_all(out.join("gone")).unwrap();
-        std::fs::create_dir_all(&staged).unwrap();
-        std::fs::write(out.join("a.html"), "old").unwrap();
-        std::fs::write(out.join("gone/b.html"), "old").unwrap();
-        std::fs::write(staged.join("0"), "new a").unwrap();
-        std::fs::write(staged.join("1"), "new c").unwrap();
-        let changes = Changes {
-            out: out.clone(),
-            staged: staged.clone(),
-            moves: vec![
-                ("0".into(), "a.html".into()),
-                ("1".into(), "c/index.html".into()),
-            ],
-            removals: vec!["gone/b.html".into()],
-        };
-        // Killed after the journal was saved and the first move made.
-        let journal = postcard::to_allocvec(&changes).unwrap();
-        crate::build::reuse::save_in_cache(site.path(), JOURNAL, &journal).unwrap();
-        let manifest = crate::build::reuse::Manifest::empty(&out);
-        manifest.save(site.path()).unwrap();
-        assert!(crate::build::reuse::Manifest::load(site.path(), &out).is_some());
-        std::fs::rename(staged.join("0"), out.join("a.html")).unwrap();
-        finish_interrupted(site.path());
-        assert_eq!(
-            std::fs::read_to_string(out.join("a.html")).unwrap(),
-            "new a"
-        );
-        assert_eq!(
-            std::fs::read_to_string(out.join("c/index.html")).unwrap(),
-            "new c"
-        );
-        assert!(!out.join("gone").exists());
-        assert!(!staged.exists());
-        let cache = site.path().join(crate::build::reuse::CACHE_DIR);
-        assert!(!cache.join(JOURNAL).exists());
-        assert!(
-            !cache.join("manifest").exists(),
-            "the next build starts afresh"
-        );
     }
 
     #[test]

@@ -251,23 +251,26 @@ pub(crate) fn key(rel: &Path) -> String {
     k
 }
 
+/// Where an update stages its new and changed files, flat, inside the staging folder.
+pub const CHANGED_DIR: &str = ".gloss-changed";
+
 /// Writes a build's files: either a whole new output into an empty folder, or only what
 /// changed since the output a manifest describes.
 pub struct Writer<'a> {
     dir: &'a Path,
     previous: Option<&'a Manifest>,
     written: Mutex<Vec<(String, Stamp)>>,
-    /// In an update: files written into `dir` under a number, and where they go.
+    /// In an update: files written into `dir/CHANGED_DIR` under a number, and where they go.
     moves: Mutex<Vec<(String, String)>>,
     next: AtomicUsize,
 }
 
-/// What a [`Writer`] leaves: the manifest of the new output and, in an update, the files to
-/// move into it (staged name, `/`-separated destination).
+/// What a [`Writer`] leaves: the manifest of the new output and, in an update, the new and
+/// changed files (name in [`CHANGED_DIR`], `/`-separated destination).
 pub struct Written {
     /// Every file of the new output.
     pub manifest: Manifest,
-    /// Changed files, staged: (name in the staging folder, destination in the output).
+    /// New and changed files, staged: (name in [`CHANGED_DIR`], destination in the output).
     pub moves: Vec<(String, String)>,
 }
 
@@ -284,8 +287,8 @@ impl<'a> Writer<'a> {
     }
 
     /// Updates the output `previous` describes: a file it holds unchanged is left alone, a
-    /// new or changed one is staged in `dir` (flat, under a number) to be moved in once the
-    /// whole build has succeeded.
+    /// new or changed one is staged in `dir` (flat, under a number); see
+    /// [`super::output::assemble`] for how they become the new output.
     pub fn update(dir: &'a Path, previous: &'a Manifest) -> Writer<'a> {
         Writer {
             previous: Some(previous),
@@ -293,24 +296,29 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// Writes `bytes` to `rel`; in an update, nothing happens when the output already holds
-    /// exactly these bytes there.
-    pub fn write(&self, rel: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    /// Writes `bytes` to `rel` and returns their hash; in an update, nothing is written when
+    /// the output already holds exactly these bytes there.
+    pub fn write(&self, rel: &Path, bytes: &[u8]) -> std::io::Result<u128> {
         let key = key(rel);
         let hash = xxhash_rust::xxh3::xxh3_128(bytes);
         if self.previous.is_some() {
             if let Some(stamp) = self.reusable(&key, rel, |s| s.hash == hash) {
                 self.record(key, stamp);
-                return Ok(());
+                return Ok(hash);
             }
-            let name = self.next.fetch_add(1, Ordering::Relaxed).to_string();
-            let stamp = write_file(&self.dir.join(&name), hash, bytes)?;
+            let n = self.next.fetch_add(1, Ordering::Relaxed);
+            let changed = self.dir.join(CHANGED_DIR);
+            if n == 0 || !changed.is_dir() {
+                std::fs::create_dir_all(&changed)?;
+            }
+            let name = n.to_string();
+            let stamp = write_file(&changed.join(&name), hash, bytes)?;
             self.moves
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .push((name, key.clone()));
             self.record(key, stamp);
-            return Ok(());
+            return Ok(hash);
         }
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
@@ -318,28 +326,25 @@ impl<'a> Writer<'a> {
         }
         let stamp = write_file(&path, hash, bytes)?;
         self.record(key, stamp);
-        Ok(())
+        Ok(hash)
     }
 
-    /// Keeps every one of `rels` from the previous output, or none (see [`Writer::keep`]).
-    pub fn keep_all(&self, rels: &[PathBuf]) -> bool {
-        let stamps: Option<Vec<Stamp>> = rels
+    /// Keeps every one of `files` (path and the hash of the bytes it must hold) as the
+    /// previous output has it, or none: false when one is missing there, changed since, or
+    /// holds other bytes (as when the cache learned of an edit from a build into another
+    /// folder). Always false for a fresh output.
+    pub fn keep_all(&self, files: &[(PathBuf, u128)]) -> bool {
+        let stamps: Option<Vec<Stamp>> = files
             .iter()
-            .map(|rel| self.reusable(&key(rel), rel, |_| true))
+            .map(|(rel, hash)| self.reusable(&key(rel), rel, |s| s.hash == *hash))
             .collect();
         let Some(stamps) = stamps else {
             return false;
         };
-        for (rel, stamp) in rels.iter().zip(stamps) {
+        for ((rel, _), stamp) in files.iter().zip(stamps) {
             self.record(key(rel), stamp);
         }
         true
-    }
-
-    /// Keeps `rel` as the previous build left it, if it is there unchanged since; false
-    /// when it must be written (always, for a fresh output).
-    pub fn keep(&self, rel: &Path) -> bool {
-        self.keep_all(&[rel.to_path_buf()])
     }
 
     /// The previous build's stamp of `rel` when `wanted` accepts it and the old file is
@@ -370,12 +375,12 @@ impl<'a> Writer<'a> {
         self.written.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 
-    /// The files written since `mark`, as `/`-separated paths.
-    pub fn written_since(&self, mark: usize) -> Vec<String> {
+    /// The files written since `mark`, as `/`-separated paths, with the hashes of their bytes.
+    pub fn written_since(&self, mark: usize) -> Vec<(String, u128)> {
         let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
         written[mark.min(written.len())..]
             .iter()
-            .map(|(k, _)| k.clone())
+            .map(|(k, s)| (k.clone(), s.hash))
             .collect()
     }
 
@@ -437,22 +442,13 @@ mod tests {
             writer.write(Path::new(rel), text.as_bytes()).unwrap();
         }
         let Written { manifest, moves } = writer.finish(out);
-        match &previous {
-            Some(previous) => {
-                let changes = super::super::output::Changes {
-                    out: out.to_path_buf(),
-                    staged: staging.path().to_path_buf(),
-                    moves,
-                    removals: previous
-                        .paths()
-                        .filter(|p| !manifest.has(p))
-                        .map(str::to_string)
-                        .collect(),
-                };
-                super::super::output::apply(root, &changes).unwrap();
-            }
-            None => std::fs::rename(staging.keep(), out).unwrap(),
+        if let Some(previous) = &previous {
+            let moved: Vec<&str> = moves.iter().map(|(_, rel)| rel.as_str()).collect();
+            let kept: Vec<&str> = manifest.paths().filter(|p| !moved.contains(p)).collect();
+            super::super::output::assemble(staging.path(), &previous.out, &kept, &moves).unwrap();
         }
+        let _ = std::fs::remove_dir_all(out);
+        std::fs::rename(staging.keep(), out).unwrap();
         before_save();
         manifest.save(root).unwrap();
         manifest
@@ -465,7 +461,7 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn unchanged_files_are_left_alone_and_changed_ones_replaced() {
+    fn unchanged_files_stay_the_same_file_and_changed_ones_are_new() {
         let site = tempfile::tempdir().unwrap();
         let out = site.path().join("public");
         build(
@@ -535,7 +531,7 @@ mod tests {
     }
 
     #[test]
-    fn keep_needs_an_unchanged_previous_file() {
+    fn keep_needs_the_same_bytes_unchanged_in_the_previous_output() {
         let site = tempfile::tempdir().unwrap();
         let out = site.path().join("public");
         build(site.path(), &out, &[("a.html", "x"), ("b.html", "y")]);
@@ -543,9 +539,15 @@ mod tests {
         let previous = Manifest::load(site.path(), &out).unwrap();
         let staging = tempfile::tempdir_in(site.path()).unwrap();
         let writer = Writer::update(staging.path(), &previous);
-        assert!(writer.keep(Path::new("a.html")));
-        assert!(!writer.keep(Path::new("b.html")), "edited since");
-        assert!(!writer.keep(Path::new("c.html")), "never written");
+        let hash = |t: &str| xxhash_rust::xxh3::xxh3_128(t.as_bytes());
+        let keep = |rel: &str, t: &str| writer.keep_all(&[(PathBuf::from(rel), hash(t))]);
+        assert!(keep("a.html", "x"));
+        assert!(
+            !keep("a.html", "other bytes"),
+            "the output holds other bytes"
+        );
+        assert!(!keep("b.html", "y"), "edited since");
+        assert!(!keep("c.html", "x"), "never written");
         let written = writer.finish(&out);
         assert!(written.manifest.has("a.html") && !written.manifest.has("b.html"));
         assert!(written.moves.is_empty(), "nothing to move for a kept file");
