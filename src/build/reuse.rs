@@ -1,9 +1,9 @@
-//! Keeping what the previous build wrote. A rebuild does not write a new output beside the old
-//! one: it leaves every file whose bytes are unchanged where it is, stages the new and changed
-//! ones, and moves them in only once the whole build has succeeded (see
-//! [`super::output::apply`]). Writing a 10,000-article site is 1.5 GB and 10,000 folders;
-//! making and deleting that many folders costs seconds on ext4, more on disks mounted with
-//! `discard`, while a newsroom's rebuild changes a few dozen files.
+//! Keeping what the previous build wrote. A rebuild leaves every file whose bytes are
+//! unchanged where it is and stages only the new and changed ones. When nothing changed, the
+//! output already is the new one and nothing is written; otherwise the new output is
+//! assembled beside the old one from the staged files and links to the unchanged ones, and
+//! swapped in (see [`super::output::assemble`]). Writing a 10,000-article site is 1.5 GB and
+//! 10,000 folders, while a newsroom's rebuild changes a few dozen files.
 //!
 //! The manifest remembers, for each file written, the hash of its bytes and the file's identity
 //! (inode, size, modification time) right after writing. A file is kept only when both
