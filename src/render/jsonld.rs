@@ -135,9 +135,18 @@ pub fn article_graph(
         ("inLanguage", json!(meta.lang_tag)),
         ("publisher", publisher.clone()),
     ]);
-    if let Some(updated) = meta.updated {
-        news.insert("dateModified".into(), json!(updated.to_string()));
-    }
+    // Last modified: when it says it was updated, or corrected, whichever is later; an article
+    // never changed was last modified when it was published.
+    let corrected = article.annotations.iter().filter_map(|a| match &a.detail {
+        Detail::Correction { date, .. } => *date,
+        _ => None,
+    });
+    let modified = meta
+        .updated
+        .into_iter()
+        .chain(corrected)
+        .fold(meta.date, std::cmp::max);
+    news.insert("dateModified".into(), json!(modified.to_string()));
     let authors: Vec<Value> = meta
         .authors
         .iter()
@@ -428,8 +437,20 @@ Eine *enorme Summe*.
             "Mostly false"
         );
         assert!(g["@graph"][1]["itemReviewed"].get("author").is_none());
-        assert!(g["@graph"][0].get("dateModified").is_none());
+        // Never changed: last modified when published.
+        assert_eq!(g["@graph"][0]["dateModified"], "2019-07-24");
         assert!(g["@graph"][0].get("translationOfWork").is_none());
+    }
+
+    #[test]
+    fn a_later_correction_is_the_last_modification() {
+        let site = site();
+        let g = graph(
+            &site,
+            "+++\ntitle = \"T\"\ndate = 2019-07-24\nupdated = 2019-07-30\n\
+             [[correction]]\ntext = \"x\"\ncorrect = \"y\"\ndate = 2019-08-05\n+++\nx\n",
+        );
+        assert_eq!(g["@graph"][0]["dateModified"], "2019-08-05");
     }
 
     #[test]
