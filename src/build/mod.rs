@@ -780,7 +780,7 @@ pub fn rebuild_article(
     article: &Article,
     out: &Path,
 ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
-    let writer = reuse::Writer::fresh(out);
+    let writer = reuse::Writer::replacing(out);
     let pages = Pages {
         theme,
         shared: Shared::new(site),
@@ -790,16 +790,17 @@ pub fn rebuild_article(
     build_article(site, &pages, article).map(|(_, warnings, _)| warnings)
 }
 
-/// Renders the site-wide pages for `summaries` into `dir`, a scratch folder (never the
-/// output); returns the page paths written and the warnings. For `gloss check`, which needs
-/// every template rendered and the set of pages the site will have.
+/// Renders the site-wide pages for `summaries` into `dir`; returns the page paths written and
+/// the warnings. For `gloss check` (into a scratch folder: it needs every template rendered
+/// and the set of pages the site will have) and for `gloss serve` after a template change
+/// (into the served folder, each page replaced in one rename).
 pub fn render_site_pages(
     site: &Site,
     theme: &Theme,
     summaries: &[ArticleSummary],
     dir: &Path,
 ) -> Result<(Vec<String>, Vec<Diagnostic>), Diagnostic> {
-    let writer = reuse::Writer::fresh(dir);
+    let writer = reuse::Writer::replacing(dir);
     let pages = Pages {
         theme,
         shared: Shared::new(site),

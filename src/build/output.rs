@@ -274,13 +274,14 @@ pub fn strays(out: &Path, wanted: impl Fn(&str) -> bool + Sync) -> Vec<String> {
         .collect()
 }
 
-/// Writes `bytes` to `dir/rel`, creating folders on the way.
+/// Writes `bytes` to `dir/rel`, creating folders on the way; a file already there is replaced
+/// in one rename, so that a server reading it meanwhile never gets half of it.
 pub fn write(dir: &Path, rel: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let path = dir.join(rel);
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    std::fs::write(path, bytes)
+    super::reuse::replace_file(&path, 0, bytes).map(|_| ())
 }
 
 #[cfg(test)]

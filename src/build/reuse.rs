@@ -263,6 +263,8 @@ pub struct Writer<'a> {
     /// In an update: files written into `dir/CHANGED_DIR` under a number, and where they go.
     moves: Mutex<Vec<(String, String)>>,
     next: AtomicUsize,
+    /// Each file written beside its place and renamed over it (see [`Writer::replacing`]).
+    replace: bool,
 }
 
 /// What a [`Writer`] leaves: the manifest of the new output and, in an update, the new and
@@ -283,6 +285,17 @@ impl<'a> Writer<'a> {
             written: Mutex::new(Vec::new()),
             moves: Mutex::new(Vec::new()),
             next: AtomicUsize::new(0),
+            replace: false,
+        }
+    }
+
+    /// Rewrites files in `dir` while it is being served: each is written beside its place
+    /// and renamed over the old one, so that a reader gets the old file or the new one,
+    /// never a missing or half-written one.
+    pub fn replacing(dir: &'a Path) -> Writer<'a> {
+        Writer {
+            replace: true,
+            ..Writer::fresh(dir)
         }
     }
 
@@ -324,7 +337,11 @@ impl<'a> Writer<'a> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        let stamp = write_file(&path, hash, bytes)?;
+        let stamp = if self.replace {
+            replace_file(&path, hash, bytes)?
+        } else {
+            write_file(&path, hash, bytes)?
+        };
         self.record(key, stamp);
         Ok(hash)
     }
@@ -403,6 +420,21 @@ impl<'a> Writer<'a> {
             moves: self.moves.into_inner().unwrap_or_else(|e| e.into_inner()),
         }
     }
+}
+
+/// Puts `bytes` (whose hash is `hash`) at `path` by writing a hidden file beside it and
+/// renaming that over it; returns the stamp.
+pub(crate) fn replace_file(path: &Path, hash: u128, bytes: &[u8]) -> std::io::Result<Stamp> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.gloss-new"));
+    let stamp = write_file(&tmp, hash, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })?;
+    Ok(stamp)
 }
 
 /// Writes `bytes` (whose hash is `hash`) to a new file at `path`; returns its stamp.
@@ -551,6 +583,28 @@ mod tests {
         let written = writer.finish(&out);
         assert!(written.manifest.has("a.html") && !written.manifest.has("b.html"));
         assert!(written.moves.is_empty(), "nothing to move for a kept file");
+    }
+
+    #[test]
+    fn a_served_file_is_replaced_whole_never_rewritten_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/index.html");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "old").unwrap();
+        // A server that opened the old page keeps reading the old page.
+        let mut reader = std::fs::File::open(&path).unwrap();
+        Writer::replacing(dir.path())
+            .write(Path::new("a/index.html"), b"new")
+            .unwrap();
+        let mut seen = String::new();
+        std::io::Read::read_to_string(&mut reader, &mut seen).unwrap();
+        assert_eq!(seen, "old");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["index.html"], "no temporary file left");
     }
 
     #[test]
