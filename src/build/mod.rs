@@ -145,7 +145,17 @@ pub(crate) struct Pages<'a> {
     written: Mutex<Vec<String>>,
 }
 
-impl Pages<'_> {
+impl<'a> Pages<'a> {
+    /// Renders `site`'s pages with `theme`, writing them through `out`.
+    pub(crate) fn new(site: &Site, theme: &'a Theme, out: &'a reuse::Writer<'a>) -> Self {
+        Pages {
+            theme,
+            shared: Shared::new(site),
+            out,
+            written: Mutex::new(Vec::new()),
+        }
+    }
+
     /// Renders `template` with `cx` to `url_path/index.html`.
     pub(crate) fn render(
         &self,
@@ -159,10 +169,7 @@ impl Pages<'_> {
             .out
             .write(&rel, html.as_bytes())
             .map_err(|e| io_error(&rel, e))?;
-        self.written
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(url_path.to_string());
+        self.wrote(url_path);
         Ok(hash)
     }
 
@@ -179,7 +186,7 @@ impl Pages<'_> {
             .clone()
     }
 
-    /// Notes a page written other than through [`Pages::render`].
+    /// Notes a page written (by [`Pages::render`], or kept from the previous output).
     fn wrote(&self, url_path: &str) {
         self.written
             .lock()
@@ -213,12 +220,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
         Some(previous) => reuse::Writer::update(staging.path(), previous),
         None => reuse::Writer::fresh(staging.path()),
     };
-    let pages = Pages {
-        theme: &theme,
-        shared: Shared::new(&site),
-        out: &writer,
-        written: Mutex::new(Vec::new()),
-    };
+    let pages = Pages::new(&site, &theme, &writer);
 
     let (present, unchanged) = build_articles(&site, &mut cache, &pages, &content.articles, opts)?;
     laps.lap("articles");
@@ -469,21 +471,7 @@ fn write_site_wide(
             }
             let mut all = search_records(site, listed);
             all.extend(records);
-            search::write_index(all, &|rel, bytes| {
-                pages
-                    .out
-                    .write(&rel, &bytes)
-                    .map(|_| ())
-                    .map_err(|e| format!("cannot write {}: {e}", rel.display()))
-            })
-            .map_err(|e| {
-                vec![
-                    Diagnostic::file(search::DIR, format!("cannot build the search index: {e}"))
-                        .with_help(
-                            "check that the output folder is writable and the disk has room",
-                        ),
-                ]
-            })
+            index_search(all, &|rel, bytes| pages.out.write(rel, bytes).map(|_| ()))
         },
     );
     other?;
@@ -513,6 +501,23 @@ fn write_site_wide(
     }
     laps.lap("feeds");
     Ok(warnings)
+}
+
+/// Builds the search index for `records`, handing each file to `write` as it is made
+/// (`meta.js`, which names the others, last).
+fn index_search(
+    records: Vec<search::Record<'_>>,
+    write: &(dyn Fn(&Path, &[u8]) -> std::io::Result<()> + Sync),
+) -> Result<(), Vec<Diagnostic>> {
+    search::write_index(records, &|rel, bytes| {
+        write(&rel, &bytes).map_err(|e| format!("cannot write {}: {e}", rel.display()))
+    })
+    .map_err(|e| {
+        vec![
+            Diagnostic::file(search::DIR, format!("cannot build the search index: {e}"))
+                .with_help("check that the output folder is writable and the disk has room"),
+        ]
+    })
 }
 
 /// Writes every site-wide page (index, claims, people, corrections, tags, 404, search) for
@@ -781,12 +786,7 @@ pub fn rebuild_article(
     out: &Path,
 ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     let writer = reuse::Writer::replacing(out);
-    let pages = Pages {
-        theme,
-        shared: Shared::new(site),
-        out: &writer,
-        written: Mutex::new(Vec::new()),
-    };
+    let pages = Pages::new(site, theme, &writer);
     build_article(site, &pages, article).map(|(_, warnings, _)| warnings)
 }
 
@@ -801,12 +801,7 @@ pub fn render_site_pages(
     dir: &Path,
 ) -> Result<(Vec<String>, Vec<Diagnostic>), Diagnostic> {
     let writer = reuse::Writer::replacing(dir);
-    let pages = Pages {
-        theme,
-        shared: Shared::new(site),
-        out: &writer,
-        written: Mutex::new(Vec::new()),
-    };
+    let pages = Pages::new(site, theme, &writer);
     let mut listed: Vec<&ArticleSummary> = summaries.iter().collect();
     listed.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
     let people = write_site_pages(site, &pages, &listed)?;

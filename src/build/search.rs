@@ -240,6 +240,7 @@ struct Group {
 pub type Sink<'s> = &'s (dyn Fn(PathBuf, Vec<u8>) -> Result<(), String> + Sync);
 
 /// Builds the index for `records`: files to write below the output root.
+#[cfg(test)]
 pub fn index(records: Vec<Record<'_>>) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
     let files = std::sync::Mutex::new(Vec::new());
     write_index(records, &|path, bytes| {

@@ -2,19 +2,19 @@
 //! [`super::rebuild_article`]: the search index rewritten for the site's articles as they are
 //! now, after edits that rebuilt single pages.
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 
 use super::summary::ArticleSummary;
-use super::{Pages, Shared, io_error, listings, output, search, search_records};
+use super::{Pages, io_error, listings, output, search, search_records};
 use crate::config::Site;
 use crate::diagnostics::Diagnostic;
 use crate::render::Theme;
 
 /// Rewrites the search index below `out` (a built site) for `summaries` (every article, in
-/// any order), as a full build would write it; returns the warnings. Files of the old index that the new one lacks are
-/// removed, and `meta.js` (which names the shards) is written last, so a search never loads
-/// a shard the index it read does not have.
+/// any order), as a full build would write it; returns the warnings. Files of the old index
+/// that the new one lacks are removed, and `meta.js` (which names the shards) is written
+/// last, so a search never loads a shard the index it read does not have.
 pub fn write_search_index(
     site: &Site,
     theme: &Theme,
@@ -30,27 +30,20 @@ pub fn write_search_index(
     // folder, as only their records are wanted here.
     let scratch = tempfile::tempdir().map_err(|e| vec![io_error(&std::env::temp_dir(), e)])?;
     let writer = super::reuse::Writer::fresh(scratch.path());
-    let pages = Pages {
-        theme,
-        shared: Shared::new(site),
-        out: &writer,
-        written: Mutex::new(Vec::new()),
-    };
+    let pages = Pages::new(site, theme, &writer);
     let people = listings::people(site, &pages, &listed).map_err(|d| vec![d])?;
     let mut records = search_records(site, &listed);
     records.extend(people.records);
-    let files = search::index(records).map_err(|e| {
-        vec![Diagnostic::file(
-            search::DIR,
-            format!("cannot build the search index: {e}"),
-        )]
+    let written = Mutex::new(HashSet::new());
+    super::index_search(records, &|rel, bytes| {
+        output::write(out, rel, bytes)?;
+        written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(rel.to_path_buf());
+        Ok(())
     })?;
-    let meta = Path::new(search::DIR).join("meta.js");
-    let keep: HashSet<PathBuf> = files.iter().map(|(rel, _)| rel.clone()).collect();
-    let (last, first): (Vec<_>, Vec<_>) = files.into_iter().partition(|(rel, _)| *rel == meta);
-    for (rel, bytes) in first.into_iter().chain(last) {
-        output::write(out, &rel, &bytes).map_err(|e| vec![io_error(&rel, e)])?;
-    }
+    let keep = written.into_inner().unwrap_or_else(|e| e.into_inner());
     for entry in walkdir::WalkDir::new(out.join(search::DIR))
         .into_iter()
         .filter_map(Result::ok)
