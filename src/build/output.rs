@@ -281,7 +281,7 @@ pub fn write(dir: &Path, rel: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    super::reuse::replace_file(&path, 0, bytes).map(|_| ())
+    super::reuse::replace_file(&path, bytes).map(|_| ())
 }
 
 #[cfg(test)]

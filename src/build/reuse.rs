@@ -325,7 +325,7 @@ impl<'a> Writer<'a> {
                 std::fs::create_dir_all(&changed)?;
             }
             let name = n.to_string();
-            let stamp = write_file(&changed.join(&name), hash, bytes)?;
+            let stamp = Stamp::of(hash, &write_file(&changed.join(&name), bytes)?);
             self.moves
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -337,11 +337,12 @@ impl<'a> Writer<'a> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        let stamp = if self.replace {
-            replace_file(&path, hash, bytes)?
+        let meta = if self.replace {
+            replace_file(&path, bytes)?
         } else {
-            write_file(&path, hash, bytes)?
+            write_file(&path, bytes)?
         };
+        let stamp = Stamp::of(hash, &meta);
         self.record(key, stamp);
         Ok(hash)
     }
@@ -422,26 +423,26 @@ impl<'a> Writer<'a> {
     }
 }
 
-/// Puts `bytes` (whose hash is `hash`) at `path` by writing a hidden file beside it and
-/// renaming that over it; returns the stamp.
-pub(crate) fn replace_file(path: &Path, hash: u128, bytes: &[u8]) -> std::io::Result<Stamp> {
+/// Puts `bytes` at `path` by writing a hidden file beside it and renaming that over it;
+/// returns the new file's metadata (a rename leaves its inode, size and time as they are).
+pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<std::fs::Metadata> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.gloss-new"));
-    let stamp = write_file(&tmp, hash, bytes)?;
+    let meta = write_file(&tmp, bytes)?;
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })?;
-    Ok(stamp)
+    Ok(meta)
 }
 
-/// Writes `bytes` (whose hash is `hash`) to a new file at `path`; returns its stamp.
-fn write_file(path: &Path, hash: u128, bytes: &[u8]) -> std::io::Result<Stamp> {
+/// Writes `bytes` to a new file at `path`; returns its metadata.
+fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<std::fs::Metadata> {
     let mut file = create_new(path)?;
     file.write_all(bytes)?;
-    Ok(Stamp::of(hash, &file.metadata()?))
+    file.metadata()
 }
 
 #[cfg(test)]
