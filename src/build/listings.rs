@@ -87,6 +87,38 @@ fn pager(base: &str, n: usize, total: usize, root: &str) -> Pager {
     }
 }
 
+/// Writes a listing of `items` at `base`, `paginate_by` to a page (one page, empty, when
+/// there are none): `fill` puts each page's items into its context, given the page's way to
+/// the site root; the pager is added. Returns the pages written.
+fn each_page<T>(
+    site: &Site,
+    pages: &Pages<'_>,
+    template: &str,
+    base: &str,
+    items: &[T],
+    fill: &dyn Fn(&mut Context, &[T], &str),
+) -> Result<usize, Diagnostic> {
+    let per_page = site.config.paginate_by.max(1);
+    let chunks: Vec<&[T]> = if items.is_empty() {
+        vec![&[]]
+    } else {
+        items.chunks(per_page).collect()
+    };
+    let total = chunks.len();
+    for (i, chunk) in chunks.iter().enumerate() {
+        let n = i + 1;
+        let here = page_path(base, n);
+        let root = root_prefix(&here);
+        let mut cx = pages
+            .shared
+            .context(site.lang, &site.config.language, &here);
+        fill(&mut cx, chunk, &root);
+        cx.insert("pager", &pager(base, n, total, &root));
+        pages.render(template, &cx, &here)?;
+    }
+    Ok(total)
+}
+
 /// Writes a listing of `articles` at `base`, `paginate_by` to a page, with `extra` in each
 /// page's context; returns the pages written.
 fn paginated(
@@ -97,27 +129,11 @@ fn paginated(
     articles: &[&ArticleSummary],
     extra: &dyn Fn(&mut Context),
 ) -> Result<usize, Diagnostic> {
-    let per_page = site.config.paginate_by.max(1);
-    let chunks: Vec<&[&ArticleSummary]> = if articles.is_empty() {
-        vec![&[]]
-    } else {
-        articles.chunks(per_page).collect()
-    };
-    let total = chunks.len();
-    for (i, chunk) in chunks.iter().enumerate() {
-        let n = i + 1;
-        let here = page_path(base, n);
-        let root = root_prefix(&here);
-        let items: Vec<ListItem<'_>> = chunk.iter().map(|a| list_item(site, a, &root)).collect();
-        let mut cx = pages
-            .shared
-            .context(site.lang, &site.config.language, &here);
+    each_page(site, pages, template, base, articles, &|cx, chunk, root| {
+        let items: Vec<ListItem<'_>> = chunk.iter().map(|a| list_item(site, a, root)).collect();
         cx.insert("articles", &items);
-        cx.insert("pager", &pager(base, n, total, &root));
-        extra(&mut cx);
-        pages.render(template, &cx, &here)?;
-    }
-    Ok(total)
+        extra(cx);
+    })
 }
 
 /// The home page: every article, newest first.
@@ -167,6 +183,26 @@ struct VerdictGroup<'a> {
     claims: Vec<ClaimItem<'a>>,
 }
 
+impl<'a> VerdictGroup<'a> {
+    /// The group of verdict `v`, which `count` claims of the site have, showing `claims`.
+    fn new(
+        site: &'a Site,
+        v: &'a crate::config::VerdictConfig,
+        count: usize,
+        href: String,
+        claims: Vec<ClaimItem<'a>>,
+    ) -> Self {
+        VerdictGroup {
+            key: &v.key,
+            label: v.label.get(site.lang),
+            rating: v.rating,
+            count,
+            href,
+            claims,
+        }
+    }
+}
+
 /// claims/: every verdict of the scale that has claims, with its newest claims (as many as
 /// `paginate_by`), and claims/<verdict>/ (paginated) with all of them. One page of every
 /// claim would be 25 MB at 10,000 articles: too much for a browser, and for the build's
@@ -194,18 +230,16 @@ pub fn claims(
             continue;
         }
         total += list.len();
-        groups.push(VerdictGroup {
-            key: &v.key,
-            label: v.label.get(site.lang),
-            rating: v.rating,
-            count: list.len(),
-            href: format!("{root}claims/{}/", slugify(&v.key)),
-            claims: list
-                .iter()
+        groups.push(VerdictGroup::new(
+            site,
+            v,
+            list.len(),
+            format!("{root}claims/{}/", slugify(&v.key)),
+            list.iter()
                 .take(per_page)
                 .map(|c| claim_item(site, *c, &root))
                 .collect(),
-        });
+        ));
     }
     let mut cx = pages.shared.context(site.lang, &site.config.language, here);
     cx.insert("groups", &groups);
@@ -214,31 +248,22 @@ pub fn claims(
     drop(groups);
     let mut written = 1;
     for (v, list) in site.scale.verdicts.iter().zip(&by_verdict) {
-        let base = format!("claims/{}/", slugify(&v.key));
-        let chunks: Vec<&[Claim<'_>]> = list.chunks(per_page).collect();
-        for (i, chunk) in chunks.iter().enumerate() {
-            let here = page_path(&base, i + 1);
-            let root = root_prefix(&here);
-            let items: Vec<ClaimItem<'_>> =
-                chunk.iter().map(|c| claim_item(site, *c, &root)).collect();
-            let mut cx = pages
-                .shared
-                .context(site.lang, &site.config.language, &here);
-            cx.insert(
-                "verdict",
-                &VerdictGroup {
-                    key: &v.key,
-                    label: v.label.get(site.lang),
-                    rating: v.rating,
-                    count: list.len(),
-                    href: format!("{root}{base}"),
-                    claims: items,
-                },
-            );
-            cx.insert("pager", &pager(&base, i + 1, chunks.len(), &root));
-            pages.render("verdict.html", &cx, &here)?;
-            written += 1;
+        if list.is_empty() {
+            continue;
         }
+        let base = format!("claims/{}/", slugify(&v.key));
+        written += each_page(
+            site,
+            pages,
+            "verdict.html",
+            &base,
+            list,
+            &|cx, chunk, root| {
+                let claims = chunk.iter().map(|c| claim_item(site, *c, root)).collect();
+                let group = VerdictGroup::new(site, v, list.len(), format!("{root}{base}"), claims);
+                cx.insert("verdict", &group);
+            },
+        )?;
     }
     Ok(written)
 }
