@@ -17,6 +17,14 @@ fn claim_article(word: &str) -> String {
     )
 }
 
+/// A site of two articles, each with a claim and a quote of a speaker not in the registry.
+fn two_articles() -> tempfile::TempDir {
+    site(&[
+        ("content/a.md", &claim_article("1 Milliarde")),
+        ("content/b.md", &claim_article("2 Milliarden")),
+    ])
+}
+
 fn build_ok(dir: &Path) -> String {
     let out = gloss(dir, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -54,10 +62,7 @@ fn inode(p: &Path) -> u64 {
 #[cfg(unix)]
 #[test]
 fn an_unchanged_rebuild_keeps_every_page_and_says_so() {
-    let dir = site(&[
-        ("content/a.md", &claim_article("1 Milliarde")),
-        ("content/b.md", &claim_article("2 Milliarden")),
-    ]);
+    let dir = two_articles();
     build_ok(dir.path());
     let before = snapshot(&dir.path().join("public"));
     let page = dir.path().join("public/a/index.html");
@@ -79,10 +84,7 @@ fn an_unchanged_rebuild_keeps_every_page_and_says_so() {
 
 #[test]
 fn an_edited_article_is_rebuilt_with_every_page_that_lists_it() {
-    let dir = site(&[
-        ("content/a.md", &claim_article("1 Milliarde")),
-        ("content/b.md", &claim_article("2 Milliarden")),
-    ]);
+    let dir = two_articles();
     build_ok(dir.path());
     std::fs::write(
         dir.path().join("content/a.md"),
@@ -98,10 +100,7 @@ fn an_edited_article_is_rebuilt_with_every_page_that_lists_it() {
 
 #[test]
 fn a_deleted_article_leaves_the_listings_and_the_output() {
-    let dir = site(&[
-        ("content/a.md", &claim_article("1 Milliarde")),
-        ("content/b.md", &claim_article("2 Milliarden")),
-    ]);
+    let dir = two_articles();
     build_ok(dir.path());
     std::fs::remove_file(dir.path().join("content/b.md")).unwrap();
     build_ok(dir.path());
@@ -134,10 +133,7 @@ fn a_changed_template_or_setting_rebuilds_every_page() {
 
 #[test]
 fn a_page_changed_or_removed_in_the_output_is_written_again() {
-    let dir = site(&[
-        ("content/a.md", &claim_article("1 Milliarde")),
-        ("content/b.md", &claim_article("2 Milliarden")),
-    ]);
+    let dir = two_articles();
     build_ok(dir.path());
     let out = dir.path().join("public");
     let right = snapshot(&out);
@@ -180,10 +176,7 @@ fn a_build_into_another_folder_leaves_the_usual_one_unchanged_next_time() {
 
 #[test]
 fn an_unread_source_is_still_checked_and_an_edit_that_keeps_size_and_time_is_caught() {
-    let dir = site(&[
-        ("content/a.md", &claim_article("1 Milliarde")),
-        ("content/b.md", &claim_article("2 Milliarden")),
-    ]);
+    let dir = two_articles();
     // Old enough sources: their stamps are trusted, so the third build reads none of them.
     std::thread::sleep(std::time::Duration::from_millis(250));
     build_ok(dir.path());
@@ -207,10 +200,7 @@ fn an_unread_source_is_still_checked_and_an_edit_that_keeps_size_and_time_is_cau
 
 #[test]
 fn an_edit_built_elsewhere_first_still_reaches_the_usual_output() {
-    let dir = site(&[
-        ("content/a.md", &claim_article("1 Milliarde")),
-        ("content/b.md", &claim_article("2 Milliarden")),
-    ]);
+    let dir = two_articles();
     build_ok(dir.path());
     std::fs::write(
         dir.path().join("content/a.md"),
