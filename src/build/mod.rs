@@ -217,7 +217,8 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     // only what changed is written. Any other is written afresh.
     let previous = reuse::Manifest::load(root, &out).filter(|_| out.join(output::MARKER).is_file());
     let writer = match &previous {
-        Some(previous) => reuse::Writer::update(staging.path(), previous),
+        Some(previous) => reuse::Writer::update(staging.path(), previous)
+            .map_err(|e| vec![io_error(staging.path(), e)])?,
         None => reuse::Writer::fresh(staging.path()),
     };
     let pages = Pages::new(&site, &theme, &writer);

@@ -302,11 +302,12 @@ impl<'a> Writer<'a> {
     /// Updates the output `previous` describes: a file it holds unchanged is left alone, a
     /// new or changed one is staged in `dir` (flat, under a number); see
     /// [`super::output::assemble`] for how they become the new output.
-    pub fn update(dir: &'a Path, previous: &'a Manifest) -> Writer<'a> {
-        Writer {
+    pub fn update(dir: &'a Path, previous: &'a Manifest) -> std::io::Result<Writer<'a>> {
+        std::fs::create_dir_all(dir.join(CHANGED_DIR))?;
+        Ok(Writer {
             previous: Some(previous),
             ..Writer::fresh(dir)
-        }
+        })
     }
 
     /// Writes `bytes` to `rel` and returns their hash; in an update, nothing is written when
@@ -319,13 +320,9 @@ impl<'a> Writer<'a> {
                 self.record(key, stamp);
                 return Ok(hash);
             }
-            let n = self.next.fetch_add(1, Ordering::Relaxed);
-            let changed = self.dir.join(CHANGED_DIR);
-            if n == 0 || !changed.is_dir() {
-                std::fs::create_dir_all(&changed)?;
-            }
-            let name = n.to_string();
-            let stamp = Stamp::of(hash, &write_file(&changed.join(&name), bytes)?);
+            let name = self.next.fetch_add(1, Ordering::Relaxed).to_string();
+            let staged = self.dir.join(CHANGED_DIR).join(&name);
+            let stamp = Stamp::of(hash, &write_file(&staged, bytes)?);
             self.moves
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -468,7 +465,7 @@ mod tests {
         let previous = Manifest::load(root, out);
         let staging = tempfile::tempdir_in(root).unwrap();
         let writer = match &previous {
-            Some(previous) => Writer::update(staging.path(), previous),
+            Some(previous) => Writer::update(staging.path(), previous).unwrap(),
             None => Writer::fresh(staging.path()),
         };
         for (rel, text) in files {
@@ -571,7 +568,7 @@ mod tests {
         std::fs::write(out.join("b.html"), "z").unwrap();
         let previous = Manifest::load(site.path(), &out).unwrap();
         let staging = tempfile::tempdir_in(site.path()).unwrap();
-        let writer = Writer::update(staging.path(), &previous);
+        let writer = Writer::update(staging.path(), &previous).unwrap();
         let hash = |t: &str| xxhash_rust::xxh3::xxh3_128(t.as_bytes());
         let keep = |rel: &str, t: &str| writer.keep_all(&[(PathBuf::from(rel), hash(t))]);
         assert!(keep("a.html", "x"));
