@@ -24,29 +24,73 @@ pub fn is_safe_url(url: &str) -> bool {
     matches!(before, "http" | "https" | "mailto" | "tel" | "ftp")
 }
 
-/// Replaces links with script-capable targets by plain spans; returns whether raw HTML
-/// was seen (which then needs [`clean_html`]).
+/// Makes untrusted markdown inert at the event level, so that no sanitizer pass is needed
+/// for what markdown itself writes: links and images with script-capable targets become
+/// plain spans (an image's alt text stays readable), and heading attributes
+/// (`# Hi {#id .class onfocus=…}`) keep only ids and classes of a safe shape. Returns
+/// whether raw HTML was seen (which then needs [`clean_html`]).
+///
+/// Besides raw HTML, pulldown-cmark's HTML takes attribute values only from link and image
+/// targets and titles, heading attributes, code block info strings and footnote labels; the
+/// last three and titles are escaped into class, id or title values, which cannot run script.
 pub fn defuse_links(events: &mut [Event<'_>]) -> bool {
     let mut raw_html = false;
-    let mut defused: Vec<bool> = Vec::new();
+    let mut defused_links: Vec<bool> = Vec::new();
+    let mut defused_images: Vec<bool> = Vec::new();
     for e in events.iter_mut() {
         match e {
             Event::Html(_) | Event::InlineHtml(_) => raw_html = true,
             Event::Start(Tag::Link { dest_url, .. }) => {
                 let bad = !is_safe_url(dest_url);
-                defused.push(bad);
+                defused_links.push(bad);
                 if bad {
                     *e = Event::InlineHtml("<span class=\"gl-defused-link\">".into());
                 }
             }
             // The guard pops for every link end, defused or not, keeping the stack in step.
-            Event::End(TagEnd::Link) if defused.pop() == Some(true) => {
+            Event::End(TagEnd::Link) if defused_links.pop() == Some(true) => {
                 *e = Event::InlineHtml("</span>".into());
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                let bad = !is_safe_url(dest_url);
+                defused_images.push(bad);
+                if bad {
+                    *e = Event::InlineHtml("<span class=\"gl-defused-image\">".into());
+                }
+            }
+            Event::End(TagEnd::Image) if defused_images.pop() == Some(true) => {
+                *e = Event::InlineHtml("</span>".into());
+            }
+            Event::Start(Tag::Heading {
+                id, classes, attrs, ..
+            }) => {
+                // Any other attribute could be an event handler (`onfocus=…`, with
+                // `autofocus` to fire it on load): none is kept.
+                attrs.clear();
+                if id.as_deref().is_some_and(|i| !is_safe_name(i, ID_RESERVED)) {
+                    *id = None;
+                }
+                classes.retain(|c| is_safe_name(c, CLASS_RESERVED));
             }
             _ => {}
         }
     }
     raw_html
+}
+
+/// Id prefixes gloss's own markup and script use: an article's heading must not take them.
+const ID_RESERVED: &[&str] = &["gl-", "note-", "ref-", "fn-"];
+/// Class prefixes of gloss's own markup.
+const CLASS_RESERVED: &[&str] = &["gl"];
+
+/// Whether `name` is a plain id or class: a letter, then letters, digits, `-` and `_`, at
+/// most 64 characters, not starting with one of `reserved`.
+fn is_safe_name(name: &str, reserved: &[&str]) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(char::is_alphabetic)
+        && chars.all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        && name.chars().count() <= 64
+        && !reserved.iter().any(|r| name.starts_with(r))
 }
 
 /// Sanitizes an HTML fragment, keeping what gloss itself writes (highlights, references,
@@ -92,6 +136,38 @@ mod tests {
         ] {
             assert!(is_safe_url(good), "{good:?}");
         }
+    }
+
+    fn render(md: &str) -> String {
+        let mut events: Vec<_> =
+            pulldown_cmark::Parser::new_ext(md, crate::markdown::options()).collect();
+        assert!(!defuse_links(&mut events), "no raw HTML in {md:?}");
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        html
+    }
+
+    #[test]
+    fn heading_attributes_keep_only_plain_ids_and_classes() {
+        let html = render("# Hi {autofocus tabindex=0 onfocus=alert(1) #top .wide}\n");
+        assert_eq!(html, "<h1 id=\"top\" class=\"wide\">Hi</h1>\n");
+        let html = render("## A {#x\"y .gl-claim #note-1 .ok onclick=\"alert(1)\"}\n");
+        assert!(!html.contains("onclick") && !html.contains("gl-claim"), "{html}");
+        assert!(!html.contains("id="), "an unsafe id goes: {html}");
+        assert!(html.contains("class=\"ok\""), "{html}");
+        assert_eq!(render("# Über {#über-uns}\n"), "<h1 id=\"über-uns\">Über</h1>\n");
+    }
+
+    #[test]
+    fn script_images_become_their_alt_text() {
+        let html = render("![look *here*](javascript:alert(1)) ![ok](a.png)\n");
+        assert_eq!(
+            html,
+            "<p><span class=\"gl-defused-image\">look <em>here</em></span> \
+             <img src=\"a.png\" alt=\"ok\" /></p>\n"
+        );
+        assert!(!render("![x](data:image/png;base64,AAAA)").contains("<img"));
+        assert!(!render("![x](data:image/svg+xml,<svg/onload=alert(1)>)").contains("<img"));
     }
 
     #[test]
