@@ -6,6 +6,7 @@ use jiff::civil::Date;
 
 use super::summary::ArticleSummary;
 use crate::config::Site;
+use crate::render::url_of_path;
 
 /// How many entries a feed holds.
 const FEED_LEN: usize = 50;
@@ -55,8 +56,9 @@ pub fn articles_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
         .map(|a| {
             let mut e = Entry::default();
             e.set_title(Text::plain(a.title.clone()));
-            e.set_id(format!("{base}{}", a.path));
-            e.set_links(vec![link(format!("{base}{}", a.path), "alternate")]);
+            let url = format!("{base}{}", url_of_path(&a.path));
+            e.set_id(url.clone());
+            e.set_links(vec![link(url, "alternate")]);
             e.set_published(Some(timestamp(a.date)));
             e.set_updated(timestamp(a.updated.unwrap_or(a.date)));
             e.set_authors(
@@ -102,7 +104,7 @@ pub fn corrections_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
         .iter()
         .take(FEED_LEN)
         .map(|(a, c)| {
-            let url = format!("{base}{}#{}", a.path, c.id);
+            let url = format!("{base}{}#{}", url_of_path(&a.path), c.id);
             let mut e = Entry::default();
             e.set_title(Text::plain(format!(
                 "{}: {} → {}",
@@ -149,7 +151,7 @@ pub fn sitemap(site: &Site, pages: &[(String, Option<Date>)]) -> String {
     );
     for (path, modified) in pages {
         out.push_str("<url><loc>");
-        out.push_str(&escape(&format!("{base}{path}")));
+        out.push_str(&escape(&format!("{base}{}", url_of_path(path))));
         out.push_str("</loc>");
         if let Some(d) = modified {
             out.push_str(&format!("<lastmod>{d}</lastmod>"));

@@ -10,7 +10,7 @@ use super::summary::ArticleSummary;
 use crate::config::{Person, Site};
 use crate::diagnostics::Diagnostic;
 use crate::i18n;
-use crate::render::root_prefix;
+use crate::render::{root_prefix, url_of_path};
 use crate::slug::slugify;
 
 /// An article in a list, with its link relative to the listing page.
@@ -34,7 +34,7 @@ struct TagLink<'a> {
 fn list_item<'a>(site: &Site, a: &'a ArticleSummary, root: &str) -> ListItem<'a> {
     ListItem {
         title: &a.title,
-        href: format!("{root}{}", a.path),
+        href: format!("{root}{}", url_of_path(&a.path)),
         date: a.date.to_string(),
         date_display: i18n::long_date(a.date, site.lang),
         summary_html: a.summary_html.as_deref(),
@@ -163,7 +163,7 @@ fn claim_item<'a>(site: &Site, (a, c): Claim<'a>, root: &str) -> ClaimItem<'a> {
         text: &c.text,
         by: c.by.as_deref(),
         conclusion: c.conclusion.as_deref(),
-        href: format!("{root}{}#{}", a.path, c.id),
+        href: format!("{root}{}#{}", url_of_path(&a.path), c.id),
         article_title: &a.title,
         date: a.date.to_string(),
         date_display: i18n::long_date(a.date, site.lang),
@@ -430,7 +430,7 @@ pub fn people(
                 text: &q.text,
                 as_written: &q.speaker,
                 role: q.role.as_deref(),
-                href: format!("{root}{}#{}", a.path, q.id),
+                href: format!("{root}{}#{}", url_of_path(&a.path), q.id),
                 article_title: &a.title,
                 date: a.date.to_string(),
                 date_display: i18n::long_date(a.date, site.lang),
@@ -492,7 +492,7 @@ pub fn corrections(
             text: &c.text,
             correct: &c.correct,
             note_html: c.note_html.as_deref(),
-            href: format!("{root}{}#{}", a.path, c.id),
+            href: format!("{root}{}#{}", url_of_path(&a.path), c.id),
             article_title: &a.title,
             date: c.date.to_string(),
             date_display: i18n::long_date(c.date, site.lang),

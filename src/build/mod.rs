@@ -595,7 +595,7 @@ fn search_records<'a>(site: &Site, summaries: &[&'a ArticleSummary]) -> Vec<sear
         }
         content.push('\n');
         records.push(search::Record {
-            url: format!("/{}", a.path),
+            url: format!("/{}", render::url_of_path(&a.path)),
             title: a.title.clone(),
             content,
             more: &a.text,
@@ -617,7 +617,7 @@ fn search_records<'a>(site: &Site, summaries: &[&'a ArticleSummary]) -> Vec<sear
                 content.push(' ');
             }
             records.push(search::Record {
-                url: format!("/{}#{}", a.path, c.id),
+                url: format!("/{}#{}", render::url_of_path(&a.path), c.id),
                 title: format!("{label}: „{}“", c.text),
                 content,
                 more: "",

@@ -266,11 +266,11 @@ pub fn discover(site: &Site) -> Result<Files, Vec<Diagnostic>> {
         .root
         .canonicalize()
         .unwrap_or_else(|_| site.root.clone());
-    let walker = walkdir::WalkDir::new(&content_dir)
+    let mut walker = walkdir::WalkDir::new(&content_dir)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -283,6 +283,21 @@ pub fn discover(site: &Site) -> Result<Files, Vec<Diagnostic>> {
             }
         };
         let path = entry.path();
+        if entry.depth() > 0
+            && let Err(why) = url_safe_name(entry.file_name())
+        {
+            errors.push(
+                Diagnostic::file(
+                    rel(&site.root, path),
+                    format!("this name cannot be part of a web address: {why}"),
+                )
+                .with_help("rename it: its name becomes part of the page's or file's address"),
+            );
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         if entry.path_is_symlink() {
             // A link out of the site would publish files the editor never meant to publish.
             let target = path.canonicalize();
@@ -305,8 +320,16 @@ pub fn discover(site: &Site) -> Result<Files, Vec<Diagnostic>> {
         }
         if path.extension().is_some_and(|e| e == "md") {
             md_files.push(path.to_path_buf());
+        } else if is_editor_file(entry.file_name()) {
+            // An editor's backup or autosave: never meant to be published, and refusing it
+            // would fail every build while the file is open.
         } else if let Ok(r) = path.strip_prefix(&content_dir) {
-            assets.push(r.to_path_buf());
+            match publishable(r) {
+                Ok(()) => assets.push(r.to_path_buf()),
+                Err((why, help)) => {
+                    errors.push(Diagnostic::file(rel(&site.root, path), why).with_help(help));
+                }
+            }
         }
     }
     let articles: Vec<PathBuf> = md_files.iter().map(|p| rel(&site.root, p)).collect();
@@ -331,6 +354,90 @@ pub fn discover(site: &Site) -> Result<Files, Vec<Diagnostic>> {
     } else {
         Err(errors)
     }
+}
+
+/// Why a file or folder name in `content/` cannot become part of a URL path, if it cannot.
+/// Everything else is percent-encoded where gloss links to it
+/// ([`crate::render::url_of_path`]).
+fn url_safe_name(name: &std::ffi::OsStr) -> Result<(), &'static str> {
+    let Some(name) = name.to_str() else {
+        return Err("it is not valid UTF-8");
+    };
+    if name.chars().any(char::is_control) {
+        return Err("it holds a control character");
+    }
+    if name.contains('\\') {
+        // A folder separator on Windows, and browsers read `\` in an address as `/`.
+        return Err("it holds a backslash");
+    }
+    Ok(())
+}
+
+/// Whether `name` is an editor's backup, autosave or probe file (`x.md~`, `#x.md#`, vim's
+/// `4913`, swap files).
+fn is_editor_file(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name == "4913"
+}
+
+/// The file types a bundle may publish from `content/`, by extension (lower case): media
+/// and data a browser shows or offers for download but never runs as a page or script.
+pub const PUBLISHED_TYPES: &[&str] = &[
+    // images (SVG, which can hold script, is not one of them)
+    "png", "jpg", "jpeg", "gif", "webp", "avif", //
+    // audio, video and their captions
+    "mp3", "m4a", "aac", "oga", "ogg", "opus", "wav", "flac", "mp4", "m4v", "webm", "ogv", "mov",
+    "vtt", //
+    // documents and data
+    "pdf", "csv", "tsv", "json", "txt",
+];
+
+/// Whether the non-markdown file `rel` (relative to `content/`) may be published, else the
+/// error and its help. Articles come from contributors who are not trusted: a file a browser
+/// runs (HTML, SVG, JavaScript, XML with a stylesheet) would run on the site's own address,
+/// with its cookies and storage.
+pub fn publishable(rel: &Path) -> Result<(), (String, String)> {
+    let ext = rel
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if PUBLISHED_TYPES.contains(&ext.as_str()) {
+        return Ok(());
+    }
+    let trusted =
+        "if the file is trusted, put it in `static/` (the theme's files are published as they are)";
+    let (why, help) = match ext.as_str() {
+        "svg" | "svgz" => (
+            "an SVG image can run script on the site's address".to_string(),
+            format!("convert it to PNG or WebP; {trusted}"),
+        ),
+        "html" | "htm" | "xhtml" | "xht" | "shtml" | "mht" | "mhtml" | "xml" | "xsl" | "xslt" => (
+            format!("a .{ext} file can run script on the site's address"),
+            format!("write the page as a markdown article (`.md`); {trusted}"),
+        ),
+        "js" | "mjs" | "cjs" | "wasm" | "css" => (
+            format!(
+                "a .{ext} file from content/ is not published: scripts and styles belong to the theme"
+            ),
+            trusted.to_string(),
+        ),
+        _ => (
+            if ext.is_empty() {
+                "a file without an extension is not published from content/".to_string()
+            } else {
+                format!("a .{ext} file is not one of the types published from content/")
+            },
+            format!(
+                "publishable beside an article: {}; move other files out of content/",
+                PUBLISHED_TYPES.join(", ")
+            ),
+        ),
+    };
+    Err((why, help))
 }
 
 /// Tells whether the caller already knows what an article file makes (by its path relative to

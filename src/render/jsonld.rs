@@ -29,7 +29,7 @@ pub fn page_url(site: &Site, url_path: &str) -> String {
     if base.is_empty() {
         "./".into()
     } else {
-        format!("{base}/{url_path}")
+        format!("{base}/{}", super::url_of_path(url_path))
     }
 }
 

@@ -625,6 +625,35 @@ pub fn kind_label(kind: Kind, lang: Lang) -> &'static str {
     }
 }
 
+/// What a path segment keeps unencoded: RFC 3986's unreserved characters. Everything else,
+/// `:` included, is encoded, so that no file name can make a link with a scheme
+/// (`javascript:…`), a query or a fragment, and every address is valid in a sitemap.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A `/`-separated path below the site root (an article's `url_path`, an asset) as a relative
+/// URL: each segment percent-encoded. The output file stays at the raw path; a server or
+/// `file://` decodes the URL back to it.
+pub fn url_of_path(path: &str) -> std::borrow::Cow<'_, str> {
+    if path
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'.' | b'_' | b'~'))
+    {
+        return path.into();
+    }
+    let mut out = String::with_capacity(path.len() + 16);
+    for (i, segment) in path.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.extend(percent_encoding::utf8_percent_encode(segment, PATH_SEGMENT));
+    }
+    out.into()
+}
+
 /// The relative path from a page at `url_path` back to the site root (`../../` for `a/b/`).
 pub fn root_prefix(url_path: &str) -> String {
     "../".repeat(url_path.matches('/').count())
@@ -633,6 +662,16 @@ pub fn root_prefix(url_path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_become_relative_urls() {
+        assert_eq!(url_of_path("2019/x-y_z.1~/"), "2019/x-y_z.1~/");
+        assert_eq!(
+            url_of_path("javascript:alert(document.domain)%2F%2F/"),
+            "javascript%3Aalert%28document.domain%29%252F%252F/"
+        );
+        assert_eq!(url_of_path("a b/#?\\ü/"), "a%20b/%23%3F%5C%C3%BC/");
+    }
 
     #[test]
     fn figures_are_shown_as_readers_write_them() {

@@ -152,10 +152,16 @@ mod tests {
         let html = render("# Hi {autofocus tabindex=0 onfocus=alert(1) #top .wide}\n");
         assert_eq!(html, "<h1 id=\"top\" class=\"wide\">Hi</h1>\n");
         let html = render("## A {#x\"y .gl-claim #note-1 .ok onclick=\"alert(1)\"}\n");
-        assert!(!html.contains("onclick") && !html.contains("gl-claim"), "{html}");
+        assert!(
+            !html.contains("onclick") && !html.contains("gl-claim"),
+            "{html}"
+        );
         assert!(!html.contains("id="), "an unsafe id goes: {html}");
         assert!(html.contains("class=\"ok\""), "{html}");
-        assert_eq!(render("# Über {#über-uns}\n"), "<h1 id=\"über-uns\">Über</h1>\n");
+        assert_eq!(
+            render("# Über {#über-uns}\n"),
+            "<h1 id=\"über-uns\">Über</h1>\n"
+        );
     }
 
     #[test]
