@@ -156,9 +156,20 @@ impl<'a> Pages<'a> {
         }
     }
 
-    /// Renders `template` with `cx` to `url_path/index.html`.
+    /// Renders `template` with `cx` to `url_path/index.html`, a page gloss generates.
     pub(crate) fn render(
         &self,
+        template: &str,
+        cx: &Context,
+        url_path: &str,
+    ) -> Result<u128, Diagnostic> {
+        self.render_as(&reuse::Owner::Generated, template, cx, url_path)
+    }
+
+    /// Renders `template` with `cx` to `url_path/index.html`, the page of `owner`.
+    pub(crate) fn render_as(
+        &self,
+        owner: &reuse::Owner,
         template: &str,
         cx: &Context,
         url_path: &str,
@@ -167,7 +178,7 @@ impl<'a> Pages<'a> {
         let rel = Path::new(url_path).join("index.html");
         let hash = self
             .out
-            .write(&rel, html.as_bytes())
+            .write_as(owner, &rel, html.as_bytes())
             .map_err(|e| io_error(&rel, e))?;
         self.wrote(url_path);
         Ok(hash)
@@ -247,9 +258,16 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     let content_dir = root.join(content::CONTENT_DIR);
     for rel in &content.assets {
         let bytes = std::fs::read(content_dir.join(rel)).map_err(|e| vec![io_error(rel, e)])?;
+        let owner = reuse::Owner::Content(Path::new(content::CONTENT_DIR).join(rel));
         writer
-            .write(rel, &bytes)
+            .write_as(&owner, rel, &bytes)
             .map_err(|e| vec![io_error(rel, e)])?;
+    }
+    let collisions = writer.collisions();
+    if !collisions.is_empty() {
+        let mut errors: Vec<Diagnostic> = collisions.iter().map(collision_error).collect();
+        errors.sort_by(|a, b| a.path.cmp(&b.path));
+        return Err(errors);
     }
     laps.lap("static");
     let reuse::Written { manifest, moves } = writer.finish(&out);
@@ -311,7 +329,12 @@ fn build_articles<'p>(
                     .zip(outputs.iter().copied())
                     .collect()
             });
-            let keep = || files.as_ref().is_some_and(|f| pages.out.keep_all(f));
+            let owner = reuse::Owner::Content(rel.clone());
+            let keep = || {
+                files
+                    .as_ref()
+                    .is_some_and(|f| pages.out.keep_all(&owner, f))
+            };
             // A source whose size, time and inode are as the cache last saw them is not even
             // read; any other is read and hashed.
             let meta = std::fs::metadata(site.root.join(rel)).ok();
@@ -405,7 +428,7 @@ fn site_wide_files(
             .iter()
             .map(|(rel, hash)| (PathBuf::from(rel), *hash))
             .collect();
-        pages.out.keep_all(&files)
+        pages.out.keep_all(&reuse::Owner::Generated, &files)
     });
     if let Some(kept) = kept {
         for url in &kept.pages {
@@ -629,6 +652,44 @@ fn search_records<'a>(site: &Site, summaries: &[&'a ArticleSummary]) -> Vec<sear
     records
 }
 
+/// The error for two sources that want one place in the output, located at the content
+/// file of the two (the later one when both are content).
+fn collision_error(c: &reuse::Collision) -> Diagnostic {
+    use reuse::Owner;
+    let ((path, key), (other, other_key)) = match (&c.owner, &c.taken_by) {
+        (Owner::Content(p), _) => ((p, &c.key), (&c.taken_by, &c.taken)),
+        (_, Owner::Content(p)) => ((p, &c.taken), (&c.owner, &c.key)),
+        // Only collisions with content are noted; this is for completeness.
+        _ => return Diagnostic::file(&c.key, format!("{} is written twice", c.key)),
+    };
+    let article = path.extension().is_some_and(|e| e == "md");
+    let what = if article { "this article" } else { "this file" };
+    let by = match other {
+        Owner::Generated if other_key.ends_with("index.html") => {
+            "a page gloss generates".to_string()
+        }
+        Owner::Generated => "a file gloss generates".to_string(),
+        Owner::Theme => "a file of the theme".to_string(),
+        Owner::Content(p) => format!("where {} goes", p.display()),
+    };
+    let message = if key == other_key {
+        format!("{what} would be published as {key}, {by}")
+    } else {
+        format!(
+            "{what} would be published as {key}, which cannot be beside {other_key} ({by}): one \
+             needs as a folder the name the other takes"
+        )
+    };
+    let help = if article {
+        "rename or move the article: gloss makes index.html, page/, claims/, people/, \
+         corrections/, tags/, search/, feed.xml, corrections.xml, sitemap.xml, robots.txt, \
+         404.html and the theme's files itself"
+    } else {
+        "rename or move the file: a file of content/ never replaces a page or another file"
+    };
+    Diagnostic::file(path, message).with_help(help)
+}
+
 pub(crate) fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
     Diagnostic::file(path, format!("cannot write: {e}"))
         .with_help("check that the output folder is writable and the disk has room")
@@ -640,10 +701,12 @@ fn copy_static(
     rel: &Path,
 ) -> std::io::Result<()> {
     match source {
-        render::theme::StaticSource::Embedded(bytes) => out.write(rel, bytes).map(|_| ()),
-        render::theme::StaticSource::File(path) => {
-            out.write(rel, &std::fs::read(path)?).map(|_| ())
+        render::theme::StaticSource::Embedded(bytes) => {
+            out.write_as(&reuse::Owner::Theme, rel, bytes).map(|_| ())
         }
+        render::theme::StaticSource::File(path) => out
+            .write_as(&reuse::Owner::Theme, rel, &std::fs::read(path)?)
+            .map(|_| ()),
     }
 }
 
@@ -692,8 +755,9 @@ fn build_article(
     let url = render::jsonld::page_url(site, &article.url_path);
     view.jsonld = render::jsonld::article_jsonld(site, article, &anchored, &url);
     cx.insert("page", &view);
+    let owner = reuse::Owner::Content(article.path.clone());
     let page = pages
-        .render("article.html", &cx, &article.url_path)
+        .render_as(&owner, "article.html", &cx, &article.url_path)
         .map_err(|d| vec![d])?;
     let anno = render::wadm::annotation_collection(site, article, &anchored, &url);
     let [_, rel] = article_files(&article.url_path);
@@ -701,7 +765,7 @@ fn build_article(
         .map_err(|e| vec![Diagnostic::file(&rel, format!("cannot write: {e}"))])?;
     let export = pages
         .out
-        .write(&rel, &bytes)
+        .write_as(&owner, &rel, &bytes)
         .map_err(|e| vec![io_error(&rel, e)])?;
     let summary = ArticleSummary::new(site, article, &anchored, &view);
     Ok((summary, anchored.warnings, vec![page, export]))

@@ -251,6 +251,79 @@ pub(crate) fn key(rel: &Path) -> String {
     k
 }
 
+/// Where a written file comes from, to name both sides when two claim one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    /// A page or file gloss makes itself: a listing, a feed, the search index.
+    Generated,
+    /// A file of the theme (`static/`, the site's own or the embedded one).
+    Theme,
+    /// An article's page or a bundle file: the source, relative to the site root.
+    Content(PathBuf),
+}
+
+/// Two sources that want the same place in the output: the same file, or a file where the
+/// other needs a folder.
+#[derive(Debug, Clone)]
+pub struct Collision {
+    /// The place the later writer wanted.
+    pub key: String,
+    /// Who wanted it.
+    pub owner: Owner,
+    /// The place already taken (`key`, or a folder of it, or a file below it).
+    pub taken: String,
+    /// Who took it.
+    pub taken_by: Owner,
+}
+
+/// Which places of the output are taken, and by whom.
+#[derive(Default)]
+struct Claims {
+    files: HashMap<String, Owner>,
+    /// Each folder that holds a file, with one file below it.
+    dirs: HashMap<String, String>,
+    collisions: Vec<Collision>,
+}
+
+impl Claims {
+    /// Takes `key` for `owner`; false (and the collision noted) when content would replace
+    /// or be replaced by another file. Gloss's own files may replace each other as before (a
+    /// site's `static/robots.txt` replaces the generated one): the theme is trusted.
+    fn claim(&mut self, key: &str, owner: &Owner) -> bool {
+        let taken = if let Some(o) = self.files.get(key) {
+            Some((key.to_string(), o.clone()))
+        } else if let Some(below) = self.dirs.get(key) {
+            Some((below.clone(), self.files[below].clone()))
+        } else {
+            folders(key).find_map(|d| self.files.get(d).map(|o| (d.to_string(), o.clone())))
+        };
+        if let Some((taken, taken_by)) = taken {
+            if matches!(owner, Owner::Content(_)) || matches!(taken_by, Owner::Content(_)) {
+                self.collisions.push(Collision {
+                    key: key.to_string(),
+                    owner: owner.clone(),
+                    taken,
+                    taken_by,
+                });
+                return false;
+            }
+            return true;
+        }
+        self.files.insert(key.to_string(), owner.clone());
+        for d in folders(key) {
+            if !self.dirs.contains_key(d) {
+                self.dirs.insert(d.to_string(), key.to_string());
+            }
+        }
+        true
+    }
+}
+
+/// The folders `a`, `a/b` of the `/`-separated path `a/b/c`.
+fn folders(key: &str) -> impl Iterator<Item = &str> {
+    key.match_indices('/').map(|(i, _)| &key[..i])
+}
+
 /// Where an update stages its new and changed files, flat, inside the staging folder.
 pub const CHANGED_DIR: &str = ".gloss-changed";
 
@@ -265,6 +338,7 @@ pub struct Writer<'a> {
     next: AtomicUsize,
     /// Each file written beside its place and renamed over it (see [`Writer::replacing`]).
     replace: bool,
+    claims: Mutex<Claims>,
 }
 
 /// What a [`Writer`] leaves: the manifest of the new output and, in an update, the new and
@@ -286,6 +360,7 @@ impl<'a> Writer<'a> {
             moves: Mutex::new(Vec::new()),
             next: AtomicUsize::new(0),
             replace: false,
+            claims: Mutex::new(Claims::default()),
         }
     }
 
@@ -310,11 +385,20 @@ impl<'a> Writer<'a> {
         })
     }
 
-    /// Writes `bytes` to `rel` and returns their hash; in an update, nothing is written when
-    /// the output already holds exactly these bytes there.
+    /// Writes `bytes`, a file gloss generates, to `rel` (see [`Writer::write_as`]).
     pub fn write(&self, rel: &Path, bytes: &[u8]) -> std::io::Result<u128> {
+        self.write_as(&Owner::Generated, rel, bytes)
+    }
+
+    /// Writes `bytes` from `owner` to `rel` and returns their hash; in an update, nothing is
+    /// written when the output already holds exactly these bytes there. Nothing is written
+    /// either when the place is another's (see [`Writer::collisions`]).
+    pub fn write_as(&self, owner: &Owner, rel: &Path, bytes: &[u8]) -> std::io::Result<u128> {
         let key = key(rel);
         let hash = xxhash_rust::xxh3::xxh3_128(bytes);
+        if !self.claim(&key, owner) {
+            return Ok(hash);
+        }
         if self.previous.is_some() {
             if let Some(stamp) = self.reusable(&key, rel, |s| s.hash == hash) {
                 self.record(key, stamp);
@@ -348,7 +432,7 @@ impl<'a> Writer<'a> {
     /// previous output has it, or none: false when one is missing there, changed since, or
     /// holds other bytes (as when the cache learned of an edit from a build into another
     /// folder). Always false for a fresh output.
-    pub fn keep_all(&self, files: &[(PathBuf, u128)]) -> bool {
+    pub fn keep_all(&self, owner: &Owner, files: &[(PathBuf, u128)]) -> bool {
         let stamps: Option<Vec<Stamp>> = files
             .iter()
             .map(|(rel, hash)| self.reusable(&key(rel), rel, |s| s.hash == *hash))
@@ -357,9 +441,30 @@ impl<'a> Writer<'a> {
             return false;
         };
         for ((rel, _), stamp) in files.iter().zip(stamps) {
-            self.record(key(rel), stamp);
+            let key = key(rel);
+            if self.claim(&key, owner) {
+                self.record(key, stamp);
+            }
         }
         true
+    }
+
+    fn claim(&self, key: &str, owner: &Owner) -> bool {
+        self.claims
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .claim(key, owner)
+    }
+
+    /// Every place content wanted that was already taken, or that content had taken before
+    /// another wanted it, in the order met. A build with any must fail: nothing was written
+    /// for the later writer.
+    pub fn collisions(&self) -> Vec<Collision> {
+        self.claims
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .collisions
+            .clone()
     }
 
     /// The previous build's stamp of `rel` when `wanted` accepts it and the old file is
@@ -570,7 +675,9 @@ mod tests {
         let staging = tempfile::tempdir_in(site.path()).unwrap();
         let writer = Writer::update(staging.path(), &previous).unwrap();
         let hash = |t: &str| xxhash_rust::xxh3::xxh3_128(t.as_bytes());
-        let keep = |rel: &str, t: &str| writer.keep_all(&[(PathBuf::from(rel), hash(t))]);
+        let keep = |rel: &str, t: &str| {
+            writer.keep_all(&Owner::Generated, &[(PathBuf::from(rel), hash(t))])
+        };
         assert!(keep("a.html", "x"));
         assert!(
             !keep("a.html", "other bytes"),

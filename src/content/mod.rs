@@ -289,7 +289,10 @@ pub fn discover(site: &Site) -> Result<Files, Vec<Diagnostic>> {
             errors.push(
                 Diagnostic::file(
                     rel(&site.root, path),
-                    format!("this name cannot be part of a web address: {why}"),
+                    format!(
+                        "the name {:?} cannot be part of a web address: {why}",
+                        entry.file_name()
+                    ),
                 )
                 .with_help("rename it: its name becomes part of the page's or file's address"),
             );
