@@ -1,0 +1,185 @@
+// Hostile articles stay inert in a real browser: headless Debian Chromium loads every HTML page
+// of a built site, and fails on any sign of script the site's contributors wrote.
+//   node xss.mjs SITE_DIR SEARCH_WORD     (run by xss.sh, which builds the hostile site)
+// Signs of script: a dialog (alert/confirm/prompt, also trapped before any page script runs),
+// the global `__xss` that payloads set, a request for /xss-hit. On each page: the load, focus
+// moved through every focusable element (autofocus/onfocus handlers), hovering headings and
+// images, and a click on every link whose address is a script. The feeds' HTML (summaries,
+// correction notes) is put into a page with innerHTML, as a feed reader shows it. The search
+// page is asked for SEARCH_WORD and its result links are checked the same way.
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+
+const CACHE = process.env.GLOSS_E2E_CACHE || path.join(os.homedir(), '.cache', 'gloss-e2e');
+const require = createRequire(path.join(CACHE, 'package.json'));
+const { chromium } = require('playwright-core');
+
+const [SITE, WORD] = process.argv.slice(2);
+if (!SITE || !WORD || !fs.existsSync(path.join(SITE, 'index.html'))) {
+  console.error(`usage: xss.mjs SITE_DIR SEARCH_WORD  (no index.html in ${SITE})`);
+  process.exit(2);
+}
+
+let passed = 0, failed = 0;
+function check(name, ok, detail = '') {
+  if (ok) { passed++; console.log(`ok - ${name}`); }
+  else { failed++; console.log(`not ok - ${name}${detail ? ': ' + detail : ''}`); }
+}
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
+  '.json': 'application/json', '.jsonld': 'application/ld+json', '.xml': 'application/xml',
+  '.png': 'image/png' };
+const hits = [];
+function serve(root) {
+  const server = http.createServer((req, res) => {
+    const pathname = new URL(req.url, 'http://x').pathname;
+    if (pathname.includes('xss-hit')) hits.push(req.url);
+    let file = path.join(root, decodeURIComponent(pathname));
+    if (!file.startsWith(path.resolve(root))) file = '/nonexistent';
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    fs.readFile(file, (err, data) => {
+      if (err) { res.writeHead(404); res.end('not found'); return; }
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+      res.end(data);
+    });
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
+const root = path.resolve(SITE);
+const server = await serve(root);
+const origin = `http://127.0.0.1:${server.address().port}/`;
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+let browser;
+try {
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+} catch (e) {
+  console.log(`not ok - launch chromium: ${e.message.split('\n')[0]}`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+// Runs before any script of the page: a dialog is noted even if a payload hides it.
+function trap() {
+  window.__ran = [];
+  for (const f of ['alert', 'confirm', 'prompt', 'print']) {
+    const orig = window[f];
+    window[f] = function (...a) { window.__ran.push(`${f}(${a.join(',')})`); return orig ? orig.apply(this, a) : undefined; };
+  }
+}
+
+async function newPage() {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await ctx.addInitScript(trap);
+  const page = await ctx.newPage();
+  page.dialogs = [];
+  page.on('dialog', (d) => { page.dialogs.push(`${d.type()}: ${d.message()}`); d.dismiss().catch(() => {}); });
+  page.on('popup', (p) => p.on('dialog', (d) => { page.dialogs.push(`popup ${d.type()}: ${d.message()}`); d.dismiss().catch(() => {}); }));
+  return { page, close: () => ctx.close() };
+}
+
+/// What ran on `page` so far, as a list of findings.
+async function ran(page) {
+  const inPage = await page.evaluate(() => [...(window.__ran || []), ...(window.__xss ? [`__xss=${window.__xss}`] : [])])
+    .catch(() => []);
+  return [...page.dialogs, ...inPage, ...hits.splice(0).map((h) => `request ${h}`)];
+}
+
+/// Moves focus through the page, hovers what handlers hide in, and clicks every link (or
+/// form button) whose address is a script: what a reader would do.
+async function exercise(page) {
+  await page.waitForTimeout(200);
+  for (let i = 0; i < 40; i++) await page.keyboard.press('Tab');
+  for (const el of await page.$$('h1, h2, h3, h4, h5, h6, img, a, span, div, p')) {
+    await el.hover({ timeout: 200, force: true }).catch(() => {});
+  }
+  const scripted = await page.$$eval('a[href], area[href], [src], [formaction], [action]', (els) => els
+    .map((el, i) => [i, el.href || el.src || el.formAction || el.action || ''])
+    .filter(([, u]) => /^(javascript|vbscript|data):/i.test(String(u).trim())));
+  const els = await page.$$('a[href], area[href], [src], [formaction], [action]');
+  for (const [i] of scripted) await els[i].click({ timeout: 1000, force: true, noWaitAfter: true }).catch(() => {});
+  await page.waitForTimeout(200);
+  return scripted.map(([, u]) => `script address ${String(u).slice(0, 60)}`);
+}
+
+function htmlFiles(dir) {
+  const out = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...htmlFiles(p));
+    else if (e.name.endsWith('.html')) out.push(p);
+  }
+  return out;
+}
+
+const pages = htmlFiles(root).map((f) => path.relative(root, f)).sort();
+check('the hostile site has pages to load', pages.length >= 10, String(pages.length));
+const hostileName = pages.find((p) => p.startsWith('javascript:'));
+check('the article named javascript:… was built', Boolean(hostileName), pages.join(' '));
+
+try {
+  for (const rel of pages) {
+    const { page, close } = await newPage();
+    // Each path segment encoded: the page is asked for at its own address.
+    const url = origin + rel.split(path.sep).map(encodeURIComponent).join('/');
+    try {
+      await page.goto(url, { waitUntil: 'load' });
+      const links = await exercise(page);
+      const found = [...links, ...await ran(page)];
+      check(`${rel}: no script of the content runs`, found.length === 0, found.join(' | '));
+    } catch (e) {
+      check(`${rel}: loads`, false, e.message.split('\n')[0]);
+    }
+    await close();
+  }
+
+  // A feed reader shows the entries' HTML: put it into a page and do the same.
+  for (const feed of ['feed.xml', 'corrections.xml']) {
+    const { page, close } = await newPage();
+    await page.goto(origin + '404.html', { waitUntil: 'load' });
+    const xml = fs.readFileSync(path.join(root, feed), 'utf8');
+    const n = await page.evaluate((xml) => {
+      const doc = new DOMParser().parseFromString(xml, 'application/xml');
+      const parts = [...doc.querySelectorAll('summary[type="html"], content[type="html"]')].map((e) => e.textContent);
+      const main = document.querySelector('main') || document.body;
+      main.innerHTML = parts.join('\n');
+      return parts.length;
+    }, xml);
+    check(`${feed}: has HTML entries to show`, n > 0, String(n));
+    const links = await exercise(page);
+    const found = [...links, ...await ran(page)];
+    check(`${feed}: its HTML, shown as a feed reader does, runs no script`, found.length === 0, found.join(' | '));
+    await close();
+  }
+
+  // Search results link to every article, the hostile name too.
+  {
+    const { page, close } = await newPage();
+    await page.goto(origin + 'search/', { waitUntil: 'load' });
+    await page.fill('#gl-q', WORD);
+    await page.press('#gl-q', 'Enter');
+    await page.waitForFunction((q) => document.getElementById('gl-search-status').textContent.includes(q), WORD, { timeout: 10000 });
+    const results = await page.$$eval('.gl-result-link', (as) => as.map((a) => a.href));
+    check(`search: "${WORD}" finds the hostile articles`, results.length >= 2, JSON.stringify(results));
+    check('search: every result is a page of the site', results.every((h) => h.startsWith(origin)), JSON.stringify(results));
+    const links = await exercise(page);
+    const found = [...links, ...await ran(page)];
+    check('search: no script of the content runs', found.length === 0, found.join(' | '));
+    // The hostile name's result opens its page.
+    const target = results.find((h) => decodeURIComponent(h).includes('javascript:'));
+    if (target) {
+      const res = await page.goto(target, { waitUntil: 'load' });
+      check('search: the result for the file named javascript:… opens its page', res && res.ok(), target);
+    } else check('search: a result for the file named javascript:…', false, JSON.stringify(results));
+    await close();
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

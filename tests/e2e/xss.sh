@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Script holes, tested in headless Debian Chromium: builds a hostile site in a temporary folder
+# with the release gloss (or $GLOSS) and loads every page of it (xss.mjs).
+#   tests/e2e/xss.sh
+# First the vectors gloss must refuse (script files in content/, articles in place of generated
+# pages): that build must fail and write nothing. Then the vectors it must make inert (heading
+# attributes, raw HTML, script links and images in bodies, summaries and notes; a file named
+# `javascript:…`): that build must succeed and no page may run the contributor's script.
+# Installs what it needs as run.sh does. Ends with `N passed, M failed`; exits 1 on failure.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+CACHE="${GLOSS_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gloss-e2e}"
+
+need_apt=()
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+command -v node >/dev/null || need_apt+=(nodejs npm)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+if [ ! -d "$CACHE/node_modules/playwright-core" ] || ! cmp -s "$HERE/package.json" "$CACHE/package.json"; then
+  mkdir -p "$CACHE"
+  cp "$HERE/package.json" "$CACHE/package.json"
+  (cd "$CACHE" && npm install --no-audit --no-fund --loglevel=error >&2)
+fi
+if [ -z "${GLOSS:-}" ]; then
+  (cd "$REPO" && cargo build -q --release >&2)
+  GLOSS="$(cd "${CARGO_TARGET_DIR:-$REPO/target}/release" && pwd)/gloss"
+fi
+
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+S="$TMP/site"
+mkdir -p "$S/content/2019" "$S/content/x" "$S/content/a/sub"
+cat >"$S/site.toml" <<'EOF'
+title = "Feindliche Seite"
+language = "de"
+base_url = "https://example.org/x"
+EOF
+
+# The payloads: every one calls alert() if it runs.
+H='{autofocus tabindex=0 onfocus=alert(document.domain) onmouseover=alert(2)}'
+RAW='<img src=x onerror=alert(3)> <svg onload=alert(4)></svg> <details open ontoggle=alert(5)><summary>d</summary></details> <a href="javascript:alert(6)">roh</a> <iframe srcdoc="<script>parent.alert(7)</script>"></iframe> <form><button formaction="javascript:alert(8)">f</button></form>'
+MD='[link](javascript:alert(9)) <javascript:alert(10)> ![bild](javascript:alert(11)) ![svg](data:image/svg+xml,<svg/onload=alert(12)>) [daten](data:text/html,<script>alert(13)</script>)'
+
+cat >"$S/content/2019/feindlich.md" <<EOF
++++
+title = "Feindlich <script>alert(14)</script>"
+date = 2019-07-24
+tags = ["<img src=x onerror=alert(15)>"]
+summary = '''
+# Zusammenfassung Zzyzxwort $H
+
+$RAW $MD
+'''
+
+[[claim]]
+text = "Ein Satz"
+verdict = "false"
+by = "<script>alert(16)</script>"
+conclusion = "<img src=x onerror=alert(17)>"
+note = '''
+## Notiz $H
+
+$RAW $MD
+'''
+
+[[quote]]
+text = "Worte"
+speaker = "<svg onload=alert(18)>"
+
+[[correction]]
+text = "Fehler"
+correct = "<img src=x onerror=alert(19)>"
+note = '''
+### Korrektur $H
+
+$RAW $MD
+'''
++++
+# Überschrift $H
+
+Ein Satz. Worte. Fehler.
+
+$RAW
+
+$MD
+EOF
+
+# A file name that was a script address on the home page, in listings and in search results.
+cat >"$S/content/javascript:alert(document.domain)%2F%2F.md" <<'EOF'
++++
+title = "Feindlicher Name"
+date = 2019-07-25
+tags = ["Name"]
+summary = "Zzyzxwort im Namen."
+
+[[claim]]
+text = "Ein Satz"
+verdict = "false"
++++
+Ein Satz.
+EOF
+mkdir -p "$S/content/a b"
+printf '+++\ntitle = "Zeichen"\ndate = 2019-07-26\n+++\nText.\n' >"$S/content/a b/#?%:x.md"
+
+fail=0
+# Refused: each of `files`; the build must fail, name each and write nothing.
+refused() {
+  local what="$1"; shift
+  if (cd "$S" && "$GLOSS" build >"$TMP/refused.log" 2>&1); then
+    echo "not ok - $what: the build fails"; fail=1
+  elif [ -e "$S/public" ]; then
+    echo "not ok - $what: nothing is written"; fail=1
+  else
+    local missing=""
+    for f in "$@"; do grep -qF "$f: error:" "$TMP/refused.log" || missing="$missing $f"; done
+    if [ -n "$missing" ]; then
+      echo "not ok - $what: each is named:$missing"; cat "$TMP/refused.log"; fail=1
+    else
+      echo "ok - $what: refused, each named, nothing written"
+    fi
+  fi
+  for f in "$@"; do rm "$S/$f"; done
+}
+
+# Script files from content/.
+echo 'alert(20)' >"$S/content/gloss.js"
+echo '<script>alert(21)</script>' >"$S/content/index.html"
+echo '<script>alert(22)</script>' >"$S/content/x/evil.html"
+echo '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(23)"/>' >"$S/content/x/evil.svg"
+printf '+++\ntitle = "Sub"\ndate = 2019-07-24\n+++\nx\n' >"$S/content/a/sub.md"
+echo '<script>alert(24)</script>' >"$S/content/a/sub/index.html"
+refused "script files in content/" content/gloss.js content/index.html content/x/evil.html \
+  content/x/evil.svg content/a/sub/index.html
+# Articles in place of generated pages.
+printf '+++\ntitle = "Home"\ndate = 2019-07-24\n+++\nx\n' >"$S/content/index.md"
+printf '+++\ntitle = "Claims"\ndate = 2019-07-24\n+++\nx\n' >"$S/content/claims.md"
+printf '+++\ntitle = "Feed"\ndate = 2019-07-24\n+++\nx\n' >"$S/content/feed.xml.md"
+refused "articles in place of generated pages" content/index.md content/claims.md content/feed.xml.md
+
+(cd "$S" && "$GLOSS" build >&2)
+status=0
+env GLOSS_E2E_CACHE="$CACHE" node "$HERE/xss.mjs" "$S/public" Zzyzxwort || status=$?
+[ $fail -eq 0 ] || exit 1
+exit $status
