@@ -88,6 +88,42 @@ $RAW
 $MD
 EOF
 
+# The same without raw HTML, which alone made the sanitizer run: heading attributes and
+# markdown's own links and images must be made inert by themselves.
+cat >"$S/content/2019/ueberschriften.md" <<EOF
++++
+title = "Überschriften"
+date = 2019-07-23
+summary = '''
+# Zusammenfassung $H
+
+$MD
+'''
+
+[[note]]
+text = "Ein Satz"
+note = '''
+## Notiz $H
+
+$MD
+'''
+
+[[correction]]
+text = "Fehler"
+correct = "Fehlerlos"
+note = '''
+### Korrektur $H
+'''
++++
+# Überschrift $H
+
+Ein Satz. Fehler.
+
+## Zweite $H
+
+$MD
+EOF
+
 # A file name that was a script address on the home page, in listings and in search results.
 cat >"$S/content/javascript:alert(document.domain)%2F%2F.md" <<'EOF'
 +++
