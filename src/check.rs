@@ -134,7 +134,32 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Report {
     if let Some(theme) = &theme {
         let summaries: Vec<ArticleSummary> =
             checks.iter_mut().filter_map(|c| c.summary.take()).collect();
-        site_pages(&site, theme, &summaries, &mut pages, &mut report.findings);
+        // Every place of the output that is not a site-wide page, taken as a build takes it.
+        use build::reuse::Owner;
+        let mut taken: Vec<(Owner, std::path::PathBuf)> = Vec::new();
+        for a in &content.articles {
+            for rel in build::article_outputs(&a.url_path) {
+                taken.push((Owner::Content(a.path.clone()), rel));
+            }
+        }
+        for f in SITE_FILES {
+            taken.push((Owner::Generated, f.into()));
+        }
+        for rel in theme.static_files.keys() {
+            taken.push((Owner::Theme, rel.clone()));
+        }
+        for rel in &content.assets {
+            let owner = Owner::Content(Path::new(content::CONTENT_DIR).join(rel));
+            taken.push((owner, rel.clone()));
+        }
+        site_pages(
+            &site,
+            theme,
+            &summaries,
+            &taken,
+            &mut pages,
+            &mut report.findings,
+        );
         for rel in theme.static_files.keys() {
             pages.files.insert(slashed(rel));
         }
@@ -179,6 +204,7 @@ fn site_pages(
     site: &Site,
     theme: &Theme,
     summaries: &[ArticleSummary],
+    taken: &[(build::reuse::Owner, std::path::PathBuf)],
     pages: &mut Pages,
     findings: &mut Vec<Diagnostic>,
 ) {
@@ -192,7 +218,7 @@ fn site_pages(
             return;
         }
     };
-    match build::render_site_pages(site, theme, summaries, scratch.path()) {
+    match build::render_site_pages_beside(site, theme, summaries, scratch.path(), taken) {
         Ok((written, warnings)) => {
             findings.extend(warnings);
             for page in written {

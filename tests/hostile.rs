@@ -597,3 +597,36 @@ fn names_that_cannot_be_part_of_an_address_are_refused() {
         assert!(err.contains("help: rename it"), "{err}");
     }
 }
+
+#[test]
+fn check_finds_the_collisions_a_build_would_meet() {
+    let dir = site(&[
+        ("content/a.md", &article("", "Text.\n")),
+        ("content/claims.md", &article("", "Text.\n")),
+        ("content/feed.xml.md", &article("", "Text.\n")),
+        ("static/logo.png", "THEME"),
+        ("content/logo.png", "CONTENT"),
+    ]);
+    let out = gloss(dir.path(), &["check"]);
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    for (file, says) in [
+        (
+            "content/claims.md",
+            "this article would be published as claims/index.html, a page gloss generates",
+        ),
+        (
+            "content/feed.xml.md",
+            "which cannot be beside feed.xml (a file gloss generates)",
+        ),
+        (
+            "content/logo.png",
+            "this file would be published as logo.png, a file of the theme",
+        ),
+    ] {
+        assert!(
+            all.contains(&format!("{file}: error: ")) && all.contains(says),
+            "{file}: {all}"
+        );
+    }
+}

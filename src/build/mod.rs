@@ -865,14 +865,40 @@ pub fn render_site_pages(
     summaries: &[ArticleSummary],
     dir: &Path,
 ) -> Result<(Vec<String>, Vec<Diagnostic>), Diagnostic> {
+    render_site_pages_beside(site, theme, summaries, dir, &[])
+}
+
+/// [`render_site_pages`], with the places of `taken` (articles' files, content files, the
+/// theme's and the feeds, which are not written) taken first: a page that would take the
+/// place of one of them, or one of them the place of another, is an error among the
+/// warnings, as in a build. For `gloss check`.
+pub fn render_site_pages_beside(
+    site: &Site,
+    theme: &Theme,
+    summaries: &[ArticleSummary],
+    dir: &Path,
+    taken: &[(reuse::Owner, PathBuf)],
+) -> Result<(Vec<String>, Vec<Diagnostic>), Diagnostic> {
     let writer = reuse::Writer::replacing(dir);
+    for (owner, rel) in taken {
+        writer.reserve(owner, rel);
+    }
     let pages = Pages::new(site, theme, &writer);
     let mut listed: Vec<&ArticleSummary> = summaries.iter().collect();
     listed.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
-    let people = write_site_pages(site, &pages, &listed)?;
+    let mut people = write_site_pages(site, &pages, &listed)?;
     let written = pages
         .written
         .into_inner()
         .unwrap_or_else(|e| e.into_inner());
+    people
+        .warnings
+        .extend(writer.collisions().iter().map(collision_error));
     Ok((written, people.warnings))
+}
+
+/// The files an article's build writes (its page and annotation export), below the output
+/// root.
+pub fn article_outputs(url_path: &str) -> [PathBuf; 2] {
+    article_files(url_path)
 }

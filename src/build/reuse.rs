@@ -449,6 +449,12 @@ impl<'a> Writer<'a> {
         true
     }
 
+    /// Takes `rel` for `owner` without writing it: for `gloss check`, which finds collisions
+    /// without building.
+    pub fn reserve(&self, owner: &Owner, rel: &Path) {
+        self.claim(&key(rel), owner);
+    }
+
     fn claim(&self, key: &str, owner: &Owner) -> bool {
         self.claims
             .lock()
