@@ -384,6 +384,7 @@ fn is_editor_file(name: &std::ffi::OsStr) -> bool {
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".swx")
+        || name.ends_with(".tmp")
         || name == "4913"
 }
 
