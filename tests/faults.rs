@@ -126,6 +126,31 @@ fn a_killed_build_leaves_the_previous_output_intact() {
         outcomes.0, outcomes.1
     );
     assert!(outcomes.0 > 0, "no build was killed before it finished");
+
+    // What a killed build left is removed by the next build at once, not once it is old.
+    let mut left = Vec::new();
+    for ms in [full_ms / 2, full_ms / 4, full_ms / 8] {
+        let mut child = gloss_command(dir.path(), &["build"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(ms));
+        let _ = child.kill();
+        child.wait().unwrap();
+        left = leftovers(dir.path());
+        if !left.is_empty() {
+            break;
+        }
+    }
+    assert!(!left.is_empty(), "no build was killed while it was writing");
+    let out = gloss(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        leftovers(dir.path()).is_empty(),
+        "{:?}",
+        leftovers(dir.path())
+    );
 }
 
 fn copy_tree(files: &BTreeMap<String, Vec<u8>>, to: &Path) {
