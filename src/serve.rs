@@ -162,11 +162,11 @@ pub fn serve(root: &Path, opts: &ServeOptions) -> Result<Vec<Diagnostic>, Vec<Di
 /// How long a connection may take to send a request's head, and stay idle between
 /// requests: a browser opens a new connection when it needs one, while connections left
 /// open by the hundred would use up the process's file descriptors.
-pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Connections served at once; more wait to be accepted until one closes. A browser opens
 /// six per host, and each tab keeps one for live reload.
-pub const MAX_CONNECTIONS: usize = 128;
+const MAX_CONNECTIONS: usize = 128;
 
 /// How long requests under way may take to finish once the server is told to stop; the
 /// live-reload stream of an open tab never does, and must not keep the server running.
