@@ -121,14 +121,41 @@ pub fn article_path(path: &str) -> Result<PathBuf, Diagnostic> {
     let leaves = inner
         .components()
         .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
-    if leaves || inner.as_os_str().is_empty() {
+    let names: Vec<_> = inner
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(n) => Some(n),
+            _ => None,
+        })
+        .collect();
+    if leaves || path.is_empty() {
         return Err(Diagnostic::file(
             path,
             "the article's path must lie inside the content folder",
         )
         .with_help("give a path below content/, e.g. `gloss new 2024/city-council`"));
     }
-    let mut rel = Path::new(CONTENT_DIR).join(inner);
+    // `.`, `x/.` and `x/` name a folder: made a file name, `.` would become the folder's
+    // own name (`gloss new .` wrote content.md beside site.toml).
+    let names_a_folder = path.ends_with(['/', std::path::MAIN_SEPARATOR])
+        || matches!(inner.components().next_back(), Some(Component::CurDir))
+        || path.ends_with("/.")
+        || names.is_empty();
+    if names_a_folder {
+        return Err(
+            Diagnostic::file(path, "the article's path names a folder, not a file")
+                .with_help("add the article's file name, e.g. `gloss new 2024/city-council`"),
+        );
+    }
+    // The build skips names that start with a dot: such an article would never be published.
+    if names.iter().any(|n| n.to_string_lossy().starts_with('.')) {
+        return Err(Diagnostic::file(
+            path,
+            "names starting with a dot are hidden files, which the build skips",
+        )
+        .with_help("choose a name that starts with a letter or digit"));
+    }
+    let mut rel = Path::new(CONTENT_DIR).join(names.iter().collect::<PathBuf>());
     if rel.extension().is_none_or(|e| e != "md") {
         let mut name = rel.file_name().unwrap_or_default().to_os_string();
         name.push(".md");
@@ -198,6 +225,28 @@ mod tests {
         assert!(article_path("../x").is_err());
         assert!(article_path("/etc/x").is_err());
         assert!(article_path("").is_err());
+        assert_eq!(
+            article_path("./a/./b").unwrap(),
+            Path::new("content/a/b.md")
+        );
+    }
+
+    #[test]
+    fn folders_and_hidden_names_are_not_articles() {
+        for bad in [
+            ".",
+            "./",
+            "content",
+            "content/",
+            "content/.",
+            "2024/",
+            "2024/.",
+            ".env",
+            "a/.b",
+        ] {
+            let e = article_path(bad).unwrap_err();
+            assert!(!e.message.is_empty(), "{bad}");
+        }
     }
 
     #[test]

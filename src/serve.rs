@@ -68,15 +68,17 @@ struct Shared {
 pub fn serve(root: &Path, opts: &ServeOptions) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     // The served site lives outside the site folder, so `public/` is left alone and a crash
     // leaves nothing behind in the editor's project.
-    let tmp = tempfile::Builder::new()
-        .prefix("gloss-serve-")
-        .tempdir()
-        .map_err(|e| {
-            vec![Diagnostic::file(
-                std::env::temp_dir(),
-                format!("cannot create a folder: {e}"),
-            )]
-        })?;
+    let mut tmp = tempfile::Builder::new();
+    tmp.prefix("gloss-serve-");
+    // Drafts are served from here: other users of the computer must not read them.
+    #[cfg(unix)]
+    tmp.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+    let tmp = tmp.tempdir().map_err(|e| {
+        vec![Diagnostic::file(
+            std::env::temp_dir(),
+            format!("cannot create a folder: {e}"),
+        )]
+    })?;
     let out = tmp.path().join("site");
     let shared = Arc::new(Shared::default());
     let mut worker = Worker {
@@ -147,17 +149,162 @@ pub fn serve(root: &Path, opts: &ServeOptions) -> Result<Vec<Diagnostic>, Vec<Di
         .layer(middleware::from_fn_with_state(Arc::clone(&shared), overlay))
         .layer(livereload)
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY));
-    let served = runtime.block_on(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-    });
+    runtime.block_on(run_server(listener, app));
+    // Connections still open (a tab's live-reload stream) end here, with the runtime.
+    drop(runtime);
     drop(debouncer);
     // The served folder goes with this process; what the builds remembered of it would
     // only take room.
     build::forget_output(root, &out);
-    served.map_err(|e| vec![Diagnostic::file(".", format!("the server stopped: {e}"))])?;
     Ok(Vec::new())
+}
+
+/// How long a connection may take to send a request's head, and stay idle between
+/// requests: a browser opens a new connection when it needs one, while connections left
+/// open by the hundred would use up the process's file descriptors.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Connections served at once; more wait to be accepted until one closes. A browser opens
+/// six per host, and each tab keeps one for live reload.
+const MAX_CONNECTIONS: usize = 128;
+
+/// How long requests under way may take to finish once the server is told to stop; the
+/// live-reload stream of an open tab never does, and must not keep the server running.
+const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
+
+/// Serves `app` on `listener` until Ctrl-C or a polite `kill`, each connection with the
+/// timeouts and limit above.
+async fn run_server(listener: tokio::net::TcpListener, app: Router) {
+    use tower::ServiceExt;
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut connections = tokio::task::JoinSet::new();
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            () = &mut shutdown => break,
+            slot = Arc::clone(&slots).acquire_owned() => slot,
+        };
+        let Ok(slot) = slot else { break };
+        let stream = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => {
+                    // Out of file descriptors, or a connection reset before it was
+                    // accepted: try again in a moment rather than spin.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        while connections.try_join_next().is_some() {}
+        let Ok(local) = stream.local_addr() else {
+            continue;
+        };
+        let app = app.clone();
+        let mut stopped = stopped.clone();
+        connections.spawn(async move {
+            let _slot = slot;
+            let service = hyper::service::service_fn(move |req: hyper::Request<_>| {
+                let app = app.clone();
+                async move {
+                    Ok::<_, std::convert::Infallible>(match guard(req.map(Body::new), local) {
+                        Ok(req) => app
+                            .oneshot(req)
+                            .await
+                            .unwrap_or_else(|never| match never {}),
+                        Err(refused) => *refused,
+                    })
+                }
+            });
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            tokio::pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                _ = stopped.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = tokio::time::timeout(SHUTDOWN_GRACE, connection).await;
+                }
+            }
+        });
+    }
+    let _ = stop.send(true);
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE * 2, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+}
+
+/// Refuses a request addressed to any host but this server (a page of another site that
+/// points its own name at this computer, DNS rebinding, must not read the preview), and
+/// gives the rest a path that cannot be taken for another host: `//evil.example` would
+/// otherwise be redirected to `//evil.example/`, which browsers read as that site.
+fn guard(req: Request, local: SocketAddr) -> Result<Request, Box<Response>> {
+    let authority = match req.uri().authority() {
+        Some(a) => Some(a.as_str().to_owned()),
+        None => req
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_owned),
+    };
+    if !authority.is_some_and(|a| is_own_host(&a, local)) {
+        let mut res = Response::new(Body::from(format!(
+            "gloss serve answers only to localhost, 127.0.0.1, [::1] and {}: this request named another host, \
+             as a page of another site would to read the preview. Open http://127.0.0.1:{}/ instead.\n",
+            local.ip().to_canonical(),
+            local.port()
+        )));
+        *res.status_mut() = StatusCode::FORBIDDEN;
+        let headers = res.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        return Err(Box::new(res));
+    }
+    let (mut parts, body) = req.into_parts();
+    let path_and_query = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let rest = path_and_query.trim_start_matches(['/', '\\']);
+    // Only the path goes on: a scheme and host in the request line would end up in redirects.
+    if let Ok(uri) = format!("/{rest}").parse() {
+        parts.uri = uri;
+    }
+    Ok(Request::from_parts(parts, body))
+}
+
+/// Whether `authority` (a `Host` header, `name[:port]`) names this server, reached at `local`:
+/// `localhost`, a loopback address or the address the connection came in on. The port is
+/// not compared: the name is what a rebinding page controls, and a tunnel (`ssh -L`)
+/// rightly changes the port.
+fn is_own_host(authority: &str, local: SocketAddr) -> bool {
+    if authority.contains('@') {
+        return false;
+    }
+    let Ok(authority) = authority.parse::<axum::http::uri::Authority>() else {
+        return false;
+    };
+    let host = authority.host();
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let ip = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    ip.parse::<std::net::IpAddr>().is_ok_and(|ip| {
+        let ip = ip.to_canonical();
+        ip.is_loopback() || ip == local.ip().to_canonical()
+    })
 }
 
 /// Ctrl-C, or (on Unix) a polite `kill`: either way the temporary folder is removed.
@@ -832,4 +979,66 @@ fn summary_of(site: &Site, article: &Article) -> Option<ArticleSummary> {
     let anchored = crate::annotate::anchor(article, build::figures_enabled(site, article)).ok()?;
     let view = crate::render::article_view(site, article, &anchored);
     Some(ArticleSummary::new(site, article, &anchored, &view))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_servers_own_names_are_served() {
+        let local: SocketAddr = "127.0.0.1:1111".parse().unwrap();
+        for ok in [
+            "localhost:1111",
+            "LOCALHOST",
+            "127.0.0.1:1111",
+            "127.0.0.1",
+            "[::1]:1111",
+            "localhost:8080",
+        ] {
+            assert!(is_own_host(ok, local), "{ok}");
+        }
+        for bad in [
+            "evil.example:1111",
+            "localhost.evil.example:1111",
+            "127.0.0.1.evil.example",
+            "user@localhost:1111",
+            "192.168.1.5:1111",
+            "",
+        ] {
+            assert!(!is_own_host(bad, local), "{bad}");
+        }
+        // Listening on every interface: the address the connection came in on is its name.
+        let lan: SocketAddr = "[::ffff:192.168.1.5]:1111".parse().unwrap();
+        assert!(is_own_host("192.168.1.5:1111", lan));
+        assert!(!is_own_host("192.168.1.6:1111", lan));
+    }
+
+    #[test]
+    fn paths_cannot_name_another_host() {
+        let local: SocketAddr = "127.0.0.1:1111".parse().unwrap();
+        for (uri, host, path) in [
+            ("//evil.example", "localhost", "/evil.example"),
+            ("/\\evil.example?a=b", "localhost", "/evil.example?a=b"),
+            ("///a/b", "localhost", "/a/b"),
+            ("http://localhost:1111//x", "localhost", "/x"),
+        ] {
+            let req = Request::builder()
+                .uri(uri)
+                .header(header::HOST, host)
+                .body(Body::empty())
+                .unwrap();
+            let req = guard(req, local).unwrap();
+            assert_eq!(req.uri().to_string(), path, "{uri}");
+        }
+        let req = Request::builder()
+            .uri("http://evil.example/")
+            .header(header::HOST, "localhost")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(
+            guard(req, local).unwrap_err().status(),
+            StatusCode::FORBIDDEN
+        );
+    }
 }

@@ -23,9 +23,40 @@ pub fn slugify(s: &str) -> String {
     }
 }
 
+/// The slug of a tag's page: as [`slugify`], with the signs that tell tags apart spelt out,
+/// so that `C`, `C++` and `C#` get three pages (`c`, `c-plus-plus`, `c-sharp`).
+pub fn tag_slug(tag: &str) -> String {
+    slugify(&tag.replace('+', " plus ").replace('#', " sharp "))
+}
+
+/// What makes two spellings of a tag the same tag: `KI` and `ki`, `Open Source` and
+/// `open-source`. Tags whose slugs agree but whose keys differ are different tags.
+pub fn tag_key(tag: &str) -> String {
+    tag.to_lowercase()
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tags_that_differ_by_a_sign_get_their_own_slugs() {
+        assert_eq!(tag_slug("C"), "c");
+        assert_eq!(tag_slug("C++"), "c-plus-plus");
+        assert_eq!(tag_slug("c#"), "c-sharp");
+        assert_eq!(tag_slug("F#"), "f-sharp");
+        assert_eq!(
+            tag_slug("Künstliche Intelligenz"),
+            "kuenstliche-intelligenz"
+        );
+        assert_eq!(tag_key("Open Source"), tag_key("open-source"));
+        assert_eq!(tag_key("KI"), tag_key(" ki "));
+        assert_ne!(tag_key("A.B"), tag_key("A B"));
+    }
 
     #[test]
     fn german_letters_are_spelt_out() {

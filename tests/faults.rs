@@ -126,6 +126,31 @@ fn a_killed_build_leaves_the_previous_output_intact() {
         outcomes.0, outcomes.1
     );
     assert!(outcomes.0 > 0, "no build was killed before it finished");
+
+    // What a killed build left is removed by the next build at once, not once it is old.
+    let mut left = Vec::new();
+    for ms in [full_ms / 2, full_ms / 4, full_ms / 8] {
+        let mut child = gloss_command(dir.path(), &["build"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(ms));
+        let _ = child.kill();
+        child.wait().unwrap();
+        left = leftovers(dir.path());
+        if !left.is_empty() {
+            break;
+        }
+    }
+    assert!(!left.is_empty(), "no build was killed while it was writing");
+    let out = gloss(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        leftovers(dir.path()).is_empty(),
+        "{:?}",
+        leftovers(dir.path())
+    );
 }
 
 fn copy_tree(files: &BTreeMap<String, Vec<u8>>, to: &Path) {
@@ -235,4 +260,68 @@ fn a_full_disk_is_an_error_naming_the_file_and_the_old_output_stays() {
     assert!(read(dir.path(), "public/gross/index.html").len() > 1_000_000);
     assert!(read(dir.path(), "public/a/index.html").contains("Kurz, aber neu."));
     assert!(leftovers(dir.path()).is_empty());
+}
+
+/// Unmounts its folder when dropped, so that a failed test leaves no mount behind.
+#[cfg(target_os = "linux")]
+struct Mount(std::path::PathBuf);
+
+#[cfg(target_os = "linux")]
+impl Mount {
+    /// Mounts with `mount ARGS… dir`; none where this user may not mount (not root).
+    fn new(args: &[&str], dir: &Path) -> Option<Mount> {
+        std::fs::create_dir_all(dir).unwrap();
+        let ok = Command::new("mount")
+            .args(args)
+            .arg(dir)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Mount(dir.to_path_buf()))
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_folder_that_is_a_mount_point_is_a_clear_error() {
+    let dir = site(&[("content/a.md", &article("", "Text.\n"))]);
+    let public = dir.path().join("public");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let bind_source = elsewhere.path().to_str().unwrap().to_string();
+    // Another file system (found before building), and a bind mount of the same one
+    // (found when the swap fails).
+    for args in [
+        vec!["-t", "tmpfs", "none"],
+        vec!["--bind", bind_source.as_str()],
+    ] {
+        let Some(mount) = Mount::new(&args, &public) else {
+            println!("skipped: this user cannot mount");
+            return;
+        };
+        let out = gloss(dir.path(), &["build"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("is a mount point"), "{args:?}: {err}");
+        assert!(err.contains("--out"), "says what to do: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(
+            leftovers(dir.path()).is_empty(),
+            "{:?}",
+            leftovers(dir.path())
+        );
+        // What it advises works: the output one folder down, inside the mount.
+        let out = gloss(dir.path(), &["build", "--out", "public/site"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(read(dir.path(), "public/site/a/index.html").contains("Text."));
+        assert!(leftovers(&public).is_empty(), "{:?}", leftovers(&public));
+        drop(mount);
+        let _ = std::fs::remove_dir_all(&public);
+    }
 }

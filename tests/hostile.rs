@@ -176,6 +176,40 @@ fn unsafe_html_is_an_explicit_opt_out() {
 
 #[cfg(unix)]
 #[test]
+fn symlinks_out_of_content_are_refused() {
+    for (link, target) in [
+        ("content/x.md", "../.env"),
+        ("content/sub/config.txt", "../../.git/config"),
+        ("content/site.jpg", "../site.toml"),
+    ] {
+        let dir = site(&[("content/a.md", &article("", "x\n"))]);
+        std::fs::write(dir.path().join(".env"), "SECRET=1\n").unwrap();
+        std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+        std::fs::write(dir.path().join(".git/config"), "[core] SECRET\n").unwrap();
+        let link_path = dir.path().join(link);
+        std::fs::create_dir_all(link_path.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(target, &link_path).unwrap();
+        let out = gloss(dir.path(), &["build"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{link}: {err}");
+        assert!(
+            err.contains(&format!(
+                "{link}: error: symbolic link points outside content/"
+            )),
+            "{err}"
+        );
+        assert!(!dir.path().join("public").exists(), "{link}");
+    }
+    // A link that stays inside content/ is fine.
+    let dir = site(&[("content/a.md", &article("", "Original.\n"))]);
+    std::fs::create_dir_all(dir.path().join("content/b")).unwrap();
+    std::os::unix::fs::symlink("../a.md", dir.path().join("content/b/c.md")).unwrap();
+    build_ok(&dir);
+    assert!(read(dir.path(), "public/b/c/index.html").contains("Original."));
+}
+
+#[cfg(unix)]
+#[test]
 fn symlinks_out_of_the_site_are_refused() {
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("secret.md"), article("", "geheim\n")).unwrap();

@@ -143,6 +143,15 @@ fn new_takes_the_title_from_the_file_name_and_never_overwrites() {
         .failure()
         .stderr(contains("inside the content folder"));
     assert!(!tmp.path().join("outside.md").exists());
+    for folder in [".", "content/.", "2024/"] {
+        gloss(tmp.path())
+            .args(["new", folder])
+            .assert()
+            .failure()
+            .stderr(contains("names a folder, not a file"));
+    }
+    assert!(!tmp.path().join("content.md").exists());
+    assert!(!tmp.path().join("content/2024.md").exists());
 }
 
 #[test]

@@ -15,6 +15,9 @@ struct Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
+        if let Ok(Some(_)) = self.child.try_wait() {
+            return;
+        }
         // A polite stop first, so the server removes its temporary folder.
         #[cfg(unix)]
         let _ = Command::new("kill")
@@ -34,6 +37,11 @@ impl Drop for Server {
 
 impl Server {
     fn start(site: &Path) -> Server {
+        Server::start_in(site, &std::env::temp_dir())
+    }
+
+    /// Starts the server with `tmp` as its temporary folder.
+    fn start_in(site: &Path, tmp: &Path) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -43,6 +51,7 @@ impl Server {
         let child = Command::new(assert_cmd::cargo::cargo_bin("gloss"))
             .args(["serve", "--port", &port.to_string()])
             .current_dir(site)
+            .env("TMPDIR", tmp)
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
@@ -54,10 +63,15 @@ impl Server {
 
     /// Status and whole response (head and body) of `GET path`, sent exactly as written.
     fn get(&self, path: &str) -> Option<(u16, String)> {
+        self.get_from(path, "localhost", Duration::from_secs(5))
+    }
+
+    /// `GET path` with `Host: host`, waiting up to `wait` for the answer.
+    fn get_from(&self, path: &str, host: &str, wait: Duration) -> Option<(u16, String)> {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).ok()?;
-        stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+        stream.set_read_timeout(Some(wait)).ok()?;
         // HTTP/1.0: the response ends when the connection closes, never chunked.
-        write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").ok()?;
+        write!(stream, "GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").ok()?;
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).ok()?;
         let text = String::from_utf8_lossy(&raw).into_owned();
@@ -301,4 +315,213 @@ fn serve_rerenders_templates_copies_static_files_and_keeps_search_current() {
         s.log().contains("rebuilt static/extra.css in")
     });
     assert_eq!(full_builds(&server), before, "{}", server.log());
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_stops_at_once_on_ctrl_c_while_a_tab_waits_for_reloads() {
+    let dir = init_site();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut server = Server::start_in(dir.path(), tmp.path());
+    // What an open tab holds: the live-reload event stream, answered and kept open.
+    let mut tab = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    tab.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        tab,
+        "GET /_tower-livereload/event-stream HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0; 1024];
+    while !String::from_utf8_lossy(&seen).contains("event: init") {
+        let n = tab.read(&mut buf).unwrap();
+        assert!(
+            n > 0,
+            "the stream ended: {}",
+            String::from_utf8_lossy(&seen)
+        );
+        seen.extend_from_slice(&buf[..n]);
+    }
+    let stopped = Instant::now();
+    let status = Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = stopped + Duration::from_secs(10);
+    let exit = loop {
+        if let Some(exit) = server.child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still running 10 s after Ctrl-C\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // The grace for requests under way is half a second; the rest is a busy machine.
+    assert!(
+        stopped.elapsed() < Duration::from_secs(4),
+        "took {:?} to stop",
+        stopped.elapsed()
+    );
+    assert!(exit.success(), "{exit:?}\n{}", server.log());
+    // And it cleaned up after itself.
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn serve_answers_only_to_its_own_host_names() {
+    let dir = init_site();
+    let server = Server::start(dir.path());
+    let wait = Duration::from_secs(5);
+    let port = server.port;
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        "localhost".to_string(),
+    ] {
+        let (status, text) = server.get_from("/beispiel/", &host, wait).unwrap();
+        assert_eq!(status, 200, "{host}");
+        assert!(text.contains("Radwegenetz"), "{host}");
+    }
+    // A page of evil.example whose name now points to 127.0.0.1 (DNS rebinding).
+    for host in [
+        format!("evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        format!("127.0.0.1.nip.io:{port}"),
+    ] {
+        let (status, text) = server.get_from("/beispiel/", &host, wait).unwrap();
+        assert_eq!(status, 403, "{host}: {text}");
+        assert!(!text.contains("Radwegenetz"), "{host}");
+        assert!(text.contains("answers only to localhost"), "{text}");
+    }
+    // Or naming its host in the request line.
+    let (status, text) = server
+        .get_from("http://evil.example/beispiel/", "localhost", wait)
+        .unwrap();
+    assert_eq!(status, 403, "{text}");
+}
+
+#[test]
+fn serve_never_redirects_to_another_host() {
+    let dir = init_site();
+    // A folder whose name is a host: its redirect to the trailing slash must stay here.
+    std::fs::create_dir_all(dir.path().join("static/evil.example")).unwrap();
+    std::fs::write(
+        dir.path().join("static/evil.example/index.html"),
+        "<p>here</p>",
+    )
+    .unwrap();
+    let server = Server::start(dir.path());
+    assert!(server.page("/evil.example/").contains("here"));
+    for path in [
+        "//evil.example",
+        "/\\evil.example",
+        "///evil.example",
+        "//evil.example?x",
+    ] {
+        let (status, text) = server.get(path).unwrap();
+        let location = text
+            .lines()
+            .find_map(|l| l.strip_prefix("location: "))
+            .unwrap_or("");
+        assert!(
+            status == 200 || (300..400).contains(&status) || status == 404,
+            "{path}: {status}"
+        );
+        if (300..400).contains(&status) {
+            assert!(
+                location.starts_with('/')
+                    && !location.starts_with("//")
+                    && !location.starts_with("/\\"),
+                "{path} redirects to {location}"
+            );
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_keeps_its_folder_to_its_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = init_site();
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start_in(dir.path(), tmp.path());
+    let folders: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    let mode = std::fs::metadata(&folders[0]).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700, "{:o}", mode);
+    drop(server);
+}
+
+#[test]
+fn serve_closes_idle_connections_and_serves_while_at_its_limit() {
+    // More idle connections than the server serves at once (128): it must close them after
+    // its header timeout (5 s) and meanwhile still answer a real request.
+    const IDLE: usize = 150;
+    let dir = init_site();
+    let server = Server::start(dir.path());
+    #[cfg(target_os = "linux")]
+    let sockets = || {
+        std::fs::read_dir(format!("/proc/{}/fd", server.child.id()))
+            .unwrap()
+            .filter_map(|e| std::fs::read_link(e.unwrap().path()).ok())
+            .filter(|l| l.to_string_lossy().starts_with("socket:"))
+            .count()
+    };
+    #[cfg(target_os = "linux")]
+    let before = sockets();
+    let opened = Instant::now();
+    let mut idle: Vec<TcpStream> = (0..IDLE)
+        .map(|_| TcpStream::connect(("127.0.0.1", server.port)).unwrap())
+        .collect();
+    // The rest wait to be accepted, taking none of the server's file descriptors.
+    #[cfg(target_os = "linux")]
+    {
+        // Well within the header timeout: none of them has been closed yet.
+        let mut most = 0;
+        while opened.elapsed() < Duration::from_secs(3) {
+            most = most.max(sockets());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let held = most.saturating_sub(before);
+        assert!((32..=128).contains(&held), "{held} connections held");
+    }
+    // Half of them sent the start of a request and then nothing (slowloris).
+    for s in idle.iter_mut().step_by(2) {
+        s.write_all(b"GET / HTTP/1.1\r\nHost: loc").unwrap();
+    }
+    let (status, text) = server
+        .get_from("/beispiel/", "localhost", Duration::from_secs(60))
+        .unwrap_or_else(|| panic!("no answer at the limit\n{}", server.log()));
+    assert_eq!(status, 200);
+    assert!(text.contains("Radwegenetz"));
+    let deadline = opened + Duration::from_secs(60);
+    for (i, s) in idle.iter_mut().enumerate() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        s.set_read_timeout(Some(left.max(Duration::from_millis(1))))
+            .unwrap();
+        let mut buf = [0; 4096];
+        // Closed: the end of the stream (after a 408 for a started request), or a reset.
+        loop {
+            match s.read(&mut buf) {
+                Ok(0) => break,
+                Ok(_) => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
+                Err(e) => panic!("connection {i} still open after 60 s: {e}"),
+            }
+        }
+    }
+    // Not closed at once either: they had their time to send a request.
+    assert!(
+        opened.elapsed() >= Duration::from_secs(4),
+        "{:?}",
+        opened.elapsed()
+    );
 }

@@ -150,6 +150,53 @@ fn tags_merge_by_slug_and_spell_umlauts() {
 }
 
 #[test]
+fn tags_whose_slugs_would_collide_stay_apart() {
+    let tagged = |title: &str, tags: &str| {
+        format!("+++\ntitle = \"{title}\"\ndate = 2019-07-24\ntags = [{tags}]\n+++\nText.\n")
+    };
+    let dir = site(&[
+        ("content/c.md", &tagged("Über C", "\"C\"")),
+        ("content/cpp.md", &tagged("Über Cpp", "\"C++\"")),
+        ("content/cs.md", &tagged("Über Cs", "\"c#\", \"C#\"")),
+        ("content/cs2.md", &tagged("Noch Cs", "\"C#\"")),
+    ]);
+    let out = gloss(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Each tag page lists exactly its tag's articles.
+    for (page, want) in [
+        ("c", vec!["Über C"]),
+        ("c-plus-plus", vec!["Über Cpp"]),
+        ("c-sharp", vec!["Über Cs", "Noch Cs"]),
+    ] {
+        let html = read(dir.path(), &format!("public/tags/{page}/index.html"));
+        let doc = scraper::Html::parse_document(&html);
+        let h2 = scraper::Selector::parse("main h2").unwrap();
+        let mut listed: Vec<String> = doc.select(&h2).map(|e| e.text().collect()).collect();
+        listed.sort();
+        let mut want: Vec<String> = want.into_iter().map(String::from).collect();
+        want.sort();
+        assert_eq!(listed, want, "tags/{page}/");
+    }
+    let home = read(dir.path(), "public/index.html");
+    assert!(home.contains("tags/c-plus-plus/"), "{home}");
+
+    // Two tags that no spelling out can tell apart: an error naming both, not one page.
+    let dir = site(&[
+        ("content/a.md", &tagged("A", "\"A.B\"")),
+        ("content/b.md", &tagged("B", "\"A B\"")),
+    ]);
+    let out = gloss(dir.path(), &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("would share the page tags/a-b/"), "{err}");
+    assert!(err.contains("`A.B`") && err.contains("`A B`"), "{err}");
+    assert!(
+        err.contains("content/a.md") && err.contains("content/b.md"),
+        "{err}"
+    );
+}
+
+#[test]
 fn atom_feed_sitemap_robots_and_404() {
     let dir = two_articles();
     assert!(gloss(dir.path(), &["build"]).status.success());

@@ -44,7 +44,7 @@ fn list_item<'a>(site: &Site, a: &'a ArticleSummary, root: &str) -> ListItem<'a>
             .iter()
             .map(|t| TagLink {
                 name: t,
-                href: format!("{root}tags/{}/", slugify(t)),
+                href: format!("{root}tags/{}/", crate::slug::tag_slug(t)),
             })
             .collect(),
     }
@@ -517,13 +517,30 @@ pub fn tags(
     pages: &Pages<'_>,
     articles: &[&ArticleSummary],
 ) -> Result<usize, Diagnostic> {
-    // Tags that slug alike ("KI", "ki") are one tag, shown as first written.
+    // Spellings of one tag ("KI", "ki") are one tag, shown as first written. Different tags
+    // whose slugs agree would have to share a page, or one of them get a URL that depends on
+    // the other: the editor decides which spelling is meant.
     let mut by_slug: BTreeMap<String, (String, Vec<&ArticleSummary>)> = BTreeMap::new();
     for a in articles {
         for t in &a.tags {
+            let slug = crate::slug::tag_slug(t);
             let entry = by_slug
-                .entry(slugify(t))
+                .entry(slug.clone())
                 .or_insert_with(|| (t.clone(), Vec::new()));
+            if crate::slug::tag_key(&entry.0) != crate::slug::tag_key(t) {
+                let first = entry.1.first().map(|f| f.source_path.display().to_string());
+                return Err(Diagnostic::file(
+                    &a.source_path,
+                    format!(
+                        "the tags `{t}` and `{}` (in {}) would share the page tags/{slug}/",
+                        entry.0,
+                        first.unwrap_or_default()
+                    ),
+                )
+                .with_help(
+                    "write the tag the same way in both articles, or name one differently",
+                ));
+            }
             if !entry.1.iter().any(|x| std::ptr::eq(*x, *a)) {
                 entry.1.push(a);
             }

@@ -271,7 +271,8 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     }
     laps.lap("static");
     let reuse::Written { manifest, moves } = writer.finish(&out);
-    commit(staging, previous.as_ref(), &manifest, &moves).map_err(|e| vec![io_error(&out, e)])?;
+    commit(staging, previous.as_ref(), &manifest, &moves)
+        .map_err(|e| vec![output::commit_error(&out, e)])?;
     // The manifest and the cache only save work: a site folder that cannot take them builds
     // all the same.
     if previous.as_ref().is_none_or(|p| !p.same_files(&manifest)) {

@@ -67,6 +67,9 @@ pub fn check_location(root: &Path, out: &Path) -> Result<PathBuf, Diagnostic> {
             )));
         }
     }
+    if is_mount_point(&out) {
+        return Err(mount_point(&out));
+    }
     if out.exists() {
         let made_by_gloss = out.join(MARKER).exists();
         let empty = std::fs::read_dir(&out).is_ok_and(|mut d| d.next().is_none());
@@ -80,10 +83,59 @@ pub fn check_location(root: &Path, out: &Path) -> Result<PathBuf, Diagnostic> {
     Ok(out)
 }
 
+/// Whether the folder `dir` is where another file system is mounted (its device differs from
+/// its parent's). A bind mount of the same file system is found only when the swap fails.
+fn is_mount_point(dir: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let parent = dir.parent().unwrap_or(Path::new("/"));
+        if let (Ok(d), Ok(p)) = (std::fs::symlink_metadata(dir), std::fs::metadata(parent)) {
+            return d.is_dir() && d.dev() != p.dev();
+        }
+    }
+    false
+}
+
+/// The error for an output folder that is a mount point, which no rename can replace.
+pub fn mount_point(out: &Path) -> Diagnostic {
+    Diagnostic::file(
+        out,
+        format!(
+            "{} is a mount point: gloss builds the output beside it and swaps it in with a rename, which cannot replace a mount point",
+            out.display()
+        ),
+    )
+    .with_help(format!(
+        "build into a folder inside it instead (`--out {}` or `output_dir` in site.toml), and serve that folder",
+        out.join("site").display()
+    ))
+}
+
+/// The error for a failed swap of the output `out`.
+pub fn commit_error(out: &Path, e: std::io::Error) -> Diagnostic {
+    #[cfg(target_os = "linux")]
+    if e.raw_os_error() == Some(rustix::io::Errno::BUSY.raw_os_error()) {
+        return mount_point(out);
+    }
+    super::io_error(out, e)
+}
+
 /// A new output being written next to the final folder, swapped in by [`Staging::commit`].
 pub struct Staging {
     dir: tempfile::TempDir,
     target: PathBuf,
+    /// Held while this build runs, so that another build can tell its folder from a killed
+    /// build's leftovers.
+    _lock: Option<std::fs::File>,
+}
+
+/// Locks the folder `dir` for as long as the returned file is open; none where the system
+/// cannot lock folders (then leftovers are recognized by their age alone).
+fn lock(dir: &Path) -> Option<std::fs::File> {
+    let file = std::fs::File::open(dir).ok()?;
+    file.try_lock().ok()?;
+    Some(file)
 }
 
 impl Staging {
@@ -97,6 +149,7 @@ impl Staging {
             .prefix(".gloss-build-")
             .tempdir_in(parent)?;
         Ok(Staging {
+            _lock: lock(dir.path()),
             dir,
             target: target.to_path_buf(),
         })
@@ -107,12 +160,26 @@ impl Staging {
         self.dir.path()
     }
 
-    /// Puts the new output in place of the old one. The old one is moved aside first and
-    /// deleted only once the new one is in place.
+    /// Puts the new output in place of the old one: in one exchange of the two folders where
+    /// the system can (Linux), so that the output folder is there at every moment; elsewhere
+    /// the old one is moved aside first, and put back by the next build if this one is killed
+    /// between the two renames. The old output is deleted only once the new one is in place.
     pub fn commit(self) -> std::io::Result<()> {
         std::fs::write(self.dir.path().join(MARKER), "built by gloss\n")?;
         let staged = self.dir.keep();
         if self.target.exists() {
+            match exchange(&staged, &self.target) {
+                Ok(true) => {
+                    // `staged` now holds the old output.
+                    remove_tree(&staged);
+                    return Ok(());
+                }
+                Ok(false) => {}
+                Err(e) => {
+                    let _ = std::fs::remove_dir_all(&staged);
+                    return Err(e);
+                }
+            }
             let parent = self.target.parent().unwrap_or(Path::new("."));
             // On a full disk even this folder may not be made: then the whole new output
             // must not stay behind, taking the room.
@@ -126,6 +193,7 @@ impl Staging {
                     return Err(e);
                 }
             };
+            let _aside_lock = lock(&aside);
             let old = aside.join("out");
             if let Err(e) = std::fs::rename(&self.target, &old) {
                 let _ = std::fs::remove_dir_all(&staged);
@@ -145,6 +213,33 @@ impl Staging {
         }
         Ok(())
     }
+}
+
+/// Swaps the folders `a` and `b` in one step; `false` where this system or file system
+/// cannot, so that the caller renames twice instead.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        // Not supported by the kernel (before 3.15) or the file system (some network ones).
+        Err(e)
+            if [
+                rustix::io::Errno::INVAL,
+                rustix::io::Errno::NOSYS,
+                rustix::io::Errno::NOTSUP,
+            ]
+            .contains(&e) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
+    Ok(false)
 }
 
 /// Deletes the folder `dir` and everything in it, many subfolders at once. Deleting the old
@@ -183,13 +278,14 @@ pub fn remove_tree(dir: &Path) {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// How old a leftover staging folder must be before a new build removes it: younger ones may
-/// belong to a build that is still running.
+/// How old a leftover staging folder must be before a new build removes it, where folders
+/// cannot be locked: younger ones may belong to a build that is still running.
 const STALE: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
 /// Cleans up after a build that was killed: puts back an output that was moved aside but not
-/// replaced (a kill between the two renames of [`Staging::commit`]), and removes staging
-/// folders left by killed builds once they are old enough not to belong to a running one.
+/// replaced (a kill between the two renames of [`Staging::commit`]), and removes the staging
+/// folders of builds that are no longer running: at once when no build holds its lock, by
+/// age where folders cannot be locked.
 fn recover(target: &Path, parent: &Path) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
@@ -201,17 +297,22 @@ fn recover(target: &Path, parent: &Path) {
             continue;
         }
         let path = entry.path();
+        let owner_gone = match std::fs::File::open(&path).map(|f| (f.try_lock(), f)) {
+            Ok((Ok(()), _)) => true,
+            Ok((Err(std::fs::TryLockError::WouldBlock), _)) => false,
+            _ => entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > STALE)),
+        };
+        if !owner_gone {
+            continue;
+        }
         let aside = path.join("out");
         if old && !target.exists() && aside.join(MARKER).exists() {
             let _ = std::fs::rename(&aside, target);
         }
-        let stale = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > STALE));
-        if stale {
-            let _ = std::fs::remove_dir_all(&path);
-        }
+        remove_tree(&path);
     }
 }
 
@@ -326,20 +427,76 @@ mod tests {
     }
 
     #[test]
-    fn stale_staging_folders_are_removed_and_fresh_ones_kept() {
+    fn leftovers_of_dead_builds_are_removed_at_once_and_a_running_builds_kept() {
         let site = tempfile::tempdir().unwrap();
-        let stale = site.path().join(".gloss-build-stale");
-        let fresh = site.path().join(".gloss-build-fresh");
-        std::fs::create_dir_all(&stale).unwrap();
-        std::fs::create_dir_all(&fresh).unwrap();
-        let long_ago = std::time::SystemTime::now() - STALE * 2;
-        std::fs::File::open(&stale)
-            .unwrap()
-            .set_modified(long_ago)
-            .unwrap();
+        let dead = site.path().join(".gloss-build-dead");
+        let dead_old = site.path().join(".gloss-old-dead");
+        let running = site.path().join(".gloss-build-running");
+        for d in [&dead, &dead_old, &running] {
+            std::fs::create_dir_all(d.join("a")).unwrap();
+            std::fs::write(d.join("a/index.html"), "x").unwrap();
+        }
+        // What a build that is still running holds (its lock dies with its process).
+        let _held = lock(&running).unwrap();
         let _staging = Staging::new(&site.path().join("public")).unwrap();
-        assert!(!stale.exists());
-        assert!(fresh.exists());
+        assert!(!dead.exists());
+        assert!(!dead_old.exists());
+        assert!(running.join("a/index.html").exists());
+    }
+
+    #[test]
+    fn a_build_holds_its_staging_folder() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("public");
+        let first = Staging::new(&out).unwrap();
+        std::fs::write(first.path().join("x"), "x").unwrap();
+        // A second build at the same time leaves the first one's folder alone.
+        let second = Staging::new(&out).unwrap();
+        assert!(first.path().join("x").exists());
+        drop(second);
+        first.commit().unwrap();
+        assert!(out.join("x").exists());
+    }
+
+    #[test]
+    fn the_output_folder_is_there_at_every_moment_of_a_commit() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("public");
+        let staging = Staging::new(&out).unwrap();
+        write(staging.path(), Path::new("index.html"), b"0").unwrap();
+        staging.commit().unwrap();
+        let done = std::sync::atomic::AtomicBool::new(false);
+        let missing = std::thread::scope(|s| {
+            let watcher = s.spawn(|| {
+                let mut missing = 0;
+                while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                    if std::fs::symlink_metadata(&out).is_err() {
+                        missing += 1;
+                    }
+                }
+                missing
+            });
+            for round in 1..300 {
+                let staging = Staging::new(&out).unwrap();
+                write(
+                    staging.path(),
+                    Path::new("index.html"),
+                    round.to_string().as_bytes(),
+                )
+                .unwrap();
+                staging.commit().unwrap();
+            }
+            done.store(true, std::sync::atomic::Ordering::Relaxed);
+            watcher.join().unwrap()
+        });
+        // Where the system cannot exchange two folders, the moment between two renames stays.
+        if cfg!(target_os = "linux") {
+            assert_eq!(missing, 0, "public/ was missing {missing} times");
+        }
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "299"
+        );
     }
 
     #[test]

@@ -266,6 +266,9 @@ pub fn discover(site: &Site) -> Result<Files, Vec<Diagnostic>> {
         .root
         .canonicalize()
         .unwrap_or_else(|_| site.root.clone());
+    let canonical_content = content_dir
+        .canonicalize()
+        .unwrap_or_else(|_| content_dir.clone());
     let mut walker = walkdir::WalkDir::new(&content_dir)
         .sort_by_file_name()
         .into_iter()
@@ -314,6 +317,27 @@ pub fn discover(site: &Site) -> Result<Files, Vec<Diagnostic>> {
                         "symbolic link points outside the site",
                     )
                     .with_help("copy the file into the site instead of linking to it"),
+                );
+                continue;
+            }
+            // Inside the site but not below content/: `.env`, `.git/config`, site.toml.
+            let published = entry.depth() == 0
+                || target
+                    .as_ref()
+                    .is_ok_and(|t| t.starts_with(&canonical_content));
+            if !published {
+                let to = target
+                    .as_ref()
+                    .ok()
+                    .and_then(|t| t.strip_prefix(&canonical_root).ok())
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_default();
+                errors.push(
+                    Diagnostic::file(
+                        rel(&site.root, path),
+                        format!("symbolic link points outside content/ (to {to})"),
+                    )
+                    .with_help("only files below content/ are published: copy the file into content/ if it is meant to be"),
                 );
                 continue;
             }
