@@ -54,7 +54,10 @@ fn words_before(text: &str, at: usize) -> String {
     let from = floor_char_boundary(text, at.saturating_sub(8 * CONTEXT_CHARS));
     let folded = fold(&text[from..at]);
     let n = folded.chars().count();
-    folded.chars().skip(n.saturating_sub(CONTEXT_CHARS)).collect()
+    folded
+        .chars()
+        .skip(n.saturating_sub(CONTEXT_CHARS))
+        .collect()
 }
 
 /// The words after reader position `at`, folded, at most [`CONTEXT_CHARS`].
@@ -179,8 +182,7 @@ pub fn reconcile(
         taken.insert(format!("ref-{}", ann.id));
     }
     for (e, _) in &anchored.events {
-        if let pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading { id: Some(id), .. }) = e
-        {
+        if let pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading { id: Some(id), .. }) = e {
             taken.insert(id.to_string());
         }
     }
@@ -373,10 +375,17 @@ mod tests {
         .unwrap()
     }
 
-    fn publish(a: &Article, before: Option<&Published>) -> (Published, Vec<String>, Vec<Vec<String>>) {
+    fn publish(
+        a: &Article,
+        before: Option<&Published>,
+    ) -> (Published, Vec<String>, Vec<Vec<String>>) {
         let mut anchored = super::super::anchor(a, false).unwrap();
         let record = reconcile(a, &mut anchored, before);
-        let warnings = anchored.warnings.iter().map(|w| w.message.clone()).collect();
+        let warnings = anchored
+            .warnings
+            .iter()
+            .map(|w| w.message.clone())
+            .collect();
         let mut aliases = vec![Vec::new(); a.annotations.len()];
         for s in &anchored.spans {
             if let Target::Annotation(i) = s.target {
@@ -394,7 +403,10 @@ mod tests {
         let a = article(&format!("{ONE}{TWO}"), "Eins und Zwei.\n");
         let (record, warnings, aliases) = publish(&a, None);
         assert!(warnings.is_empty(), "{warnings:?}");
-        assert_eq!(aliases, [vec!["note-1".to_string()], vec!["note-2".to_string()]]);
+        assert_eq!(
+            aliases,
+            [vec!["note-1".to_string()], vec!["note-2".to_string()]]
+        );
         assert_eq!(record.anchors[1].id, "note-zwei");
         assert_eq!(record.anchors[1].prefix, "Eins und");
         assert_eq!(record.anchors[1].suffix, ".");
@@ -409,7 +421,10 @@ mod tests {
             "Eins und Zwei.\n",
         );
         let (record2, warnings, aliases) = publish(&b, Some(&record));
-        assert!(warnings[0].contains("published as `#note-eins` and is now `#erste`"), "{warnings:?}");
+        assert!(
+            warnings[0].contains("published as `#note-eins` and is now `#erste`"),
+            "{warnings:?}"
+        );
         assert_eq!(aliases[0], ["note-1", "note-eins"]);
         // Said once: the next build knows the new id.
         let (_, warnings, aliases) = publish(&b, Some(&record2));
@@ -424,7 +439,10 @@ mod tests {
         let b = article(ONE, "Eins und Zwei.\n");
         let (_, warnings, _) = publish(&b, Some(&record));
         assert_eq!(warnings.len(), 1, "{warnings:?}");
-        assert!(warnings[0].contains("`#note-zwei`, `#note-2`"), "{warnings:?}");
+        assert!(
+            warnings[0].contains("`#note-zwei`, `#note-2`"),
+            "{warnings:?}"
+        );
         assert!(warnings[0].contains("is gone"), "{warnings:?}");
     }
 
@@ -442,7 +460,10 @@ mod tests {
         assert_eq!(anchored.states[0], AnchorState::Moved);
         let w = &anchored.warnings[0].message;
         assert!(w.contains("another passage"), "{w}");
-        assert!(w.contains("„…Null Zwei. Eins [Zwei] drei. Vier Zwei sechs.…“"), "{w}");
+        assert!(
+            w.contains("„…Null Zwei. Eins [Zwei] drei. Vier Zwei sechs.…“"),
+            "{w}"
+        );
         assert!(w.contains("„…Eins Zwei drei. Vier [Zwei] sechs.…“"), "{w}");
         assert!(w.contains("still there, now on line"), "{w}");
     }

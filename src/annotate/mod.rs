@@ -109,7 +109,10 @@ pub fn anchor<'a>(
                         located(
                             article,
                             ann,
-                            format!("the recorded {sides} no longer match"),
+                            format!(
+                                "the recorded {sides} no longer {}",
+                                if sides.contains(" and ") { "fit" } else { "fits" }
+                            ),
                         )
                         .with_help(format!(
                             "the words were found once, with other words around them: …{}…; update {sides}",
@@ -449,7 +452,12 @@ impl Problem {
                     .iter()
                     .enumerate()
                     .map(|(i, &at)| {
-                        format!("occurrence {} on line {}: …{}…", i + 1, line_of(at), context(&folded.text, at, needle.len()))
+                        format!(
+                            "occurrence {} on line {}: …{}…",
+                            i + 1,
+                            line_of(at),
+                            context(&folded.text, at, needle.len())
+                        )
                     })
                     .collect();
                 located(
@@ -488,7 +496,9 @@ impl Problem {
                     Some(match fit {
                         [] => format!("the {name} `{words}` fits none of them"),
                         [one] => format!("the {name} `{words}` fits occurrence {one} only"),
-                        many => format!("the {name} `{words}` fits occurrences {}", many.join(", ")),
+                        many => {
+                            format!("the {name} `{words}` fits occurrences {}", many.join(", "))
+                        }
                     })
                 };
                 let sides: Vec<String> = [
@@ -502,7 +512,12 @@ impl Problem {
                     .iter()
                     .enumerate()
                     .map(|(i, &at)| {
-                        format!("occurrence {} on line {}: …{}…", i + 1, line_of(at), context(hay, at, len))
+                        format!(
+                            "occurrence {} on line {}: …{}…",
+                            i + 1,
+                            line_of(at),
+                            context(hay, at, len)
+                        )
                     })
                     .collect();
                 located(

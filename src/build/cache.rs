@@ -430,8 +430,8 @@ impl PublishedIds {
             .filter(|&i| self.dirty[i])
             .try_for_each(|i| {
                 let records = self.shard(i);
-                let bytes = postcard::to_allocvec(&(IDS_FORMAT, records))
-                    .map_err(std::io::Error::other)?;
+                let bytes =
+                    postcard::to_allocvec(&(IDS_FORMAT, records)).map_err(std::io::Error::other)?;
                 save_in_cache(&self.root, &ids_shard_name(i), &bytes)
             })
     }

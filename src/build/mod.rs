@@ -226,14 +226,8 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     let pages = Pages::new(&site, &theme, &writer);
     let mut ids = cache::PublishedIds::new(root);
 
-    let (present, unchanged) = build_articles(
-        &site,
-        &mut cache,
-        &mut ids,
-        &pages,
-        &content.articles,
-        opts,
-    )?;
+    let (present, unchanged) =
+        build_articles(&site, &mut cache, &mut ids, &pages, &content.articles, opts)?;
     laps.lap("articles");
     let mut warnings = Vec::new();
     let mut listed: Vec<&ArticleSummary> = Vec::with_capacity(present.len());
@@ -818,8 +812,7 @@ pub fn rebuild_article(
     let pages = Pages::new(site, theme, &writer);
     // A preview keeps the ids the last build published, and records nothing.
     let ids = cache::PublishedIds::new(&site.root);
-    build_article(site, &pages, article, ids.get(&article.path))
-        .map(|(_, warnings, _, _)| warnings)
+    build_article(site, &pages, article, ids.get(&article.path)).map(|(_, warnings, _, _)| warnings)
 }
 
 /// Renders the site-wide pages for `summaries` into `dir`; returns the page paths written and

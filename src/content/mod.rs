@@ -855,7 +855,9 @@ fn default_ids(annotations: &mut [Annotation]) {
     let clashes = |id: &str, taken: &std::collections::HashSet<String>| {
         taken.contains(id)
             || taken.contains(&format!("note-{id}"))
-            || id.strip_prefix("note-").is_some_and(|rest| taken.contains(rest))
+            || id
+                .strip_prefix("note-")
+                .is_some_and(|rest| taken.contains(rest))
     };
     // First come, first served for the plain ids, then the repeats: an annotation whose
     // words are unique keeps its id whatever else is added.
@@ -991,6 +993,79 @@ mod tests {
         assert!(
             messages.contains(&"a [[quote]] needs `speaker`"),
             "{messages:?}"
+        );
+    }
+
+    fn ids(front: &str) -> Vec<String> {
+        let a = parse(&format!(
+            "+++\ntitle = \"T\"\ndate = 2019-07-24\n{front}+++\nx\n"
+        ))
+        .unwrap();
+        a.annotations.into_iter().map(|a| a.id).collect()
+    }
+
+    #[test]
+    fn default_ids_come_from_the_annotations_own_words() {
+        let note = |t: &str| format!("[[note]]\ntext = \"{t}\"\nnote = \"n\"\n");
+        assert_eq!(
+            ids(&format!(
+                "[[claim]]\ntext = \"Microsoft investierte 1 Milliarde US-Dollar in OpenAI\"\nverdict = \"true\"\n{}",
+                note("Größe")
+            )),
+            ["claim-microsoft-investierte-1-milliarde-us", "note-groesse"]
+        );
+        // The same words twice: the second in order gets `-2`, whatever comes before.
+        let twice = format!("{}{}", note("Cade Matz"), note("Cade Matz"));
+        assert_eq!(ids(&twice), ["note-cade-matz", "note-cade-matz-2"]);
+        assert_eq!(
+            ids(&format!("{}{twice}", note("Davor"))),
+            ["note-davor", "note-cade-matz", "note-cade-matz-2"]
+        );
+        // An editor's id wins, and the default steps aside.
+        assert_eq!(
+            ids(&format!(
+                "{}[[claim]]\ntext = \"b\"\nid = \"a\"\nverdict = \"true\"\n",
+                note("a")
+            )),
+            ["a", "note-a-2"],
+            "the note of the claim `a` is `note-a`"
+        );
+        // Words without letters or digits still give an id.
+        assert!(ids(&note("?!"))[0].starts_with("note-"));
+        assert_eq!(
+            default_id(Kind::Quote, &"wort ".repeat(20)).len(),
+            "quote-".len() + 39
+        );
+    }
+
+    #[test]
+    fn ids_that_break_links_or_the_page_are_refused_with_a_slug() {
+        for (id, problem, suggestion) in [
+            ("a b", "white space", "a-b"),
+            ("50%", "`%`", "50"),
+            ("gl-pop", "gloss's own", "claim-gl-pop"),
+            ("note-1", "gloss's own", "claim-note-1"),
+            ("main", "uses this id itself", "claim-main"),
+            ("x\\\"y", "`\\\"`", "x-y"),
+            ("#frag", "`#`", "frag"),
+            ("-x", "start with a letter", "x"),
+        ] {
+            let e = parse(&format!(
+                "+++\ntitle = \"T\"\ndate = 2019-07-24\n[[claim]]\ntext = \"x\"\nverdict = \"true\"\nid = \"{id}\"\n+++\nx\n"
+            ))
+            .unwrap_err();
+            assert_eq!(e.len(), 1, "{id}: {e:?}");
+            assert!(e[0].message.contains(problem), "{id}: {}", e[0].message);
+            assert_eq!((e[0].line, e[0].col), (7, 6), "{id}");
+            assert_eq!(
+                e[0].help.as_deref(),
+                Some(format!("write `id = \"{suggestion}\"`").as_str()),
+                "{id}"
+            );
+        }
+        assert_eq!(
+            ids("[[claim]]\ntext = \"x\"\nverdict = \"true\"\nid = \"Prüfung_2.a\"\n"),
+            ["Prüfung_2.a"]
         );
     }
 
