@@ -39,20 +39,40 @@ pub struct PublishedAnchor {
     pub suffix: String,
     /// The line of the article they stood on.
     pub line: usize,
+    /// Whether the words occurred only once in the article: then they cannot have moved to
+    /// another occurrence while they still do.
+    pub alone: bool,
 }
 
 /// Where an annotation stands now.
 struct Here {
+    alone: bool,
     text: String,
     prefix: String,
     suffix: String,
     line: usize,
 }
 
+/// `s` with each run of white space folded to one space, ends kept (the space between the
+/// context and the words is part of the context).
+fn fold_runs(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The words before reader position `at`, folded, at most [`CONTEXT_CHARS`].
 fn words_before(text: &str, at: usize) -> String {
     let from = floor_char_boundary(text, at.saturating_sub(8 * CONTEXT_CHARS));
-    let folded = fold(&text[from..at]);
+    let folded = fold_runs(&text[from..at]);
     let n = folded.chars().count();
     folded
         .chars()
@@ -63,14 +83,37 @@ fn words_before(text: &str, at: usize) -> String {
 /// The words after reader position `at`, folded, at most [`CONTEXT_CHARS`].
 fn words_after(text: &str, at: usize) -> String {
     let to = floor_char_boundary(text, (at + 8 * CONTEXT_CHARS).min(text.len()));
-    fold(&text[at..to]).chars().take(CONTEXT_CHARS).collect()
+    fold_runs(&text[at..to])
+        .chars()
+        .take(CONTEXT_CHARS)
+        .collect()
+}
+
+/// A passage for a message: its context cut to whole words, the words in brackets.
+fn passage(prefix: &str, text: &str, suffix: &str) -> String {
+    let prefix = match prefix.find(' ') {
+        Some(i) if prefix.chars().count() == CONTEXT_CHARS => &prefix[i + 1..],
+        _ => prefix,
+    };
+    let suffix = match suffix.rfind(' ') {
+        Some(i) if suffix.chars().count() == CONTEXT_CHARS => &suffix[..i],
+        _ => suffix,
+    };
+    format!("„…{}[{text}]{}…“", prefix.trim_start(), suffix.trim_end())
 }
 
 fn here(article: &Article, anchored: &Anchored<'_>, range: std::ops::Range<usize>) -> Here {
     let text = &anchored.reader.text;
     let offset = article.body_offset + anchored.reader.source_offset(range.start);
+    let words = &text[range.clone()];
+    // Exact bytes, white space as it stands: a cheap, conservative "once" (a repeat that
+    // differs only in white space counts as another place, so is never missed).
+    let alone = memchr::memmem::find_iter(text.as_bytes(), words.as_bytes())
+        .nth(1)
+        .is_none();
     Here {
-        text: fold(&text[range.clone()]),
+        alone,
+        text: fold(words),
         prefix: words_before(text, range.start),
         suffix: words_after(text, range.end),
         line: line_col(&article.source, offset).0,
@@ -199,6 +242,10 @@ pub fn reconcile(
                 wanted.extend(rec.aliases.iter().cloned());
                 if rec.id != ann.id {
                     wanted.push(rec.id.clone());
+                }
+                // Taking back an id it was published under (as the warning advises) is no
+                // change: the newer id stays as an anchor.
+                if rec.id != ann.id && !rec.aliases.contains(&ann.id) {
                     anchored.warnings.push(
                         Diagnostic::at(
                             &article.path,
@@ -217,6 +264,7 @@ pub fn reconcile(
                     );
                 }
                 if rec.text == h.text
+                    && !(rec.alone && h.alone)
                     && !(same_before(&h.prefix, &rec.prefix) && same_after(&h.suffix, &rec.suffix))
                 {
                     let folded = folded.get_or_insert_with(|| Folded::new(&anchored.reader.text));
@@ -262,6 +310,7 @@ pub fn reconcile(
             prefix: h.prefix.clone(),
             suffix: h.suffix.clone(),
             line: h.line,
+            alone: h.alone,
         });
     }
     for (r, rec) in old.iter().enumerate() {
@@ -348,8 +397,11 @@ fn drifted(
             &article.source,
             ann.span.clone(),
             format!(
-                "this {kind}'s words now stand in another passage than at the last build: on line {} „…{} [{}] {}…“, where they stood on line {} „…{} [{}] {}…“{still_there}",
-                h.line, h.prefix, h.text, h.suffix, rec.line, rec.prefix, rec.text, rec.suffix
+                "this {kind}'s words now stand in another passage than at the last build: on line {} {}, where they stood on line {} {}{still_there}",
+                h.line,
+                passage(&h.prefix, &h.text, &h.suffix),
+                rec.line,
+                passage(&rec.prefix, &rec.text, &rec.suffix),
             ),
         )
         .with_help(
@@ -408,8 +460,8 @@ mod tests {
             [vec!["note-1".to_string()], vec!["note-2".to_string()]]
         );
         assert_eq!(record.anchors[1].id, "note-zwei");
-        assert_eq!(record.anchors[1].prefix, "Eins und");
-        assert_eq!(record.anchors[1].suffix, ".");
+        assert_eq!(record.anchors[1].prefix, "Eins und ");
+        assert_eq!(record.anchors[1].suffix, ". ");
     }
 
     #[test]
