@@ -102,22 +102,30 @@ fn passage(prefix: &str, text: &str, suffix: &str) -> String {
     format!("„…{}[{text}]{}…“", prefix.trim_start(), suffix.trim_end())
 }
 
-fn here(article: &Article, anchored: &Anchored<'_>, range: std::ops::Range<usize>) -> Here {
-    let text = &anchored.reader.text;
-    let offset = article.body_offset + anchored.reader.source_offset(range.start);
-    let words = &text[range.clone()];
-    // Exact bytes, white space as it stands: a cheap, conservative "once" (a repeat that
-    // differs only in white space counts as another place, so is never missed).
-    let alone = memchr::memmem::find_iter(text.as_bytes(), words.as_bytes())
-        .nth(1)
-        .is_none();
-    Here {
-        alone,
-        text: fold(words),
-        prefix: words_before(text, range.start),
-        suffix: words_after(text, range.end),
-        line: line_col(&article.source, offset).0,
+/// The source line each placed annotation starts on (0 for the others), counted in one pass.
+fn lines_of(article: &Article, anchored: &Anchored<'_>) -> Vec<usize> {
+    let mut starts: Vec<(usize, usize)> = anchored
+        .placed
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let r = r.as_ref()?;
+            Some((
+                article.body_offset + anchored.reader.source_offset(r.start),
+                i,
+            ))
+        })
+        .collect();
+    starts.sort_unstable();
+    let mut lines = vec![0; anchored.placed.len()];
+    let (mut line, mut from) = (1, 0);
+    for (offset, i) in starts {
+        let offset = offset.min(article.source.len());
+        line += memchr::memchr_iter(b'\n', &article.source.as_bytes()[from..offset]).count();
+        from = offset;
+        lines[i] = line;
     }
+    lines
 }
 
 /// Whether two contexts before the same words agree: one is the end of the other (words
@@ -153,11 +161,16 @@ pub fn reconcile(
     remembered: Option<&Published>,
 ) -> Published {
     let n = article.annotations.len();
+    let lines = lines_of(article, anchored);
     let now: Vec<Option<Here>> = (0..n)
         .map(|i| {
-            anchored.placed[i]
-                .clone()
-                .map(|r| here(article, anchored, r))
+            anchored.placed[i].clone().map(|r| Here {
+                alone: anchored.alone[i],
+                text: fold(&anchored.reader.text[r.clone()]),
+                prefix: words_before(&anchored.reader.text, r.start),
+                suffix: words_after(&anchored.reader.text, r.end),
+                line: lines[i],
+            })
         })
         .collect();
     let old: &[PublishedAnchor] = remembered.map_or(&[], |p| &p.anchors);
@@ -179,39 +192,67 @@ pub fn reconcile(
             continued[r] = true;
         }
     }
-    for (r, rec) in old.iter().enumerate() {
-        if continued[r] {
-            continue;
-        }
-        let best = (0..n)
-            .filter(|&i| record_of[i].is_none() && article.annotations[i].kind == rec.kind)
-            .filter_map(|i| now[i].as_ref().map(|h| (i, h)))
-            .filter(|(_, h)| h.text == rec.text)
-            .max_by_key(|(i, h)| {
-                let score = u8::from(same_before(&h.prefix, &rec.prefix))
-                    + u8::from(same_after(&h.suffix, &rec.suffix));
-                (score, std::cmp::Reverse(*i))
-            });
-        if let Some((i, _)) = best {
-            record_of[i] = Some(r);
-            continued[r] = true;
+    let mut same_words: HashMap<(Kind, &str), Vec<usize>> = HashMap::new();
+    for i in 0..n {
+        if let (None, Some(h)) = (record_of[i], &now[i]) {
+            same_words
+                .entry((article.annotations[i].kind, h.text.as_str()))
+                .or_default()
+                .push(i);
         }
     }
     for (r, rec) in old.iter().enumerate() {
         if continued[r] {
             continue;
         }
-        let same_place = (0..n)
-            .filter(|&i| record_of[i].is_none() && article.annotations[i].kind == rec.kind)
-            .find(|&i| {
-                now[i].as_ref().is_some_and(|h| {
+        let Some(candidates) = same_words.get_mut(&(rec.kind, rec.text.as_str())) else {
+            continue;
+        };
+        // The closest context among the first few: many annotations on the same words
+        // must not make this quadratic.
+        let best = candidates
+            .iter()
+            .take(64)
+            .enumerate()
+            .max_by_key(|&(at, &i)| {
+                let h = now[i].as_ref().map_or((false, false), |h| {
+                    (
+                        same_before(&h.prefix, &rec.prefix),
+                        same_after(&h.suffix, &rec.suffix),
+                    )
+                });
+                (u8::from(h.0) + u8::from(h.1), std::cmp::Reverse(at))
+            })
+            .map(|(at, &i)| (at, i));
+        if let Some((at, i)) = best {
+            candidates.remove(at);
+            record_of[i] = Some(r);
+            continued[r] = true;
+        }
+    }
+    // Words edited in place: compared pairwise, so only within a budget (an article whose
+    // every annotation changed is told so, annotation by annotation, as gone and new).
+    let mut budget: usize = 100_000;
+    let mut open: Vec<usize> = (0..n)
+        .filter(|&i| record_of[i].is_none() && now[i].is_some())
+        .collect();
+    for (r, rec) in old.iter().enumerate() {
+        if continued[r] || budget == 0 {
+            continue;
+        }
+        let same_place = open.iter().position(|&i| {
+            budget = budget.saturating_sub(1);
+            budget > 0
+                && article.annotations[i].kind == rec.kind
+                && now[i].as_ref().is_some_and(|h| {
                     let sides = u8::from(same_before(&h.prefix, &rec.prefix))
                         + u8::from(same_after(&h.suffix, &rec.suffix));
                     sides == 2
                         || (sides == 1 && strsim::normalized_levenshtein(&h.text, &rec.text) >= 0.5)
                 })
-            });
-        if let Some(i) = same_place {
+        });
+        if let Some(at) = same_place {
+            let i = open.remove(at);
             record_of[i] = Some(r);
             continued[r] = true;
         }

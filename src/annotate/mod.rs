@@ -69,6 +69,8 @@ pub struct Anchored<'a> {
     pub placed: Vec<Option<Range<usize>>>,
     /// Anchor state of each annotation, by annotation index.
     pub states: Vec<AnchorState>,
+    /// Whether each annotation's words occur only once in the text, by annotation index.
+    pub alone: Vec<bool>,
     /// Figures found automatically (after editorial ignores), in text order.
     pub figures: Vec<Figure>,
     /// Findings that do not stop the build.
@@ -88,9 +90,11 @@ pub fn anchor<'a>(
     let mut warnings = Vec::new();
     let mut placed = Vec::with_capacity(article.annotations.len());
     let mut states = Vec::with_capacity(article.annotations.len());
+    let mut alone = Vec::with_capacity(article.annotations.len());
     for ann in &article.annotations {
         match locate(&folded, ann) {
-            Ok((range, state, ambiguous)) => {
+            Ok((range, state, ambiguous, found)) => {
+                alone.push(found == 1);
                 if let Some(n) = ambiguous {
                     warnings.push(
                         located(
@@ -125,6 +129,7 @@ pub fn anchor<'a>(
                 states.push(state);
             }
             Err(problem) => {
+                alone.push(false);
                 problems.push((ann, problem));
                 placed.push(None);
                 states.push(AnchorState::Orphaned);
@@ -226,6 +231,7 @@ pub fn anchor<'a>(
         spans,
         placed,
         states,
+        alone,
         figures: detected,
         warnings,
     })
@@ -382,8 +388,9 @@ fn context_matches(hay: &str, at: usize, len: usize, prefix: &str, suffix: &str)
 
 /// Finds where `ann` attaches: its range in the original reader text, and how it was found.
 /// Where an annotation was found: its range, its state, and how many places fit its
-/// `prefix`/`suffix` when more than one did (the first is taken).
-type Found = (Range<usize>, AnchorState, Option<usize>);
+/// `prefix`/`suffix` when more than one did (the first is taken), and how often its words
+/// occur at all.
+type Found = (Range<usize>, AnchorState, Option<usize>, usize);
 
 fn locate(folded: &Folded, ann: &Annotation) -> Result<Found, Problem> {
     let needle = fold(&ann.anchor.text);
@@ -401,22 +408,25 @@ fn locate(folded: &Folded, ann: &Annotation) -> Result<Found, Problem> {
     let to_range = |at: usize| folded.original(at..at + needle.len());
     if let Some(n) = ann.anchor.occurrence {
         return match fitting.get(n - 1) {
-            Some(&at) => Ok((to_range(at), AnchorState::Exact, None)),
+            Some(&at) => Ok((to_range(at), AnchorState::Exact, None, all.len())),
             None if all.is_empty() => Err(Problem::Missing),
             None => Err(Problem::NoSuchOccurrence(fitting.len())),
         };
     }
     let has_context = !prefix.is_empty() || !suffix.is_empty();
     match (fitting.as_slice(), all.as_slice()) {
-        ([at], _) => Ok((to_range(*at), AnchorState::Exact, None)),
+        ([at], _) => Ok((to_range(*at), AnchorState::Exact, None, all.len())),
         ([], []) => Err(Problem::Missing),
-        ([], [at]) => Ok((to_range(*at), AnchorState::Moved, None)),
+        ([], [at]) => Ok((to_range(*at), AnchorState::Moved, None, 1)),
         ([], several) => Err(Problem::ContextMismatch(several.to_vec())),
         // The editor gave context and it was not enough: like annotation tools, take the
         // first match, and say so. Without any context the editor must choose.
-        ([first, ..], _) if has_context => {
-            Ok((to_range(*first), AnchorState::Exact, Some(fitting.len())))
-        }
+        ([first, ..], _) if has_context => Ok((
+            to_range(*first),
+            AnchorState::Exact,
+            Some(fitting.len()),
+            all.len(),
+        )),
         (several, _) => Err(Problem::Ambiguous(several.to_vec())),
     }
 }
@@ -714,6 +724,61 @@ mod tests {
         let anchored = anchor(&a, false).unwrap();
         assert_eq!(anchored.placed[0], Some(5..8));
         assert!(anchored.warnings[0].message.starts_with("2 places fit"));
+    }
+
+    #[test]
+    fn context_that_fits_no_occurrence_lists_them_and_names_the_side() {
+        let body = "Eins und zwei.\n\nDrei und vier.\n";
+        let a = article(
+            "[[note]]\ntext = \"und\"\nprefix = \"Eins\"\nsuffix = \"vier\"\nnote = \"n\"\n",
+            body,
+        );
+        let e = anchor(&a, false).unwrap_err();
+        assert_eq!(
+            e[0].message,
+            "annotation `text` occurs 2 times, but none has the given `prefix`/`suffix`"
+        );
+        let help = e[0].help.as_deref().unwrap();
+        assert!(
+            help.starts_with("the `prefix` `Eins` fits occurrence 1 only, and the `suffix` `vier` fits occurrence 2 only;"),
+            "{help}"
+        );
+        assert!(
+            help.contains("occurrence 1 on line 10: …Eins und zwei"),
+            "{help}"
+        );
+        assert!(help.contains("occurrence 2 on line 12: …"), "{help}");
+        let a = article(
+            "[[note]]\ntext = \"und\"\nsuffix = \"fünf\"\nnote = \"n\"\n",
+            body,
+        );
+        let help = anchor(&a, false).unwrap_err()[0].help.clone().unwrap();
+        assert!(
+            help.starts_with("the `suffix` `fünf` fits none of them;"),
+            "{help}"
+        );
+        // One match left, its suffix stale: the warning says which side.
+        let a = article(
+            "[[note]]\ntext = \"zwei\"\nprefix = \"und\"\nsuffix = \"drei\"\nnote = \"n\"\n",
+            body,
+        );
+        let w = &anchor(&a, false).unwrap().warnings[0];
+        assert_eq!(w.message, "the recorded `suffix` no longer fits");
+    }
+
+    #[test]
+    fn an_id_a_heading_has_is_refused() {
+        let a = article(
+            "[[note]]\ntext = \"Eins\"\nid = \"eins\"\nnote = \"n\"\n",
+            "# Kopf {#note-eins}\n\nEins.\n",
+        );
+        let e = anchor(&a, false).unwrap_err();
+        assert!(
+            e[0].message
+                .contains("heading of the text has the id `note-eins`"),
+            "{e:?}"
+        );
+        assert_eq!((e[0].line, e[0].col), (6, 6));
     }
 
     #[test]
