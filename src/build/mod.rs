@@ -38,6 +38,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Told of each article built, for a progress bar.
     pub progress: Option<ProgressFn>,
+    /// A preview (`gloss serve`): published ids are kept, but what it shows is not
+    /// remembered as published.
+    pub preview: bool,
 }
 
 /// What a build did.
@@ -265,7 +268,9 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     }
     let _ = cache.save(root);
     // Only once the output is in place: what was published is what readers may link to.
-    let _ = ids.save();
+    if !opts.preview {
+        let _ = ids.save();
+    }
     if !site_wide_kept {
         let _ = site_wide.save(root);
     }
