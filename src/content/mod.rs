@@ -812,10 +812,11 @@ pub fn check_id(kind: Kind, id: &str) -> Result<(), (String, String)> {
         Some("it must start with a letter or digit".to_string())
     } else if RESERVED_IDS.contains(&id) {
         Some("the page uses this id itself".to_string())
-    } else if let Some(p) = RESERVED_PREFIXES.iter().find(|p| id.starts_with(**p)) {
-        Some(format!("ids starting with `{p}` are gloss's own"))
     } else {
-        None
+        RESERVED_PREFIXES
+            .iter()
+            .find(|p| id.starts_with(**p))
+            .map(|p| format!("ids starting with `{p}` are gloss's own"))
     };
     match problem {
         Some(p) => Err((p, suggest())),
