@@ -255,3 +255,39 @@ fn a_bad_id_stops_the_build_at_its_place() {
     assert!(err.contains("write `id = \"claim-gl-pop\"`"), "{err}");
     assert!(!dir.path().join("public").exists());
 }
+
+#[test]
+fn a_preview_keeps_published_ids_but_records_nothing() {
+    let dir = site(&[("content/a.md", "")]);
+    let p = dir.path();
+    write(p, &["Eins ist eins"], "Eins ist eins.\n");
+    let preview = tempfile::tempdir().unwrap();
+    let opts = gloss::build::BuildOptions {
+        out: Some(preview.path().join("out")),
+        preview: true,
+        ..Default::default()
+    };
+    gloss::build::build(p, &opts).unwrap();
+    let recorded = || {
+        std::fs::read_dir(p.join(".gloss-cache"))
+            .unwrap()
+            .filter_map(Result::ok)
+            .any(|e| e.file_name().to_string_lossy().starts_with("ids-"))
+    };
+    assert!(!recorded(), "a preview published nothing");
+    build(p);
+    assert!(recorded());
+    // Previewed after an edit: the published id is still an anchor, and still remembered.
+    write(p, &["Eins ist genau eins"], "Eins ist genau eins.\n");
+    let report = gloss::build::build(p, &opts).unwrap();
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("published as `#claim-eins-ist-eins`")),
+        "{:?}",
+        report.warnings
+    );
+    let (_, log) = build(p);
+    assert!(log.contains("published as `#claim-eins-ist-eins`"), "{log}");
+}
