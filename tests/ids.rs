@@ -156,7 +156,10 @@ fn published_ids_keep_their_words_when_claims_are_inserted_reordered_and_removed
             out.contains("warning: this claim was published as `#claim-eins-ist-eins` and is now `#claim-eins-ist-genau-eins`"),
             "{out}"
         );
-        assert!(out.contains("add `id = \"claim-eins-ist-eins\"`"), "{out}");
+        assert!(
+            out.contains("write `id = \"claim-eins-ist-eins\"` in this [[claim]]"),
+            "{out}"
+        );
     }
     assert_eq!(edited["claim-eins-ist-eins"], "Eins ist genau eins");
     assert_eq!(edited["claim-1"], "Eins ist genau eins");

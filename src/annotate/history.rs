@@ -298,7 +298,7 @@ pub fn reconcile(
                             ),
                         )
                         .with_help(format!(
-                            "to keep `{}` as its id (in listings, feeds and exports too), add `id = \"{}\"` to this [[{kind}]]",
+                            "to keep `{}` as its id (in listings, feeds and exports too), write `id = \"{}\"` in this [[{kind}]]",
                             rec.id, rec.id
                         ))
                         .warning(),
