@@ -117,10 +117,11 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Report {
             return finish(report, Vec::new());
         }
     };
+    let published = build::PublishedIds::new(&site.root);
     let checks: Vec<ArticleCheck> = content
         .articles
         .par_iter()
-        .map(|a| check_article(&site, theme.as_ref(), a))
+        .map(|a| check_article(&site, theme.as_ref(), &published, a))
         .collect();
 
     let mut pages = Pages::default();
@@ -264,10 +265,18 @@ fn slashed(p: &Path) -> String {
 }
 
 /// Anchors and renders one article as a build would, and collects its links.
-fn check_article(site: &Site, theme: Option<&Theme>, article: &Article) -> ArticleCheck {
+fn check_article(
+    site: &Site,
+    theme: Option<&Theme>,
+    published: &build::PublishedIds,
+    article: &Article,
+) -> ArticleCheck {
     let mut out = ArticleCheck::default();
     let states = match annotate::anchor(article, build::figures_enabled(site, article)) {
-        Ok(anchored) => {
+        Ok(mut anchored) => {
+            // Against what the last build published: ids that moved or went, words that
+            // drifted to another passage.
+            annotate::history::reconcile(article, &mut anchored, published.get(&article.path));
             out.findings.extend(anchored.warnings.iter().cloned());
             if let Some(theme) = theme {
                 match build::render_article_html(site, theme, article, &anchored) {

@@ -187,6 +187,7 @@ fn run_build(
         out: out.map(|o| here.join(o)),
         drafts,
         progress: Some(bar.callback("writing the site pages and the search index")),
+        preview: false,
     };
     let report = build::build(&root, &opts);
     bar.clear();

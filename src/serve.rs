@@ -713,6 +713,7 @@ impl Worker {
         let opts = BuildOptions {
             out: Some(self.out.clone()),
             drafts: self.drafts,
+            preview: true,
             ..BuildOptions::default()
         };
         // The build writes a fresh search index: a pending rewrite of the old one is void.

@@ -24,7 +24,9 @@ fn builds_pages_with_highlights_that_span_markup() {
     assert!(out.status.success(), "{}", stderr(&out));
     let html = read(dir.path(), "public/2019/x/index.html");
     let doc = scraper::Html::parse_document(&html);
-    let claim = scraper::Selector::parse("mark[data-gl='claim-1']").unwrap();
+    let claim =
+        scraper::Selector::parse("mark[data-gl='claim-microsoft-investierte-1-milliarde-us']")
+            .unwrap();
     let pieces: Vec<_> = doc.select(&claim).collect();
     // The claim crosses <em>, a soft break and a link: one <mark> per text run.
     assert!(pieces.len() >= 4, "{html}");
@@ -38,14 +40,18 @@ fn builds_pages_with_highlights_that_span_markup() {
         "Microsoft investierte 1 MilliardeUS-Dollar in OpenAI"
     );
     // Only the first piece carries the id; ids stay unique.
-    assert_eq!(html.matches("id=\"claim-1\"").count(), 1);
+    assert_eq!(
+        html.matches("id=\"claim-microsoft-investierte-1-milliarde-us\"")
+            .count(),
+        1
+    );
     // Nested and overlapping highlights: the correction sits inside the quote.
     assert!(html.contains("<mark class=\"gl gl-quote\""), "{html}");
     assert!(text_of(&html, "mark.gl-quote mark.gl-correction").contains("Cade Matz"));
     // Highlight and note link to each other.
-    assert!(html.contains("href=\"#note-claim-1\""));
-    assert!(html.contains("id=\"note-claim-1\""));
-    assert!(html.contains("href=\"#ref-claim-1\""));
+    assert!(html.contains("href=\"#note-claim-microsoft-investierte-1-milliarde-us\""));
+    assert!(html.contains("id=\"note-claim-microsoft-investierte-1-milliarde-us\""));
+    assert!(html.contains("href=\"#ref-claim-microsoft-investierte-1-milliarde-us\""));
     // Notes are markdown.
     assert!(html.contains("<em>Milliarde</em>"));
     // Relative links only: the folder works under any path.

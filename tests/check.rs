@@ -42,7 +42,7 @@ fn a_clean_site_passes_and_writes_nothing() {
         (
             "content/a.md",
             &article(
-                "[[note]]\ntext = \"Zwei\"\nnote = \"Siehe [b](../b/#note-note-1).\"\n",
+                "[[note]]\ntext = \"Zwei\"\nnote = \"Siehe [b](../b/#note-note-vier).\"\n",
                 "Eins. Zwei. [Drei](../b/) und [oben](#main).\n",
             ),
         ),
@@ -89,7 +89,7 @@ fn moved_anchor_is_a_warning() {
     let a = check(dir.path()).success();
     let out = stdout(&a);
     assert!(
-        out.contains("content/a.md:5:8: warning: the recorded `prefix`/`suffix` no longer match"),
+        out.contains("content/a.md:5:8: warning: the recorded `prefix` no longer fits"),
         "{out}"
     );
     assert!(
@@ -120,7 +120,10 @@ fn anchor_states_are_reported_even_when_another_fails() {
         .iter()
         .map(|a| (a["id"].as_str().unwrap(), a["state"].as_str().unwrap()))
         .collect();
-    assert_eq!(states, [("note-1", "exact"), ("note-2", "orphaned")]);
+    assert_eq!(
+        states,
+        [("note-zwei", "exact"), ("note-sieben", "orphaned")]
+    );
     assert_eq!(v["summary"]["errors"], 1);
     assert_eq!(v["summary"]["exact"], 1);
     let f = &v["findings"][0];
@@ -195,7 +198,8 @@ fn missing_fragment_on_the_target_page() {
     ]);
     let out = stdout(&check(dir.path()).failure());
     assert!(
-        out.contains("content/a.md:5:11: error: link `../b/#claim-9`: the page b/ has no element with id `claim-9` (help: did you mean `#claim-1`?)"),
+        // `claim-b` and the positional `claim-1` kept for old links are as close.
+        out.contains("content/a.md:5:11: error: link `../b/#claim-9`: the page b/ has no element with id `claim-9` (help: did you mean `#claim-"),
         "{out}"
     );
     assert!(

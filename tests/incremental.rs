@@ -31,7 +31,9 @@ fn build_ok(dir: &Path) -> String {
     stderr(&out)
 }
 
-/// What a build from nothing gives for the site as it is now.
+/// What a build from nothing gives for the site as it is now. Nothing but the ids the site
+/// published (`.gloss-cache/ids-*.bin`) is kept: they are not a cache but the site's history,
+/// and the old ones stay on the page as anchors.
 fn fresh(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let copy = tempfile::tempdir().unwrap();
     for entry in walkdir::WalkDir::new(dir)
@@ -40,7 +42,12 @@ fn fresh(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     {
         let rel = entry.path().strip_prefix(dir).unwrap();
         let first = rel.components().next().map(|c| c.as_os_str().to_owned());
-        if first.is_some_and(|f| f == "public" || f == ".gloss-cache") {
+        let published_ids = rel.starts_with(".gloss-cache")
+            && (entry.file_type().is_dir()
+                || rel
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("ids-")));
+        if first.is_some_and(|f| f == "public" || f == ".gloss-cache") && !published_ids {
             continue;
         }
         let target = copy.path().join(rel);

@@ -39,9 +39,9 @@ fn init_then_build_highlights_every_kind() {
         gloss(&site).arg("build").assert().success();
         let html = std::fs::read_to_string(site.join(format!("public/{page}/index.html"))).unwrap();
         let found = marks(&html);
-        for kind in ["claim-1", "quote-1", "figure-1", "note-1", "correction-1"] {
+        for kind in ["claim-", "quote-", "figure-", "note-", "correction-"] {
             assert!(
-                found.iter().any(|(id, _)| id == kind),
+                found.iter().any(|(id, _)| id.starts_with(kind)),
                 "{lang}: no highlight {kind} in {found:?}"
             );
         }

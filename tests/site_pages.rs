@@ -38,14 +38,17 @@ fn claims_page_groups_by_verdict_and_links_to_the_highlight() {
     let stimmt = html.find("Stimmt</span>").expect("true group");
     let unbelegt = html.find("Nicht belegt</span>").expect("unverified group");
     assert!(stimmt < unbelegt, "scale order");
-    assert!(html.contains("href=\"../2019/a/#claim-1\""), "{html}");
+    assert!(
+        html.contains("href=\"../2019/a/#claim-investierte-1-milliarde\""),
+        "{html}"
+    );
     assert!(html.contains("Behauptet von: Microsoft"));
     assert!(html.contains("Stimmt."));
     // Each verdict has its own listing, linked from its group.
     assert!(html.contains("href=\"../claims/true/\""), "{html}");
     let true_page = read(dir.path(), "public/claims/true/index.html");
     assert!(
-        true_page.contains("href=\"../../2019/a/#claim-1\""),
+        true_page.contains("href=\"../../2019/a/#claim-investierte-1-milliarde\""),
         "{true_page}"
     );
     assert!(
@@ -106,7 +109,7 @@ fn quotes_are_filed_under_the_registry_name_and_strangers_warned_about() {
     let metz = read(dir.path(), "public/people/cade-metz/index.html");
     assert!(metz.contains("Das Geld fließt zurück"), "{metz}");
     assert!(metz.contains("„Cade Matz“"), "misspelling shown: {metz}");
-    assert!(metz.contains("href=\"../../2019/a/#quote-1\""));
+    assert!(metz.contains("href=\"../../2019/a/#quote-das-geld-fliesst-zurueck\""));
     let stranger = read(dir.path(), "public/people/unbekannte-person/index.html");
     assert!(stranger.contains("nicht im Personenverzeichnis"));
     let list = read(dir.path(), "public/people/index.html");
@@ -127,7 +130,7 @@ fn corrections_newest_first_with_feed() {
     assert!(feed.entries()[0].title().as_str().contains("Zahl → Ziffer"));
     assert_eq!(
         feed.entries()[0].id(),
-        "https://example.org/t/2020/b/#correction-1"
+        "https://example.org/t/2020/b/#correction-zahl"
     );
 }
 
@@ -304,8 +307,8 @@ fn search_index_and_page_are_written() {
         [
             "/2020/b/",
             "/2019/a/",
-            "/2019/a/#claim-1",
-            "/2019/a/#claim-2",
+            "/2019/a/#claim-investierte-1-milliarde",
+            "/2019/a/#claim-statistiken-zeigen",
             "/people/cade-metz/",
             "/people/unbekannte-person/"
         ]

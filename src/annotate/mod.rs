@@ -1,5 +1,6 @@
 //! Anchoring: each annotation's words found in the text a reader sees; figures detected.
 pub mod figures;
+pub mod history;
 
 use std::ops::Range;
 
@@ -51,6 +52,8 @@ pub struct Span {
     pub target: Target,
     /// HTML id of its first element.
     pub id: String,
+    /// Ids it was published under before, which must keep reaching it (see [`history`]).
+    pub aliases: Vec<String>,
 }
 
 /// An article with its body parsed and every annotation placed.
@@ -66,6 +69,8 @@ pub struct Anchored<'a> {
     pub placed: Vec<Option<Range<usize>>>,
     /// Anchor state of each annotation, by annotation index.
     pub states: Vec<AnchorState>,
+    /// Whether each annotation's words occur only once in the text, by annotation index.
+    pub alone: Vec<bool>,
     /// Figures found automatically (after editorial ignores), in text order.
     pub figures: Vec<Figure>,
     /// Findings that do not stop the build.
@@ -85,9 +90,11 @@ pub fn anchor<'a>(
     let mut warnings = Vec::new();
     let mut placed = Vec::with_capacity(article.annotations.len());
     let mut states = Vec::with_capacity(article.annotations.len());
+    let mut alone = Vec::with_capacity(article.annotations.len());
     for ann in &article.annotations {
         match locate(&folded, ann) {
-            Ok((range, state, ambiguous)) => {
+            Ok((range, state, ambiguous, found)) => {
+                alone.push(found == 1);
                 if let Some(n) = ambiguous {
                     warnings.push(
                         located(
@@ -100,13 +107,21 @@ pub fn anchor<'a>(
                     );
                 }
                 if state == AnchorState::Moved {
+                    let at = folded.folded_pos(range.start);
+                    let sides = failed_sides(&folded.text, at, ann);
                     warnings.push(
                         located(
                             article,
                             ann,
-                            "the recorded `prefix`/`suffix` no longer match",
+                            format!(
+                                "the recorded {sides} no longer {}",
+                                if sides.contains(" and ") { "fit" } else { "fits" }
+                            ),
                         )
-                        .with_help("the words were found once elsewhere; update `prefix`/`suffix`")
+                        .with_help(format!(
+                            "the words were found once, with other words around them: …{}…; update {sides}",
+                            context(&folded.text, at, fold(&ann.anchor.text).len())
+                        ))
                         .warning(),
                     );
                 }
@@ -114,13 +129,15 @@ pub fn anchor<'a>(
                 states.push(state);
             }
             Err(problem) => {
+                alone.push(false);
                 problems.push((ann, problem));
                 placed.push(None);
                 states.push(AnchorState::Orphaned);
             }
         }
     }
-    if !problems.is_empty() {
+    let clashes = heading_clashes(article, &events);
+    if !problems.is_empty() || !clashes.is_empty() {
         // The "did you mean" searches share one budget, so that an article whose every
         // annotation is missing (its body replaced, say) is still explained in moments.
         let missing = problems
@@ -131,6 +148,7 @@ pub fn anchor<'a>(
         return Err(problems
             .into_iter()
             .map(|(ann, problem)| problem.diagnostic(article, ann, &folded, &reader, budget))
+            .chain(clashes)
             .collect());
     }
     let year = Some(article.meta.date.year());
@@ -163,6 +181,7 @@ pub fn anchor<'a>(
             spans.push(Span {
                 range,
                 id: ann.id.clone(),
+                aliases: Vec::new(),
                 target: Target::Figure {
                     value: value
                         .clone()
@@ -179,6 +198,7 @@ pub fn anchor<'a>(
             spans.push(Span {
                 range,
                 id: ann.id.clone(),
+                aliases: Vec::new(),
                 target: Target::Annotation(i),
             });
         }
@@ -187,6 +207,7 @@ pub fn anchor<'a>(
         spans.push(Span {
             range: f.start..f.end,
             id: format!("fig-{}", n + 1),
+            aliases: Vec::new(),
             target: Target::Figure {
                 value: f.value.clone(),
                 unit: f.unit.clone(),
@@ -210,9 +231,69 @@ pub fn anchor<'a>(
         spans,
         placed,
         states,
+        alone,
         figures: detected,
         warnings,
     })
+}
+
+/// Annotations whose id, or the id of their note or reference, a heading of the body
+/// (`# Title {#id}`) has already: the page would hold the id twice.
+fn heading_clashes(article: &Article, events: &Events<'_>) -> Vec<Diagnostic> {
+    let headings: std::collections::HashSet<&str> = events
+        .iter()
+        .filter_map(|(e, _)| match e {
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading { id: Some(id), .. }) => {
+                Some(id.as_ref())
+            }
+            _ => None,
+        })
+        .collect();
+    if headings.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for ann in &article.annotations {
+        let taken = [
+            ann.id.clone(),
+            format!("note-{}", ann.id),
+            format!("ref-{}", ann.id),
+        ]
+        .into_iter()
+        .find(|id| headings.contains(id.as_str()));
+        let Some(taken) = taken else { continue };
+        let span = ann.id_span.clone().unwrap_or(ann.span.clone());
+        let d = Diagnostic::at(
+            &article.path,
+            &article.source,
+            span,
+            format!(
+                "a heading of the text has the id `{taken}`, which this annotation's page elements need"
+            ),
+        );
+        out.push(match &ann.id_span {
+            Some(_) => d.with_help("give this annotation another `id`, or the heading another `{#id}`"),
+            None => d.with_help(format!(
+                "add `id = \"{}-2\"` (or another) to this annotation, or give the heading another `{{#id}}`",
+                ann.id
+            )),
+        });
+    }
+    out
+}
+
+/// Which of `ann`'s `prefix` and `suffix` do not fit the match at folded position `at`.
+fn failed_sides(hay: &str, at: usize, ann: &Annotation) -> &'static str {
+    let len = fold(&ann.anchor.text).len();
+    let prefix = fold(ann.anchor.prefix.as_deref().unwrap_or(""));
+    let suffix = fold(ann.anchor.suffix.as_deref().unwrap_or(""));
+    let before = hay[..at].trim_end().ends_with(&prefix);
+    let after = hay[at + len..].trim_start().starts_with(&suffix);
+    match (before, after) {
+        (false, false) => "`prefix` and `suffix`",
+        (false, true) => "`prefix`",
+        _ => "`suffix`",
+    }
 }
 
 /// Outer elements first when two highlights cover the same words.
@@ -298,7 +379,7 @@ enum Problem {
     Missing,
     Ambiguous(Vec<usize>),
     NoSuchOccurrence(usize),
-    ContextMismatch(usize),
+    ContextMismatch(Vec<usize>),
 }
 
 fn context_matches(hay: &str, at: usize, len: usize, prefix: &str, suffix: &str) -> bool {
@@ -307,8 +388,9 @@ fn context_matches(hay: &str, at: usize, len: usize, prefix: &str, suffix: &str)
 
 /// Finds where `ann` attaches: its range in the original reader text, and how it was found.
 /// Where an annotation was found: its range, its state, and how many places fit its
-/// `prefix`/`suffix` when more than one did (the first is taken).
-type Found = (Range<usize>, AnchorState, Option<usize>);
+/// `prefix`/`suffix` when more than one did (the first is taken), and how often its words
+/// occur at all.
+type Found = (Range<usize>, AnchorState, Option<usize>, usize);
 
 fn locate(folded: &Folded, ann: &Annotation) -> Result<Found, Problem> {
     let needle = fold(&ann.anchor.text);
@@ -326,22 +408,25 @@ fn locate(folded: &Folded, ann: &Annotation) -> Result<Found, Problem> {
     let to_range = |at: usize| folded.original(at..at + needle.len());
     if let Some(n) = ann.anchor.occurrence {
         return match fitting.get(n - 1) {
-            Some(&at) => Ok((to_range(at), AnchorState::Exact, None)),
+            Some(&at) => Ok((to_range(at), AnchorState::Exact, None, all.len())),
             None if all.is_empty() => Err(Problem::Missing),
             None => Err(Problem::NoSuchOccurrence(fitting.len())),
         };
     }
     let has_context = !prefix.is_empty() || !suffix.is_empty();
     match (fitting.as_slice(), all.as_slice()) {
-        ([at], _) => Ok((to_range(*at), AnchorState::Exact, None)),
+        ([at], _) => Ok((to_range(*at), AnchorState::Exact, None, all.len())),
         ([], []) => Err(Problem::Missing),
-        ([], [at]) => Ok((to_range(*at), AnchorState::Moved, None)),
-        ([], several) => Err(Problem::ContextMismatch(several.len())),
+        ([], [at]) => Ok((to_range(*at), AnchorState::Moved, None, 1)),
+        ([], several) => Err(Problem::ContextMismatch(several.to_vec())),
         // The editor gave context and it was not enough: like annotation tools, take the
         // first match, and say so. Without any context the editor must choose.
-        ([first, ..], _) if has_context => {
-            Ok((to_range(*first), AnchorState::Exact, Some(fitting.len())))
-        }
+        ([first, ..], _) if has_context => Ok((
+            to_range(*first),
+            AnchorState::Exact,
+            Some(fitting.len()),
+            all.len(),
+        )),
         (several, _) => Err(Problem::Ambiguous(several.to_vec())),
     }
 }
@@ -377,7 +462,12 @@ impl Problem {
                     .iter()
                     .enumerate()
                     .map(|(i, &at)| {
-                        format!("occurrence {} on line {}: …{}…", i + 1, line_of(at), context(&folded.text, at, needle.len()))
+                        format!(
+                            "occurrence {} on line {}: …{}…",
+                            i + 1,
+                            line_of(at),
+                            context(&folded.text, at, needle.len())
+                        )
                     })
                     .collect();
                 located(
@@ -396,14 +486,64 @@ impl Problem {
                 format!("`occurrence` asks for a match that does not exist: there are {found}"),
             )
             .with_help(format!("write an `occurrence` from 1 to {found}")),
-            Problem::ContextMismatch(found) => located(
-                article,
-                ann,
-                format!(
-                    "annotation `text` occurs {found} times, but none has the given `prefix`/`suffix`"
-                ),
-            )
-            .with_help("correct `prefix`/`suffix` to the words just before/after the intended place"),
+            Problem::ContextMismatch(places) => {
+                let prefix = fold(ann.anchor.prefix.as_deref().unwrap_or(""));
+                let suffix = fold(ann.anchor.suffix.as_deref().unwrap_or(""));
+                let len = needle.len();
+                let hay = folded.text.as_str();
+                let fits = |ok: &dyn Fn(usize) -> bool| -> Vec<String> {
+                    (0..places.len())
+                        .filter(|&i| ok(places[i]))
+                        .map(|i| (i + 1).to_string())
+                        .collect()
+                };
+                let before = fits(&|at| hay[..at].trim_end().ends_with(&prefix));
+                let after = fits(&|at| hay[at + len..].trim_start().starts_with(&suffix));
+                let side = |name: &str, words: &str, fit: &[String]| -> Option<String> {
+                    if words.is_empty() {
+                        return None;
+                    }
+                    Some(match fit {
+                        [] => format!("the {name} `{words}` fits none of them"),
+                        [one] => format!("the {name} `{words}` fits occurrence {one} only"),
+                        many => {
+                            format!("the {name} `{words}` fits occurrences {}", many.join(", "))
+                        }
+                    })
+                };
+                let sides: Vec<String> = [
+                    side("`prefix`", &prefix, &before),
+                    side("`suffix`", &suffix, &after),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                let lines: Vec<String> = places
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &at)| {
+                        format!(
+                            "occurrence {} on line {}: …{}…",
+                            i + 1,
+                            line_of(at),
+                            context(hay, at, len)
+                        )
+                    })
+                    .collect();
+                located(
+                    article,
+                    ann,
+                    format!(
+                        "annotation `text` occurs {} times, but none has the given `prefix`/`suffix`",
+                        places.len()
+                    ),
+                )
+                .with_help(format!(
+                    "{}; correct `prefix`/`suffix` to the words just before/after the intended place, or pick one with `occurrence = N`:\n{}",
+                    sides.join(", and "),
+                    lines.join("\n")
+                ))
+            }
         }
     }
 }
@@ -584,6 +724,61 @@ mod tests {
         let anchored = anchor(&a, false).unwrap();
         assert_eq!(anchored.placed[0], Some(5..8));
         assert!(anchored.warnings[0].message.starts_with("2 places fit"));
+    }
+
+    #[test]
+    fn context_that_fits_no_occurrence_lists_them_and_names_the_side() {
+        let body = "Eins und zwei.\n\nDrei und vier.\n";
+        let a = article(
+            "[[note]]\ntext = \"und\"\nprefix = \"Eins\"\nsuffix = \"vier\"\nnote = \"n\"\n",
+            body,
+        );
+        let e = anchor(&a, false).unwrap_err();
+        assert_eq!(
+            e[0].message,
+            "annotation `text` occurs 2 times, but none has the given `prefix`/`suffix`"
+        );
+        let help = e[0].help.as_deref().unwrap();
+        assert!(
+            help.starts_with("the `prefix` `Eins` fits occurrence 1 only, and the `suffix` `vier` fits occurrence 2 only;"),
+            "{help}"
+        );
+        assert!(
+            help.contains("occurrence 1 on line 10: …Eins und zwei"),
+            "{help}"
+        );
+        assert!(help.contains("occurrence 2 on line 12: …"), "{help}");
+        let a = article(
+            "[[note]]\ntext = \"und\"\nsuffix = \"fünf\"\nnote = \"n\"\n",
+            body,
+        );
+        let help = anchor(&a, false).unwrap_err()[0].help.clone().unwrap();
+        assert!(
+            help.starts_with("the `suffix` `fünf` fits none of them;"),
+            "{help}"
+        );
+        // One match left, its suffix stale: the warning says which side.
+        let a = article(
+            "[[note]]\ntext = \"zwei\"\nprefix = \"und\"\nsuffix = \"drei\"\nnote = \"n\"\n",
+            body,
+        );
+        let w = &anchor(&a, false).unwrap().warnings[0];
+        assert_eq!(w.message, "the recorded `suffix` no longer fits");
+    }
+
+    #[test]
+    fn an_id_a_heading_has_is_refused() {
+        let a = article(
+            "[[note]]\ntext = \"Eins\"\nid = \"eins\"\nnote = \"n\"\n",
+            "# Kopf {#note-eins}\n\nEins.\n",
+        );
+        let e = anchor(&a, false).unwrap_err();
+        assert!(
+            e[0].message
+                .contains("heading of the text has the id `note-eins`"),
+            "{e:?}"
+        );
+        assert_eq!((e[0].line, e[0].col), (6, 6));
     }
 
     #[test]

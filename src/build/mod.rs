@@ -8,6 +8,8 @@ mod search;
 pub mod serve_support;
 pub mod summary;
 
+pub use cache::PublishedIds;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -36,6 +38,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Told of each article built, for a progress bar.
     pub progress: Option<ProgressFn>,
+    /// A preview (`gloss serve`): published ids are kept, but what it shows is not
+    /// remembered as published.
+    pub preview: bool,
 }
 
 /// What a build did.
@@ -233,8 +238,10 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
         None => reuse::Writer::fresh(staging.path()),
     };
     let pages = Pages::new(&site, &theme, &writer);
+    let mut ids = cache::PublishedIds::new(root);
 
-    let (present, unchanged) = build_articles(&site, &mut cache, &pages, &content.articles, opts)?;
+    let (present, unchanged) =
+        build_articles(&site, &mut cache, &mut ids, &pages, &content.articles, opts)?;
     laps.lap("articles");
     let mut warnings = Vec::new();
     let mut listed: Vec<&ArticleSummary> = Vec::with_capacity(present.len());
@@ -279,6 +286,10 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
         let _ = manifest.save(root);
     }
     let _ = cache.save(root);
+    // Only once the output is in place: what was published is what readers may link to.
+    if !opts.preview {
+        let _ = ids.save();
+    }
     if !site_wide_kept {
         let _ = site_wide.save(root);
     }
@@ -310,6 +321,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
 fn build_articles<'p>(
     site: &Site,
     cache: &mut cache::Cache,
+    ids: &mut cache::PublishedIds,
     pages: &Pages<'_>,
     paths: &'p [PathBuf],
     opts: &BuildOptions,
@@ -317,6 +329,7 @@ fn build_articles<'p>(
     let total = paths.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let known_cache = &*cache;
+    let known_ids = &*ids;
     let outcomes: Vec<Result<Outcome, Vec<Diagnostic>>> = paths
         .par_iter()
         .map(|rel| {
@@ -356,19 +369,24 @@ fn build_articles<'p>(
                     }
                     content::Loaded::Draft => return Ok(Outcome::Draft),
                     content::Loaded::Article(article) => {
-                        let (summary, warnings, outputs) = build_article(site, pages, &article)?;
+                        let remembered = known_ids.get(&article.path);
+                        let (summary, warnings, outputs, record) =
+                            build_article(site, pages, &article, remembered)?;
                         let key = cache::article_key(
                             known_cache.site_key(),
                             &article.path,
                             &article.source,
                         );
-                        Outcome::Built(Box::new(cache::Entry {
-                            key,
-                            summary,
-                            warnings,
-                            source: stamp,
-                            outputs,
-                        }))
+                        Outcome::Built(
+                            Box::new(cache::Entry {
+                                key,
+                                summary,
+                                warnings,
+                                source: stamp,
+                                outputs,
+                            }),
+                            record,
+                        )
                     }
                 }
             };
@@ -391,8 +409,9 @@ fn build_articles<'p>(
                     cache.restamp(rel, stamp);
                 }
             }
-            Ok(Outcome::Built(entry)) => {
+            Ok(Outcome::Built(entry, record)) => {
                 cache.put(rel.clone(), *entry);
+                ids.put(rel.clone(), record);
                 present.insert(rel);
             }
             Ok(Outcome::Draft) => {}
@@ -724,15 +743,20 @@ enum Outcome {
     /// Unchanged since the last build: its files were kept. With the source's stamp when it
     /// had to be read to know so.
     Kept(Option<cache::SourceStamp>),
-    /// Built afresh.
-    Built(Box<cache::Entry>),
+    /// Built afresh, with the ids it published.
+    Built(Box<cache::Entry>, crate::annotate::history::Published),
     /// A draft, left out.
     Draft,
 }
 
-/// What building one article leaves: its summary for listings, its warnings, and the hashes
-/// of its files (in the order of [`article_files`]).
-type BuiltArticle = (ArticleSummary, Vec<Diagnostic>, Vec<u128>);
+/// What building one article leaves: its summary for listings, its warnings, the hashes
+/// of its files (in the order of [`article_files`]) and the ids it published.
+type BuiltArticle = (
+    ArticleSummary,
+    Vec<Diagnostic>,
+    Vec<u128>,
+    crate::annotate::history::Published,
+);
 
 /// The files an article's build writes, below the output root.
 fn article_files(url_path: &str) -> [PathBuf; 2] {
@@ -742,13 +766,16 @@ fn article_files(url_path: &str) -> [PathBuf; 2] {
     ]
 }
 
-/// Anchors, renders and writes one article's page; returns what listings need of it.
+/// Anchors, renders and writes one article's page, keeping the ids its last build published
+/// (`remembered`); returns what listings need of it.
 fn build_article(
     site: &Site,
     pages: &Pages<'_>,
     article: &Article,
+    remembered: Option<&crate::annotate::history::Published>,
 ) -> Result<BuiltArticle, Vec<Diagnostic>> {
-    let anchored = crate::annotate::anchor(article, figures_enabled(site, article))?;
+    let mut anchored = crate::annotate::anchor(article, figures_enabled(site, article))?;
+    let record = crate::annotate::history::reconcile(article, &mut anchored, remembered);
     let mut view = render::article_view(site, article, &anchored);
     let mut cx = pages
         .shared
@@ -769,7 +796,7 @@ fn build_article(
         .write_as(&owner, &rel, &bytes)
         .map_err(|e| vec![io_error(&rel, e)])?;
     let summary = ArticleSummary::new(site, article, &anchored, &view);
-    Ok((summary, anchored.warnings, vec![page, export]))
+    Ok((summary, anchored.warnings, vec![page, export], record))
 }
 
 /// Forgets what builds of the site at `root` remembered of the output folder `out` (for a
@@ -853,7 +880,9 @@ pub fn rebuild_article(
 ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     let writer = reuse::Writer::replacing(out);
     let pages = Pages::new(site, theme, &writer);
-    build_article(site, &pages, article).map(|(_, warnings, _)| warnings)
+    // A preview keeps the ids the last build published, and records nothing.
+    let ids = cache::PublishedIds::new(&site.root);
+    build_article(site, &pages, article, ids.get(&article.path)).map(|(_, warnings, _, _)| warnings)
 }
 
 /// Renders the site-wide pages for `summaries` into `dir`; returns the page paths written and

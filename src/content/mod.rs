@@ -152,8 +152,16 @@ pub struct Anchor {
 pub struct Annotation {
     /// Kind of annotation.
     pub kind: Kind,
-    /// Unique within the article; used for HTML ids.
+    /// Unique within the article; used for HTML ids. The editor's `id`, else made from the
+    /// kind and the annotation's own words (see [`default_ids`]).
     pub id: String,
+    /// Byte range of the editor's `id` value in the article's source; `None` for a default id.
+    #[serde(skip)]
+    pub id_span: Option<Range<usize>>,
+    /// 1-based place among the article's annotations of its kind: the number of the
+    /// positional id (`claim-2`) earlier versions of gloss gave it.
+    #[serde(skip)]
+    pub position: usize,
     /// Where it attaches.
     pub anchor: Anchor,
     /// Byte range of the `text` value in the article's source, for errors.
@@ -713,10 +721,11 @@ impl Checker<'_> {
         for (kind, list) in groups {
             for (i, a) in list.into_iter().enumerate() {
                 if let Some(ann) = self.annotation(kind, i + 1, a) {
-                    if let Some(first) = ids.insert(ann.id.clone(), ann.span.clone()) {
-                        let (line, _) =
-                            crate::diagnostics::line_col(self.source, first.start + self.offset);
-                        let span = ann.span.clone();
+                    if let Some(id_span) = &ann.id_span
+                        && let Some(first) = ids.insert(ann.id.clone(), id_span.clone())
+                    {
+                        let (line, _) = crate::diagnostics::line_col(self.source, first.start);
+                        let span = id_span.start - self.offset..id_span.end - self.offset;
                         self.error(
                             span,
                             format!("two annotations have the id `{}`", ann.id),
@@ -727,6 +736,7 @@ impl Checker<'_> {
                 }
             }
         }
+        default_ids(&mut out);
         out
     }
 
@@ -854,13 +864,30 @@ impl Checker<'_> {
         if self.errors.len() > before {
             return None;
         }
-        let id = match a.id {
-            Some(id) => id.into_inner(),
-            None => format!("{}-{n}", kind.key()),
+        let (id, id_span) = match a.id {
+            Some(id) => {
+                let span = id.span();
+                if let Err((problem, suggestion)) = check_id(kind, id.get_ref()) {
+                    self.error(
+                        span.clone(),
+                        format!("`{}` cannot be an id: {problem}", id.get_ref()),
+                        format!("write `id = \"{suggestion}\"`"),
+                    );
+                    return None;
+                }
+                (
+                    id.into_inner(),
+                    Some(span.start + self.offset..span.end + self.offset),
+                )
+            }
+            // Filled in by `default_ids` once every editor's id is known.
+            None => (String::new(), None),
         };
         Some(Annotation {
             kind,
             id,
+            id_span,
+            position: n,
             anchor: Anchor {
                 text: a.text.get_ref().clone(),
                 prefix: a.prefix,
@@ -872,6 +899,124 @@ impl Checker<'_> {
             sources,
             detail,
         })
+    }
+}
+
+/// Ids the default theme gives elements of an article page, which no annotation may take.
+pub const RESERVED_IDS: &[&str] = &["main", "glance-heading", "notes-heading", "figures-heading"];
+
+/// Id prefixes gloss uses on an article page: an annotation's note (`note-<id>`) and
+/// reference (`ref-<id>`), footnotes (`fn-`), detected figures (`fig-3`) and the theme's own
+/// elements (`gl-pop`).
+pub const RESERVED_PREFIXES: &[&str] = &["note-", "ref-", "fn-", "fig-", "gl-"];
+
+/// Longest slug of an annotation's words in its default id, in bytes; cut at a word's end.
+const SLUG_MAX: usize = 40;
+
+/// Whether `id` can be an annotation's HTML id and a URL fragment that works unescaped in
+/// every link, export and script gloss makes: else what is wrong and a suggestion.
+pub fn check_id(kind: Kind, id: &str) -> Result<(), (String, String)> {
+    let suggest = || {
+        let slug = crate::slug::slugify(id);
+        if slug == "-" {
+            return format!("{}-…", kind.key());
+        }
+        let reserved = RESERVED_IDS.contains(&slug.as_str())
+            || RESERVED_PREFIXES.iter().any(|p| slug.starts_with(p));
+        if reserved {
+            format!("{}-{slug}", kind.key())
+        } else {
+            slug
+        }
+    };
+    let problem = if id.is_empty() {
+        Some("it is empty".to_string())
+    } else if let Some(c) = id
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        let what = if c.is_whitespace() {
+            "white space".to_string()
+        } else {
+            format!("`{}`", c.escape_debug())
+        };
+        Some(format!(
+            "it holds {what}; an id may hold letters, digits, `-`, `_` and `.`"
+        ))
+    } else if !id.starts_with(char::is_alphanumeric) {
+        Some("it must start with a letter or digit".to_string())
+    } else if RESERVED_IDS.contains(&id) {
+        Some("the page uses this id itself".to_string())
+    } else {
+        RESERVED_PREFIXES
+            .iter()
+            .find(|p| id.starts_with(**p))
+            .map(|p| format!("ids starting with `{p}` are gloss's own"))
+    };
+    match problem {
+        Some(p) => Err((p, suggest())),
+        None => Ok(()),
+    }
+}
+
+/// The default id of an annotation of `kind` on `text`: the kind and a slug of the words,
+/// cut at a word's end, so that it depends on nothing but the annotation itself.
+pub fn default_id(kind: Kind, text: &str) -> String {
+    let slug = crate::slug::slugify(text);
+    let mut slug = slug.trim_matches('-');
+    if slug.len() > SLUG_MAX {
+        let cut = &slug[..SLUG_MAX];
+        slug = match cut.rfind('-') {
+            Some(i) if slug.as_bytes()[SLUG_MAX] != b'-' => &cut[..i],
+            _ => cut,
+        };
+    }
+    if slug.is_empty() {
+        // Words with no letter or digit ("–", "?!"): a short hash of them.
+        let h = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
+        return format!("{}-{:08x}", kind.key(), h as u32);
+    }
+    format!("{}-{slug}", kind.key())
+}
+
+/// Gives every annotation without an editor's id its default id. The same words twice get
+/// `-2`, `-3`, … in front matter order among themselves only; the editors' ids, and the
+/// note and reference ids the page makes of every id (`note-<id>`), are never taken.
+fn default_ids(annotations: &mut [Annotation]) {
+    let mut taken: std::collections::HashSet<String> = annotations
+        .iter()
+        .filter(|a| a.id_span.is_some())
+        .map(|a| a.id.clone())
+        .collect();
+    let clashes = |id: &str, taken: &std::collections::HashSet<String>| {
+        taken.contains(id)
+            || taken.contains(&format!("note-{id}"))
+            || id
+                .strip_prefix("note-")
+                .is_some_and(|rest| taken.contains(rest))
+    };
+    // First come, first served for the plain ids, then the repeats: an annotation whose
+    // words are unique keeps its id whatever else is added.
+    let mut repeats = Vec::new();
+    for (i, a) in annotations.iter_mut().enumerate() {
+        if a.id_span.is_some() {
+            continue;
+        }
+        let base = default_id(a.kind, &a.anchor.text);
+        if clashes(&base, &taken) {
+            repeats.push((i, base));
+        } else {
+            taken.insert(base.clone());
+            a.id = base;
+        }
+    }
+    for (i, base) in repeats {
+        let id = (2..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|id| !clashes(id, &taken))
+            .unwrap_or_default();
+        taken.insert(id.clone());
+        annotations[i].id = id;
     }
 }
 
@@ -984,6 +1129,79 @@ mod tests {
         assert!(
             messages.contains(&"a [[quote]] needs `speaker`"),
             "{messages:?}"
+        );
+    }
+
+    fn ids(front: &str) -> Vec<String> {
+        let a = parse(&format!(
+            "+++\ntitle = \"T\"\ndate = 2019-07-24\n{front}+++\nx\n"
+        ))
+        .unwrap();
+        a.annotations.into_iter().map(|a| a.id).collect()
+    }
+
+    #[test]
+    fn default_ids_come_from_the_annotations_own_words() {
+        let note = |t: &str| format!("[[note]]\ntext = \"{t}\"\nnote = \"n\"\n");
+        assert_eq!(
+            ids(&format!(
+                "[[claim]]\ntext = \"Microsoft investierte 1 Milliarde US-Dollar in OpenAI\"\nverdict = \"true\"\n{}",
+                note("Größe")
+            )),
+            ["claim-microsoft-investierte-1-milliarde-us", "note-groesse"]
+        );
+        // The same words twice: the second in order gets `-2`, whatever comes before.
+        let twice = format!("{}{}", note("Cade Matz"), note("Cade Matz"));
+        assert_eq!(ids(&twice), ["note-cade-matz", "note-cade-matz-2"]);
+        assert_eq!(
+            ids(&format!("{}{twice}", note("Davor"))),
+            ["note-davor", "note-cade-matz", "note-cade-matz-2"]
+        );
+        // An editor's id wins, and the default steps aside.
+        assert_eq!(
+            ids(&format!(
+                "{}[[claim]]\ntext = \"b\"\nid = \"a\"\nverdict = \"true\"\n",
+                note("a")
+            )),
+            ["a", "note-a-2"],
+            "the note of the claim `a` is `note-a`"
+        );
+        // Words without letters or digits still give an id.
+        assert!(ids(&note("?!"))[0].starts_with("note-"));
+        assert_eq!(
+            default_id(Kind::Quote, &"wort ".repeat(20)).len(),
+            "quote-".len() + 39
+        );
+    }
+
+    #[test]
+    fn ids_that_break_links_or_the_page_are_refused_with_a_slug() {
+        for (id, problem, suggestion) in [
+            ("a b", "white space", "a-b"),
+            ("50%", "`%`", "50"),
+            ("gl-pop", "gloss's own", "claim-gl-pop"),
+            ("note-1", "gloss's own", "claim-note-1"),
+            ("main", "uses this id itself", "claim-main"),
+            ("x\\\"y", "`\\\"`", "x-y"),
+            ("#frag", "`#`", "frag"),
+            ("-x", "start with a letter", "x"),
+        ] {
+            let e = parse(&format!(
+                "+++\ntitle = \"T\"\ndate = 2019-07-24\n[[claim]]\ntext = \"x\"\nverdict = \"true\"\nid = \"{id}\"\n+++\nx\n"
+            ))
+            .unwrap_err();
+            assert_eq!(e.len(), 1, "{id}: {e:?}");
+            assert!(e[0].message.contains(problem), "{id}: {}", e[0].message);
+            assert_eq!((e[0].line, e[0].col), (7, 6), "{id}");
+            assert_eq!(
+                e[0].help.as_deref(),
+                Some(format!("write `id = \"{suggestion}\"`").as_str()),
+                "{id}"
+            );
+        }
+        assert_eq!(
+            ids("[[claim]]\ntext = \"x\"\nverdict = \"true\"\nid = \"Prüfung_2.a\"\n"),
+            ["Prüfung_2.a"]
         );
     }
 

@@ -204,6 +204,14 @@ fn open_tag(article: &Article, span: &Span, first: bool, out: &mut String) {
         attr(out, "id", &span.id);
     }
     out.push('>');
+    if first {
+        // Ids the highlight was published under before: links to them land on its words.
+        for alias in &span.aliases {
+            out.push_str("<span class=\"gl-alias\"");
+            attr(out, "id", alias);
+            out.push_str("></span>");
+        }
+    }
 }
 
 fn close_tag(span: &Span) -> &'static str {

@@ -385,7 +385,10 @@ Eine *enorme Summe*.
         let c = &a["correction"][0];
         assert_eq!(c["@type"], "CorrectionComment");
         assert_eq!(c["text"], "„Cade Matz“ → „Cade Metz“");
-        assert_eq!(c["url"], "https://example.org/gloss/2019/x/#correction-1");
+        assert_eq!(
+            c["url"],
+            "https://example.org/gloss/2019/x/#correction-cade-matz"
+        );
     }
 
     #[test]
@@ -400,7 +403,10 @@ Eine *enorme Summe*.
             r["claimReviewed"],
             "Microsoft investierte 1 Milliarde US-Dollar"
         );
-        assert_eq!(r["url"], "https://example.org/gloss/2019/x/#claim-1");
+        assert_eq!(
+            r["url"],
+            "https://example.org/gloss/2019/x/#claim-microsoft-investierte-1-milliarde-us"
+        );
         assert_eq!(r["reviewRating"]["alternateName"], "Stimmt");
         assert_eq!(r["reviewRating"]["ratingValue"], 5);
         assert_eq!(r["reviewRating"]["bestRating"], 5);
