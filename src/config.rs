@@ -192,6 +192,19 @@ impl VerdictScale {
         self.verdicts.iter().map(|v| v.key.as_str())
     }
 
+    /// Where verdict `key` stands on the scale, from 1 (its worst rating) to 5 (its best), so
+    /// that a theme styles a custom scale by meaning rather than by key; `None` off the scale.
+    pub fn tone(&self, key: &str) -> Option<u8> {
+        let rating = self.get(key)?.rating?;
+        let (best, worst) = self.rating_bounds()?;
+        if best == worst {
+            return Some(3);
+        }
+        let (r, b, w) = (u32::from(rating), u32::from(best), u32::from(worst));
+        // Rounded to the nearest of five steps: 1 + 4·(r − w)/(b − w).
+        Some((1 + (8 * (r - w) + (b - w)) / (2 * (b - w))) as u8)
+    }
+
     /// The best and worst ratings on the scale, for ClaimReview.
     pub fn rating_bounds(&self) -> Option<(u8, u8)> {
         let ratings = self.verdicts.iter().filter_map(|v| v.rating);
@@ -325,7 +338,33 @@ mod tests {
         let scale = VerdictScale::default_scale();
         assert_eq!(scale.rating_bounds(), Some((5, 1)));
         assert_eq!(scale.get("misleading").unwrap().rating, None);
+        let tones: Vec<Option<u8>> = scale.keys().map(|k| scale.tone(k)).collect();
+        assert_eq!(
+            tones,
+            [Some(5), Some(4), Some(3), Some(2), Some(1), None, None]
+        );
         assert_eq!(scale.get("true").unwrap().label.get(Lang::En), "True");
+    }
+
+    #[test]
+    fn a_custom_scale_is_toned_by_rating() {
+        let v = |key: &str, rating| VerdictConfig {
+            key: key.into(),
+            label: Label::Plain(key.into()),
+            rating,
+        };
+        let scale = VerdictScale {
+            verdicts: vec![
+                v("true", Some(6)),
+                v("half-true", Some(4)),
+                v("pants-on-fire", Some(1)),
+                v("satire", None),
+            ],
+        };
+        assert_eq!(scale.tone("true"), Some(5));
+        assert_eq!(scale.tone("half-true"), Some(3));
+        assert_eq!(scale.tone("pants-on-fire"), Some(1));
+        assert_eq!(scale.tone("satire"), None);
     }
 
     #[test]

@@ -175,6 +175,8 @@ struct VerdictGroup<'a> {
     key: &'a str,
     label: &'a str,
     rating: Option<u8>,
+    /// Where the verdict stands on the scale (1 worst to 5 best), for the `gl-r-N` class.
+    tone: Option<u8>,
     /// Claims with this verdict on the whole site.
     count: usize,
     /// The verdict's own listing.
@@ -196,6 +198,7 @@ impl<'a> VerdictGroup<'a> {
             key: &v.key,
             label: v.label.get(site.lang),
             rating: v.rating,
+            tone: site.scale.tone(&v.key),
             count,
             href,
             claims,

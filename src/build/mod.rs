@@ -757,7 +757,13 @@ pub fn render_fragment(
     let anchored = crate::annotate::anchor(&article, detect)?;
     let numbers = render::reading_order(&anchored);
     // The preview prints the renderer's output as is; `build` sanitizes what it publishes.
-    Ok(render::body_html(&article, &anchored, &numbers, false))
+    Ok(render::body_html_on(
+        &article,
+        &site.scale,
+        &anchored,
+        &numbers,
+        false,
+    ))
 }
 
 /// Renders one article's page to HTML without writing anything, as [`build`] would; returns

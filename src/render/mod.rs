@@ -15,7 +15,7 @@ use crate::content::{Article, Detail, Kind, Link};
 use crate::i18n;
 use crate::lang::Lang;
 
-pub use body::body_html;
+pub use body::{body_html, body_html_on};
 pub use theme::Theme;
 
 /// Markdown of front matter (notes, summaries) to HTML, always sanitized: front matter is
@@ -53,6 +53,8 @@ pub struct NoteView<'a> {
     pub verdict_label: Option<&'a str>,
     /// The verdict's position on the scale.
     pub rating: Option<u8>,
+    /// Where the verdict stands on the scale, 1 (worst) to 5 (best): the `gl-r-N` class.
+    pub tone: Option<u8>,
     /// Claim: its one-sentence conclusion.
     pub conclusion: Option<&'a str>,
     /// Claim: who claims it.
@@ -208,6 +210,8 @@ pub struct ArticleView<'a> {
     pub figure_count: usize,
     /// How many claims of each verdict key.
     pub verdict_counts: BTreeMap<&'a str, usize>,
+    /// The site's verdict keys, in the scale's order (best first, off-scale last).
+    pub verdict_order: Vec<&'a str>,
     /// Page path below the site root (`2019/x/`).
     pub path: &'a str,
     /// schema.org JSON-LD, escaped for a `<script>` element (filled in by the build).
@@ -234,8 +238,9 @@ pub fn article_view<'a>(
     let lang = article.meta.lang;
     let words = i18n::words(lang);
     let numbers = reading_order(anchored);
-    let body = body_html(
+    let body = body_html_on(
         article,
+        &site.scale,
         anchored,
         &numbers,
         !site.config.markdown.unsafe_html,
@@ -256,6 +261,7 @@ pub fn article_view<'a>(
             verdict: None,
             verdict_label: None,
             rating: None,
+            tone: None,
             conclusion: None,
             by: None,
             speaker: None,
@@ -275,6 +281,7 @@ pub fn article_view<'a>(
                 view.verdict = Some(verdict);
                 view.verdict_label = v.map(|v| v.label.get(lang));
                 view.rating = v.and_then(|v| v.rating);
+                view.tone = site.scale.tone(verdict);
                 view.conclusion = conclusion.as_deref();
                 view.by = by.as_deref();
                 *verdict_counts.entry(verdict.as_str()).or_insert(0) += 1;
@@ -323,6 +330,7 @@ pub fn article_view<'a>(
         figure_count: figure_sentences.iter().map(|s| s.figures.len()).sum(),
         figure_sentences,
         verdict_counts,
+        verdict_order: site.scale.keys().collect(),
         path: &article.url_path,
         jsonld: String::new(),
     }
