@@ -20,7 +20,7 @@ struct ListItem<'a> {
     href: String,
     date: String,
     date_display: String,
-    summary_html: Option<&'a str>,
+    summary_html: Option<std::borrow::Cow<'a, str>>,
     claims: usize,
     tags: Vec<TagLink<'a>>,
 }
@@ -37,7 +37,13 @@ fn list_item<'a>(site: &Site, a: &'a ArticleSummary, root: &str) -> ListItem<'a>
         href: format!("{root}{}", a.path),
         date: a.date.to_string(),
         date_display: i18n::long_date(a.date, site.lang),
-        summary_html: a.summary_html.as_deref(),
+        // Links to article files lead to their pages from this listing's place.
+        summary_html: match &a.summary {
+            Some(s) if crate::links::has_file_links(s) => {
+                Some(crate::render::markdown_html_in(s, &a.source_path, root).into())
+            }
+            _ => a.summary_html.as_deref().map(Into::into),
+        },
         claims: a.claims.len(),
         tags: a
             .tags

@@ -241,6 +241,10 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
         site_wide_files(&site, &cache, &pages, &present, &listed, &mut laps)?;
     warnings.extend(site_wide.warnings.iter().cloned());
     let page_count = pages.count();
+    let mut files: Vec<&Path> = theme.static_files.keys().map(PathBuf::as_path).collect();
+    files.extend(content.assets.iter().map(PathBuf::as_path));
+    let dirs = [staging.path(), out.as_path()];
+    warnings.extend(check_links(&listed, &pages.urls(), &files, &dirs)?);
     for (rel, source) in &theme.static_files {
         copy_static(source, &writer, rel).map_err(|e| vec![io_error(rel, e)])?;
     }
@@ -424,6 +428,66 @@ fn site_wide_files(
         warnings: people_warnings,
     };
     Ok((record, false))
+}
+
+/// Checks every internal link, image and `#fragment` of the articles `listed`, as `gloss
+/// check` does, against the pages written (`urls`) and the other `files`; returns the
+/// warnings, or every broken link as an error. The ids of a page a fragment points into are
+/// read from its HTML, in the first of `dirs` that has it (the new output, then the old).
+fn check_links(
+    listed: &[&ArticleSummary],
+    urls: &[String],
+    files: &[&Path],
+    dirs: &[&Path],
+) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    use crate::check::{self, Target};
+    let mut pages = check::Pages::default();
+    for url in urls {
+        pages.add_page(url.clone(), HashSet::new());
+    }
+    for a in listed {
+        pages.sources.insert(slashed(&a.source_path));
+        pages
+            .files
+            .insert(format!("{}{}", a.path, render::wadm::FILE_NAME));
+    }
+    pages.files.extend(files.iter().map(|f| slashed(f)));
+    pages
+        .files
+        .extend(check::SITE_FILES.iter().map(|f| f.to_string()));
+    let mut read = HashSet::new();
+    for a in listed {
+        for link in a.links.iter().filter(|l| l.dest.contains('#')) {
+            if let Ok(Some(Target::Page { page, .. })) = check::link_target(&a.path, link, &pages)
+                && read.insert(page.clone())
+            {
+                let html = dirs
+                    .iter()
+                    .find_map(|d| std::fs::read_to_string(d.join(&page).join("index.html")).ok())
+                    .unwrap_or_default();
+                pages.add_page(page, check::html_ids(&html));
+            }
+        }
+    }
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+    for a in listed {
+        for link in &a.links {
+            match check::check_link(&a.path, link, &pages) {
+                Some(d) if d.severity == crate::diagnostics::Severity::Error => errors.push(d),
+                Some(d) => warnings.push(d),
+                None => {}
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(warnings)
+    } else {
+        Err(errors)
+    }
+}
+
+fn slashed(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
 }
 
 /// Puts the new output in place. An update that changed nothing leaves the output as it is

@@ -533,12 +533,18 @@ impl Checker<'_> {
             self.error(raw.title.span(), "the title is empty", "write the headline");
         }
         if let Some(url) = raw.source.as_ref().and_then(|s| s.url.as_ref())
-            && !crate::render::sanitize::is_safe_url(url.get_ref())
+            && (!crate::render::sanitize::is_safe_url(url.get_ref())
+                || crate::links::looks_like_host(url.get_ref()))
         {
+            let help = if crate::links::looks_like_host(url.get_ref()) {
+                format!("did you mean `https://{}`?", url.get_ref().trim())
+            } else {
+                "write the original's http(s) address".to_string()
+            };
             self.error(
                 url.span(),
                 format!("`{}` is not a web address", url.get_ref()),
-                "write the original's http(s) address",
+                help,
             );
         }
         let source = raw.source.as_ref().map(|s| SourceInfo {
@@ -712,6 +718,23 @@ impl Checker<'_> {
                     text_span.clone(),
                     format!("source `{}` is not a web address", link.url),
                     "sources must be http(s) links or relative paths; script and data URLs are refused",
+                );
+            } else if crate::links::looks_like_host(&link.url) {
+                // As written it would be a path on this site: a broken link in the notes.
+                let url = link.url.trim();
+                let at = self.source[..self.offset + text_span.start]
+                    .rfind("\n[[")
+                    .and_then(|from| {
+                        let i = self.source[from..].find(url)? + from - self.offset;
+                        Some(i..i + url.len())
+                    })
+                    .unwrap_or(text_span.clone());
+                self.error(
+                    at,
+                    format!(
+                        "source `{url}` has no scheme, so it would link to a page of this site"
+                    ),
+                    format!("did you mean `https://{url}`?"),
                 );
             }
             sources.push(link);

@@ -11,8 +11,9 @@ use crate::content::{Article, Detail};
 use crate::markdown::Run;
 
 /// Renders the body of `article`. `numbers[i]` is the reader-facing number of annotation `i`
-/// (its note's number). With `safe`, script links are defused and raw HTML sanitized; with
-/// no highlights and not `safe`, the output is exactly pulldown-cmark's.
+/// (its note's number). With `safe` (what `build` publishes), script links are defused, raw
+/// HTML sanitized and links to article files pointed at their pages; with no highlights and
+/// not `safe`, the output is exactly pulldown-cmark's.
 pub fn body_html(
     article: &Article,
     anchored: &Anchored<'_>,
@@ -37,6 +38,10 @@ pub fn body_html_on(
     safe: bool,
 ) -> String {
     let mut events: Vec<Event<'_>> = anchored.events.iter().map(|(e, _)| e.clone()).collect();
+    if safe {
+        let root = super::root_prefix(&article.url_path);
+        crate::links::rewrite(&mut events, &article.path, &root);
+    }
     // Defused before weaving: highlight HTML is gloss's own and must not count as raw HTML.
     let raw_html = safe && super::sanitize::defuse_links(&mut events);
     if !anchored.spans.is_empty() {

@@ -21,8 +21,17 @@ pub use theme::Theme;
 /// Markdown of front matter (notes, summaries) to HTML, always sanitized: front matter is
 /// data, and data may come from anywhere.
 pub fn markdown_html(md: &str) -> String {
+    markdown_html_in(md, std::path::Path::new(""), "")
+}
+
+/// [`markdown_html`] for markdown written in the article file `from`, shown on a page whose
+/// way to the site root is `root`: its links to article files lead to their pages.
+pub fn markdown_html_in(md: &str, from: &std::path::Path, root: &str) -> String {
     let mut events: Vec<_> =
         pulldown_cmark::Parser::new_ext(md, crate::markdown::options()).collect();
+    if !from.as_os_str().is_empty() {
+        crate::links::rewrite(&mut events, from, root);
+    }
     let raw_html = sanitize::defuse_links(&mut events);
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -238,6 +247,7 @@ pub fn article_view<'a>(
     let lang = article.meta.lang;
     let words = i18n::words(lang);
     let numbers = reading_order(anchored);
+    let root = root_prefix(&article.url_path);
     let body = body_html_on(
         article,
         &site.scale,
@@ -257,7 +267,10 @@ pub fn article_view<'a>(
             kind: ann.kind,
             kind_label: kind_label(ann.kind, lang),
             text: &anchored.reader.text[range.clone()],
-            note_html: ann.note.as_deref().map(markdown_html),
+            note_html: ann
+                .note
+                .as_deref()
+                .map(|n| markdown_html_in(n, &article.path, &root)),
             verdict: None,
             verdict_label: None,
             rating: None,
@@ -321,7 +334,11 @@ pub fn article_view<'a>(
         updated_display: article.meta.updated.map(|d| i18n::long_date(d, lang)),
         lang: &article.meta.lang_tag,
         authors: &article.meta.authors,
-        summary_html: article.meta.summary.as_deref().map(markdown_html),
+        summary_html: article
+            .meta
+            .summary
+            .as_deref()
+            .map(|s| markdown_html_in(s, &article.path, &root)),
         tags: &article.meta.tags,
         source: article.meta.source.as_ref(),
         translation,
