@@ -243,8 +243,8 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     let page_count = pages.count();
     let mut files: Vec<&Path> = theme.static_files.keys().map(PathBuf::as_path).collect();
     files.extend(content.assets.iter().map(PathBuf::as_path));
-    let dirs = [staging.path(), out.as_path()];
-    warnings.extend(check_links(&listed, &pages.urls(), &files, &dirs)?);
+    let html_of = |page: &str| writer.path_of(&Path::new(page).join("index.html"));
+    warnings.extend(check_links(&listed, &pages.urls(), &files, &html_of)?);
     for (rel, source) in &theme.static_files {
         copy_static(source, &writer, rel).map_err(|e| vec![io_error(rel, e)])?;
     }
@@ -433,12 +433,12 @@ fn site_wide_files(
 /// Checks every internal link, image and `#fragment` of the articles `listed`, as `gloss
 /// check` does, against the pages written (`urls`) and the other `files`; returns the
 /// warnings, or every broken link as an error. The ids of a page a fragment points into are
-/// read from its HTML, in the first of `dirs` that has it (the new output, then the old).
+/// read from its HTML, which `html_of` finds.
 fn check_links(
     listed: &[&ArticleSummary],
     urls: &[String],
     files: &[&Path],
-    dirs: &[&Path],
+    html_of: &dyn Fn(&str) -> PathBuf,
 ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     use crate::check::{self, Target};
     let mut pages = check::Pages::default();
@@ -461,10 +461,7 @@ fn check_links(
             if let Ok(Some(Target::Page { page, .. })) = check::link_target(&a.path, link, &pages)
                 && read.insert(page.clone())
             {
-                let html = dirs
-                    .iter()
-                    .find_map(|d| std::fs::read_to_string(d.join(&page).join("index.html")).ok())
-                    .unwrap_or_default();
+                let html = std::fs::read_to_string(html_of(&page)).unwrap_or_default();
                 pages.add_page(page, check::html_ids(&html));
             }
         }
