@@ -791,27 +791,25 @@ pub(crate) fn normalize(path: &str) -> Option<String> {
     Some(out)
 }
 
-/// People in the registry whom no `[[quote]]` names, by name or alias.
+/// People in the registry whom no `[[quote]]` or claim's `by` names, by name or alias.
 fn unquoted_people(
     site: &Site,
     articles: &[Article],
     sources: &[(&str, String)],
 ) -> Vec<Diagnostic> {
-    let key = |s: &str| s.trim().to_lowercase();
-    let speakers: HashSet<String> = articles
+    let named: HashSet<usize> = articles
         .iter()
         .flat_map(|a| &a.annotations)
         .filter_map(|ann| match &ann.detail {
-            Detail::Quote { speaker, .. } => Some(key(speaker)),
+            Detail::Quote { speaker, .. } => site.person(speaker),
+            Detail::Claim { by: Some(by), .. } => site.person(by),
             _ => None,
         })
+        .map(|(i, _)| i)
         .collect();
     let mut out = Vec::new();
-    for p in &site.people {
-        let quoted = std::iter::once(&p.name)
-            .chain(&p.aliases)
-            .any(|n| speakers.contains(&key(n)));
-        if quoted {
+    for (i, p) in site.people.iter().enumerate() {
+        if named.contains(&i) {
             continue;
         }
         let literal = toml::Value::String(p.name.clone()).to_string();

@@ -251,6 +251,65 @@ pub struct Site {
     pub scale: VerdictScale,
     /// site.toml's and people.toml's people.
     pub people: Vec<Person>,
+    /// `people` by [`name_key`] of each name and alias, and each one's page slug; made on
+    /// first use (see [`Site::person`]).
+    registry: std::sync::OnceLock<Registry>,
+}
+
+/// The registry's index: the one place names are looked up.
+#[derive(Debug, Clone, Default)]
+struct Registry {
+    by_key: std::collections::HashMap<String, usize>,
+    slugs: Vec<String>,
+}
+
+/// The one rule by which a name as written is compared with the registry's names and
+/// aliases: white space folded, case ignored ("Priya  RAMEN" is "priya ramen").
+pub fn name_key(name: &str) -> String {
+    crate::annotate::fold(name).to_lowercase()
+}
+
+impl Site {
+    fn registry(&self) -> &Registry {
+        self.registry.get_or_init(|| {
+            let mut r = Registry::default();
+            for (i, p) in self.people.iter().enumerate() {
+                // The name first: an alias never takes another person's name.
+                r.by_key.entry(name_key(&p.name)).or_insert(i);
+            }
+            for (i, p) in self.people.iter().enumerate() {
+                for alias in &p.aliases {
+                    r.by_key.entry(name_key(alias)).or_insert(i);
+                }
+            }
+            let mut seen: std::collections::HashMap<String, usize> = Default::default();
+            for p in &self.people {
+                let base = crate::slug::slugify(&p.name);
+                let n = seen.entry(base.clone()).or_insert(0);
+                *n += 1;
+                r.slugs
+                    .push(if *n == 1 { base } else { format!("{base}-{n}") });
+            }
+            r
+        })
+    }
+
+    /// The registry's entry for `name` (a name or an alias, as [`name_key`] compares them)
+    /// and its index in `people`.
+    pub fn person(&self, name: &str) -> Option<(usize, &Person)> {
+        let i = *self.registry().by_key.get(&name_key(name))?;
+        Some((i, &self.people[i]))
+    }
+
+    /// `name` as the registry files it: the registered name, else `name` as written.
+    pub fn filed_name<'a>(&'a self, name: &'a str) -> &'a str {
+        self.person(name).map_or(name, |(_, p)| p.name.as_str())
+    }
+
+    /// The page of registered person `i` below the site root: `people/<slug>/`.
+    pub fn person_page(&self, i: usize) -> String {
+        format!("people/{}/", self.registry().slugs[i])
+    }
 }
 
 impl Site {
@@ -289,6 +348,7 @@ impl Site {
             config,
             scale,
             people,
+            registry: Default::default(),
         })
     }
 
@@ -300,6 +360,7 @@ impl Site {
             lang: Lang::from_tag(&config.language).unwrap_or_default(),
             scale: VerdictScale::default_scale(),
             people: Vec::new(),
+            registry: Default::default(),
             config,
         }
     }

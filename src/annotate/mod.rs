@@ -62,7 +62,8 @@ pub struct Anchored<'a> {
     pub reader: ReaderText,
     /// Highlights, sorted by start, longest first.
     pub spans: Vec<Span>,
-    /// Where each annotation landed (`None` for an ignored figure), by annotation index.
+    /// Where each annotation landed (`None` for an ignored figure), by annotation index;
+    /// the first place of one that applies to every occurrence (`all = true`).
     pub placed: Vec<Option<Range<usize>>>,
     /// Anchor state of each annotation, by annotation index.
     pub states: Vec<AnchorState>,
@@ -85,7 +86,25 @@ pub fn anchor<'a>(
     let mut warnings = Vec::new();
     let mut placed = Vec::with_capacity(article.annotations.len());
     let mut states = Vec::with_capacity(article.annotations.len());
-    for ann in &article.annotations {
+    // The further places of annotations with `all = true`: (annotation, range).
+    let mut more: Vec<(usize, Range<usize>)> = Vec::new();
+    for (i, ann) in article.annotations.iter().enumerate() {
+        if ann.anchor.all {
+            match locate_all(&folded, ann) {
+                Ok(ranges) => {
+                    let mut ranges = ranges.into_iter();
+                    placed.push(ranges.next());
+                    more.extend(ranges.map(|r| (i, r)));
+                    states.push(AnchorState::Exact);
+                }
+                Err(problem) => {
+                    problems.push((ann, problem));
+                    placed.push(None);
+                    states.push(AnchorState::Orphaned);
+                }
+            }
+            continue;
+        }
         match locate(&folded, ann) {
             Ok((range, state, ambiguous)) => {
                 if let Some(n) = ambiguous {
@@ -182,6 +201,16 @@ pub fn anchor<'a>(
                 target: Target::Annotation(i),
             });
         }
+    }
+    // Each further place gets the annotation's id with its number: `fix-2`, `fix-3`.
+    let mut count = vec![1usize; article.annotations.len()];
+    for (i, range) in more {
+        count[i] += 1;
+        spans.push(Span {
+            range,
+            id: format!("{}-{}", article.annotations[i].id, count[i]),
+            target: Target::Annotation(i),
+        });
     }
     for (n, f) in detected.iter().enumerate() {
         spans.push(Span {
@@ -343,6 +372,27 @@ fn locate(folded: &Folded, ann: &Annotation) -> Result<Found, Problem> {
             Ok((to_range(*first), AnchorState::Exact, Some(fitting.len())))
         }
         (several, _) => Err(Problem::Ambiguous(several.to_vec())),
+    }
+}
+
+/// Every place of `ann` (its `prefix`/`suffix` must fit each), in text order.
+fn locate_all(folded: &Folded, ann: &Annotation) -> Result<Vec<Range<usize>>, Problem> {
+    let needle = fold(&ann.anchor.text);
+    let prefix = fold(ann.anchor.prefix.as_deref().unwrap_or(""));
+    let suffix = fold(ann.anchor.suffix.as_deref().unwrap_or(""));
+    let hay = folded.text.as_str();
+    let all: Vec<usize> = memchr::memmem::find_iter(hay.as_bytes(), needle.as_bytes())
+        .filter(|&at| hay.is_char_boundary(at) && hay.is_char_boundary(at + needle.len()))
+        .collect();
+    let fitting: Vec<Range<usize>> = all
+        .iter()
+        .filter(|&&at| context_matches(hay, at, needle.len(), &prefix, &suffix))
+        .map(|&at| folded.original(at..at + needle.len()))
+        .collect();
+    match (fitting.is_empty(), all.len()) {
+        (false, _) => Ok(fitting),
+        (true, 0) => Err(Problem::Missing),
+        (true, n) => Err(Problem::ContextMismatch(n)),
     }
 }
 

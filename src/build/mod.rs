@@ -646,13 +646,11 @@ fn search_records<'a>(site: &Site, summaries: &[&'a ArticleSummary]) -> Vec<sear
                 content.push(' ');
             }
             if let Some(by) = &c.by {
-                content.push_str(by);
-                content.push(' ');
+                push_name(&mut content, site, by);
             }
         }
         for q in &a.quotes {
-            content.push_str(&q.speaker);
-            content.push(' ');
+            push_name(&mut content, site, &q.speaker);
         }
         content.push('\n');
         records.push(search::Record {
@@ -673,9 +671,10 @@ fn search_records<'a>(site: &Site, summaries: &[&'a ArticleSummary]) -> Vec<sear
                 None => a.title.clone(),
             };
             content.push('\n');
-            for extra in [Some(label), c.by.as_deref()].into_iter().flatten() {
-                content.push_str(extra);
-                content.push(' ');
+            content.push_str(label);
+            content.push(' ');
+            if let Some(by) = &c.by {
+                push_name(&mut content, site, by);
             }
             records.push(search::Record {
                 url: format!("/{}#{}", a.path, c.id),
@@ -688,6 +687,18 @@ fn search_records<'a>(site: &Site, summaries: &[&'a ArticleSummary]) -> Vec<sear
         }
     }
     records
+}
+
+/// Adds `name` to a search record's words under the registry's name, and as written where
+/// that differs, so that either finds it.
+fn push_name(content: &mut String, site: &Site, name: &str) {
+    let filed = site.filed_name(name);
+    content.push_str(filed);
+    content.push(' ');
+    if filed != name {
+        content.push_str(name);
+        content.push(' ');
+    }
 }
 
 pub(crate) fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {

@@ -145,6 +145,8 @@ pub struct Anchor {
     pub suffix: Option<String>,
     /// Pick the Nth match (1-based).
     pub occurrence: Option<usize>,
+    /// Every match (a correction of words the text repeats).
+    pub all: bool,
 }
 
 /// One annotation of an article.
@@ -630,6 +632,14 @@ impl Checker<'_> {
             Some(o) => Some(*o.get_ref() as usize),
             None => None,
         };
+        let all = a.all.as_ref().is_some_and(|a| *a.get_ref());
+        if let (true, Some(o)) = (all, &a.occurrence) {
+            self.error(
+                o.span(),
+                "`occurrence` picks one place, `all = true` every one",
+                "remove one of them",
+            );
+        }
         let required = |this: &mut Self, field: &Option<Spanned<String>>, key: &str| match field {
             Some(v) if !v.get_ref().trim().is_empty() => Some(v.get_ref().clone()),
             _ => {
@@ -754,6 +764,7 @@ impl Checker<'_> {
                 prefix: a.prefix,
                 suffix: a.suffix,
                 occurrence,
+                all,
             },
             span: text_span.start + self.offset..text_span.end + self.offset,
             note: a.note,

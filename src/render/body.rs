@@ -204,7 +204,8 @@ fn open_tag(article: &Article, scale: &VerdictScale, span: &Span, first: bool, o
                 verdict_classes(scale, verdict, out);
             }
             out.push('"');
-            attr(out, "data-gl", &span.id);
+            // Every place of one annotation answers to its note.
+            attr(out, "data-gl", &ann.id);
         }
         Target::Figure {
             value,
@@ -282,8 +283,9 @@ fn write_ref(
     }
     let _ = write!(
         refs,
-        "\"><a href=\"#note-{id}\" id=\"ref-{id}\">{}</a></sup>",
+        "\"><a href=\"#note-{note}\" id=\"ref-{id}\">{}</a></sup>",
         numbers[index],
+        note = EscapedId(&ann.id),
         id = EscapedId(&span.id),
     );
 }

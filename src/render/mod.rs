@@ -66,10 +66,18 @@ pub struct NoteView<'a> {
     pub tone: Option<u8>,
     /// Claim: its one-sentence conclusion.
     pub conclusion: Option<&'a str>,
-    /// Claim: who claims it.
+    /// Claim: who claims it, as the registry files them.
     pub by: Option<&'a str>,
-    /// Quote: who said it, and their role.
+    /// Claim: who claims it as the text writes it, where that differs from `by`.
+    pub by_as_written: Option<&'a str>,
+    /// Claim: the claimant's page (`../../people/x/`), if the registry knows them.
+    pub by_href: Option<String>,
+    /// Quote: who said it, as the registry files them.
     pub speaker: Option<&'a str>,
+    /// Quote: the speaker as the text writes it, where that differs from `speaker`.
+    pub speaker_as_written: Option<&'a str>,
+    /// Quote: the speaker's page, if the registry knows them.
+    pub speaker_href: Option<String>,
     /// Quote: the speaker's role.
     pub role: Option<&'a str>,
     /// Correction: what is right.
@@ -199,8 +207,8 @@ pub struct ArticleView<'a> {
     pub updated_display: Option<String>,
     /// Language tag.
     pub lang: &'a str,
-    /// Authors.
-    pub authors: &'a [String],
+    /// Authors, as the registry files them.
+    pub authors: Vec<&'a str>,
     /// Summary as HTML.
     pub summary_html: Option<String>,
     /// Tags.
@@ -277,7 +285,11 @@ pub fn article_view<'a>(
             tone: None,
             conclusion: None,
             by: None,
+            by_as_written: None,
+            by_href: None,
             speaker: None,
+            speaker_as_written: None,
+            speaker_href: None,
             role: None,
             correct: None,
             value: None,
@@ -296,11 +308,16 @@ pub fn article_view<'a>(
                 view.rating = v.and_then(|v| v.rating);
                 view.tone = site.scale.tone(verdict);
                 view.conclusion = conclusion.as_deref();
-                view.by = by.as_deref();
+                if let Some(by) = by.as_deref() {
+                    let (filed, written, href) = filed(site, by, &root);
+                    (view.by, view.by_as_written, view.by_href) = (Some(filed), written, href);
+                }
                 *verdict_counts.entry(verdict.as_str()).or_insert(0) += 1;
             }
             Detail::Quote { speaker, role } => {
-                view.speaker = Some(speaker);
+                let (filed, written, href) = filed(site, speaker, &root);
+                (view.speaker, view.speaker_as_written, view.speaker_href) =
+                    (Some(filed), written, href);
                 view.role = role.as_deref();
             }
             Detail::Figure { value, unit, .. } => {
@@ -320,8 +337,16 @@ pub fn article_view<'a>(
                 "{} {from}, {}",
                 words.translated_from, words.translated_by_machine
             ),
-            (Some(by), Lang::De) => format!("{} {from} von {by}", words.translated_from),
-            (Some(by), Lang::En) => format!("{} {from} by {by}", words.translated_from),
+            (Some(by), Lang::De) => format!(
+                "{} {from} von {}",
+                words.translated_from,
+                site.filed_name(by)
+            ),
+            (Some(by), Lang::En) => format!(
+                "{} {from} by {}",
+                words.translated_from,
+                site.filed_name(by)
+            ),
             (None, _) => format!("{} {from}", words.translated_from),
         }
     });
@@ -333,7 +358,12 @@ pub fn article_view<'a>(
         updated: article.meta.updated.map(|d| d.to_string()),
         updated_display: article.meta.updated.map(|d| i18n::long_date(d, lang)),
         lang: &article.meta.lang_tag,
-        authors: &article.meta.authors,
+        authors: article
+            .meta
+            .authors
+            .iter()
+            .map(|a| site.filed_name(a))
+            .collect(),
         summary_html: article
             .meta
             .summary
@@ -350,6 +380,26 @@ pub fn article_view<'a>(
         verdict_order: site.scale.keys().collect(),
         path: &article.url_path,
         jsonld: String::new(),
+    }
+}
+
+/// `name` as the registry files it, `name` as written where that differs, and the person's
+/// page from a page whose way to the site root is `root`, if the registry knows them.
+fn filed<'a>(
+    site: &'a Site,
+    name: &'a str,
+    root: &str,
+) -> (&'a str, Option<&'a str>, Option<String>) {
+    match site.person(name) {
+        Some((i, p)) => {
+            let written = (crate::annotate::fold(name) != p.name).then_some(name);
+            (
+                &p.name,
+                written,
+                Some(format!("{root}{}", site.person_page(i))),
+            )
+        }
+        None => (name, None, None),
     }
 }
 

@@ -173,7 +173,7 @@ fn bodies(
         Detail::Claim {
             verdict,
             conclusion,
-            ..
+            by,
         } => {
             let label = site
                 .scale
@@ -182,6 +182,10 @@ fn bodies(
             out.push(textual(label, "text/plain", "assessing"));
             if let Some(c) = conclusion.as_deref().filter(|c| !c.trim().is_empty()) {
                 out.push(textual(c, "text/plain", "assessing"));
+            }
+            // Who claims it, under the registry's name.
+            if let Some(by) = by.as_deref().filter(|b| !b.trim().is_empty()) {
+                out.push(textual(site.filed_name(by), "text/plain", "identifying"));
             }
         }
         Detail::Quote { speaker, role } => {
