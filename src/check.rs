@@ -633,12 +633,13 @@ pub(crate) fn link_target(
         };
         let leads =
             candidate != href && matches!(link_target(url_path, &probe, pages), Ok(Some(_)));
-        d = match leads {
-            true if !candidate.is_empty() => d.with_help(format!("did you mean `{candidate}`?")),
-            _ => d.with_help(format!(
+        d = if leads && !candidate.is_empty() {
+            d.with_help(format!("did you mean `{candidate}`?"))
+        } else {
+            d.with_help(format!(
                 "from this page the site's root is `{}`",
                 if root.is_empty() { "./" } else { &root }
-            )),
+            ))
         };
         return Err(d);
     };
@@ -737,20 +738,18 @@ pub(crate) fn check_link(url_path: &str, link: &LinkRef, pages: &Pages) -> Optio
         fragment: Some(f),
     } = &target
         && !f.is_empty()
+        && let Some(ids) = pages.pages.get(page)
+        && !ids.contains(f)
     {
-        if let Some(ids) = pages.pages.get(page)
-            && !ids.contains(f)
-        {
-            let shown = if page.is_empty() { "/" } else { page };
-            let mut d = at(format!(
-                "link `{href}`: the page {shown} has no element with id `{f}`"
-            ));
-            if let Some(c) = crate::toml_input::closest(f, ids.iter().map(String::as_str)) {
-                let before = href.split_once('#').map_or("", |(p, _)| p);
-                d = d.with_help(format!("did you mean `{before}#{c}`?"));
-            }
-            return Some(d);
+        let shown = if page.is_empty() { "/" } else { page };
+        let mut d = at(format!(
+            "link `{href}`: the page {shown} has no element with id `{f}`"
+        ));
+        if let Some(c) = crate::toml_input::closest(f, ids.iter().map(String::as_str)) {
+            let before = href.split_once('#').map_or("", |(p, _)| p);
+            d = d.with_help(format!("did you mean `{before}#{c}`?"));
         }
+        return Some(d);
     }
     if href.starts_with('/') && !href.starts_with("//") {
         let root = crate::render::root_prefix(url_path);
