@@ -264,3 +264,74 @@ fn the_hint_for_a_link_from_the_host_root_is_right() {
         "2026/b/index.html",
     );
 }
+
+/// Copies the fixture site `name` (tests/fixtures/NAME) into a temp folder.
+fn fixture(name: &str) -> tempfile::TempDir {
+    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let dir = tempfile::tempdir().unwrap();
+    for e in walkdir::WalkDir::new(&from).into_iter().filter_map(Result::ok) {
+        let to = dir.path().join(e.path().strip_prefix(&from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(e.path(), &to).unwrap();
+        }
+    }
+    dir
+}
+
+/// The fixture desk uses every link form (file links relative, to bundles and from the
+/// content root, with fragments, in bodies, notes and summaries; images in and beside
+/// bundles), a custom verdict scale and the registry's aliases: it builds and checks clean,
+/// and every internal link and image of every page reaches a file and element that exist.
+#[test]
+fn the_desk_fixture_builds_clean_and_every_link_arrives() {
+    let dir = fixture("desk");
+    let out = gloss(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+    let check = stdout(&gloss(dir.path(), &["check"]));
+    assert!(check.contains("0 errors, 0 warnings"), "{check}");
+    let public = dir.path().join("public");
+    let attr = scraper::Selector::parse("a[href], img[src]").unwrap();
+    let mut links = 0;
+    for e in walkdir::WalkDir::new(&public).into_iter().filter_map(Result::ok) {
+        let rel = e.path().strip_prefix(&public).unwrap().to_string_lossy().replace('\\', "/");
+        if !rel.ends_with("index.html") {
+            continue;
+        }
+        let page = rel.trim_end_matches("index.html");
+        let doc = scraper::Html::parse_document(&std::fs::read_to_string(e.path()).unwrap());
+        for el in doc.select(&attr) {
+            let v = el.value();
+            let href = v.attr("href").or(v.attr("src")).unwrap();
+            if href.contains(':') || href.is_empty() {
+                continue;
+            }
+            let (file, fragment) = resolve(page, href);
+            let target = std::fs::read_to_string(public.join(&file))
+                .unwrap_or_else(|_| panic!("{rel}: `{href}` → {file} is missing"));
+            if let Some(id) = fragment.filter(|f| !f.is_empty()) {
+                assert!(target.contains(&format!("id=\"{id}\"")), "{rel}: `{href}`: no #{id} in {file}");
+            }
+            links += 1;
+        }
+    }
+    assert!(links > 100, "{links} links checked");
+    let levy = read(dir.path(), "public/2026/transit-levy/index.html");
+    for (selector, want) in [
+        (".gl-body a[href*='explainer']", "2026/explainer/index.html"),
+        (".gl-body a[href*='fares']", "2026/fares/index.html#claim-1"),
+        (".gl-note-text a[href*='fares']", "2026/fares/index.html#claim-1"),
+        (".summary a", "2026/fares/index.html"),
+        (".gl-body img", "2026/transit-levy/chart.png"),
+    ] {
+        let doc = scraper::Html::parse_document(&levy);
+        let sel = scraper::Selector::parse(selector).unwrap();
+        let el = doc.select(&sel).next().unwrap_or_else(|| panic!("{selector}"));
+        let href = el.value().attr("href").or(el.value().attr("src")).unwrap();
+        reaches(dir.path(), "2026/transit-levy/", href, want);
+    }
+    // The custom scale's lowest verdict looks like the default `false`.
+    assert!(levy.contains("class=\"gl gl-claim gl-v-pants-on-fire gl-r-1\""));
+}
