@@ -429,6 +429,32 @@ mod tests {
     }
 
     #[test]
+    fn names_are_looked_up_by_one_rule() {
+        let person = |name: &str, aliases: &[&str]| Person {
+            name: name.into(),
+            role: None,
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            url: None,
+        };
+        let mut site = Site::standalone();
+        site.people = vec![
+            person("Priya Raman", &["Priya Ramen", "Jose"]),
+            person("José", &[]),
+            person("Jose", &[]),
+        ];
+        assert_eq!(site.filed_name(" priya  RAMEN "), "Priya Raman");
+        assert_eq!(site.person("PRIYA RAMAN").unwrap().0, 0);
+        // A name wins over another person's alias.
+        assert_eq!(site.person("jose").unwrap().0, 2);
+        assert_eq!(site.filed_name("Someone Else"), "Someone Else");
+        let pages: Vec<String> = (0..3).map(|i| site.person_page(i)).collect();
+        assert_eq!(
+            pages,
+            ["people/priya-raman/", "people/jose/", "people/jose-2/"]
+        );
+    }
+
+    #[test]
     fn root_is_found_upward() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(SITE_FILE), "title = \"t\"").unwrap();

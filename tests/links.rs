@@ -267,9 +267,14 @@ fn the_hint_for_a_link_from_the_host_root_is_right() {
 
 /// Copies the fixture site `name` (tests/fixtures/NAME) into a temp folder.
 fn fixture(name: &str) -> tempfile::TempDir {
-    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     let dir = tempfile::tempdir().unwrap();
-    for e in walkdir::WalkDir::new(&from).into_iter().filter_map(Result::ok) {
+    for e in walkdir::WalkDir::new(&from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         let to = dir.path().join(e.path().strip_prefix(&from).unwrap());
         if e.file_type().is_dir() {
             std::fs::create_dir_all(&to).unwrap();
@@ -295,8 +300,16 @@ fn the_desk_fixture_builds_clean_and_every_link_arrives() {
     let public = dir.path().join("public");
     let attr = scraper::Selector::parse("a[href], img[src]").unwrap();
     let mut links = 0;
-    for e in walkdir::WalkDir::new(&public).into_iter().filter_map(Result::ok) {
-        let rel = e.path().strip_prefix(&public).unwrap().to_string_lossy().replace('\\', "/");
+    for e in walkdir::WalkDir::new(&public)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let rel = e
+            .path()
+            .strip_prefix(&public)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         if !rel.ends_with("index.html") {
             continue;
         }
@@ -312,7 +325,10 @@ fn the_desk_fixture_builds_clean_and_every_link_arrives() {
             let target = std::fs::read_to_string(public.join(&file))
                 .unwrap_or_else(|_| panic!("{rel}: `{href}` → {file} is missing"));
             if let Some(id) = fragment.filter(|f| !f.is_empty()) {
-                assert!(target.contains(&format!("id=\"{id}\"")), "{rel}: `{href}`: no #{id} in {file}");
+                assert!(
+                    target.contains(&format!("id=\"{id}\"")),
+                    "{rel}: `{href}`: no #{id} in {file}"
+                );
             }
             links += 1;
         }
@@ -322,13 +338,19 @@ fn the_desk_fixture_builds_clean_and_every_link_arrives() {
     for (selector, want) in [
         (".gl-body a[href*='explainer']", "2026/explainer/index.html"),
         (".gl-body a[href*='fares']", "2026/fares/index.html#claim-1"),
-        (".gl-note-text a[href*='fares']", "2026/fares/index.html#claim-1"),
+        (
+            ".gl-note-text a[href*='fares']",
+            "2026/fares/index.html#claim-1",
+        ),
         (".summary a", "2026/fares/index.html"),
         (".gl-body img", "2026/transit-levy/chart.png"),
     ] {
         let doc = scraper::Html::parse_document(&levy);
         let sel = scraper::Selector::parse(selector).unwrap();
-        let el = doc.select(&sel).next().unwrap_or_else(|| panic!("{selector}"));
+        let el = doc
+            .select(&sel)
+            .next()
+            .unwrap_or_else(|| panic!("{selector}"));
         let href = el.value().attr("href").or(el.value().attr("src")).unwrap();
         reaches(dir.path(), "2026/transit-levy/", href, want);
     }
