@@ -300,13 +300,47 @@ pub(crate) fn article_links(
     article: &Article,
     events: &crate::markdown::Events<'_>,
 ) -> Vec<LinkRef> {
-    let mut links = body_links(article, events);
-    links.extend(note_links(article));
+    let lines = Lines::new(&article.source);
+    let mut links = body_links(article, events, &lines);
+    links.extend(note_links(article, &lines));
     links
 }
 
+/// Where each line of a source starts, so that many findings in a large file are located
+/// without counting its lines again for each.
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(source: &str) -> Self {
+        let starts =
+            std::iter::once(0).chain(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1));
+        Lines(starts.collect())
+    }
+
+    /// A finding at `at` in `article`, its message still to be written.
+    fn locate(&self, article: &Article, at: std::ops::Range<usize>) -> Diagnostic {
+        let line = self.0.partition_point(|&s| s <= at.start).saturating_sub(1);
+        let begin = self.0.get(line).copied().unwrap_or(0).min(at.start);
+        let mut d = Diagnostic::at(
+            &article.path,
+            &article.source[begin..],
+            at.start - begin..at.end - begin,
+            String::new(),
+        );
+        d.line += line;
+        if let Some(e) = d.excerpt.as_mut() {
+            e.line_start += line;
+        }
+        d
+    }
+}
+
 /// Links in the body, located at their destination in the source.
-fn body_links(article: &Article, events: &crate::markdown::Events<'_>) -> Vec<LinkRef> {
+fn body_links(
+    article: &Article,
+    events: &crate::markdown::Events<'_>,
+    lines: &Lines,
+) -> Vec<LinkRef> {
     let mut links = Vec::new();
     for (event, range) in events {
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
@@ -314,7 +348,7 @@ fn body_links(article: &Article, events: &crate::markdown::Events<'_>) -> Vec<Li
             let end = article.body_offset + range.end;
             links.push(LinkRef {
                 dest: dest_url.to_string(),
-                at: located(article, find_in(&article.source, dest_url, start, end)),
+                at: lines.locate(article, find_in(&article.source, dest_url, start, end)),
             });
         }
     }
@@ -324,7 +358,7 @@ fn body_links(article: &Article, events: &crate::markdown::Events<'_>) -> Vec<Li
 /// Links in annotations' notes and the summary. These sit in front matter strings, so each
 /// link is pointed at where its destination is written in the annotation's table (or after
 /// `summary`).
-fn note_links(article: &Article) -> Vec<LinkRef> {
+fn note_links(article: &Article, lines: &Lines) -> Vec<LinkRef> {
     let mut links = Vec::new();
     let summary = article.meta.summary.as_deref().map(|s| {
         let from = article.source[..article.body_offset]
@@ -341,7 +375,7 @@ fn note_links(article: &Article) -> Vec<LinkRef> {
             if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
                 let at = find_in(&article.source, &dest_url, from, article.body_offset);
                 links.push(LinkRef {
-                    at: located(article, at),
+                    at: lines.locate(article, at),
                     dest: dest_url.to_string(),
                 });
             }

@@ -185,7 +185,11 @@ impl ArticleSummary {
             corrections,
             figures: anchored.figures.len(),
             text: anchored.reader.text.clone(),
-            links: crate::check::article_links(article, &anchored.events),
+            // Only those a build checks: external addresses are `check --external`'s.
+            links: crate::check::article_links(article, &anchored.events)
+                .into_iter()
+                .filter(|l| !l.dest.trim().is_empty() && !crate::check::is_external(l.dest.trim()))
+                .collect(),
         }
     }
 }
