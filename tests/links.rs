@@ -116,6 +116,9 @@ fn broken_links_images_and_fragments_fail_the_build_and_nothing_is_written() {
         assert!(err.contains(message), "{message} in {err}");
     }
     assert!(!dir.path().join("public").exists(), "nothing is written");
+    // `check` finds the same.
+    let check = stdout(&gloss(dir.path(), &["check"]));
+    assert!(check.contains("3 errors"), "{check}");
     // A note's link to a missing article is located in the note.
     let front = "[[note]]\ntext = \"Read\"\nnote = \"See [x](@/2026/gone.md).\"\n";
     let dir = desk(front, "Read on.\n");
@@ -124,9 +127,6 @@ fn broken_links_images_and_fragments_fail_the_build_and_nothing_is_written() {
         err.contains("content/2026/a.md:6:17: error: link `@/2026/gone.md` points to an article the site does not have"),
         "{err}"
     );
-    // `check` finds the same.
-    let check = stdout(&gloss(dir.path(), &["check"]));
-    assert!(check.contains("3 errors"), "{check}");
 }
 
 #[test]
