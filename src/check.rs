@@ -78,10 +78,14 @@ pub struct Report {
     pub summary: Summary,
 }
 
-/// A link written in an article: where it points, and where it is written in the source.
-struct LinkRef {
-    dest: String,
-    at: std::ops::Range<usize>,
+/// A link written in an article: where it points, and where it is written in the source
+/// (a finding there, its message still to be written).
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct LinkRef {
+    /// The destination, as written.
+    pub dest: String,
+    /// Where it is written.
+    pub at: Diagnostic,
 }
 
 /// What checking one article gives.
@@ -128,6 +132,7 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Report {
     let mut checks = checks;
     for (a, c) in content.articles.iter().zip(&mut checks) {
         pages.add_page(a.url_path.clone(), std::mem::take(&mut c.ids));
+        pages.sources.insert(slashed(&a.path));
         pages
             .files
             .insert(format!("{}annotations.jsonld", a.url_path));
@@ -176,8 +181,8 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Report {
     for (a, c) in content.articles.iter().zip(checks) {
         for link in &c.links {
             if want_external && external::is_checked(link.dest.trim()) {
-                external_uses.push((link.dest.trim().to_string(), located(a, link.at.clone())));
-            } else if let Some(d) = check_link(a, link, &pages) {
+                external_uses.push((link.dest.trim().to_string(), link.at.clone()));
+            } else if let Some(d) = check_link(&a.url_path, link, &pages) {
                 report.findings.push(d);
             }
         }
@@ -287,12 +292,12 @@ fn check_article(
                     Err(d) => out.findings.push(d),
                 }
             }
-            out.links = body_links(article, &anchored.events);
+            out.links = article_links(article, &anchored.events);
             anchored.states
         }
         Err(errors) => {
             out.findings.extend(errors);
-            out.links = body_links(article, &crate::markdown::parse(article.body()));
+            out.links = article_links(article, &crate::markdown::parse(article.body()));
             // The article as a whole failed; anchor each annotation alone to know which
             // ones stand and which do not.
             let mut states = Vec::with_capacity(article.annotations.len());
@@ -321,12 +326,56 @@ fn check_article(
             state,
         });
     }
-    out.links.extend(note_links(article));
     out
 }
 
+/// Every link of an article whose body parses to `events`: in the body, its notes and its
+/// summary, each located where its destination is written.
+pub(crate) fn article_links(
+    article: &Article,
+    events: &crate::markdown::Events<'_>,
+) -> Vec<LinkRef> {
+    let lines = Lines::new(&article.source);
+    let mut links = body_links(article, events, &lines);
+    links.extend(note_links(article, &lines));
+    links
+}
+
+/// Where each line of a source starts, so that many findings in a large file are located
+/// without counting its lines again for each.
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(source: &str) -> Self {
+        let starts =
+            std::iter::once(0).chain(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1));
+        Lines(starts.collect())
+    }
+
+    /// A finding at `at` in `article`, its message still to be written.
+    fn locate(&self, article: &Article, at: std::ops::Range<usize>) -> Diagnostic {
+        let line = self.0.partition_point(|&s| s <= at.start).saturating_sub(1);
+        let begin = self.0.get(line).copied().unwrap_or(0).min(at.start);
+        let mut d = Diagnostic::at(
+            &article.path,
+            &article.source[begin..],
+            at.start - begin..at.end - begin,
+            String::new(),
+        );
+        d.line += line;
+        if let Some(e) = d.excerpt.as_mut() {
+            e.line_start += line;
+        }
+        d
+    }
+}
+
 /// Links in the body, located at their destination in the source.
-fn body_links(article: &Article, events: &crate::markdown::Events<'_>) -> Vec<LinkRef> {
+fn body_links(
+    article: &Article,
+    events: &crate::markdown::Events<'_>,
+    lines: &Lines,
+) -> Vec<LinkRef> {
     let mut links = Vec::new();
     for (event, range) in events {
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
@@ -334,28 +383,34 @@ fn body_links(article: &Article, events: &crate::markdown::Events<'_>) -> Vec<Li
             let end = article.body_offset + range.end;
             links.push(LinkRef {
                 dest: dest_url.to_string(),
-                at: find_in(&article.source, dest_url, start, end),
+                at: lines.locate(article, find_in(&article.source, dest_url, start, end)),
             });
         }
     }
     links
 }
 
-/// Links in annotations' notes. Notes sit in front matter strings, so each link is pointed
-/// at where its destination is written in the annotation's table.
-fn note_links(article: &Article) -> Vec<LinkRef> {
+/// Links in annotations' notes and the summary. These sit in front matter strings, so each
+/// link is pointed at where its destination is written in the annotation's table (or after
+/// `summary`).
+fn note_links(article: &Article, lines: &Lines) -> Vec<LinkRef> {
     let mut links = Vec::new();
-    for ann in &article.annotations {
-        let Some(note) = &ann.note else { continue };
-        for event in pulldown_cmark::Parser::new_ext(note, crate::markdown::options()) {
-            if let Event::Start(Tag::Link { dest_url, .. }) = event {
+    let summary = article.meta.summary.as_deref().map(|s| {
+        let from = article.source[..article.body_offset]
+            .find("summary")
+            .unwrap_or(0);
+        (s, from)
+    });
+    let notes = article
+        .annotations
+        .iter()
+        .filter_map(|ann| Some((ann.note.as_deref()?, table_start(article, ann))));
+    for (md, from) in summary.into_iter().chain(notes) {
+        for event in pulldown_cmark::Parser::new_ext(md, crate::markdown::options()) {
+            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
+                let at = find_in(&article.source, &dest_url, from, article.body_offset);
                 links.push(LinkRef {
-                    at: find_in(
-                        &article.source,
-                        &dest_url,
-                        table_start(article, ann),
-                        article.body_offset,
-                    ),
+                    at: lines.locate(article, at),
                     dest: dest_url.to_string(),
                 });
             }
@@ -464,7 +519,7 @@ fn find_in(source: &str, needle: &str, from: usize, to: usize) -> std::ops::Rang
 }
 
 /// Every `id="…"` in a page.
-fn html_ids(html: &str) -> HashSet<String> {
+pub(crate) fn html_ids(html: &str) -> HashSet<String> {
     let mut ids = HashSet::new();
     for (i, _) in html.match_indices("id=\"") {
         let before = html[..i].chars().next_back();
@@ -489,15 +544,17 @@ fn decode_entities(s: &str) -> String {
 
 /// The pages and files the site will have.
 #[derive(Default)]
-struct Pages {
+pub(crate) struct Pages {
     /// Page path (`2019/x/`, `` for the index) → the ids on it, where known.
-    pages: BTreeMap<String, HashSet<String>>,
+    pub(crate) pages: BTreeMap<String, HashSet<String>>,
     /// Other files (`gloss.css`, `2019/x/bild.png`).
-    files: BTreeSet<String>,
+    pub(crate) files: BTreeSet<String>,
+    /// The articles' files, relative to the site root (`content/2019/x.md`).
+    pub(crate) sources: BTreeSet<String>,
 }
 
 /// Files every build writes besides pages (see `build::build`).
-const SITE_FILES: &[&str] = &[
+pub(crate) const SITE_FILES: &[&str] = &[
     "feed.xml",
     "corrections.xml",
     "sitemap.xml",
@@ -506,13 +563,14 @@ const SITE_FILES: &[&str] = &[
 ];
 
 impl Pages {
-    fn add_page(&mut self, path: String, ids: HashSet<String>) {
+    /// Adds the page at `path` with the ids on it.
+    pub(crate) fn add_page(&mut self, path: String, ids: HashSet<String>) {
         self.pages.entry(path).or_default().extend(ids);
     }
 }
 
 /// Whether `href` points to another host or scheme (those are `--external`'s business).
-fn is_external(href: &str) -> bool {
+pub(crate) fn is_external(href: &str) -> bool {
     if href.starts_with("//") {
         return true;
     }
@@ -526,7 +584,7 @@ fn is_external(href: &str) -> bool {
 }
 
 /// `%xx` escapes decoded; anything malformed is left as written.
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -545,106 +603,244 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
-/// Checks one internal link of `article`; `None` when it is fine or external.
-fn check_link(article: &Article, link: &LinkRef, pages: &Pages) -> Option<Diagnostic> {
+/// Where an internal link leads.
+pub(crate) enum Target {
+    /// To a page (`2019/x/`, `` for the index), perhaps to an element on it.
+    Page {
+        /// The page's path.
+        page: String,
+        /// The `#fragment`, decoded, without its `#`.
+        fragment: Option<String>,
+    },
+    /// To a file the site has.
+    File,
+}
+
+/// Where the internal link `link` of the page at `url_path` leads; `Ok(None)` for an
+/// external or empty one, `Err` with the finding when it leads nowhere the site has.
+pub(crate) fn link_target(
+    url_path: &str,
+    link: &LinkRef,
+    pages: &Pages,
+) -> Result<Option<Target>, Diagnostic> {
     let href = link.dest.trim();
     if href.is_empty() || is_external(href) {
-        return None;
+        return Ok(None);
     }
-    let at =
-        |message: String| Diagnostic::at(&article.path, &article.source, link.at.clone(), message);
+    let at = |message: String| {
+        let mut d = link.at.clone();
+        d.message = message;
+        d
+    };
+    let root = crate::render::root_prefix(url_path);
     let (rest, fragment) = match href.split_once('#') {
         Some((p, f)) => (p, Some(percent_decode(f))),
         None => (href, None),
     };
+    let hash = fragment.as_ref().map_or(String::new(), |_| {
+        format!("#{}", href.split_once('#').map_or("", |(_, f)| f))
+    });
+    if let Some(source) = crate::links::source_link(&link.at.path, href) {
+        let file = source.file.as_ref().map(|f| slashed(f));
+        if let Some(file) = file.filter(|f| pages.sources.contains(f)) {
+            let page = content::url_path_for(Path::new(&file));
+            return Ok(Some(Target::Page { page, fragment }));
+        }
+        let message = if source.file.is_none() {
+            format!("link `{href}` points outside the content folder")
+        } else {
+            format!("link `{href}` points to an article the site does not have")
+        };
+        let wanted = source
+            .file
+            .as_ref()
+            .map_or(rest.to_string(), |f| slashed(f));
+        let mut d = at(message);
+        let best = crate::toml_input::closest(&wanted, pages.sources.iter().map(String::as_str))
+            .or_else(|| {
+                // The file's name alone, wherever it lies.
+                let name = wanted.rsplit('/').next().unwrap_or(&wanted);
+                let mut same = pages
+                    .sources
+                    .iter()
+                    .filter(|s| s.rsplit('/').next() == Some(name));
+                same.next()
+                    .filter(|_| same.next().is_none())
+                    .map(String::as_str)
+            });
+        if let Some(best) = best {
+            let link = crate::links::file_link(&link.at.path, best);
+            d = d.with_help(format!("did you mean `{link}{hash}`?"));
+        } else {
+            d = d.with_help("link the article's file, e.g. `../other.md` or `@/2026/other.md`");
+        }
+        return Err(d);
+    }
     let path = percent_decode(rest.split('?').next().unwrap_or(""));
     let absolute = path.starts_with('/');
     let joined = if path.is_empty() {
-        article.url_path.clone()
+        url_path.to_string()
     } else if absolute {
         path.clone()
     } else {
-        format!("{}{path}", article.url_path)
+        format!("{url_path}{path}")
     };
     let Some(target) = normalize(&joined) else {
-        return Some(
-            at(format!("link `{href}` points above the site's root folder"))
-                .with_help("remove a `../`"),
-        );
+        let mut d = at(format!("link `{href}` points above the site's root folder"));
+        // The same link with the `../` too many removed, if that leads somewhere.
+        let mut fixed = rest;
+        while let Some(shorter) = fixed.strip_prefix("../") {
+            fixed = shorter;
+            if normalize(&format!("{url_path}{fixed}")).is_some() {
+                break;
+            }
+        }
+        let candidate = format!("{fixed}{hash}");
+        let probe = LinkRef {
+            dest: candidate.clone(),
+            at: link.at.clone(),
+        };
+        let leads =
+            candidate != href && matches!(link_target(url_path, &probe, pages), Ok(Some(_)));
+        d = if leads && !candidate.is_empty() {
+            d.with_help(format!("did you mean `{candidate}`?"))
+        } else {
+            d.with_help(format!(
+                "from this page the site's root is `{}`",
+                if root.is_empty() { "./" } else { &root }
+            ))
+        };
+        return Err(d);
     };
     let page = if target.is_empty() || target.ends_with('/') {
-        Some(target.clone())
+        target.clone()
     } else if let Some(dir) = target.strip_suffix("index.html") {
-        Some(dir.to_string())
+        dir.to_string()
     } else if pages.files.contains(&target) {
-        None
+        return Ok(Some(Target::File));
     } else if pages.pages.contains_key(&format!("{target}/")) {
-        Some(format!("{target}/"))
+        format!("{target}/")
     } else {
         let mut d = at(format!(
             "link `{href}` points to a file the site does not have"
         ));
-        if let Some(stem) = target.strip_suffix(".md") {
-            d = d.with_help(format!(
-                "link the page, not its source: `{}`",
-                relative_hint(href, stem)
-            ));
+        let dir = rest
+            .rsplit_once('/')
+            .map_or(String::new(), |(d, _)| format!("{d}/"));
+        // Beside this page's folder, too: a file that sits beside a non-bundle article's
+        // `.md` is published one folder above its page.
+        let above = (!absolute)
+            .then(|| normalize(&format!("{url_path}../{path}")))
+            .flatten();
+        if let Some(name) = similar_file(&target, pages) {
+            d = d.with_help(format!("did you mean `{dir}{name}`?"));
+        } else if let Some(name) = above.as_deref().and_then(|t| similar_file(t, pages)) {
+            d = d.with_help(format!("did you mean `../{dir}{name}`?"));
         }
-        return Some(d);
+        return Err(d);
     };
-    if let Some(page) = page {
-        match pages.pages.get(&page) {
-            Some(ids) => {
-                if let Some(f) = fragment.filter(|f| !f.is_empty())
-                    && !ids.contains(&f)
-                {
-                    let shown = if page.is_empty() { "/" } else { &page };
-                    let mut d = at(format!(
-                        "link `{href}`: the page {shown} has no element with id `{f}`"
-                    ));
-                    if let Some(c) = crate::toml_input::closest(&f, ids.iter().map(String::as_str))
-                    {
-                        d = d.with_help(format!("did you mean `#{c}`?"));
-                    }
-                    return Some(d);
-                }
-            }
-            None => {
-                let mut d = at(format!(
-                    "link `{href}` points to a page the site does not have"
-                ));
-                if let Some(c) =
-                    crate::toml_input::closest(&page, pages.pages.keys().map(String::as_str))
-                {
-                    d = d.with_help(format!("did you mean the page /{c}?"));
-                }
-                return Some(d);
-            }
+    if !pages.pages.contains_key(&page) {
+        let mut d = at(format!(
+            "link `{href}` points to a page the site does not have"
+        ));
+        if let Some(c) = crate::toml_input::closest(&page, pages.pages.keys().map(String::as_str)) {
+            // The fragment goes along only where the suggested page has it.
+            let keep = fragment
+                .as_ref()
+                .is_some_and(|f| pages.pages.get(c).is_some_and(|ids| ids.contains(f)));
+            let hint = format!("{root}{c}{}", if keep { hash.as_str() } else { "" });
+            let hint = if hint.is_empty() {
+                "./".to_string()
+            } else {
+                hint
+            };
+            d = d.with_help(format!("did you mean `{hint}`?"));
+        }
+        return Err(d);
+    }
+    Ok(Some(Target::Page { page, fragment }))
+}
+
+/// The name of a file in `target`'s folder whose name differs from `target`'s only in case or
+/// extension (`Photo.JPG`, `photo.png` for `photo.jpg`).
+fn similar_file(target: &str, pages: &Pages) -> Option<String> {
+    let (dir, name) = target
+        .rsplit_once('/')
+        .map_or(("", target), |(d, n)| (d, n));
+    let stem = |n: &str| n.rsplit_once('.').map_or(n, |(s, _)| s).to_lowercase();
+    let prefix = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    let in_dir = pages.files.iter().filter_map(|f| {
+        let n = f.strip_prefix(&prefix)?;
+        (!n.contains('/')).then_some(n)
+    });
+    let mut best: Option<&str> = None;
+    for n in in_dir {
+        if n.eq_ignore_ascii_case(name) {
+            return Some(n.to_string());
+        }
+        if best.is_none() && stem(n) == stem(name) {
+            best = Some(n);
         }
     }
-    if absolute {
+    best.map(str::to_string)
+}
+
+/// Checks one internal link of the page at `url_path`; `None` when it is fine or external.
+pub(crate) fn check_link(url_path: &str, link: &LinkRef, pages: &Pages) -> Option<Diagnostic> {
+    let target = match link_target(url_path, link, pages) {
+        Ok(Some(t)) => t,
+        Ok(None) => return None,
+        Err(d) => return Some(d),
+    };
+    let href = link.dest.trim();
+    let at = |message: String| {
+        let mut d = link.at.clone();
+        d.message = message;
+        d
+    };
+    if let Target::Page {
+        page,
+        fragment: Some(f),
+    } = &target
+        && !f.is_empty()
+        && let Some(ids) = pages.pages.get(page)
+        && !ids.contains(f)
+    {
+        let shown = if page.is_empty() { "/" } else { page };
+        let mut d = at(format!(
+            "link `{href}`: the page {shown} has no element with id `{f}`"
+        ));
+        if let Some(c) = crate::toml_input::closest(f, ids.iter().map(String::as_str)) {
+            let before = href.split_once('#').map_or("", |(p, _)| p);
+            d = d.with_help(format!("did you mean `{before}#{c}`?"));
+        }
+        return Some(d);
+    }
+    if href.starts_with('/') && !href.starts_with("//") {
+        let root = crate::render::root_prefix(url_path);
+        let relative = format!("{root}{}", href.trim_start_matches('/'));
+        let relative = if relative.is_empty() {
+            "./".to_string()
+        } else {
+            relative
+        };
         return Some(
             at(format!(
                 "link `{href}` starts at the host's root; it breaks when the site is published under a sub-path"
             ))
-            .with_help("write the link relative to this page, e.g. `../other-article/`")
+            .with_help(format!("write the link relative to this page: `{relative}`"))
             .warning(),
         );
     }
     None
 }
 
-/// `href` with its `.md` target replaced by the page folder.
-fn relative_hint(href: &str, stem: &str) -> String {
-    let name = stem.rsplit('/').next().unwrap_or(stem);
-    match href.rsplit_once('/') {
-        Some((dir, _)) => format!("{dir}/{name}/"),
-        None => format!("../{name}/"),
-    }
-}
-
 /// `a/b/../c/` → `a/c/`; `None` when `..` climbs above the root.
-fn normalize(path: &str) -> Option<String> {
+pub(crate) fn normalize(path: &str) -> Option<String> {
     let trailing = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
     let mut parts: Vec<&str> = Vec::new();
     for seg in path.split('/') {
@@ -663,27 +859,25 @@ fn normalize(path: &str) -> Option<String> {
     Some(out)
 }
 
-/// People in the registry whom no `[[quote]]` names, by name or alias.
+/// People in the registry whom no `[[quote]]` or claim's `by` names, by name or alias.
 fn unquoted_people(
     site: &Site,
     articles: &[Article],
     sources: &[(&str, String)],
 ) -> Vec<Diagnostic> {
-    let key = |s: &str| s.trim().to_lowercase();
-    let speakers: HashSet<String> = articles
+    let named: HashSet<usize> = articles
         .iter()
         .flat_map(|a| &a.annotations)
         .filter_map(|ann| match &ann.detail {
-            Detail::Quote { speaker, .. } => Some(key(speaker)),
+            Detail::Quote { speaker, .. } => site.person(speaker),
+            Detail::Claim { by: Some(by), .. } => site.person(by),
             _ => None,
         })
+        .map(|(i, _)| i)
         .collect();
     let mut out = Vec::new();
-    for p in &site.people {
-        let quoted = std::iter::once(&p.name)
-            .chain(&p.aliases)
-            .any(|n| speakers.contains(&key(n)));
-        if quoted {
+    for (i, p) in site.people.iter().enumerate() {
+        if named.contains(&i) {
             continue;
         }
         let literal = toml::Value::String(p.name.clone()).to_string();

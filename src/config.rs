@@ -192,6 +192,19 @@ impl VerdictScale {
         self.verdicts.iter().map(|v| v.key.as_str())
     }
 
+    /// Where verdict `key` stands on the scale, from 1 (its worst rating) to 5 (its best), so
+    /// that a theme styles a custom scale by meaning rather than by key; `None` off the scale.
+    pub fn tone(&self, key: &str) -> Option<u8> {
+        let rating = self.get(key)?.rating?;
+        let (best, worst) = self.rating_bounds()?;
+        if best == worst {
+            return Some(3);
+        }
+        let (r, b, w) = (u32::from(rating), u32::from(best), u32::from(worst));
+        // Rounded to the nearest of five steps: 1 + 4·(r − w)/(b − w).
+        Some((1 + (8 * (r - w) + (b - w)) / (2 * (b - w))) as u8)
+    }
+
     /// The best and worst ratings on the scale, for ClaimReview.
     pub fn rating_bounds(&self) -> Option<(u8, u8)> {
         let ratings = self.verdicts.iter().filter_map(|v| v.rating);
@@ -238,6 +251,65 @@ pub struct Site {
     pub scale: VerdictScale,
     /// site.toml's and people.toml's people.
     pub people: Vec<Person>,
+    /// `people` by [`name_key`] of each name and alias, and each one's page slug; made on
+    /// first use (see [`Site::person`]).
+    registry: std::sync::OnceLock<Registry>,
+}
+
+/// The registry's index: the one place names are looked up.
+#[derive(Debug, Clone, Default)]
+struct Registry {
+    by_key: std::collections::HashMap<String, usize>,
+    slugs: Vec<String>,
+}
+
+/// The one rule by which a name as written is compared with the registry's names and
+/// aliases: white space folded, case ignored ("Priya  RAMEN" is "priya ramen").
+pub fn name_key(name: &str) -> String {
+    crate::annotate::fold(name).to_lowercase()
+}
+
+impl Site {
+    fn registry(&self) -> &Registry {
+        self.registry.get_or_init(|| {
+            let mut r = Registry::default();
+            for (i, p) in self.people.iter().enumerate() {
+                // The name first: an alias never takes another person's name.
+                r.by_key.entry(name_key(&p.name)).or_insert(i);
+            }
+            for (i, p) in self.people.iter().enumerate() {
+                for alias in &p.aliases {
+                    r.by_key.entry(name_key(alias)).or_insert(i);
+                }
+            }
+            let mut seen: std::collections::HashMap<String, usize> = Default::default();
+            for p in &self.people {
+                let base = crate::slug::slugify(&p.name);
+                let n = seen.entry(base.clone()).or_insert(0);
+                *n += 1;
+                r.slugs
+                    .push(if *n == 1 { base } else { format!("{base}-{n}") });
+            }
+            r
+        })
+    }
+
+    /// The registry's entry for `name` (a name or an alias, as [`name_key`] compares them)
+    /// and its index in `people`.
+    pub fn person(&self, name: &str) -> Option<(usize, &Person)> {
+        let i = *self.registry().by_key.get(&name_key(name))?;
+        Some((i, &self.people[i]))
+    }
+
+    /// `name` as the registry files it: the registered name, else `name` as written.
+    pub fn filed_name<'a>(&'a self, name: &'a str) -> &'a str {
+        self.person(name).map_or(name, |(_, p)| p.name.as_str())
+    }
+
+    /// The page of registered person `i` below the site root: `people/<slug>/`.
+    pub fn person_page(&self, i: usize) -> String {
+        format!("people/{}/", self.registry().slugs[i])
+    }
 }
 
 impl Site {
@@ -276,6 +348,7 @@ impl Site {
             config,
             scale,
             people,
+            registry: Default::default(),
         })
     }
 
@@ -287,6 +360,7 @@ impl Site {
             lang: Lang::from_tag(&config.language).unwrap_or_default(),
             scale: VerdictScale::default_scale(),
             people: Vec::new(),
+            registry: Default::default(),
             config,
         }
     }
@@ -325,7 +399,59 @@ mod tests {
         let scale = VerdictScale::default_scale();
         assert_eq!(scale.rating_bounds(), Some((5, 1)));
         assert_eq!(scale.get("misleading").unwrap().rating, None);
+        let tones: Vec<Option<u8>> = scale.keys().map(|k| scale.tone(k)).collect();
+        assert_eq!(
+            tones,
+            [Some(5), Some(4), Some(3), Some(2), Some(1), None, None]
+        );
         assert_eq!(scale.get("true").unwrap().label.get(Lang::En), "True");
+    }
+
+    #[test]
+    fn a_custom_scale_is_toned_by_rating() {
+        let v = |key: &str, rating| VerdictConfig {
+            key: key.into(),
+            label: Label::Plain(key.into()),
+            rating,
+        };
+        let scale = VerdictScale {
+            verdicts: vec![
+                v("true", Some(6)),
+                v("half-true", Some(4)),
+                v("pants-on-fire", Some(1)),
+                v("satire", None),
+            ],
+        };
+        assert_eq!(scale.tone("true"), Some(5));
+        assert_eq!(scale.tone("half-true"), Some(3));
+        assert_eq!(scale.tone("pants-on-fire"), Some(1));
+        assert_eq!(scale.tone("satire"), None);
+    }
+
+    #[test]
+    fn names_are_looked_up_by_one_rule() {
+        let person = |name: &str, aliases: &[&str]| Person {
+            name: name.into(),
+            role: None,
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            url: None,
+        };
+        let mut site = Site::standalone();
+        site.people = vec![
+            person("Priya Raman", &["Priya Ramen", "Jose"]),
+            person("José", &[]),
+            person("Jose", &[]),
+        ];
+        assert_eq!(site.filed_name(" priya  RAMEN "), "Priya Raman");
+        assert_eq!(site.person("PRIYA RAMAN").unwrap().0, 0);
+        // A name wins over another person's alias.
+        assert_eq!(site.person("jose").unwrap().0, 2);
+        assert_eq!(site.filed_name("Someone Else"), "Someone Else");
+        let pages: Vec<String> = (0..3).map(|i| site.person_page(i)).collect();
+        assert_eq!(
+            pages,
+            ["people/priya-raman/", "people/jose/", "people/jose-2/"]
+        );
     }
 
     #[test]

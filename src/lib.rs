@@ -10,6 +10,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod i18n;
 pub mod lang;
+pub mod links;
 pub mod markdown;
 pub mod render;
 pub mod scaffold;

@@ -303,7 +303,7 @@ fn render_prints_a_fragment() {
     assert!(out.status.success(), "{}", stderr(&out));
     let html = stdout(&out);
     assert!(
-        html.starts_with("<p><mark class=\"gl gl-claim gl-v-true\""),
+        html.starts_with("<p><mark class=\"gl gl-claim gl-v-true gl-r-5\""),
         "{html}"
     );
     let mut cmd = assert_cmd::Command::cargo_bin("gloss").unwrap();

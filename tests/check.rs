@@ -165,23 +165,27 @@ fn broken_link_to_a_page_in_the_body() {
     let out = stdout(&a);
     assert!(
         out.contains(
-            "content/2019/a.md:6:12: error: link `../c/` points to a page the site does not have (help: did you mean the page /2019/b/?)"
+            "content/2019/a.md:6:12: error: link `../c/` points to a page the site does not have (help: did you mean `../../2019/b/`?)"
         ),
         "{out}"
     );
 }
 
 #[test]
-fn link_to_a_markdown_source_suggests_the_page() {
+fn link_to_a_markdown_source_outside_content_suggests_the_file() {
     let dir = site(&[
-        ("content/a.md", &article("", "Siehe [b](../b.md).\n")),
+        (
+            "content/a.md",
+            &article("", "Siehe [b](../b.md), [c](b.md).\n"),
+        ),
         ("content/b.md", &article("", "B.\n")),
     ]);
     let out = stdout(&check(dir.path()).failure());
     assert!(
-        out.contains("content/a.md:5:11: error: link `../b.md` points to a file the site does not have (help: link the page, not its source: `../b/`)"),
+        out.contains("content/a.md:5:11: error: link `../b.md` points outside the content folder (help: did you mean `b.md`?)"),
         "{out}"
     );
+    assert!(out.contains("1 error"), "`b.md` is the page b/: {out}");
 }
 
 #[test]
@@ -199,7 +203,7 @@ fn missing_fragment_on_the_target_page() {
     let out = stdout(&check(dir.path()).failure());
     assert!(
         // `claim-b` and the positional `claim-1` kept for old links are as close.
-        out.contains("content/a.md:5:11: error: link `../b/#claim-9`: the page b/ has no element with id `claim-9` (help: did you mean `#claim-"),
+        out.contains("content/a.md:5:11: error: link `../b/#claim-9`: the page b/ has no element with id `claim-9` (help: did you mean `../b/#claim-"),
         "{out}"
     );
     assert!(

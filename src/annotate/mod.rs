@@ -65,7 +65,8 @@ pub struct Anchored<'a> {
     pub reader: ReaderText,
     /// Highlights, sorted by start, longest first.
     pub spans: Vec<Span>,
-    /// Where each annotation landed (`None` for an ignored figure), by annotation index.
+    /// Where each annotation landed (`None` for an ignored figure), by annotation index;
+    /// the first place of one that applies to every occurrence (`all = true`).
     pub placed: Vec<Option<Range<usize>>>,
     /// Anchor state of each annotation, by annotation index.
     pub states: Vec<AnchorState>,
@@ -91,7 +92,27 @@ pub fn anchor<'a>(
     let mut placed = Vec::with_capacity(article.annotations.len());
     let mut states = Vec::with_capacity(article.annotations.len());
     let mut alone = Vec::with_capacity(article.annotations.len());
-    for ann in &article.annotations {
+    // The further places of annotations with `all = true`: (annotation, range).
+    let mut more: Vec<(usize, Range<usize>)> = Vec::new();
+    for (i, ann) in article.annotations.iter().enumerate() {
+        if ann.anchor.all {
+            match locate_all(&folded, ann) {
+                Ok(ranges) => {
+                    alone.push(ranges.len() == 1);
+                    let mut ranges = ranges.into_iter();
+                    placed.push(ranges.next());
+                    more.extend(ranges.map(|r| (i, r)));
+                    states.push(AnchorState::Exact);
+                }
+                Err(problem) => {
+                    alone.push(false);
+                    problems.push((ann, problem));
+                    placed.push(None);
+                    states.push(AnchorState::Orphaned);
+                }
+            }
+            continue;
+        }
         match locate(&folded, ann) {
             Ok((range, state, ambiguous, found)) => {
                 alone.push(found == 1);
@@ -202,6 +223,27 @@ pub fn anchor<'a>(
                 target: Target::Annotation(i),
             });
         }
+    }
+    // Each further place gets the annotation's id with its number: `fix-2`, `fix-3`; a
+    // number whose id another annotation has (the same words' second annotation is also
+    // `…-2`) is skipped, so that no id is on the page twice.
+    let taken: std::collections::HashSet<&str> =
+        article.annotations.iter().map(|a| a.id.as_str()).collect();
+    let mut count = vec![1usize; article.annotations.len()];
+    for (i, range) in more {
+        let id = loop {
+            count[i] += 1;
+            let id = format!("{}-{}", article.annotations[i].id, count[i]);
+            if !taken.contains(id.as_str()) {
+                break id;
+            }
+        };
+        spans.push(Span {
+            range,
+            id,
+            aliases: Vec::new(),
+            target: Target::Annotation(i),
+        });
     }
     for (n, f) in detected.iter().enumerate() {
         spans.push(Span {
@@ -428,6 +470,27 @@ fn locate(folded: &Folded, ann: &Annotation) -> Result<Found, Problem> {
             all.len(),
         )),
         (several, _) => Err(Problem::Ambiguous(several.to_vec())),
+    }
+}
+
+/// Every place of `ann` (its `prefix`/`suffix` must fit each), in text order.
+fn locate_all(folded: &Folded, ann: &Annotation) -> Result<Vec<Range<usize>>, Problem> {
+    let needle = fold(&ann.anchor.text);
+    let prefix = fold(ann.anchor.prefix.as_deref().unwrap_or(""));
+    let suffix = fold(ann.anchor.suffix.as_deref().unwrap_or(""));
+    let hay = folded.text.as_str();
+    let all: Vec<usize> = memchr::memmem::find_iter(hay.as_bytes(), needle.as_bytes())
+        .filter(|&at| hay.is_char_boundary(at) && hay.is_char_boundary(at + needle.len()))
+        .collect();
+    let fitting: Vec<Range<usize>> = all
+        .iter()
+        .filter(|&&at| context_matches(hay, at, needle.len(), &prefix, &suffix))
+        .map(|&at| folded.original(at..at + needle.len()))
+        .collect();
+    match (fitting.is_empty(), all.len()) {
+        (false, _) => Ok(fitting),
+        (true, 0) => Err(Problem::Missing),
+        (true, _) => Err(Problem::ContextMismatch(all)),
     }
 }
 

@@ -66,7 +66,7 @@ pub fn articles_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
                     .iter()
                     .map(|name| {
                         let mut p = AtomPerson::default();
-                        p.set_name(name.clone());
+                        p.set_name(site.filed_name(name).to_string());
                         p
                     })
                     .collect::<Vec<_>>(),

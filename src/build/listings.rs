@@ -20,7 +20,7 @@ struct ListItem<'a> {
     href: String,
     date: String,
     date_display: String,
-    summary_html: Option<&'a str>,
+    summary_html: Option<std::borrow::Cow<'a, str>>,
     claims: usize,
     tags: Vec<TagLink<'a>>,
 }
@@ -37,7 +37,13 @@ fn list_item<'a>(site: &Site, a: &'a ArticleSummary, root: &str) -> ListItem<'a>
         href: format!("{root}{}", url_of_path(&a.path)),
         date: a.date.to_string(),
         date_display: i18n::long_date(a.date, site.lang),
-        summary_html: a.summary_html.as_deref(),
+        // Links to article files lead to their pages from this listing's place.
+        summary_html: match &a.summary {
+            Some(s) if crate::links::has_file_links(s) => {
+                Some(crate::render::markdown_html_in(s, &a.source_path, root).into())
+            }
+            _ => a.summary_html.as_deref().map(Into::into),
+        },
         claims: a.claims.len(),
         tags: a
             .tags
@@ -148,7 +154,12 @@ pub fn index(
 #[derive(Debug, Serialize)]
 struct ClaimItem<'a> {
     text: &'a str,
+    /// Who claims it, as the registry files them.
     by: Option<&'a str>,
+    /// Who claims it as the article writes it, where that differs from `by`.
+    by_as_written: Option<&'a str>,
+    /// Their page, if the registry knows them.
+    by_href: Option<String>,
     conclusion: Option<&'a str>,
     href: String,
     article_title: &'a str,
@@ -158,10 +169,14 @@ struct ClaimItem<'a> {
 
 type Claim<'a> = (&'a ArticleSummary, &'a super::summary::ClaimEntry);
 
-fn claim_item<'a>(site: &Site, (a, c): Claim<'a>, root: &str) -> ClaimItem<'a> {
+fn claim_item<'a>(site: &'a Site, (a, c): Claim<'a>, root: &str) -> ClaimItem<'a> {
+    let person = c.by.as_deref().and_then(|by| site.person(by));
+    let by = c.by.as_deref().map(|by| site.filed_name(by));
     ClaimItem {
         text: &c.text,
-        by: c.by.as_deref(),
+        by,
+        by_as_written: c.by.as_deref().filter(|w| Some(*w) != by),
+        by_href: person.map(|(i, _)| format!("{root}{}", site.person_page(i))),
         conclusion: c.conclusion.as_deref(),
         href: format!("{root}{}#{}", url_of_path(&a.path), c.id),
         article_title: &a.title,
@@ -175,6 +190,8 @@ struct VerdictGroup<'a> {
     key: &'a str,
     label: &'a str,
     rating: Option<u8>,
+    /// Where the verdict stands on the scale (1 worst to 5 best), for the `gl-r-N` class.
+    tone: Option<u8>,
     /// Claims with this verdict on the whole site.
     count: usize,
     /// The verdict's own listing.
@@ -196,6 +213,7 @@ impl<'a> VerdictGroup<'a> {
             key: &v.key,
             label: v.label.get(site.lang),
             rating: v.rating,
+            tone: site.scale.tone(&v.key),
             count,
             href,
             claims,
@@ -276,6 +294,8 @@ struct Speaker<'a> {
     aliases: Vec<String>,
     registered: bool,
     quotes: Vec<(&'a ArticleSummary, &'a super::summary::QuoteEntry)>,
+    /// What they claim, if the registry knows them.
+    claims: Vec<Claim<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -284,6 +304,7 @@ struct PersonItem<'a> {
     role: Option<&'a str>,
     href: String,
     quotes: usize,
+    claims: usize,
     registered: bool,
 }
 
@@ -315,12 +336,13 @@ pub struct PeoplePages {
     pub records: Vec<super::search::Record<'static>>,
 }
 
-/// people/ and people/<slug>/: everyone quoted, quotes filed under the registry's name
-/// (aliases and misspellings included).
-pub fn people(
-    site: &Site,
+/// people/ and people/<slug>/: everyone quoted and every registered claimant, quotes and
+/// claims filed under the registry's name (aliases and misspellings included). A registered
+/// person's page is `Site::person_page`, which article pages link to.
+pub fn people<'a>(
+    site: &'a Site,
     pages: &Pages<'_>,
-    articles: &[&ArticleSummary],
+    articles: &[&'a ArticleSummary],
 ) -> Result<PeoplePages, Diagnostic> {
     let mut speakers: Vec<Speaker<'_>> = site
         .people
@@ -332,22 +354,22 @@ pub fn people(
             aliases: p.aliases.clone(),
             registered: true,
             quotes: Vec::new(),
+            claims: Vec::new(),
         })
         .collect();
-    let mut by_name: HashMap<String, usize> = HashMap::new();
-    for (i, p) in site.people.iter().enumerate() {
-        by_name.insert(p.name.to_lowercase(), i);
-        for alias in &p.aliases {
-            by_name.entry(alias.to_lowercase()).or_insert(i);
-        }
-    }
+    // Speakers the registry does not know, by the registry's rule for names.
+    let mut unregistered: HashMap<String, usize> = HashMap::new();
     let mut warnings = Vec::new();
     for a in articles {
         for q in &a.quotes {
-            let key = q.speaker.trim().to_lowercase();
-            let i = match by_name.get(&key) {
-                Some(&i) => i,
+            let i = match site.person(&q.speaker) {
+                Some((i, _)) => i,
                 None => {
+                    let key = crate::config::name_key(&q.speaker);
+                    if let Some(&i) = unregistered.get(&key) {
+                        speakers[i].quotes.push((a, q));
+                        continue;
+                    }
                     let mut d = Diagnostic::file(
                         &a.source_path,
                         format!("speaker `{}` is not in the person registry", q.speaker),
@@ -359,33 +381,68 @@ pub fn people(
                     (d.line, d.col) = q.location;
                     warnings.push(d);
                     speakers.push(Speaker {
-                        name: q.speaker.trim().to_string(),
+                        name: crate::annotate::fold(&q.speaker),
                         role: q.role.clone(),
                         url: None,
                         aliases: Vec::new(),
                         registered: false,
                         quotes: Vec::new(),
+                        claims: Vec::new(),
                     });
-                    let i = speakers.len() - 1;
-                    by_name.insert(key, i);
-                    i
+                    unregistered.insert(key, speakers.len() - 1);
+                    speakers.len() - 1
                 }
             };
             speakers[i].quotes.push((a, q));
         }
+        for c in &a.claims {
+            if let Some((i, _)) = c.by.as_deref().and_then(|by| site.person(by)) {
+                speakers[i].claims.push((a, c));
+            }
+        }
     }
-    speakers.retain(|s| !s.quotes.is_empty());
-    speakers.sort_by_key(|s| s.name.to_lowercase());
-    let mut slugs: HashMap<String, usize> = HashMap::new();
-    let slug_of: Vec<String> = speakers
+    // Registered people keep the registry's slugs (article pages link them); the others
+    // take what is left.
+    let mut taken: std::collections::HashSet<String> = (0..site.people.len())
+        .map(|i| site.person_page(i))
+        .collect();
+    let pages_of: Vec<String> = speakers
         .iter()
-        .map(|s| {
+        .enumerate()
+        .map(|(i, s)| {
+            if s.registered {
+                return site.person_page(i);
+            }
             let base = slugify(&s.name);
-            let n = slugs.entry(base.clone()).or_insert(0);
-            *n += 1;
-            if *n == 1 { base } else { format!("{base}-{n}") }
+            let mut n = 1;
+            loop {
+                let page = if n == 1 {
+                    format!("people/{base}/")
+                } else {
+                    format!("people/{base}-{n}/")
+                };
+                if taken.insert(page.clone()) {
+                    return page;
+                }
+                n += 1;
+            }
         })
         .collect();
+    let mut order: Vec<usize> = (0..speakers.len())
+        .filter(|&i| !speakers[i].quotes.is_empty() || !speakers[i].claims.is_empty())
+        .collect();
+    order.sort_by_key(|&i| speakers[i].name.to_lowercase());
+    let slug_of: Vec<String> = order
+        .iter()
+        .map(|&i| {
+            let page = &pages_of[i];
+            page["people/".len()..page.len() - 1].to_string()
+        })
+        .collect();
+    let speakers: Vec<Speaker<'_>> = {
+        let mut all: Vec<Option<Speaker<'_>>> = speakers.into_iter().map(Some).collect();
+        order.iter().filter_map(|&i| all[i].take()).collect()
+    };
     let here = "people/";
     let root = root_prefix(here);
     let items: Vec<PersonItem<'_>> = speakers
@@ -396,6 +453,7 @@ pub fn people(
             role: s.role.as_deref(),
             href: format!("{root}people/{slug}/"),
             quotes: s.quotes.len(),
+            claims: s.claims.len(),
             registered: s.registered,
         })
         .collect();
@@ -413,6 +471,10 @@ pub fn people(
         for (_, q) in &s.quotes {
             content.push(' ');
             content.push_str(&q.text);
+        }
+        for (_, c) in &s.claims {
+            content.push(' ');
+            content.push_str(&c.text);
         }
         records.push(super::search::Record {
             more: "",
@@ -450,6 +512,12 @@ pub fn people(
             },
         );
         cx.insert("quotes", &quotes);
+        let claims: Vec<ClaimItem<'_>> = s
+            .claims
+            .iter()
+            .map(|c| claim_item(site, *c, &root))
+            .collect();
+        cx.insert("claims", &claims);
         pages.render("person.html", &cx, &here)?;
     }
     Ok(PeoplePages { warnings, records })

@@ -259,6 +259,10 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
         site_wide_files(&site, &cache, &pages, &present, &listed, &mut laps)?;
     warnings.extend(site_wide.warnings.iter().cloned());
     let page_count = pages.count();
+    let mut files: Vec<&Path> = theme.static_files.keys().map(PathBuf::as_path).collect();
+    files.extend(content.assets.iter().map(PathBuf::as_path));
+    let html_of = |page: &str| writer.path_of(&Path::new(page).join("index.html"));
+    warnings.extend(check_links(&listed, &pages.urls(), &files, &html_of)?);
     for (rel, source) in &theme.static_files {
         copy_static(source, &writer, rel).map_err(|e| vec![io_error(rel, e)])?;
     }
@@ -469,6 +473,63 @@ fn site_wide_files(
     Ok((record, false))
 }
 
+/// Checks every internal link, image and `#fragment` of the articles `listed`, as `gloss
+/// check` does, against the pages written (`urls`) and the other `files`; returns the
+/// warnings, or every broken link as an error. The ids of a page a fragment points into are
+/// read from its HTML, which `html_of` finds.
+fn check_links(
+    listed: &[&ArticleSummary],
+    urls: &[String],
+    files: &[&Path],
+    html_of: &dyn Fn(&str) -> PathBuf,
+) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    use crate::check::{self, Target};
+    let mut pages = check::Pages::default();
+    for url in urls {
+        pages.add_page(url.clone(), HashSet::new());
+    }
+    for a in listed {
+        pages.sources.insert(slashed(&a.source_path));
+        pages
+            .files
+            .insert(format!("{}{}", a.path, render::wadm::FILE_NAME));
+    }
+    pages.files.extend(files.iter().map(|f| slashed(f)));
+    pages
+        .files
+        .extend(check::SITE_FILES.iter().map(|f| f.to_string()));
+    let mut read = HashSet::new();
+    for a in listed {
+        for link in a.links.iter().filter(|l| l.dest.contains('#')) {
+            if let Ok(Some(Target::Page { page, .. })) = check::link_target(&a.path, link, &pages)
+                && read.insert(page.clone())
+            {
+                let html = std::fs::read_to_string(html_of(&page)).unwrap_or_default();
+                pages.add_page(page, check::html_ids(&html));
+            }
+        }
+    }
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+    for a in listed {
+        for link in &a.links {
+            match check::check_link(&a.path, link, &pages) {
+                Some(d) if d.severity == crate::diagnostics::Severity::Error => errors.push(d),
+                Some(d) => warnings.push(d),
+                None => {}
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(warnings)
+    } else {
+        Err(errors)
+    }
+}
+
+fn slashed(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
 /// Puts the new output in place. An update that changed nothing leaves the output as it is
 /// (it already holds exactly the new one); any other becomes a whole new output beside the
 /// old one, unchanged files linked, and is swapped in.
@@ -628,13 +689,11 @@ fn search_records<'a>(site: &Site, summaries: &[&'a ArticleSummary]) -> Vec<sear
                 content.push(' ');
             }
             if let Some(by) = &c.by {
-                content.push_str(by);
-                content.push(' ');
+                push_name(&mut content, site, by);
             }
         }
         for q in &a.quotes {
-            content.push_str(&q.speaker);
-            content.push(' ');
+            push_name(&mut content, site, &q.speaker);
         }
         content.push('\n');
         records.push(search::Record {
@@ -655,9 +714,10 @@ fn search_records<'a>(site: &Site, summaries: &[&'a ArticleSummary]) -> Vec<sear
                 None => a.title.clone(),
             };
             content.push('\n');
-            for extra in [Some(label), c.by.as_deref()].into_iter().flatten() {
-                content.push_str(extra);
-                content.push(' ');
+            content.push_str(label);
+            content.push(' ');
+            if let Some(by) = &c.by {
+                push_name(&mut content, site, by);
             }
             records.push(search::Record {
                 url: format!("/{}#{}", render::url_of_path(&a.path), c.id),
@@ -708,6 +768,18 @@ fn collision_error(c: &reuse::Collision) -> Diagnostic {
         "rename or move the file: a file of content/ never replaces a page or another file"
     };
     Diagnostic::file(path, message).with_help(help)
+}
+
+/// Adds `name` to a search record's words under the registry's name, and as written where
+/// that differs, so that either finds it.
+fn push_name(content: &mut String, site: &Site, name: &str) {
+    let filed = site.filed_name(name);
+    content.push_str(filed);
+    content.push(' ');
+    if filed != name {
+        content.push_str(name);
+        content.push(' ');
+    }
 }
 
 pub(crate) fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
@@ -849,7 +921,13 @@ pub fn render_fragment(
     let anchored = crate::annotate::anchor(&article, detect)?;
     let numbers = render::reading_order(&anchored);
     // The preview prints the renderer's output as is; `build` sanitizes what it publishes.
-    Ok(render::body_html(&article, &anchored, &numbers, false))
+    Ok(render::body_html_on(
+        &article,
+        &site.scale,
+        &anchored,
+        &numbers,
+        false,
+    ))
 }
 
 /// Renders one article's page to HTML without writing anything, as [`build`] would; returns

@@ -385,6 +385,20 @@ impl<'a> Writer<'a> {
         })
     }
 
+    /// Where the bytes the new output will hold at `rel` are now: staged, or (in an update,
+    /// unchanged) in the previous output.
+    pub fn path_of(&self, rel: &Path) -> PathBuf {
+        let Some(previous) = self.previous else {
+            return self.dir.join(rel);
+        };
+        let key = key(rel);
+        let moves = self.moves.lock().unwrap_or_else(|e| e.into_inner());
+        match moves.iter().rev().find(|(_, dest)| *dest == key) {
+            Some((name, _)) => self.dir.join(CHANGED_DIR).join(name),
+            None => previous.out.join(rel),
+        }
+    }
+
     /// Writes `bytes`, a file gloss generates, to `rel` (see [`Writer::write_as`]).
     pub fn write(&self, rel: &Path, bytes: &[u8]) -> std::io::Result<u128> {
         self.write_as(&Owner::Generated, rel, bytes)

@@ -10,6 +10,10 @@ use crate::content::{Article, Detail, Kind};
 use crate::lang::Lang;
 use crate::render::ArticleView;
 
+/// The way from the corrections page (`corrections/`), where correction notes are shown, to
+/// the site root.
+const CORRECTIONS_ROOT: &str = "../";
+
 /// One claim, as listed on the claims page.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ClaimEntry {
@@ -98,6 +102,9 @@ pub struct ArticleSummary {
     /// The reader's text, for the search index.
     #[serde(skip)]
     pub text: String,
+    /// Every link it writes (body, notes, summary), located: a build checks them all, those
+    /// of articles it did not parse again too.
+    pub links: Vec<crate::check::LinkRef>,
 }
 
 impl ArticleSummary {
@@ -141,7 +148,9 @@ impl ArticleSummary {
                     id: ann.id.clone(),
                     text,
                     correct: correct.clone(),
-                    note_html: ann.note.as_deref().map(crate::render::markdown_html),
+                    note_html: ann.note.as_deref().map(|n| {
+                        crate::render::markdown_html_in(n, &article.path, CORRECTIONS_ROOT)
+                    }),
                     date: date.or(article.meta.updated).unwrap_or(article.meta.date),
                 }),
                 Detail::Figure { .. } | Detail::Note => {}
@@ -156,7 +165,13 @@ impl ArticleSummary {
             lang: article.meta.lang_tag.clone(),
             lang_words: article.meta.lang,
             authors: article.meta.authors.clone(),
-            summary_html: view.summary_html.clone(),
+            // Listings and feeds show it from the site root (or re-render it, see `listings`).
+            summary_html: match &article.meta.summary {
+                Some(s) if crate::links::has_file_links(s) => {
+                    Some(crate::render::markdown_html_in(s, &article.path, ""))
+                }
+                _ => view.summary_html.clone(),
+            },
             summary: article.meta.summary.clone(),
             tags: article.meta.tags.clone(),
             verdict_counts: view
@@ -170,6 +185,11 @@ impl ArticleSummary {
             corrections,
             figures: anchored.figures.len(),
             text: anchored.reader.text.clone(),
+            // Only those a build checks: external addresses are `check --external`'s.
+            links: crate::check::article_links(article, &anchored.events)
+                .into_iter()
+                .filter(|l| !l.dest.trim().is_empty() && !crate::check::is_external(l.dest.trim()))
+                .collect(),
         }
     }
 }

@@ -116,6 +116,9 @@ pub struct RawAnnotation {
     pub correct: Option<Spanned<String>>,
     #[serde(default)]
     pub date: Option<Spanned<toml::Value>>,
+    /// Every occurrence of `text`, not one.
+    #[serde(default)]
+    pub all: Option<Spanned<bool>>,
 }
 
 impl RawAnnotation {
@@ -163,6 +166,7 @@ impl RawAnnotation {
             self.date.as_ref().map(Spanned::span),
             &["correction"],
         );
+        check("all", self.all.as_ref().map(Spanned::span), &["correction"]);
         found
     }
 }

@@ -145,6 +145,8 @@ pub struct Anchor {
     pub suffix: Option<String>,
     /// Pick the Nth match (1-based).
     pub occurrence: Option<usize>,
+    /// Every match (a correction of words the text repeats).
+    pub all: bool,
 }
 
 /// One annotation of an article.
@@ -676,12 +678,18 @@ impl Checker<'_> {
             self.error(raw.title.span(), "the title is empty", "write the headline");
         }
         if let Some(url) = raw.source.as_ref().and_then(|s| s.url.as_ref())
-            && !crate::render::sanitize::is_safe_url(url.get_ref())
+            && (!crate::render::sanitize::is_safe_url(url.get_ref())
+                || crate::links::looks_like_host(url.get_ref()))
         {
+            let help = if crate::links::looks_like_host(url.get_ref()) {
+                format!("did you mean `https://{}`?", url.get_ref().trim())
+            } else {
+                "write the original's http(s) address".to_string()
+            };
             self.error(
                 url.span(),
                 format!("`{}` is not a web address", url.get_ref()),
-                "write the original's http(s) address",
+                help,
             );
         }
         let source = raw.source.as_ref().map(|s| SourceInfo {
@@ -769,6 +777,14 @@ impl Checker<'_> {
             Some(o) => Some(*o.get_ref() as usize),
             None => None,
         };
+        let all = a.all.as_ref().is_some_and(|a| *a.get_ref());
+        if let (true, Some(o)) = (all, &a.occurrence) {
+            self.error(
+                o.span(),
+                "`occurrence` picks one place, `all = true` every one",
+                "remove one of them",
+            );
+        }
         let required = |this: &mut Self, field: &Option<Spanned<String>>, key: &str| match field {
             Some(v) if !v.get_ref().trim().is_empty() => Some(v.get_ref().clone()),
             _ => {
@@ -858,6 +874,23 @@ impl Checker<'_> {
                     format!("source `{}` is not a web address", link.url),
                     "sources must be http(s) links or relative paths; script and data URLs are refused",
                 );
+            } else if crate::links::looks_like_host(&link.url) {
+                // As written it would be a path on this site: a broken link in the notes.
+                let url = link.url.trim();
+                let at = self.source[..self.offset + text_span.start]
+                    .rfind("\n[[")
+                    .and_then(|from| {
+                        let i = self.source[from..].find(url)? + from - self.offset;
+                        Some(i..i + url.len())
+                    })
+                    .unwrap_or(text_span.clone());
+                self.error(
+                    at,
+                    format!(
+                        "source `{url}` has no scheme, so it would link to a page of this site"
+                    ),
+                    format!("did you mean `https://{url}`?"),
+                );
             }
             sources.push(link);
         }
@@ -893,6 +926,7 @@ impl Checker<'_> {
                 prefix: a.prefix,
                 suffix: a.suffix,
                 occurrence,
+                all,
             },
             span: text_span.start + self.offset..text_span.end + self.offset,
             note: a.note,

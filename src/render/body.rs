@@ -6,23 +6,46 @@ use pulldown_cmark_escape::{escape_html, escape_html_body_text};
 
 use crate::annotate::figures::FigureKind;
 use crate::annotate::{Anchored, Span, Target};
+use crate::config::VerdictScale;
 use crate::content::{Article, Detail};
 use crate::markdown::Run;
 
 /// Renders the body of `article`. `numbers[i]` is the reader-facing number of annotation `i`
-/// (its note's number). With `safe`, script links are defused and raw HTML sanitized; with
-/// no highlights and not `safe`, the output is exactly pulldown-cmark's.
+/// (its note's number). With `safe` (what `build` publishes), script links are defused, raw
+/// HTML sanitized and links to article files pointed at their pages; with no highlights and
+/// not `safe`, the output is exactly pulldown-cmark's.
 pub fn body_html(
     article: &Article,
     anchored: &Anchored<'_>,
     numbers: &[usize],
     safe: bool,
 ) -> String {
+    body_html_on(
+        article,
+        &VerdictScale::default_scale(),
+        anchored,
+        numbers,
+        safe,
+    )
+}
+
+/// [`body_html`] for a site whose verdicts stand on `scale`.
+pub fn body_html_on(
+    article: &Article,
+    scale: &VerdictScale,
+    anchored: &Anchored<'_>,
+    numbers: &[usize],
+    safe: bool,
+) -> String {
     let mut events: Vec<Event<'_>> = anchored.events.iter().map(|(e, _)| e.clone()).collect();
+    if safe {
+        let root = super::root_prefix(&article.url_path);
+        crate::links::rewrite(&mut events, &article.path, &root);
+    }
     // Defused before weaving: highlight HTML is gloss's own and must not count as raw HTML.
     let raw_html = safe && super::sanitize::defuse_links(&mut events);
     if !anchored.spans.is_empty() {
-        weave(article, anchored, numbers, &mut events);
+        weave(article, scale, anchored, numbers, &mut events);
     }
     let mut html = String::with_capacity(article.body().len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -35,6 +58,7 @@ pub fn body_html(
 /// Replaces each text event that a highlight touches with HTML that wraps its pieces.
 fn weave<'a>(
     article: &Article,
+    scale: &VerdictScale,
     anchored: &Anchored<'a>,
     numbers: &[usize],
     events: &mut [Event<'a>],
@@ -84,6 +108,7 @@ fn weave<'a>(
         let deferred = (link_depth > 0 || is_code).then_some(&mut pending_refs);
         write_run(
             article,
+            scale,
             numbers,
             spans,
             &active,
@@ -106,6 +131,7 @@ fn weave<'a>(
 #[allow(clippy::too_many_arguments)]
 fn write_run(
     article: &Article,
+    scale: &VerdictScale,
     numbers: &[usize],
     spans: &[Span],
     active: &[usize],
@@ -131,7 +157,7 @@ fn write_run(
             .filter(|&s| spans[s].range.start <= a && spans[s].range.end >= b)
             .collect();
         for &s in &covering {
-            open_tag(article, &spans[s], !started[s], out);
+            open_tag(article, scale, &spans[s], !started[s], out);
             started[s] = true;
         }
         let _ = escape_html_body_text(&mut *out, &text[a - rs..b - rs]);
@@ -144,7 +170,7 @@ fn write_run(
                     Some(d) => d,
                     None => &mut *out,
                 };
-                write_ref(article, numbers, &spans[s], target);
+                write_ref(article, scale, numbers, &spans[s], target);
             }
         }
     }
@@ -158,18 +184,28 @@ fn attr(out: &mut String, name: &str, value: &str) {
     out.push('"');
 }
 
-fn open_tag(article: &Article, span: &Span, first: bool, out: &mut String) {
+/// ` gl-v-<key>`, and ` gl-r-<1..5>` for a verdict on the scale: themes colour verdicts by
+/// their place on the scale, so that any site's scale looks like what it means.
+fn verdict_classes(scale: &VerdictScale, verdict: &str, out: &mut String) {
+    out.push_str(" gl-v-");
+    let _ = escape_html(&mut *out, verdict);
+    if let Some(tone) = scale.tone(verdict) {
+        let _ = write!(out, " gl-r-{tone}");
+    }
+}
+
+fn open_tag(article: &Article, scale: &VerdictScale, span: &Span, first: bool, out: &mut String) {
     match &span.target {
         Target::Annotation(i) => {
             let ann = &article.annotations[*i];
             out.push_str("<mark class=\"gl gl-");
             out.push_str(ann.kind.key());
             if let Detail::Claim { verdict, .. } = &ann.detail {
-                out.push_str(" gl-v-");
-                let _ = escape_html(&mut *out, verdict);
+                verdict_classes(scale, verdict, out);
             }
             out.push('"');
-            attr(out, "data-gl", &span.id);
+            // Every place of one annotation answers to its note.
+            attr(out, "data-gl", &ann.id);
         }
         Target::Figure {
             value,
@@ -233,7 +269,13 @@ fn uses_time(kind: FigureKind, value: &str) -> bool {
 }
 
 /// The small numbered link from a highlight to its note.
-fn write_ref(article: &Article, numbers: &[usize], span: &Span, refs: &mut String) {
+fn write_ref(
+    article: &Article,
+    scale: &VerdictScale,
+    numbers: &[usize],
+    span: &Span,
+    refs: &mut String,
+) {
     let index = match &span.target {
         Target::Annotation(i) => *i,
         Target::Figure {
@@ -245,13 +287,13 @@ fn write_ref(article: &Article, numbers: &[usize], span: &Span, refs: &mut Strin
     let ann = &article.annotations[index];
     let _ = write!(refs, "<sup class=\"gl-ref gl-ref-{}", ann.kind.key());
     if let Detail::Claim { verdict, .. } = &ann.detail {
-        refs.push_str(" gl-v-");
-        let _ = escape_html(&mut *refs, verdict);
+        verdict_classes(scale, verdict, refs);
     }
     let _ = write!(
         refs,
-        "\"><a href=\"#note-{id}\" id=\"ref-{id}\">{}</a></sup>",
+        "\"><a href=\"#note-{note}\" id=\"ref-{id}\">{}</a></sup>",
         numbers[index],
+        note = EscapedId(&ann.id),
         id = EscapedId(&span.id),
     );
 }

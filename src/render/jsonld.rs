@@ -35,12 +35,7 @@ pub fn page_url(site: &Site, url_path: &str) -> String {
 
 /// The registry entry for `name`, matched on name or alias, ignoring case and spacing.
 pub fn find_person<'a>(site: &'a Site, name: &str) -> Option<&'a Person> {
-    let wanted = fold(name).to_lowercase();
-    site.people.iter().find(|p| {
-        std::iter::once(&p.name)
-            .chain(&p.aliases)
-            .any(|n| fold(n).to_lowercase() == wanted)
-    })
+    site.person(name).map(|(_, p)| p)
 }
 
 /// A schema.org agent for `name`: a `Person` when the registry knows it (under its

@@ -15,14 +15,23 @@ use crate::content::{Article, Detail, Kind, Link};
 use crate::i18n;
 use crate::lang::Lang;
 
-pub use body::body_html;
+pub use body::{body_html, body_html_on};
 pub use theme::Theme;
 
 /// Markdown of front matter (notes, summaries) to HTML, always sanitized: front matter is
 /// data, and data may come from anywhere.
 pub fn markdown_html(md: &str) -> String {
+    markdown_html_in(md, std::path::Path::new(""), "")
+}
+
+/// [`markdown_html`] for markdown written in the article file `from`, shown on a page whose
+/// way to the site root is `root`: its links to article files lead to their pages.
+pub fn markdown_html_in(md: &str, from: &std::path::Path, root: &str) -> String {
     let mut events: Vec<_> =
         pulldown_cmark::Parser::new_ext(md, crate::markdown::options()).collect();
+    if !from.as_os_str().is_empty() {
+        crate::links::rewrite(&mut events, from, root);
+    }
     let raw_html = sanitize::defuse_links(&mut events);
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -53,12 +62,22 @@ pub struct NoteView<'a> {
     pub verdict_label: Option<&'a str>,
     /// The verdict's position on the scale.
     pub rating: Option<u8>,
+    /// Where the verdict stands on the scale, 1 (worst) to 5 (best): the `gl-r-N` class.
+    pub tone: Option<u8>,
     /// Claim: its one-sentence conclusion.
     pub conclusion: Option<&'a str>,
-    /// Claim: who claims it.
+    /// Claim: who claims it, as the registry files them.
     pub by: Option<&'a str>,
-    /// Quote: who said it, and their role.
+    /// Claim: who claims it as the text writes it, where that differs from `by`.
+    pub by_as_written: Option<&'a str>,
+    /// Claim: the claimant's page (`../../people/x/`), if the registry knows them.
+    pub by_href: Option<String>,
+    /// Quote: who said it, as the registry files them.
     pub speaker: Option<&'a str>,
+    /// Quote: the speaker as the text writes it, where that differs from `speaker`.
+    pub speaker_as_written: Option<&'a str>,
+    /// Quote: the speaker's page, if the registry knows them.
+    pub speaker_href: Option<String>,
     /// Quote: the speaker's role.
     pub role: Option<&'a str>,
     /// Correction: what is right.
@@ -188,8 +207,8 @@ pub struct ArticleView<'a> {
     pub updated_display: Option<String>,
     /// Language tag.
     pub lang: &'a str,
-    /// Authors.
-    pub authors: &'a [String],
+    /// Authors, as the registry files them.
+    pub authors: Vec<&'a str>,
     /// Summary as HTML.
     pub summary_html: Option<String>,
     /// Tags.
@@ -208,6 +227,8 @@ pub struct ArticleView<'a> {
     pub figure_count: usize,
     /// How many claims of each verdict key.
     pub verdict_counts: BTreeMap<&'a str, usize>,
+    /// The site's verdict keys, in the scale's order (best first, off-scale last).
+    pub verdict_order: Vec<&'a str>,
     /// Page path below the site root (`2019/x/`).
     pub path: &'a str,
     /// schema.org JSON-LD, escaped for a `<script>` element (filled in by the build).
@@ -234,8 +255,10 @@ pub fn article_view<'a>(
     let lang = article.meta.lang;
     let words = i18n::words(lang);
     let numbers = reading_order(anchored);
-    let body = body_html(
+    let root = root_prefix(&article.url_path);
+    let body = body_html_on(
         article,
+        &site.scale,
         anchored,
         &numbers,
         !site.config.markdown.unsafe_html,
@@ -252,13 +275,21 @@ pub fn article_view<'a>(
             kind: ann.kind,
             kind_label: kind_label(ann.kind, lang),
             text: &anchored.reader.text[range.clone()],
-            note_html: ann.note.as_deref().map(markdown_html),
+            note_html: ann
+                .note
+                .as_deref()
+                .map(|n| markdown_html_in(n, &article.path, &root)),
             verdict: None,
             verdict_label: None,
             rating: None,
+            tone: None,
             conclusion: None,
             by: None,
+            by_as_written: None,
+            by_href: None,
             speaker: None,
+            speaker_as_written: None,
+            speaker_href: None,
             role: None,
             correct: None,
             value: None,
@@ -275,12 +306,18 @@ pub fn article_view<'a>(
                 view.verdict = Some(verdict);
                 view.verdict_label = v.map(|v| v.label.get(lang));
                 view.rating = v.and_then(|v| v.rating);
+                view.tone = site.scale.tone(verdict);
                 view.conclusion = conclusion.as_deref();
-                view.by = by.as_deref();
+                if let Some(by) = by.as_deref() {
+                    let (filed, written, href) = filed(site, by, &root);
+                    (view.by, view.by_as_written, view.by_href) = (Some(filed), written, href);
+                }
                 *verdict_counts.entry(verdict.as_str()).or_insert(0) += 1;
             }
             Detail::Quote { speaker, role } => {
-                view.speaker = Some(speaker);
+                let (filed, written, href) = filed(site, speaker, &root);
+                (view.speaker, view.speaker_as_written, view.speaker_href) =
+                    (Some(filed), written, href);
                 view.role = role.as_deref();
             }
             Detail::Figure { value, unit, .. } => {
@@ -300,8 +337,16 @@ pub fn article_view<'a>(
                 "{} {from}, {}",
                 words.translated_from, words.translated_by_machine
             ),
-            (Some(by), Lang::De) => format!("{} {from} von {by}", words.translated_from),
-            (Some(by), Lang::En) => format!("{} {from} by {by}", words.translated_from),
+            (Some(by), Lang::De) => format!(
+                "{} {from} von {}",
+                words.translated_from,
+                site.filed_name(by)
+            ),
+            (Some(by), Lang::En) => format!(
+                "{} {from} by {}",
+                words.translated_from,
+                site.filed_name(by)
+            ),
             (None, _) => format!("{} {from}", words.translated_from),
         }
     });
@@ -313,8 +358,17 @@ pub fn article_view<'a>(
         updated: article.meta.updated.map(|d| d.to_string()),
         updated_display: article.meta.updated.map(|d| i18n::long_date(d, lang)),
         lang: &article.meta.lang_tag,
-        authors: &article.meta.authors,
-        summary_html: article.meta.summary.as_deref().map(markdown_html),
+        authors: article
+            .meta
+            .authors
+            .iter()
+            .map(|a| site.filed_name(a))
+            .collect(),
+        summary_html: article
+            .meta
+            .summary
+            .as_deref()
+            .map(|s| markdown_html_in(s, &article.path, &root)),
         tags: &article.meta.tags,
         source: article.meta.source.as_ref(),
         translation,
@@ -323,8 +377,29 @@ pub fn article_view<'a>(
         figure_count: figure_sentences.iter().map(|s| s.figures.len()).sum(),
         figure_sentences,
         verdict_counts,
+        verdict_order: site.scale.keys().collect(),
         path: &article.url_path,
         jsonld: String::new(),
+    }
+}
+
+/// `name` as the registry files it, `name` as written where that differs, and the person's
+/// page from a page whose way to the site root is `root`, if the registry knows them.
+fn filed<'a>(
+    site: &'a Site,
+    name: &'a str,
+    root: &str,
+) -> (&'a str, Option<&'a str>, Option<String>) {
+    match site.person(name) {
+        Some((i, p)) => {
+            let written = (crate::annotate::fold(name) != p.name).then_some(name);
+            (
+                &p.name,
+                written,
+                Some(format!("{root}{}", site.person_page(i))),
+            )
+        }
+        None => (name, None, None),
     }
 }
 

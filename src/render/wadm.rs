@@ -237,6 +237,12 @@ fn bodies(
             "purpose": "linking",
         }));
     }
+    // Who makes a claim, under the registry's name.
+    if let Detail::Claim { by: Some(by), .. } = &ann.detail
+        && !by.trim().is_empty()
+    {
+        out.push(textual(site.filed_name(by), "text/plain", "identifying"));
+    }
     out
 }
 
@@ -445,7 +451,9 @@ Jahren*, schreibt Cade Matz. „Was ist OpenAI?“, fragt er. Zu 50 % sicher. �
         assert_eq!(body[2]["format"], "text/markdown");
         assert_eq!(body[3]["source"], "https://example.com/nyt");
         assert_eq!(body[3]["purpose"], "linking");
-        assert_eq!(body.len(), 4, "relative source links are left out");
+        assert_eq!(body[4]["value"], "der Artikel");
+        assert_eq!(body[4]["purpose"], "identifying");
+        assert_eq!(body.len(), 5, "relative source links are left out");
         let quote = v["first"]["items"][1]["body"].as_array().unwrap();
         assert_eq!(quote[0]["value"], "Stephen Merity");
         assert_eq!(quote[1]["source"], "https://smerity.com/");
