@@ -524,7 +524,8 @@ pub fn tags(
             let entry = by_slug
                 .entry(slugify(t))
                 .or_insert_with(|| (t.clone(), Vec::new()));
-            if !entry.1.iter().any(|x| std::ptr::eq(*x, *a)) {
+            // Articles come one at a time: only the last one listed can be this one.
+            if !entry.1.last().is_some_and(|x| std::ptr::eq(*x, *a)) {
                 entry.1.push(a);
             }
         }
