@@ -148,7 +148,10 @@ fn refused(files: &[(&str, &str)]) -> String {
     let dir = site(files);
     let out = gloss(dir.path(), &["build"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(!dir.path().join("public").exists(), "a failed build wrote output");
+    assert!(
+        !dir.path().join("public").exists(),
+        "a failed build wrote output"
+    );
     stderr(&out)
 }
 
@@ -169,7 +172,10 @@ fn an_article_may_have_a_hundred_tags_not_more() {
     let err = refused(&[("content/a.md", &article(&tags(101), "Text.\n"))]);
     // Line 4: after `+++`, the title and the date.
     assert!(err.contains("content/a.md:4:1"), "{err}");
-    assert!(err.contains("101 tags; an article may have at most 100"), "{err}");
+    assert!(
+        err.contains("101 tags; an article may have at most 100"),
+        "{err}"
+    );
     assert!(err.contains("help:"), "{err}");
 }
 
@@ -200,6 +206,9 @@ fn an_article_over_ten_megabytes_is_refused() {
     let body = "Ein Satz, der sich wiederholt.\n\n".repeat(10_000_000 / 32 + 1);
     let err = refused(&[("content/a.md", &article("", &body))]);
     assert!(err.contains("content/a.md"), "{err}");
-    assert!(err.contains("gloss builds articles of up to 10 MB"), "{err}");
+    assert!(
+        err.contains("gloss builds articles of up to 10 MB"),
+        "{err}"
+    );
     assert!(err.contains("help: split it"), "{err}");
 }

@@ -353,7 +353,10 @@ fn files_below(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
 }
 
 fn sorted_files(dir: &Path) -> Vec<PathBuf> {
-    files_below(dir).into_keys().map(|rel| dir.join(rel)).collect()
+    files_below(dir)
+        .into_keys()
+        .map(|rel| dir.join(rel))
+        .collect()
 }
 
 /// Rewrites the file at `path` with `bytes`, and puts its old modification time back when
@@ -415,7 +418,11 @@ fn apply(root: &Path, step: &Step, next: &mut usize) {
         }
         Step::Add(words) => {
             *next += 1;
-            std::fs::write(content.join(format!("n{next}.md")), site_article(words, &[])).unwrap();
+            std::fs::write(
+                content.join(format!("n{next}.md")),
+                site_article(words, &[]),
+            )
+            .unwrap();
         }
         Step::Delete(n) => {
             // One article always stays, so that there is a site to compare.
@@ -459,7 +466,11 @@ fn built_from_nothing(root: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8
     std::fs::copy(root.join("site.toml"), fresh.path().join("site.toml")).unwrap();
     std::fs::create_dir(fresh.path().join("content")).unwrap();
     for p in sorted_files(&root.join("content")) {
-        std::fs::copy(&p, fresh.path().join("content").join(p.file_name().unwrap())).unwrap();
+        std::fs::copy(
+            &p,
+            fresh.path().join("content").join(p.file_name().unwrap()),
+        )
+        .unwrap();
     }
     gloss::build::build(fresh.path(), &gloss::build::BuildOptions::default())
         .unwrap_or_else(|e| panic!("{e:?}"));

@@ -14,7 +14,16 @@ const FOLDERS: &[&str] = &[
     "",
 ];
 const EXTENSIONS: &[&str] = &[
-    ".md", ".md", ".md", "/index.md", ".png", ".html", ".css", ".js", ".svg", "",
+    ".md",
+    ".md",
+    ".md",
+    "/index.md",
+    ".png",
+    ".html",
+    ".css",
+    ".js",
+    ".svg",
+    "",
 ];
 
 /// Reads an input front to back; past its end, every read gives zeros and empty text. (No
@@ -115,11 +124,22 @@ pub fn build_twice(files: &[(String, Vec<u8>)]) {
     let opts = gloss::build::BuildOptions::default();
     let first = gloss::build::build(root, &opts);
     if first.is_err() {
-        assert!(existed || !out.exists(), "a failed build left {}", out.display());
+        assert!(
+            existed || !out.exists(),
+            "a failed build left {}",
+            out.display()
+        );
         return;
     }
     let built = snapshot(&out);
     let second = gloss::build::build(root, &opts);
-    assert!(second.is_ok(), "the second build failed: {:?}", second.err());
-    assert!(built == snapshot(&out), "the second build changed the output");
+    assert!(
+        second.is_ok(),
+        "the second build failed: {:?}",
+        second.err()
+    );
+    assert!(
+        built == snapshot(&out),
+        "the second build changed the output"
+    );
 }

@@ -347,7 +347,10 @@ impl Places {
                     let p = searchable[m.pattern().as_usize()];
                     // Not overlapping the previous one of the same text, as memmem finds them.
                     let list = &mut found[p];
-                    if list.last().is_none_or(|&l| m.start() >= l + patterns[p].len()) {
+                    if list
+                        .last()
+                        .is_none_or(|&l| m.start() >= l + patterns[p].len())
+                    {
                         list.push(m.start());
                     }
                 }
