@@ -509,7 +509,7 @@ proptest! {
             gloss::build::build(root, &opts).unwrap_or_else(|e| panic!("{e:?}"));
             let incremental = files_below(&root.join("public"));
             let fresh = built_from_nothing(root);
-            let differ: Vec<&PathBuf> = fresh
+            let differ: std::collections::BTreeSet<&PathBuf> = fresh
                 .keys()
                 .chain(incremental.keys())
                 .filter(|k| fresh.get(*k) != incremental.get(*k))
