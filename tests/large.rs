@@ -246,3 +246,49 @@ fn ten_thousand_annotations_in_a_long_article_are_found_in_one_pass() {
         Duration::from_secs(10),
     );
 }
+
+#[test]
+fn figures_described_among_many_detected_ones_are_matched_quickly() {
+    // Each [[figure]] looked through every detected figure for those it replaces.
+    let n = 4_000;
+    let digits: Vec<String> = (0..200_000).map(|i| (i % 10).to_string()).collect();
+    let mut front = String::new();
+    let mut body = digits.join(" ") + "\n\n";
+    for i in 0..n {
+        front.push_str(&format!(
+            "[[figure]]\ntext = \"Wert{i:05} 7\"\nvalue = \"7\"\n"
+        ));
+        body.push_str(&format!("Wert{i:05} 7 ist da. "));
+    }
+    let article = gloss::content::parse_article(
+        &gloss::config::Site::standalone(),
+        "a.md".into(),
+        article(&front, &body),
+        "a/".into(),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let anchored = gloss::annotate::anchor(&article, true).unwrap();
+    let took = started.elapsed();
+    let described = anchored
+        .spans
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.target,
+                gloss::annotate::Target::Figure {
+                    annotation: Some(_),
+                    ..
+                }
+            )
+        })
+        .count();
+    assert_eq!(described, n);
+    // measured: 0.6 s (debug, busy machine); with a pass over all detected figures for
+    // each, 17 s (and 2,000 among 100,000: 0.29 s against 6.8 s).
+    assert_within(
+        "4,000 [[figure]]s among 200,000 figures",
+        took,
+        Duration::from_secs(8),
+    );
+}

@@ -141,6 +141,11 @@ pub fn anchor<'a>(
         Vec::new()
     };
     let mut spans = Vec::new();
+    // Detected figures come in text order; while none overlaps the next, those a [[figure]]
+    // covers are found by binary search rather than a pass over all of them (5,000
+    // [[figure]]s among 200,000 detected figures took 3.9 s).
+    let ordered = detected.windows(2).all(|w| w[0].end <= w[1].start);
+    let mut replaced = vec![false; detected.len()];
     for (i, ann) in article.annotations.iter().enumerate() {
         let Some(range) = placed[i].clone() else {
             continue;
@@ -153,14 +158,24 @@ pub fn anchor<'a>(
         } = &ann.detail
         {
             // An editor's [[figure]] replaces whatever the detector saw at that place.
-            let overlapping: Vec<Figure> = detected
-                .extract_if(.., |f| f.start < range.end && f.end > range.start)
-                .collect();
+            let candidates = if ordered {
+                detected.partition_point(|f| f.end <= range.start)
+                    ..detected.partition_point(|f| f.start < range.end)
+            } else {
+                0..detected.len()
+            };
+            let mut seen = None;
+            for k in candidates {
+                let f = &detected[k];
+                if !replaced[k] && f.start < range.end && f.end > range.start {
+                    replaced[k] = true;
+                    seen = seen.or(Some(f));
+                }
+            }
             if *ignore {
                 placed[i] = None;
                 continue;
             }
-            let seen = overlapping.first();
             spans.push(Span {
                 range,
                 id: ann.id.clone(),
@@ -184,6 +199,11 @@ pub fn anchor<'a>(
             });
         }
     }
+    let mut k = 0;
+    detected.retain(|_| {
+        k += 1;
+        !replaced[k - 1]
+    });
     for (n, f) in detected.iter().enumerate() {
         spans.push(Span {
             range: f.start..f.end,
