@@ -4,6 +4,10 @@ use std::path::{Path, PathBuf};
 
 use gloss::config::Site;
 
+/// The `build_site` target's site maker and checks (fuzz/fuzz_targets/build_site.rs).
+#[path = "../fuzz/src/lib.rs"]
+mod build_site;
+
 /// The saved inputs of fuzz target `target`.
 fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
@@ -202,4 +206,17 @@ fn many_missing_annotations_are_explained_quickly() {
         "{help}"
     );
     assert!(took < std::time::Duration::from_secs(8), "{took:?}");
+}
+
+/// As fuzz/fuzz_targets/build_site.rs: a whole site from the input, built twice. The kept
+/// inputs `build_site-seed-*` are the run's seeds (odd file names, a bundle with HTML and
+/// a script, articles where generated pages go, a broken site.toml); the run of 10 minutes
+/// found nothing to add.
+#[test]
+fn build_site_inputs_do_not_panic() {
+    each_within("build_site", std::time::Duration::from_secs(60), |data| {
+        let files = build_site::site_from(data);
+        println!("{:?}", files.iter().map(|(p, _)| p).collect::<Vec<_>>());
+        build_site::build_twice(&files);
+    });
 }

@@ -295,3 +295,226 @@ fn reader_text_ignores_references_only() {
         reader_text("<p>a <mark>B</mark></p>")
     );
 }
+
+/// One step of an editor's (or a mishap's) work between two builds.
+#[derive(Debug, Clone)]
+enum Step {
+    /// New words for article `n`'s body (most often another size).
+    Edit(Index, String),
+    /// One letter of article `n`'s body changed: same size, and in the same second.
+    SameSize(Index, Index, char),
+    /// As `SameSize`, with the file's old modification time put back (`cp -p`, `touch -d`).
+    Restored(Index, Index, char),
+    /// Other tags for article `n`.
+    Retag(Index, Vec<String>),
+    /// A new article.
+    Add(String),
+    /// Article `n` deleted.
+    Delete(Index),
+    /// A byte of a file in `.gloss-cache/` damaged.
+    DamageCache(Index, Index, u8),
+    /// An output file edited in place, same size, its old modification time put back.
+    DamageOutput(Index, Index, char),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let words = "[a-z]{1,6}( [a-z]{1,6}){0,6}";
+    let letter = proptest::char::range('a', 'z');
+    prop_oneof![
+        2 => (any::<Index>(), words).prop_map(|(n, w)| Step::Edit(n, w)),
+        3 => (any::<Index>(), any::<Index>(), letter.clone()).prop_map(|(n, i, c)| Step::SameSize(n, i, c)),
+        2 => (any::<Index>(), any::<Index>(), letter.clone()).prop_map(|(n, i, c)| Step::Restored(n, i, c)),
+        1 => (any::<Index>(), prop::collection::vec("[A-Za-z]{1,5}", 0..3)).prop_map(|(n, t)| Step::Retag(n, t)),
+        1 => words.prop_map(Step::Add),
+        1 => any::<Index>().prop_map(Step::Delete),
+        2 => (any::<Index>(), any::<Index>(), 1..=255u8).prop_map(|(f, i, x)| Step::DamageCache(f, i, x)),
+        2 => (any::<Index>(), any::<Index>(), letter).prop_map(|(f, i, c)| Step::DamageOutput(f, i, c)),
+    ]
+}
+
+/// An article of a site in the incremental-build property: its claim is always found.
+fn site_article(words: &str, tags: &[String]) -> String {
+    format!(
+        "+++\ntitle = \"T {words}\"\ndate = 2019-07-24\ntags = {tags:?}\n[[claim]]\ntext = \"Microsoft investierte\"\nverdict = \"true\"\n+++\nMicrosoft investierte {words}.\n"
+    )
+}
+
+/// Every file below `dir` (relative path, bytes), the cache left out.
+fn files_below(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_path_buf();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+fn sorted_files(dir: &Path) -> Vec<PathBuf> {
+    files_below(dir)
+        .into_keys()
+        .map(|rel| dir.join(rel))
+        .collect()
+}
+
+/// Rewrites the file at `path` with `bytes`, and puts its old modification time back when
+/// `restore` (else the time as a 1-second file system would keep it: the same second).
+fn rewrite(path: &Path, bytes: &[u8], restore: bool) {
+    let before = std::fs::metadata(path).unwrap().modified().unwrap();
+    std::fs::write(path, bytes).unwrap();
+    if restore {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(before)
+            .unwrap();
+    }
+}
+
+/// Changes the letter at `at` (among the body's letters after the claim) of the article at
+/// `path` to `c`: a same-size edit.
+fn change_letter(path: &Path, at: Index, c: char, restore: bool) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let body = text.rfind("investierte ").unwrap() + "investierte ".len();
+    let letters: Vec<usize> = text[body..]
+        .char_indices()
+        .filter(|(_, l)| l.is_ascii_lowercase())
+        .map(|(i, _)| body + i)
+        .collect();
+    if letters.is_empty() {
+        return;
+    }
+    let i = letters[at.index(letters.len())];
+    let mut bytes = text.into_bytes();
+    bytes[i] = c as u8;
+    rewrite(path, &bytes, restore);
+}
+
+fn apply(root: &Path, step: &Step, next: &mut usize) {
+    let content = root.join("content");
+    let articles = sorted_files(&content);
+    let pick = |n: &Index| (!articles.is_empty()).then(|| &articles[n.index(articles.len())]);
+    match step {
+        Step::Edit(n, words) => {
+            if let Some(p) = pick(n) {
+                std::fs::write(p, site_article(words, &[])).unwrap();
+            }
+        }
+        Step::SameSize(n, at, c) | Step::Restored(n, at, c) => {
+            if let Some(p) = pick(n) {
+                change_letter(p, *at, *c, matches!(step, Step::Restored(..)));
+            }
+        }
+        Step::Retag(n, tags) => {
+            if let Some(p) = pick(n) {
+                let text = std::fs::read_to_string(p).unwrap();
+                let words = text.rsplit("investierte ").next().unwrap().trim_end();
+                let words = words.trim_end_matches('.');
+                std::fs::write(p, site_article(words, tags)).unwrap();
+            }
+        }
+        Step::Add(words) => {
+            *next += 1;
+            std::fs::write(
+                content.join(format!("n{next}.md")),
+                site_article(words, &[]),
+            )
+            .unwrap();
+        }
+        Step::Delete(n) => {
+            // One article always stays, so that there is a site to compare.
+            if articles.len() > 1 {
+                std::fs::remove_file(pick(n).unwrap()).unwrap();
+            }
+        }
+        Step::DamageCache(f, i, x) => {
+            let files = sorted_files(&root.join(".gloss-cache"));
+            if !files.is_empty() {
+                let p = &files[f.index(files.len())];
+                let mut bytes = std::fs::read(p).unwrap();
+                if !bytes.is_empty() {
+                    let at = i.index(bytes.len());
+                    bytes[at] ^= x;
+                    rewrite(p, &bytes, true);
+                }
+            }
+        }
+        Step::DamageOutput(f, i, c) => {
+            let files: Vec<PathBuf> = sorted_files(&root.join("public"))
+                .into_iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "html"))
+                .collect();
+            if !files.is_empty() {
+                let p = &files[f.index(files.len())];
+                let mut bytes = std::fs::read(p).unwrap();
+                let at = i.index(bytes.len());
+                if bytes[at].is_ascii_alphabetic() {
+                    bytes[at] = *c as u8;
+                    rewrite(p, &bytes, true);
+                }
+            }
+        }
+    }
+}
+
+/// The output a build of `root`'s content from nothing gives.
+fn built_from_nothing(root: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let fresh = tempfile::tempdir().unwrap();
+    std::fs::copy(root.join("site.toml"), fresh.path().join("site.toml")).unwrap();
+    std::fs::create_dir(fresh.path().join("content")).unwrap();
+    for p in sorted_files(&root.join("content")) {
+        std::fs::copy(
+            &p,
+            fresh.path().join("content").join(p.file_name().unwrap()),
+        )
+        .unwrap();
+    }
+    gloss::build::build(fresh.path(), &gloss::build::BuildOptions::default())
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    files_below(&fresh.path().join("public"))
+}
+
+proptest! {
+    // Each case is up to a dozen builds in a temp folder: 20 to 60 s for all in a debug build.
+    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+
+    /// Whatever happens between builds (edits of any size at any time, times put back,
+    /// damaged cache or output files), an incremental build publishes exactly the bytes a
+    /// build from nothing does. Times are seen as a file system with 1-second timestamps
+    /// keeps them, where two edits within a second leave the same times behind.
+    #[test]
+    fn an_incremental_build_publishes_what_a_build_from_nothing_does(
+        steps in prop::collection::vec(step(), 1..7),
+    ) {
+        gloss::build::reuse::simulate_coarse_timestamps(true);
+        let site = tempfile::tempdir().unwrap();
+        let root = site.path();
+        std::fs::write(
+            root.join("site.toml"),
+            "title = \"T\"\nlanguage = \"de\"\nbase_url = \"https://example.org/\"\n",
+        )
+        .unwrap();
+        std::fs::create_dir(root.join("content")).unwrap();
+        for (i, words) in ["eins zwei", "drei vier", "fuenf"].iter().enumerate() {
+            std::fs::write(root.join(format!("content/a{i}.md")), site_article(words, &[])).unwrap();
+        }
+        let opts = gloss::build::BuildOptions::default();
+        gloss::build::build(root, &opts).unwrap_or_else(|e| panic!("{e:?}"));
+        let mut next = 0;
+        for (n, step) in steps.iter().enumerate() {
+            apply(root, step, &mut next);
+            gloss::build::build(root, &opts).unwrap_or_else(|e| panic!("{e:?}"));
+            let incremental = files_below(&root.join("public"));
+            let fresh = built_from_nothing(root);
+            let differ: std::collections::BTreeSet<&PathBuf> = fresh
+                .keys()
+                .chain(incremental.keys())
+                .filter(|k| fresh.get(*k) != incremental.get(*k))
+                .collect();
+            prop_assert!(differ.is_empty(), "after step {} of {:?}: {:?} differ", n + 1, steps, differ);
+        }
+    }
+}

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::reuse::{CACHE_DIR, mtime_ns, save_in_cache};
+use super::reuse::{ctime_ns, mtime_ns, racy_window, read_from_cache, save_in_cache};
 use super::summary::ArticleSummary;
 use crate::annotate::history::Published;
 use crate::diagnostics::Diagnostic;
@@ -22,7 +22,7 @@ use crate::lang::Lang;
 /// Articles are kept in this many files, so that an edit rewrites one small file, not all.
 const SHARDS: u64 = 64;
 /// Changes whenever what is stored changes shape.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// One article as a build left it.
 #[derive(Debug)]
@@ -68,27 +68,18 @@ impl SourceStamp {
 
     /// Whether `meta` shows the file unchanged since this stamp was taken. A file modified
     /// shortly before the stamp was taken could be modified again within the same tick of
-    /// the file system's clock, leaving the same time behind: such a stamp proves nothing.
+    /// the file system's clock, leaving the same times behind: such a stamp proves nothing
+    /// (how long "shortly" is depends on how finely the file system keeps time; see
+    /// [`racy_window`]).
     pub fn unchanged(&self, meta: &std::fs::Metadata) -> bool {
+        let latest = self.mtime_ns.max(self.ctime_ns);
         self.mtime_ns >= 0
-            && self.mtime_ns + super::reuse::RACY_NS < self.taken_ns
+            && latest + racy_window(self.mtime_ns).max(racy_window(self.ctime_ns)) < self.taken_ns
             && meta.len() == self.len
             && mtime_ns(meta) == self.mtime_ns
             && ctime_ns(meta) == self.ctime_ns
             && super::reuse::inode(meta) == self.ino
     }
-}
-
-/// The inode's change time in nanoseconds since the epoch; 0 where the platform has none.
-#[cfg(unix)]
-fn ctime_ns(meta: &std::fs::Metadata) -> i128 {
-    use std::os::unix::fs::MetadataExt;
-    i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec())
-}
-
-#[cfg(not(unix))]
-fn ctime_ns(_: &std::fs::Metadata) -> i128 {
-    0
 }
 
 /// An entry as stored: the summary's fields that templates never see (and serde skips) are
@@ -198,7 +189,7 @@ impl Cache {
         let shards: Vec<Option<Vec<(PathBuf, Entry)>>> = (0..SHARDS as usize)
             .into_par_iter()
             .map(|i| {
-                let bytes = std::fs::read(root.join(CACHE_DIR).join(shard_name(i))).ok()?;
+                let bytes = read_from_cache(root, &shard_name(i))?;
                 let shard = postcard::from_bytes::<Shard<PathBuf, Stored<_, _, _>>>(&bytes)
                     .ok()
                     .filter(|s| s.format == FORMAT && s.site_key == site_key)?;
@@ -355,7 +346,7 @@ impl SiteWide {
 
     /// What the previous build left, if it was for `key`.
     pub fn load(root: &Path, key: u128) -> Option<SiteWide> {
-        let bytes = std::fs::read(root.join(CACHE_DIR).join(SITE_WIDE)).ok()?;
+        let bytes = read_from_cache(root, SITE_WIDE)?;
         postcard::from_bytes::<(u32, SiteWide)>(&bytes)
             .ok()
             .filter(|(format, s)| *format == FORMAT && s.key == key)
@@ -398,8 +389,7 @@ impl PublishedIds {
 
     fn shard(&self, i: usize) -> &HashMap<PathBuf, Published> {
         self.shards[i].get_or_init(|| {
-            std::fs::read(self.root.join(CACHE_DIR).join(ids_shard_name(i)))
-                .ok()
+            read_from_cache(&self.root, &ids_shard_name(i))
                 .and_then(|b| postcard::from_bytes::<(u32, HashMap<PathBuf, Published>)>(&b).ok())
                 .filter(|(format, _)| *format == IDS_FORMAT)
                 .map(|(_, records)| records)
@@ -465,6 +455,33 @@ mod tests {
             .set_modified(mtime)
             .unwrap();
         assert!(!stamp.unchanged(&std::fs::metadata(&path).unwrap()));
+    }
+
+    #[test]
+    fn a_time_in_whole_seconds_vouches_for_nothing_for_two_seconds() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "eins").unwrap();
+        // As a file system that keeps whole seconds leaves it.
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap();
+        let whole = std::time::UNIX_EPOCH + std::time::Duration::from_secs(now.as_secs());
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(whole)
+            .unwrap();
+        let meta = std::fs::metadata(&path).unwrap();
+        let stamp = SourceStamp::of(&meta);
+        let at = |later_ns: i128| SourceStamp {
+            taken_ns: stamp.taken_ns + later_ns,
+            ..stamp
+        };
+        // A second edit within that second would leave the same time: not trusted yet.
+        assert!(!at(1_000_000_000).unchanged(&meta));
+        assert!(at(3_000_000_000).unchanged(&meta));
     }
 
     #[test]

@@ -609,7 +609,8 @@ pub fn tags(
                     "write the tag the same way in both articles, or name one differently",
                 ));
             }
-            if !entry.1.iter().any(|x| std::ptr::eq(*x, *a)) {
+            // Articles come one at a time: only the last one listed can be this one.
+            if !entry.1.last().is_some_and(|x| std::ptr::eq(*x, *a)) {
                 entry.1.push(a);
             }
         }

@@ -18,6 +18,18 @@ use frontmatter::{RawAnnotation, RawFrontMatter, RawLink};
 /// The folder, below the site root, that holds the articles.
 pub const CONTENT_DIR: &str = "content";
 
+/// The largest article file gloss builds, in bytes. A whole novel is 2 to 4 MB of text and
+/// the longest newspaper features a few hundred kB; a build holds several working copies of
+/// an article at once (its events, reader text, highlights, page), so an unbounded one is
+/// unbounded memory (a 50 MB article took 5.2 GB).
+pub const MAX_ARTICLE_BYTES: usize = 10_000_000;
+/// The most annotations one article may have: heavily annotated articles have hundreds.
+pub const MAX_ANNOTATIONS: usize = 10_000;
+/// The most tags one article may have. Every tag page lists the article with all its tags,
+/// so its tags cost their number squared in output (10,000 tags wrote 4.4 GB); newsrooms
+/// tag with a handful.
+pub const MAX_TAGS: usize = 100;
+
 /// One article: its metadata, its markdown body and what the editor said about it.
 #[derive(Debug, Clone)]
 pub struct Article {
@@ -505,6 +517,7 @@ pub fn load_file(
     drafts: bool,
     known: &Known<'_>,
 ) -> Result<Loaded, Vec<Diagnostic>> {
+    refuse_huge(site, rel)?;
     let text = read_text(&site.root.join(rel)).map_err(|d| vec![d.relative_to(&site.root)])?;
     if known(rel, &text) {
         return Ok(Loaded::Known);
@@ -519,8 +532,29 @@ pub fn load_file(
 
 /// Loads one article file (`rel` relative to the site root) whatever it holds, drafts too.
 pub fn load_one(site: &Site, rel: &Path) -> Result<Article, Vec<Diagnostic>> {
+    refuse_huge(site, rel)?;
     let text = read_text(&site.root.join(rel)).map_err(|d| vec![d.relative_to(&site.root)])?;
     parse_article(site, rel.to_path_buf(), text, url_path_for(rel))
+}
+
+/// An article file larger than [`MAX_ARTICLE_BYTES`] is refused before it is read.
+fn refuse_huge(site: &Site, rel: &Path) -> Result<(), Vec<Diagnostic>> {
+    match std::fs::metadata(site.root.join(rel)) {
+        Ok(meta) if meta.len() > MAX_ARTICLE_BYTES as u64 => Err(vec![too_large(rel, meta.len())]),
+        _ => Ok(()),
+    }
+}
+
+fn too_large(path: &Path, len: u64) -> Diagnostic {
+    Diagnostic::file(
+        path,
+        format!(
+            "the article is {:.1} MB; gloss builds articles of up to {} MB",
+            len as f64 / 1e6,
+            MAX_ARTICLE_BYTES / 1_000_000
+        ),
+    )
+    .with_help("split it into several articles (a series), or cut what readers do not need")
 }
 
 /// The page path of a content file: `content/a/b.md` → `a/b/`, `content/a/index.md` → `a/`.
@@ -568,6 +602,9 @@ pub fn parse_article(
     text: String,
     url_path: String,
 ) -> Result<Article, Vec<Diagnostic>> {
+    if text.len() > MAX_ARTICLE_BYTES {
+        return Err(vec![too_large(&path, text.len() as u64)]);
+    }
     let source = match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
         None => text,
@@ -603,6 +640,7 @@ pub fn parse_article(
         offset: fm.start,
         errors: Vec::new(),
     };
+    cx.limits(&raw, &source[fm.clone()]);
     let meta = cx.meta(&raw);
     let annotations = cx.annotations(raw);
     if !cx.errors.is_empty() {
@@ -617,6 +655,26 @@ pub fn parse_article(
         meta,
         annotations,
     })
+}
+
+/// Where the top-level key `key` is written in the front matter `front` (the key itself), or
+/// the front matter's start when it cannot be told.
+fn key_span(front: &str, key: &str) -> Range<usize> {
+    let mut at = 0;
+    for line in front.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            break;
+        }
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            let start = at + (line.len() - trimmed.len());
+            return start..start + key.len();
+        }
+        at += line.len();
+    }
+    0..0
 }
 
 /// Turns raw front matter into checked data, collecting every error rather than the first.
@@ -714,6 +772,36 @@ impl Checker<'_> {
             }),
             figures_auto: raw.figures.as_ref().map(|f| f.auto),
         })
+    }
+
+    /// Refuses more tags or annotations than any article needs (see [`MAX_TAGS`],
+    /// [`MAX_ANNOTATIONS`]); `front` is the front matter's text.
+    fn limits(&mut self, raw: &RawFrontMatter, front: &str) {
+        if raw.tags.len() > MAX_TAGS {
+            self.error(
+                key_span(front, "tags"),
+                format!(
+                    "{} tags; an article may have at most {MAX_TAGS}",
+                    raw.tags.len()
+                ),
+                "keep the tags readers would look for this article under",
+            );
+        }
+        let all = [
+            &raw.claim,
+            &raw.quote,
+            &raw.figure,
+            &raw.note,
+            &raw.correction,
+        ];
+        let count: usize = all.iter().map(|l| l.len()).sum();
+        if let Some(first_too_many) = all.into_iter().flatten().nth(MAX_ANNOTATIONS) {
+            self.error(
+                first_too_many.text.span(),
+                format!("{count} annotations; an article may have at most {MAX_ANNOTATIONS}"),
+                "annotate what readers need explained, or split the article",
+            );
+        }
     }
 
     fn annotations(&mut self, raw: RawFrontMatter) -> Vec<Annotation> {
