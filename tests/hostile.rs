@@ -300,14 +300,18 @@ fn heading_attributes_cannot_carry_event_handlers() {
 
 #[test]
 fn script_and_data_images_are_defused() {
-    let dir = site(&[(
-        "content/a.md",
-        &article(
-            "summary = \"![s](javascript:alert(1))\"\n[[note]]\ntext = \"Satz\"\nnote = \"![n](JAVASCRIPT:alert(2))\"\n",
-            "![Bild *eins*](javascript:alert(3)) ![zwei](data:image/svg+xml,<svg/onload=alert(4)>) \
-             ![gut](foto.png) Satz.\n",
+    let dir = site(&[
+        (
+            "content/a/index.md",
+            &article(
+                "summary = \"![s](javascript:alert(1))\"\n[[note]]\ntext = \"Satz\"\nnote = \"![n](JAVASCRIPT:alert(2))\"\n",
+                "![Bild *eins*](javascript:alert(3)) ![zwei](data:image/svg+xml,<svg/onload=alert(4)>) \
+                 ![gut](foto.png) Satz.\n",
+            ),
         ),
-    )]);
+        // The safe image exists: a missing one would stop the build.
+        ("content/a/foto.png", "\u{89}PNG"),
+    ]);
     build_ok(&dir);
     let page = read(dir.path(), "public/a/index.html");
     let doc = scraper::Html::parse_document(&page);

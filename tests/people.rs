@@ -113,13 +113,20 @@ fn a_correction_may_apply_to_every_occurrence() {
     let doc = scraper::Html::parse_document(&page);
     let marks = scraper::Selector::parse("mark.gl-correction").unwrap();
     let ids: Vec<&str> = doc.select(&marks).filter_map(|m| m.value().id()).collect();
-    assert_eq!(ids, ["correction-1", "correction-1-2", "correction-1-3"]);
+    assert_eq!(
+        ids,
+        [
+            "correction-smiht",
+            "correction-smiht-2",
+            "correction-smiht-3"
+        ]
+    );
     let data: Vec<&str> = doc
         .select(&marks)
         .filter_map(|m| m.value().attr("data-gl"))
         .collect();
     assert_eq!(
-        data, ["correction-1"; 3],
+        data, ["correction-smiht"; 3],
         "every place answers to the one note"
     );
     let refs = scraper::Selector::parse("sup.gl-ref a").unwrap();
@@ -127,8 +134,8 @@ fn a_correction_may_apply_to_every_occurrence() {
         .select(&refs)
         .filter_map(|a| a.value().attr("href"))
         .collect();
-    assert_eq!(hrefs, ["#note-correction-1"; 3]);
-    assert!(page.contains("id=\"note-correction-1\""));
+    assert_eq!(hrefs, ["#note-correction-smiht"; 3]);
+    assert!(page.contains("id=\"note-correction-smiht\""));
     let all_ids = scraper::Selector::parse("[id]").unwrap();
     let mut seen = std::collections::HashSet::new();
     for el in doc.select(&all_ids) {
