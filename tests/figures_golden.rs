@@ -248,7 +248,7 @@ fn seed_article() {
     );
     let d = expect("22. Juli", 0, FigureKind::Date, "2019-07-22", None);
     assert!(d.year_inferred);
-    expect("fünf Jahren", 0, FigureKind::Duration, "P5Y", Some("year"));
+    expect("fünf Jahren", 0, FigureKind::Duration, "P5Y", Some("years"));
     expect("2099", 0, FigureKind::Year, "2099", Some("year"));
     expect("50 %", 0, FigureKind::Percent, "0.5", Some("percent"));
     expect(
@@ -270,7 +270,7 @@ fn seed_article() {
         0,
         FigureKind::Duration,
         "P100Y",
-        Some("year"),
+        Some("years"),
     );
     assert_eq!(j.approx, Some(Approx::MoreThan));
     for name in ["Dota 2", "GPT-2"] {

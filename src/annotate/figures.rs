@@ -8,6 +8,7 @@
 //! table lookup per byte. Values are kept as integer mantissa and power of
 //! ten, never as floats, so "1,5 Millionen" is exactly "1500000".
 
+pub mod units;
 mod words;
 
 use crate::lang::Lang;
@@ -79,12 +80,14 @@ pub struct Figure {
     pub kind: FigureKind,
     /// Normalized value: a decimal string, an ISO date or an ISO duration.
     pub value: String,
-    /// ISO 4217 code, "percent", "percentage-points", "year", "month", …
+    /// A key of the unit list ([`units`]): ISO 4217 code, "percent", "year", "days", …
     pub unit: Option<String>,
     /// The qualifier written before the number, if any.
     pub approx: Option<Approx>,
     /// A date without a year took the article's year.
     pub year_inferred: bool,
+    /// The high end of a range ("10–15 Prozent"), normalized as `value` is (the low end).
+    pub max: Option<String>,
 }
 
 /// Finds every figure in `text` (plain text a reader sees, may contain '\n'), sorted by start, non-overlapping.
@@ -791,6 +794,7 @@ impl<'t> Cx<'t> {
             unit: None,
             approx: None,
             year_inferred: inferred,
+            max: None,
         };
         let year_at = |i: usize| -> Option<i32> {
             (self.digits_end(i) == i + 4 && !self.byte(i + 4).is_ascii_alphabetic())
@@ -1096,6 +1100,7 @@ impl<'t> Cx<'t> {
             unit: unit.map(str::to_owned),
             approx,
             year_inferred: false,
+            max: None,
         });
         tail.end
     }
@@ -1197,9 +1202,10 @@ impl<'t> Cx<'t> {
             end: unit.end,
             kind: FigureKind::Duration,
             value,
-            unit: Some("hour".to_owned()),
+            unit: Some("hours".to_owned()),
             approx,
             year_inferred: false,
+            max: None,
         })
     }
 
@@ -1312,6 +1318,7 @@ impl<'t> Cx<'t> {
                     unit: v.2.map(str::to_owned),
                     approx: Some(Approx::MoreThan),
                     year_inferred: false,
+                    max: None,
                 });
             }
             return e;
@@ -1342,6 +1349,7 @@ impl<'t> Cx<'t> {
                 unit: None,
                 approx: Some(a),
                 year_inferred: false,
+                max: None,
             });
         }
         e
@@ -1403,6 +1411,7 @@ impl<'t> Cx<'t> {
             unit: unit.map(str::to_owned),
             approx,
             year_inferred: false,
+            max: None,
         });
         end
     }
@@ -1480,6 +1489,7 @@ impl<'t> Cx<'t> {
             unit: unit.map(str::to_owned),
             approx,
             year_inferred: false,
+            max: None,
         });
         tail.end
     }

@@ -37,6 +37,8 @@ pub enum Target {
         approx: Option<figures::Approx>,
         /// A date whose year was taken from the article's date.
         year_inferred: bool,
+        /// The high end of a range; `value` is the low end.
+        max: Option<String>,
         /// The `[[figure]]` that describes it, if any.
         annotation: Option<usize>,
     },
@@ -140,6 +142,7 @@ pub fn anchor<'a>(
         Vec::new()
     };
     let mut spans = Vec::new();
+    let mut figure_problems = Vec::new();
     for (i, ann) in article.annotations.iter().enumerate() {
         let Some(range) = placed[i].clone() else {
             continue;
@@ -160,18 +163,48 @@ pub fn anchor<'a>(
                 continue;
             }
             let seen = overlapping.first();
+            // The unit was checked at load; a value the editor left to the detector is
+            // checked here, against the unit the editor gave.
+            let mut value = value.clone();
+            if value.is_none()
+                && let (Some(u), Some(f)) = (unit, seen)
+            {
+                match figures::units::normalize(u, &f.value) {
+                    Ok(v) => value = Some(v),
+                    Err((msg, _)) => {
+                        figure_problems.push(
+                            located(article, ann, format!("the detected value: {msg}"))
+                                .with_help("add `value = \"…\"` to the [[figure]]"),
+                        );
+                        continue;
+                    }
+                }
+            } else if value.is_none() && unit.is_some() {
+                figure_problems.push(
+                    located(article, ann, "this [[figure]] has a `unit` but no `value`")
+                        .with_help("add `value = \"…\"`; no number was detected in its words"),
+                );
+                continue;
+            }
+            let explicit = value.is_some();
+            let kind = unit
+                .as_deref()
+                .and_then(figures::units::kind)
+                .or_else(|| value.as_deref().and_then(figures::units::kind_of_value))
+                .or(seen.map(|f| f.kind))
+                .unwrap_or(FigureKind::Number);
             spans.push(Span {
                 range,
                 id: ann.id.clone(),
                 target: Target::Figure {
                     value: value
-                        .clone()
                         .or_else(|| seen.map(|f| f.value.clone()))
                         .unwrap_or_default(),
                     unit: unit.clone().or_else(|| seen.and_then(|f| f.unit.clone())),
-                    kind: seen.map_or(FigureKind::Number, |f| f.kind),
+                    kind,
                     approx: seen.and_then(|f| f.approx),
-                    year_inferred: seen.is_some_and(|f| f.year_inferred),
+                    year_inferred: seen.is_some_and(|f| f.year_inferred) && !explicit,
+                    max: seen.filter(|_| !explicit).and_then(|f| f.max.clone()),
                     annotation: Some(i),
                 },
             });
@@ -193,9 +226,13 @@ pub fn anchor<'a>(
                 kind: f.kind,
                 approx: f.approx,
                 year_inferred: f.year_inferred,
+                max: f.max.clone(),
                 annotation: None,
             },
         });
+    }
+    if !figure_problems.is_empty() {
+        return Err(figure_problems);
     }
     spans.sort_by(|a, b| {
         a.range

@@ -54,7 +54,15 @@ pub fn defuse_links(events: &mut [Event<'_>]) -> bool {
 pub fn clean_html(html: &str) -> String {
     let mut b = ammonia::Builder::default();
     b.add_tags(["mark", "data", "time", "input"])
-        .add_generic_attributes(["class", "id", "data-gl", "data-unit"])
+        .add_generic_attributes([
+            "class",
+            "id",
+            "data-gl",
+            "data-unit",
+            "data-max",
+            "data-approx",
+            "data-year",
+        ])
         .add_tag_attributes("data", ["value"])
         .add_tag_attributes("time", ["datetime"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
