@@ -137,7 +137,14 @@ pub fn anchor<'a>(
     }
     let year = Some(article.meta.date.year());
     let mut detected = if detect_figures {
-        figures::detect(&reader.text, article.meta.lang, year)
+        let mut found = figures::detect_with(
+            &reader.text,
+            article.meta.lang,
+            year,
+            article.meta.figures_counts,
+        );
+        drop_table_heads(&events, &reader, &mut found);
+        found
     } else {
         Vec::new()
     };
@@ -250,6 +257,35 @@ pub fn anchor<'a>(
         figures: detected,
         warnings,
     })
+}
+
+/// Removes the figures in table header cells: a column headed "2023" labels numbers, it
+/// claims none.
+fn drop_table_heads(events: &Events<'_>, reader: &ReaderText, found: &mut Vec<Figure>) {
+    use pulldown_cmark::{Event, Tag, TagEnd};
+    let mut heads: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut open = None;
+    for (i, (event, _)) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::TableHead) => open = Some(i),
+            Event::End(TagEnd::TableHead) => {
+                if let Some(o) = open.take() {
+                    heads.push(o..i);
+                }
+            }
+            _ => {}
+        }
+    }
+    if heads.is_empty() {
+        return;
+    }
+    let text: Vec<std::ops::Range<usize>> = reader
+        .runs
+        .iter()
+        .filter(|r| heads.iter().any(|h| h.contains(&r.event)))
+        .map(|r| r.range.clone())
+        .collect();
+    found.retain(|f| !text.iter().any(|t| f.start < t.end && t.start < f.end));
 }
 
 /// Outer elements first when two highlights cover the same words.

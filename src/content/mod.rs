@@ -70,6 +70,9 @@ pub struct Meta {
     pub translation: Option<Translation>,
     /// Overrides the site's `[figures] auto`.
     pub figures_auto: Option<bool>,
+    /// Whether bare counts are marked as figures (the article's `[figures] counts`, else
+    /// the site's).
+    pub figures_counts: bool,
 }
 
 /// Where an article's text first appeared.
@@ -562,6 +565,12 @@ impl Checker<'_> {
                 by: t.by.clone(),
             }),
             figures_auto: raw.figures.as_ref().map(|f| f.auto),
+            figures_counts: raw
+                .figures
+                .as_ref()
+                .and_then(|f| f.counts)
+                .or(self.site.config.figures.counts)
+                .unwrap_or(false),
         })
     }
 
