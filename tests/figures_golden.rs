@@ -226,13 +226,23 @@ fn golden_english() {
 
 #[test]
 fn golden_german_with_counts() {
-    let (p, r) = score("de+counts", include_str!("figures_golden/de.txt"), Lang::De, true);
+    let (p, r) = score(
+        "de+counts",
+        include_str!("figures_golden/de.txt"),
+        Lang::De,
+        true,
+    );
     assert!(p >= 0.95 && r >= 0.95, "de: precision {p:.3} recall {r:.3}");
 }
 
 #[test]
 fn golden_english_with_counts() {
-    let (p, r) = score("en+counts", include_str!("figures_golden/en.txt"), Lang::En, true);
+    let (p, r) = score(
+        "en+counts",
+        include_str!("figures_golden/en.txt"),
+        Lang::En,
+        true,
+    );
     assert!(p >= 0.95 && r >= 0.95, "en: precision {p:.3} recall {r:.3}");
 }
 

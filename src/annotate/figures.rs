@@ -99,12 +99,7 @@ pub fn detect(text: &str, lang: Lang, article_year: Option<i16>) -> Vec<Figure> 
 }
 
 /// [`detect`], and with `counts` also bare counts (numbers with no unit, currency or scale).
-pub fn detect_with(
-    text: &str,
-    lang: Lang,
-    article_year: Option<i16>,
-    counts: bool,
-) -> Vec<Figure> {
+pub fn detect_with(text: &str, lang: Lang, article_year: Option<i16>, counts: bool) -> Vec<Figure> {
     let cx = Cx {
         text,
         b: text.as_bytes(),
@@ -1162,9 +1157,9 @@ impl<'t> Cx<'t> {
         let mut r = self.range_connector(e, false, true);
         if r.is_none() {
             // Only "between 5% and 6%" repeats the unit at the low end.
-            between = self.word_before(s, floor).filter(|w| {
-                self.lower_is(*w, |l| matches!(l, b"zwischen" | b"between"))
-            });
+            between = self
+                .word_before(s, floor)
+                .filter(|w| self.lower_is(*w, |l| matches!(l, b"zwischen" | b"between")));
             between?;
             r = self.range_connector(e, true, true);
             if r.is_none() {
@@ -1235,8 +1230,7 @@ impl<'t> Cx<'t> {
             start = ms;
         }
         let mut approx = None;
-        if let Some((a_start, a)) = self.approx_before(start, floor, kind == FigureKind::Duration)
-        {
+        if let Some((a_start, a)) = self.approx_before(start, floor, kind == FigureKind::Duration) {
             start = a_start;
             approx = Some(a);
         }

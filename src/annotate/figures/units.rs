@@ -385,11 +385,13 @@ pub fn display(
     unit: Option<&str>,
     lang: Lang,
 ) -> String {
-    let (low, suffix) = parts(kind, value, unit, lang);
     let Some(max) = max else {
+        let (low, suffix) = parts(kind, value, value, unit, lang);
         return join(low, &suffix, lang);
     };
-    let (high, high_suffix) = parts(kind, max, unit, lang);
+    // The unit's word agrees with the high end: "1–2 Jahre".
+    let (low, suffix) = parts(kind, value, max, unit, lang);
+    let (high, high_suffix) = parts(kind, max, max, unit, lang);
     if high_suffix == suffix {
         join(format!("{low}–{high}"), &suffix, lang)
     } else {
@@ -412,22 +414,37 @@ fn join(number: String, suffix: &str, lang: Lang) -> String {
     format!("{number} {suffix}")
 }
 
-/// The number part and the words after it.
-fn parts(kind: FigureKind, value: &str, unit: Option<&str>, lang: Lang) -> (String, String) {
-    let plural = |key: &str, n: &str| i18n::unit_name(key, lang, n == "1").unwrap_or("");
+/// The number part and the words after it, in the number `named` (singular for "1").
+fn parts(
+    kind: FigureKind,
+    value: &str,
+    named: &str,
+    unit: Option<&str>,
+    lang: Lang,
+) -> (String, String) {
+    let plural = |key: &str| i18n::unit_name(key, lang, named == "1").unwrap_or("");
     match kind {
         FigureKind::Percent => (number(&shift_two(value), lang), "%".to_owned()),
-        FigureKind::PercentagePoints => (
-            number(value, lang),
-            plural("percentage-points", value).to_owned(),
-        ),
+        FigureKind::PercentagePoints => {
+            (number(value, lang), plural("percentage-points").to_owned())
+        }
         FigureKind::Year if unit == Some("decade") => match lang {
             Lang::De => (format!("{value}er"), String::new()),
             Lang::En => (format!("{value}s"), String::new()),
         },
         FigureKind::Year => (value.to_owned(), String::new()),
         FigureKind::Date => (date(value, lang), String::new()),
-        FigureKind::Duration => (duration(value, lang), String::new()),
+        FigureKind::Duration => match parse_duration(value).as_deref() {
+            Some(&[(d, time, n)]) => {
+                let named = parse_duration(named)
+                    .and_then(|p| p.first().map(|x| x.2))
+                    .unwrap_or(n);
+                let key = time_unit_key(d, time);
+                let name = i18n::unit_name(key, lang, named == "1").unwrap_or(key);
+                (number(n, lang), name.to_owned())
+            }
+            _ => (duration(value, lang), String::new()),
+        },
         FigureKind::Money => {
             let (n, scale) = scaled(value, lang);
             let code = unit.unwrap_or("");
@@ -435,9 +452,7 @@ fn parts(kind: FigureKind, value: &str, unit: Option<&str>, lang: Lang) -> (Stri
         }
         FigureKind::Number => {
             let (n, scale) = scaled(value, lang);
-            let name = unit
-                .filter(|u| *u != "count")
-                .map_or("", |u| plural(u, value));
+            let name = unit.filter(|u| *u != "count").map_or("", |u| plural(u));
             (n, [scale, name].join(" ").trim().to_owned())
         }
     }
@@ -536,23 +551,37 @@ fn date(value: &str, lang: Lang) -> String {
     }
 }
 
+/// The unit list's key for an ISO duration designator.
+fn time_unit_key(d: u8, time: bool) -> &'static str {
+    match (d, time) {
+        (b'Y', _) => "years",
+        (b'M', false) => "months",
+        (b'W', _) => "weeks",
+        (b'D', _) => "days",
+        (b'H', _) => "hours",
+        (b'M', true) => "minutes",
+        _ => "seconds",
+    }
+}
+
 /// An ISO duration in words: "5 Jahre", "1 year, 6 months", "2 Stunden, 30 Minuten".
 fn duration(value: &str, lang: Lang) -> String {
     let Some(parts) = parse_duration(value) else {
         return value.to_owned();
     };
-    let words: Vec<String> = parts
+    let nonzero: Vec<_> = parts
         .iter()
+        .filter(|p| p.2.bytes().any(|b| b.is_ascii_digit() && b != b'0'))
+        .collect();
+    let shown = if nonzero.is_empty() {
+        parts.iter().collect()
+    } else {
+        nonzero
+    };
+    let words: Vec<String> = shown
+        .into_iter()
         .map(|&(d, time, n)| {
-            let key = match (d, time) {
-                (b'Y', _) => "years",
-                (b'M', false) => "months",
-                (b'W', _) => "weeks",
-                (b'D', _) => "days",
-                (b'H', _) => "hours",
-                (b'M', true) => "minutes",
-                _ => "seconds",
-            };
+            let key = time_unit_key(d, time);
             let name = i18n::unit_name(key, lang, n == "1").unwrap_or(key);
             format!("{} {name}", number(n, lang))
         })
@@ -685,6 +714,14 @@ mod tests {
             "2,5 Prozentpunkte"
         );
         let range = |k, v, m, u, l| display(k, v, Some(m), u, l);
+        assert_eq!(
+            range(K::Duration, "P1Y", "P2Y", Some("years"), Lang::De),
+            "1–2 Jahre"
+        );
+        assert_eq!(
+            range(K::Duration, "P2W", "P3W", None, Lang::En),
+            "2–3 weeks"
+        );
         assert_eq!(
             range(K::Percent, "0.1", "0.15", Some("percent"), Lang::De),
             "10–15 %"
