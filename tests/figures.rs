@@ -116,3 +116,106 @@ fn bare_counts_are_marked_only_when_the_site_asks() {
     let marked = text_of(&html, ".gl-body .gl-figure");
     assert!(marked.starts_with("Zwei3"), "{marked}");
 }
+
+/// Whether `v` is a valid HTML `datetime` value of the kinds gloss writes: a year, month,
+/// date or yearless date, or a duration string (HTML's, not ISO's: no years, months or
+/// weeks in the `P` form).
+fn valid_html_datetime(v: &str) -> bool {
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = v.split('-').collect();
+    match parts.as_slice() {
+        [y] if y.len() >= 4 && y.bytes().all(|b| b.is_ascii_digit()) => return y != &"0000",
+        [y, m] => return digits(y, 4) && digits(m, 2),
+        [y, m, d] => return digits(y, 4) && digits(m, 2) && digits(d, 2),
+        ["", "", m, d] => return digits(m, 2) && digits(d, 2),
+        _ => {}
+    }
+    let Some(rest) = v.strip_prefix('P') else {
+        return false;
+    };
+    let (date, time) = rest.split_once('T').unwrap_or((rest, ""));
+    let date_ok = date.is_empty()
+        || date
+            .strip_suffix('D')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    let mut time_ok = rest.contains('T') != time.is_empty();
+    let mut t = time;
+    for unit in ['H', 'M', 'S'] {
+        if let Some(i) = t.find(unit) {
+            let n = &t[..i];
+            let (int, frac) = n.split_once('.').unwrap_or((n, ""));
+            time_ok &= !int.is_empty()
+                && int.bytes().all(|b| b.is_ascii_digit())
+                && (frac.is_empty() || unit == 'S' && frac.len() <= 3)
+                && frac.bytes().all(|b| b.is_ascii_digit());
+            t = &t[i + 1..];
+        }
+    }
+    date_ok && time_ok && t.is_empty() && !rest.is_empty() && rest != "T"
+}
+
+#[test]
+fn every_time_element_of_the_figures_site_has_a_valid_datetime() {
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/figures-site");
+    let dir = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new(&fixture) {
+        let entry = entry.unwrap();
+        let to = dir
+            .path()
+            .join(entry.path().strip_prefix(&fixture).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    let out = gloss(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut seen = std::collections::BTreeSet::new();
+    for page in [
+        "public/2026/zahlen/index.html",
+        "public/2026/numbers/index.html",
+    ] {
+        let html = read(dir.path(), page);
+        let doc = scraper::Html::parse_document(&html);
+        let sel = scraper::Selector::parse("time[datetime]").unwrap();
+        for t in doc.select(&sel) {
+            let v = t.value().attr("datetime").unwrap();
+            assert!(valid_html_datetime(v), "{page}: <time datetime=\"{v}\">");
+            seen.insert(v.to_owned());
+        }
+    }
+    // Detected weeks, explicit days and minutes, a yearless date: each in its HTML form.
+    for v in ["P287D", "P280D", "P45D", "PT1H30M", "P1DT12H", "2027-03"] {
+        assert!(seen.contains(v), "no <time datetime=\"{v}\"> in {seen:?}");
+    }
+    assert!(!seen.iter().any(|v| v.contains(['W', 'Y'])), "{seen:?}");
+}
+
+#[test]
+fn the_checker_of_this_file_knows_valid_from_invalid() {
+    for ok in [
+        "2019",
+        "2019-07",
+        "2019-07-22",
+        "--07-22",
+        "P287D",
+        "PT4H",
+        "P1DT2H30M5.5S",
+    ] {
+        assert!(valid_html_datetime(ok), "{ok}");
+    }
+    for bad in [
+        "45",
+        "P41W",
+        "P5Y",
+        "PT",
+        "P1.5D",
+        "PT1.2345S",
+        "P",
+        "2019-7",
+    ] {
+        assert!(!valid_html_datetime(bad), "{bad}");
+    }
+}

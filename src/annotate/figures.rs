@@ -1693,6 +1693,53 @@ mod tests {
         assert_eq!(en[1].2, "P5Y");
     }
 
+    #[test]
+    fn ranges_are_one_figure_with_both_ends() {
+        let r = |text: &str, lang| {
+            detect(text, lang, Some(2019))
+                .into_iter()
+                .map(|f| (text[f.start..f.end].to_owned(), f.value, f.max))
+                .collect::<Vec<_>>()
+        };
+        let one =
+            |t: &str, v: &str, m: &str| vec![(t.to_owned(), v.to_owned(), Some(m.to_owned()))];
+        assert_eq!(
+            r("um 10–15 Prozent", Lang::De),
+            one("10–15 Prozent", "0.1", "0.15")
+        );
+        assert_eq!(
+            r("zwischen 3 und 5 Millionen Menschen", Lang::De),
+            one("zwischen 3 und 5 Millionen", "3000000", "5000000")
+        );
+        assert_eq!(
+            r("between 3 and 5 million people", Lang::En),
+            one("between 3 and 5 million", "3000000", "5000000")
+        );
+        assert_eq!(
+            r("$3-5 million", Lang::En),
+            one("$3-5 million", "3000000", "5000000")
+        );
+        assert_eq!(
+            r("3 bis 5 Jahre", Lang::De),
+            one("3 bis 5 Jahre", "P3Y", "P5Y")
+        );
+        // Not ranges: a score, a low end above the high end, a change "bis zu".
+        assert!(r("Das Spiel endete 9–4.", Lang::De).is_empty());
+        assert!(
+            r("in 2020 to 2 percent", Lang::En)
+                .iter()
+                .all(|f| f.2.is_none())
+        );
+        assert_eq!(r("von 3 bis zu 5 Prozent", Lang::De)[0].2, None);
+    }
+
+    #[test]
+    fn bare_counts_only_when_asked() {
+        let text = "Zwei Kinder, 3 Lehrer und 40 Prozent";
+        assert_eq!(detect(text, Lang::De, None).len(), 1);
+        assert_eq!(detect_with(text, Lang::De, None, true).len(), 3);
+    }
+
     fn check(text: &str, lang: Lang) -> Result<(), TestCaseError> {
         let figs = detect(text, lang, Some(2020));
         let mut last = 0;
