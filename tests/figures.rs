@@ -219,3 +219,28 @@ fn the_checker_of_this_file_knows_valid_from_invalid() {
         assert!(!valid_html_datetime(bad), "{bad}");
     }
 }
+
+#[test]
+fn a_unit_without_value_takes_the_detected_value_and_checks_it() {
+    let front = "[[figure]]\ntext = \"10–15 Prozent\"\nunit = \"percent\"\n";
+    let dir = site(&[(
+        "content/a.md",
+        &article(front, "Die Mieten stiegen um 10–15 Prozent.\n"),
+    )]);
+    let out = gloss(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = read(dir.path(), "public/a/index.html");
+    assert_eq!(
+        text_of(&html, "#note-figure-1 .gl-note-gist"),
+        "Wert: 10–15 %"
+    );
+
+    let front = "[[figure]]\ntext = \"Mieten\"\nunit = \"percent\"\n";
+    let dir = site(&[("content/a.md", &article(front, "Die Mieten stiegen.\n"))]);
+    let err = stderr(&gloss(dir.path(), &["build"]));
+    assert!(err.contains("has a `unit` but no `value`"), "{err}");
+    let front = "[[figure]]\ntext = \"5 Jahre\"\nunit = \"year\"\n";
+    let dir = site(&[("content/a.md", &article(front, "Es dauert 5 Jahre.\n"))]);
+    let err = stderr(&gloss(dir.path(), &["build"]));
+    assert!(err.contains("not a calendar year"), "{err}");
+}

@@ -986,8 +986,8 @@ impl<'t> Cx<'t> {
         if matches!(next, b'-' | b'/' | b':' | b'.' | b',') && self.digit(e + 1) {
             return self.skip_code(s, false);
         }
-        // "9–4": a score or a span of pages, not two figures.
-        if self.sub(e, e + 3) == "–" && self.digit(e + 3) {
+        // "9–4": a score or a span of pages, not two figures ("1990–2000" stays two years).
+        if num.int_digits < 4 && self.sub(e, e + 3) == "–" && self.digit(e + 3) {
             return self.skip_code(e + 3, false);
         }
         let mut money = self.money_prefix(s, floor);
@@ -1149,6 +1149,10 @@ impl<'t> Cx<'t> {
     /// "between 5% and 6%". The low end takes the high end's scale and unit.
     fn range(&self, s: usize, num: &Num, floor: usize) -> Option<Figure> {
         let e = num.end;
+        // A signed low end ("-5 bis 10 Grad") is read as a number of its own.
+        if matches!(self.char_before(s), Some('-' | '−')) {
+            return None;
+        }
         let mut between = None;
         let mut low_tail = Tail {
             end: e,
@@ -1156,6 +1160,10 @@ impl<'t> Cx<'t> {
         };
         let mut r = self.range_connector(e, false, true);
         if r.is_none() {
+            // "zwischen" and "between" end in "n": most numbers need no word lookup.
+            if self.byte(self.hspace_back(s).wrapping_sub(1)) != b'n' {
+                return None;
+            }
             // Only "between 5% and 6%" repeats the unit at the low end.
             between = self
                 .word_before(s, floor)
@@ -1249,8 +1257,13 @@ impl<'t> Cx<'t> {
     /// Where the high end of a range starts when a range connector follows `p`: a hyphen
     /// (only glued to a bare low end), a dash, "bis"/"to", or with `between` "und"/"and".
     fn range_connector(&self, p: usize, between: bool, bare: bool) -> Option<usize> {
-        if self.byte(p) == b'-' && self.digit(p + 1) && bare && !between {
+        let c = self.byte(p);
+        if c == b'-' && self.digit(p + 1) && bare && !between {
             return Some(p + 1);
+        }
+        // Spaces, a no-break space (C2 A0) or a dash or thin space (E2 …) come first.
+        if !matches!(c, b' ' | 0xC2 | 0xE2) {
+            return None;
         }
         let q = self.skip_hspace(p);
         if self.sub(q, q + 3) == "–" {
@@ -1725,6 +1738,7 @@ mod tests {
         );
         // Not ranges: a score, a low end above the high end, a change "bis zu".
         assert!(r("Das Spiel endete 9–4.", Lang::De).is_empty());
+        assert_eq!(r("von 1990–2000", Lang::De).len(), 2);
         assert!(
             r("in 2020 to 2 percent", Lang::En)
                 .iter()

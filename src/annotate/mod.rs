@@ -172,6 +172,7 @@ pub fn anchor<'a>(
             let seen = overlapping.first();
             // The unit was checked at load; a value the editor left to the detector is
             // checked here, against the unit the editor gave.
+            let explicit = value.is_some();
             let mut value = value.clone();
             if value.is_none()
                 && let (Some(u), Some(f)) = (unit, seen)
@@ -193,7 +194,6 @@ pub fn anchor<'a>(
                 );
                 continue;
             }
-            let explicit = value.is_some();
             let kind = unit
                 .as_deref()
                 .and_then(figures::units::kind)
