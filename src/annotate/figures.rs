@@ -987,7 +987,7 @@ impl<'t> Cx<'t> {
             return self.skip_code(s, false);
         }
         // "9–4": a score or a span of pages, not two figures ("1990–2000" stays two years).
-        if num.int_digits < 4 && self.sub(e, e + 3) == "–" && self.digit(e + 3) {
+        if next == 0xE2 && num.int_digits < 4 && self.sub(e, e + 3) == "–" && self.digit(e + 3) {
             return self.skip_code(e + 3, false);
         }
         let mut money = self.money_prefix(s, floor);
@@ -1265,7 +1265,21 @@ impl<'t> Cx<'t> {
         if !matches!(c, b' ' | 0xC2 | 0xE2) {
             return None;
         }
-        let q = self.skip_hspace(p);
+        // Nearly every number is followed by one space and a word: look at its first
+        // letter before anything else.
+        let q = if c == b' ' && self.byte(p + 1).is_ascii_alphanumeric() {
+            p + 1
+        } else {
+            self.skip_hspace(p)
+        };
+        let first = self.byte(q);
+        let may = match self.lang {
+            Lang::De => matches!(first, b'b' | b'u' | 0xE2),
+            Lang::En => matches!(first, b't' | b'a' | 0xE2),
+        };
+        if !may {
+            return None;
+        }
         if self.sub(q, q + 3) == "–" {
             return (bare || !between).then(|| self.skip_hspace(q + 3));
         }
