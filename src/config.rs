@@ -65,11 +65,18 @@ pub struct FiguresConfig {
     /// Whether numbers are found automatically.
     #[serde(default = "yes")]
     pub auto: bool,
+    /// Whether bare counts ("zwei", "(3)", "District 1") are marked too, not only figures
+    /// that carry a quantity; unset in an article means the site's choice (default: no).
+    #[serde(default)]
+    pub counts: Option<bool>,
 }
 
 impl Default for FiguresConfig {
     fn default() -> Self {
-        FiguresConfig { auto: true }
+        FiguresConfig {
+            auto: true,
+            counts: None,
+        }
     }
 }
 

@@ -277,6 +277,15 @@ pub fn words(lang: Lang) -> &'static Words {
 
 /// A date as readers of `lang` write it: "24. Juli 2019", "July 24, 2019".
 pub fn long_date(date: Date, lang: Lang) -> String {
+    let month = month_name(date.month() as u8, lang);
+    match lang {
+        Lang::De => format!("{}. {month} {}", date.day(), date.year()),
+        Lang::En => format!("{month} {}, {}", date.day(), date.year()),
+    }
+}
+
+/// The name of month `m` (1 to 12) in `lang`.
+pub fn month_name(m: u8, lang: Lang) -> &'static str {
     const DE_MONTHS: [&str; 12] = [
         "Januar",
         "Februar",
@@ -305,11 +314,61 @@ pub fn long_date(date: Date, lang: Lang) -> String {
         "November",
         "December",
     ];
-    let m = (date.month() - 1) as usize;
+    let i = usize::from(m.clamp(1, 12) - 1);
     match lang {
-        Lang::De => format!("{}. {} {}", date.day(), DE_MONTHS[m], date.year()),
-        Lang::En => format!("{} {}, {}", EN_MONTHS[m], date.day(), date.year()),
+        Lang::De => DE_MONTHS[i],
+        Lang::En => EN_MONTHS[i],
     }
+}
+
+/// What a figure unit (a key of the unit list) is called after a number in `lang`,
+/// for one (`one`) or more; `None` for units shown without a word (counts, currencies).
+pub fn unit_name(key: &str, lang: Lang, one: bool) -> Option<&'static str> {
+    let (de1, de, en1, en) = match key {
+        "percentage-points" => (
+            "Prozentpunkt",
+            "Prozentpunkte",
+            "percentage point",
+            "percentage points",
+        ),
+        "people" => ("Mensch", "Menschen", "person", "people"),
+        "km" => ("km", "km", "km", "km"),
+        "m" => ("m", "m", "m", "m"),
+        "km2" => ("km²", "km²", "km²", "km²"),
+        "hectares" => ("ha", "ha", "ha", "ha"),
+        "kg" => ("kg", "kg", "kg", "kg"),
+        "tonnes" => ("Tonne", "Tonnen", "tonne", "tonnes"),
+        "litres" => ("Liter", "Liter", "litre", "litres"),
+        "celsius" => ("°C", "°C", "°C", "°C"),
+        "kwh" => ("kWh", "kWh", "kWh", "kWh"),
+        "years" => ("Jahr", "Jahre", "year", "years"),
+        "months" => ("Monat", "Monate", "month", "months"),
+        "weeks" => ("Woche", "Wochen", "week", "weeks"),
+        "days" => ("Tag", "Tage", "day", "days"),
+        "hours" => ("Stunde", "Stunden", "hour", "hours"),
+        "minutes" => ("Minute", "Minuten", "minute", "minutes"),
+        "seconds" => ("Sekunde", "Sekunden", "second", "seconds"),
+        _ => return None,
+    };
+    Some(match (lang, one) {
+        (Lang::De, true) => de1,
+        (Lang::De, false) => de,
+        (Lang::En, true) => en1,
+        (Lang::En, false) => en,
+    })
+}
+
+/// The word for 10^`power` (6, 9, 12) after an amount: "Mio.", "billion".
+pub fn scale_name(power: usize, lang: Lang) -> Option<&'static str> {
+    Some(match (power, lang) {
+        (6, Lang::De) => "Mio.",
+        (9, Lang::De) => "Mrd.",
+        (12, Lang::De) => "Bio.",
+        (6, Lang::En) => "million",
+        (9, Lang::En) => "billion",
+        (12, Lang::En) => "trillion",
+        _ => return None,
+    })
 }
 
 /// The name of a language, by its tag, in `lang` (for "translated from Chinese").

@@ -8,6 +8,7 @@
 //! table lookup per byte. Values are kept as integer mantissa and power of
 //! ten, never as floats, so "1,5 Millionen" is exactly "1500000".
 
+pub mod units;
 mod words;
 
 use crate::lang::Lang;
@@ -79,21 +80,32 @@ pub struct Figure {
     pub kind: FigureKind,
     /// Normalized value: a decimal string, an ISO date or an ISO duration.
     pub value: String,
-    /// ISO 4217 code, "percent", "percentage-points", "year", "month", …
+    /// A key of the unit list ([`units`]): ISO 4217 code, "percent", "year", "days", …
     pub unit: Option<String>,
     /// The qualifier written before the number, if any.
     pub approx: Option<Approx>,
     /// A date without a year took the article's year.
     pub year_inferred: bool,
+    /// The high end of a range ("10–15 Prozent"), normalized as `value` is (the low end).
+    pub max: Option<String>,
 }
 
-/// Finds every figure in `text` (plain text a reader sees, may contain '\n'), sorted by start, non-overlapping.
+/// Finds every figure that carries a quantity in `text` (plain text a reader sees, may
+/// contain '\n'), sorted by start, non-overlapping: money, percentages, dates, years,
+/// durations, numbers with a scale word, and ranges of them. Bare counts ("zwei", "(3)",
+/// "District 1") are left out; [`detect_with`] finds them too.
 pub fn detect(text: &str, lang: Lang, article_year: Option<i16>) -> Vec<Figure> {
+    detect_with(text, lang, article_year, false)
+}
+
+/// [`detect`], and with `counts` also bare counts (numbers with no unit, currency or scale).
+pub fn detect_with(text: &str, lang: Lang, article_year: Option<i16>, counts: bool) -> Vec<Figure> {
     let cx = Cx {
         text,
         b: text.as_bytes(),
         lang,
         year: article_year,
+        counts,
         before_cache: std::cell::Cell::new(None),
     };
     let mut out: Vec<Figure> = Vec::with_capacity(text.len() / 256);
@@ -220,6 +232,22 @@ impl Dec {
         })
     }
 
+    /// Whether `self` is smaller than `other`; `false` when unsure (absurd exponents).
+    fn less_than(self, other: Dec) -> bool {
+        if self.neg || other.neg {
+            return false;
+        }
+        let e = self.exp.min(other.exp);
+        let up = |d: Dec| -> Option<u128> {
+            let k = u32::try_from(d.exp - e).ok()?;
+            d.mant.checked_mul(10u128.checked_pow(k)?)
+        };
+        match (up(self), up(other)) {
+            (Some(a), Some(b)) => a < b,
+            _ => false,
+        }
+    }
+
     /// The plain decimal string; `None` for absurd exponents no article has.
     fn render(self) -> Option<String> {
         if !(-40..=40).contains(&self.exp) {
@@ -314,6 +342,8 @@ struct Cx<'t> {
     b: &'t [u8],
     lang: Lang,
     year: Option<i16>,
+    /// Whether bare counts are figures too.
+    counts: bool,
     before_cache: std::cell::Cell<Option<(usize, usize, Option<Tok>)>>,
 }
 
@@ -791,6 +821,7 @@ impl<'t> Cx<'t> {
             unit: None,
             approx: None,
             year_inferred: inferred,
+            max: None,
         };
         let year_at = |i: usize| -> Option<i32> {
             (self.digits_end(i) == i + 4 && !self.byte(i + 4).is_ascii_alphabetic())
@@ -947,8 +978,17 @@ impl<'t> Cx<'t> {
             out.push(f);
             return end;
         }
+        if let Some(f) = self.range(s, &num, floor) {
+            let end = f.end;
+            out.push(f);
+            return end;
+        }
         if matches!(next, b'-' | b'/' | b':' | b'.' | b',') && self.digit(e + 1) {
             return self.skip_code(s, false);
+        }
+        // "9–4": a score or a span of pages, not two figures ("1990–2000" stays two years).
+        if next == 0xE2 && num.int_digits < 4 && self.sub(e, e + 3) == "–" && self.digit(e + 3) {
+            return self.skip_code(e + 3, false);
         }
         let mut money = self.money_prefix(s, floor);
         let mut tail = Tail {
@@ -1074,6 +1114,9 @@ impl<'t> Cx<'t> {
         {
             (FigureKind::Year, dec.render(), Some("year"))
         } else {
+            if !self.counts {
+                return tail.end;
+            }
             (FigureKind::Number, dec.render(), None)
         };
         let Some(value) = value else {
@@ -1096,8 +1139,163 @@ impl<'t> Cx<'t> {
             unit: unit.map(str::to_owned),
             approx,
             year_inferred: false,
+            max: None,
         });
         tail.end
+    }
+
+    /// A range with both ends in digits and one unit, currency or scale after the high end:
+    /// "10–15 Prozent", "10 bis 15 %", "$3-5 million", "zwischen 3 und 5 Millionen",
+    /// "between 5% and 6%". The low end takes the high end's scale and unit.
+    fn range(&self, s: usize, num: &Num, floor: usize) -> Option<Figure> {
+        let e = num.end;
+        // A signed low end ("-5 bis 10 Grad") is read as a number of its own.
+        if matches!(self.char_before(s), Some('-' | '−')) {
+            return None;
+        }
+        let mut between = None;
+        let mut low_tail = Tail {
+            end: e,
+            ..Tail::default()
+        };
+        let mut r = self.range_connector(e, false, true);
+        if r.is_none() {
+            // "zwischen" and "between" end in "n": most numbers need no word lookup.
+            if self.byte(self.hspace_back(s).wrapping_sub(1)) != b'n' {
+                return None;
+            }
+            // Only "between 5% and 6%" repeats the unit at the low end.
+            between = self
+                .word_before(s, floor)
+                .filter(|w| self.lower_is(*w, |l| matches!(l, b"zwischen" | b"between")));
+            between?;
+            r = self.range_connector(e, true, true);
+            if r.is_none() {
+                low_tail = self.tail(e, self.money_prefix(s, floor).is_some());
+                if low_tail.end == e {
+                    return None;
+                }
+                r = self.range_connector(low_tail.end, true, false);
+            }
+        }
+        let mut r = r?;
+        let low_bare = low_tail.end == e;
+        let money = self.money_prefix(s, floor);
+        if let Some((_, code)) = money {
+            let sym = match code {
+                "USD" => "$",
+                "EUR" => "€",
+                "GBP" => "£",
+                _ => "",
+            };
+            if !sym.is_empty() && self.sub(r, r + sym.len()) == sym {
+                r += sym.len();
+            }
+        }
+        if !self.digit(r) || (self.byte(r) == b'0' && self.digit(r + 1)) {
+            return None;
+        }
+        let high = self.parse_num(r)?;
+        let he = high.end;
+        if self.byte(he).is_ascii_alphanumeric()
+            || (matches!(self.byte(he), b'-' | b'/' | b':' | b'.' | b',') && self.digit(he + 1))
+        {
+            return None;
+        }
+        let tail = self.tail(he, money.is_some());
+        if tail.dozen {
+            return None;
+        }
+        let currency = money.map(|m| m.1).or(tail.currency);
+        if currency.is_none() && tail.unit.is_none() && tail.scale == 0 {
+            return None;
+        }
+        if !low_bare
+            && (low_tail.unit != tail.unit
+                || low_tail.currency.or(money.map(|m| m.1)) != currency
+                || low_tail.scale != tail.scale)
+        {
+            return None;
+        }
+        let low = num.dec.shift(tail.scale);
+        let hi = high.dec.shift(tail.scale);
+        if !low.less_than(hi) {
+            return None;
+        }
+        let (kind, value, max, unit) = if let Some(code) = currency {
+            (FigureKind::Money, low.render()?, hi.render()?, Some(code))
+        } else if let Some(u) = tail.unit {
+            let (k, v, unit) = self.unit_value(u, low)?;
+            let (_, m, _) = self.unit_value(u, hi)?;
+            (k, v?, m?, unit)
+        } else {
+            (FigureKind::Number, low.render()?, hi.render()?, None)
+        };
+        let mut start = between.map_or(s, |w| w.start);
+        if let Some((ms, _)) = money
+            && between.is_none()
+        {
+            start = ms;
+        }
+        let mut approx = None;
+        if let Some((a_start, a)) = self.approx_before(start, floor, kind == FigureKind::Duration) {
+            start = a_start;
+            approx = Some(a);
+        }
+        Some(Figure {
+            start,
+            end: tail.end,
+            kind,
+            value,
+            unit: unit.map(str::to_owned),
+            approx,
+            year_inferred: false,
+            max: Some(max),
+        })
+    }
+
+    /// Where the high end of a range starts when a range connector follows `p`: a hyphen
+    /// (only glued to a bare low end), a dash, "bis"/"to", or with `between` "und"/"and".
+    fn range_connector(&self, p: usize, between: bool, bare: bool) -> Option<usize> {
+        let c = self.byte(p);
+        if c == b'-' && self.digit(p + 1) && bare && !between {
+            return Some(p + 1);
+        }
+        // Spaces, a no-break space (C2 A0) or a dash or thin space (E2 …) come first.
+        if !matches!(c, b' ' | 0xC2 | 0xE2) {
+            return None;
+        }
+        // Nearly every number is followed by one space and a word: look at its first
+        // letter before anything else.
+        let q = if c == b' ' && self.byte(p + 1).is_ascii_alphanumeric() {
+            p + 1
+        } else {
+            self.skip_hspace(p)
+        };
+        let first = self.byte(q);
+        let may = match self.lang {
+            Lang::De => matches!(first, b'b' | b'u' | 0xE2),
+            Lang::En => matches!(first, b't' | b'a' | 0xE2),
+        };
+        if !may {
+            return None;
+        }
+        if self.sub(q, q + 3) == "–" {
+            return (bare || !between).then(|| self.skip_hspace(q + 3));
+        }
+        if q == p || !self.byte(q).is_ascii_alphabetic() {
+            return None;
+        }
+        let we = self.letters_end(q);
+        let ok = match (self.lang, between, self.sub(q, we)) {
+            (Lang::De, true, "und") | (Lang::En, true, "and") | (Lang::En, false, "to") => true,
+            (Lang::De, false, "bis") => !self
+                .word_after(we)
+                .is_some_and(|t| self.lower_is(t, |w| w == b"zu")),
+            _ => false,
+        };
+        let r = self.skip_hspace(we);
+        (ok && r > we).then_some(r)
     }
 
     /// Whether a plain four-digit number at `s..e` reads as a year.
@@ -1197,9 +1395,10 @@ impl<'t> Cx<'t> {
             end: unit.end,
             kind: FigureKind::Duration,
             value,
-            unit: Some("hour".to_owned()),
+            unit: Some("hours".to_owned()),
             approx,
             year_inferred: false,
+            max: None,
         })
     }
 
@@ -1312,6 +1511,7 @@ impl<'t> Cx<'t> {
                     unit: v.2.map(str::to_owned),
                     approx: Some(Approx::MoreThan),
                     year_inferred: false,
+                    max: None,
                 });
             }
             return e;
@@ -1342,6 +1542,7 @@ impl<'t> Cx<'t> {
                 unit: None,
                 approx: Some(a),
                 year_inferred: false,
+                max: None,
             });
         }
         e
@@ -1403,6 +1604,7 @@ impl<'t> Cx<'t> {
             unit: unit.map(str::to_owned),
             approx,
             year_inferred: false,
+            max: None,
         });
         end
     }
@@ -1458,7 +1660,10 @@ impl<'t> Cx<'t> {
             }
             let word = self.sub(s, e);
             // "die Elf", "außer Acht": capitalised mid-sentence, a number word is a noun.
-            if usage == WordUse::NeedsUnit || (is_upper_initial(word) && !self.sentence_start(s)) {
+            if usage == WordUse::NeedsUnit
+                || (is_upper_initial(word) && !self.sentence_start(s))
+                || !self.counts
+            {
                 return e;
             }
             (FigureKind::Number, dec.render(), None)
@@ -1480,6 +1685,7 @@ impl<'t> Cx<'t> {
             unit: unit.map(str::to_owned),
             approx,
             year_inferred: false,
+            max: None,
         });
         tail.end
     }
@@ -1512,6 +1718,54 @@ mod tests {
         let en = one("$1.2 billion over five years", Lang::En);
         assert_eq!(en[0].2, "1200000000");
         assert_eq!(en[1].2, "P5Y");
+    }
+
+    #[test]
+    fn ranges_are_one_figure_with_both_ends() {
+        let r = |text: &str, lang| {
+            detect(text, lang, Some(2019))
+                .into_iter()
+                .map(|f| (text[f.start..f.end].to_owned(), f.value, f.max))
+                .collect::<Vec<_>>()
+        };
+        let one =
+            |t: &str, v: &str, m: &str| vec![(t.to_owned(), v.to_owned(), Some(m.to_owned()))];
+        assert_eq!(
+            r("um 10–15 Prozent", Lang::De),
+            one("10–15 Prozent", "0.1", "0.15")
+        );
+        assert_eq!(
+            r("zwischen 3 und 5 Millionen Menschen", Lang::De),
+            one("zwischen 3 und 5 Millionen", "3000000", "5000000")
+        );
+        assert_eq!(
+            r("between 3 and 5 million people", Lang::En),
+            one("between 3 and 5 million", "3000000", "5000000")
+        );
+        assert_eq!(
+            r("$3-5 million", Lang::En),
+            one("$3-5 million", "3000000", "5000000")
+        );
+        assert_eq!(
+            r("3 bis 5 Jahre", Lang::De),
+            one("3 bis 5 Jahre", "P3Y", "P5Y")
+        );
+        // Not ranges: a score, a low end above the high end, a change "bis zu".
+        assert!(r("Das Spiel endete 9–4.", Lang::De).is_empty());
+        assert_eq!(r("von 1990–2000", Lang::De).len(), 2);
+        assert!(
+            r("in 2020 to 2 percent", Lang::En)
+                .iter()
+                .all(|f| f.2.is_none())
+        );
+        assert_eq!(r("von 3 bis zu 5 Prozent", Lang::De)[0].2, None);
+    }
+
+    #[test]
+    fn bare_counts_only_when_asked() {
+        let text = "Zwei Kinder, 3 Lehrer und 40 Prozent";
+        assert_eq!(detect(text, Lang::De, None).len(), 1);
+        assert_eq!(detect_with(text, Lang::De, None, true).len(), 3);
     }
 
     fn check(text: &str, lang: Lang) -> Result<(), TestCaseError> {

@@ -38,6 +38,8 @@ pub enum Target {
         approx: Option<figures::Approx>,
         /// A date whose year was taken from the article's date.
         year_inferred: bool,
+        /// The high end of a range; `value` is the low end.
+        max: Option<String>,
         /// The `[[figure]]` that describes it, if any.
         annotation: Option<usize>,
     },
@@ -175,7 +177,14 @@ pub fn anchor<'a>(
     }
     let year = Some(article.meta.date.year());
     let mut detected = if detect_figures {
-        figures::detect(&reader.text, article.meta.lang, year)
+        let mut found = figures::detect_with(
+            &reader.text,
+            article.meta.lang,
+            year,
+            article.meta.figures_counts,
+        );
+        drop_table_heads(&events, &reader, &mut found);
+        found
     } else {
         Vec::new()
     };
@@ -185,6 +194,7 @@ pub fn anchor<'a>(
     // [[figure]]s among 200,000 detected figures took 3.9 s).
     let ordered = detected.windows(2).all(|w| w[0].end <= w[1].start);
     let mut replaced = vec![false; detected.len()];
+    let mut figure_problems = Vec::new();
     for (i, ann) in article.annotations.iter().enumerate() {
         let Some(range) = placed[i].clone() else {
             continue;
@@ -215,19 +225,49 @@ pub fn anchor<'a>(
                 placed[i] = None;
                 continue;
             }
+            // The unit was checked at load; a value the editor left to the detector is
+            // checked here, against the unit the editor gave.
+            let explicit = value.is_some();
+            let mut value = value.clone();
+            if value.is_none()
+                && let (Some(u), Some(f)) = (unit, seen)
+            {
+                match figures::units::normalize(u, &f.value) {
+                    Ok(v) => value = Some(v),
+                    Err((msg, _)) => {
+                        figure_problems.push(
+                            located(article, ann, format!("the detected value: {msg}"))
+                                .with_help("add `value = \"…\"` to the [[figure]]"),
+                        );
+                        continue;
+                    }
+                }
+            } else if value.is_none() && unit.is_some() {
+                figure_problems.push(
+                    located(article, ann, "this [[figure]] has a `unit` but no `value`")
+                        .with_help("add `value = \"…\"`; no number was detected in its words"),
+                );
+                continue;
+            }
+            let kind = unit
+                .as_deref()
+                .and_then(figures::units::kind)
+                .or_else(|| value.as_deref().and_then(figures::units::kind_of_value))
+                .or(seen.map(|f| f.kind))
+                .unwrap_or(FigureKind::Number);
             spans.push(Span {
                 range,
                 id: ann.id.clone(),
                 aliases: Vec::new(),
                 target: Target::Figure {
                     value: value
-                        .clone()
                         .or_else(|| seen.map(|f| f.value.clone()))
                         .unwrap_or_default(),
                     unit: unit.clone().or_else(|| seen.and_then(|f| f.unit.clone())),
-                    kind: seen.map_or(FigureKind::Number, |f| f.kind),
+                    kind,
                     approx: seen.and_then(|f| f.approx),
-                    year_inferred: seen.is_some_and(|f| f.year_inferred),
+                    year_inferred: seen.is_some_and(|f| f.year_inferred) && !explicit,
+                    max: seen.filter(|_| !explicit).and_then(|f| f.max.clone()),
                     annotation: Some(i),
                 },
             });
@@ -277,9 +317,13 @@ pub fn anchor<'a>(
                 kind: f.kind,
                 approx: f.approx,
                 year_inferred: f.year_inferred,
+                max: f.max.clone(),
                 annotation: None,
             },
         });
+    }
+    if !figure_problems.is_empty() {
+        return Err(figure_problems);
     }
     spans.sort_by(|a, b| {
         a.range
@@ -357,6 +401,35 @@ fn failed_sides(hay: &str, at: usize, ann: &Annotation) -> &'static str {
         (false, true) => "`prefix`",
         _ => "`suffix`",
     }
+}
+
+/// Removes the figures in table header cells: a column headed "2023" labels numbers, it
+/// claims none.
+fn drop_table_heads(events: &Events<'_>, reader: &ReaderText, found: &mut Vec<Figure>) {
+    use pulldown_cmark::{Event, Tag, TagEnd};
+    let mut heads: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut open = None;
+    for (i, (event, _)) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::TableHead) => open = Some(i),
+            Event::End(TagEnd::TableHead) => {
+                if let Some(o) = open.take() {
+                    heads.push(o..i);
+                }
+            }
+            _ => {}
+        }
+    }
+    if heads.is_empty() {
+        return;
+    }
+    let text: Vec<std::ops::Range<usize>> = reader
+        .runs
+        .iter()
+        .filter(|r| heads.iter().any(|h| h.contains(&r.event)))
+        .map(|r| r.range.clone())
+        .collect();
+    found.retain(|f| !text.iter().any(|t| f.start < t.end && t.start < f.end));
 }
 
 /// Outer elements first when two highlights cover the same words.

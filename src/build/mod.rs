@@ -913,6 +913,7 @@ pub fn render_fragment(
                 source: None,
                 translation: None,
                 figures_auto: None,
+                figures_counts: site.config.figures.counts.unwrap_or(false),
             },
             annotations: Vec::new(),
         }

@@ -82,6 +82,9 @@ pub struct Meta {
     pub translation: Option<Translation>,
     /// Overrides the site's `[figures] auto`.
     pub figures_auto: Option<bool>,
+    /// Whether bare counts are marked as figures (the article's `[figures] counts`, else
+    /// the site's).
+    pub figures_counts: bool,
 }
 
 /// Where an article's text first appeared.
@@ -771,6 +774,12 @@ impl Checker<'_> {
                 by: t.by.clone(),
             }),
             figures_auto: raw.figures.as_ref().map(|f| f.auto),
+            figures_counts: raw
+                .figures
+                .as_ref()
+                .and_then(|f| f.counts)
+                .or(self.site.config.figures.counts)
+                .unwrap_or(false),
         })
     }
 
@@ -915,18 +924,39 @@ impl Checker<'_> {
                 role: a.role.map(Spanned::into_inner),
             },
             Kind::Figure => {
-                if let Some(v) = &a.value
-                    && !is_decimal(v.get_ref())
-                    && !is_iso_time(v.get_ref())
-                {
-                    self.error(
-                        v.span(),
-                        format!("`{}` is neither a decimal number nor an ISO date", v.get_ref()),
-                        "write a decimal string (\"1000000000\", \"0.5\"), a date (\"2019-07-22\") or a duration (\"P5Y\")",
-                    );
+                let mut value = a.value.as_ref().map(|v| v.get_ref().clone());
+                let unit_known = match &a.unit {
+                    Some(u) if crate::annotate::figures::units::kind(u.get_ref()).is_none() => {
+                        let (msg, help) = crate::annotate::figures::units::unknown(u.get_ref());
+                        self.error(u.span(), msg, help);
+                        false
+                    }
+                    _ => true,
+                };
+                if let Some(v) = &a.value {
+                    match &a.unit {
+                        Some(u) if unit_known => {
+                            match crate::annotate::figures::units::normalize(
+                                u.get_ref(),
+                                v.get_ref(),
+                            ) {
+                                Ok(n) => value = Some(n),
+                                Err((msg, help)) => self.error(v.span(), msg, help),
+                            }
+                        }
+                        Some(_) => {}
+                        None if !is_decimal(v.get_ref()) && !is_iso_time(v.get_ref()) => {
+                            self.error(
+                                v.span(),
+                                format!("`{}` is neither a decimal number nor an ISO date", v.get_ref()),
+                                "write a decimal string (\"1000000000\", \"0.5\"), a date (\"2019-07-22\") or a duration (\"P5Y\")",
+                            );
+                        }
+                        None => {}
+                    }
                 }
                 Detail::Figure {
-                    value: a.value.map(Spanned::into_inner),
+                    value,
                     unit: a.unit.map(Spanned::into_inner),
                     ignore: a.ignore.is_some_and(|i| *i.get_ref()),
                 }

@@ -4,7 +4,7 @@ use std::fmt::Write;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_html, escape_html_body_text};
 
-use crate::annotate::figures::FigureKind;
+use crate::annotate::figures::units::datetime;
 use crate::annotate::{Anchored, Span, Target};
 use crate::config::VerdictScale;
 use crate::content::{Article, Detail};
@@ -233,15 +233,22 @@ fn open_tag(article: &Article, scale: &VerdictScale, span: &Span, first: bool, o
             kind,
             approx,
             year_inferred,
+            max,
             ..
         } => {
-            let is_time = uses_time(*kind, value);
-            if is_time {
-                out.push_str("<time class=\"gl gl-figure\"");
-                attr(out, "datetime", value);
-            } else {
-                out.push_str("<data class=\"gl gl-figure\"");
-                attr(out, "value", value);
+            match datetime(*kind, value, unit.as_deref()) {
+                Some(dt) => {
+                    out.push_str("<time class=\"gl gl-figure\"");
+                    attr(out, "datetime", &dt);
+                }
+                None => {
+                    out.push_str("<data class=\"gl gl-figure\"");
+                    attr(out, "value", value);
+                }
+            }
+            if let Some(max) = max {
+                // The high end of a range; `datetime`/`value` hold the low end.
+                attr(out, "data-max", max);
             }
             if let Some(unit) = unit {
                 attr(out, "data-unit", unit);
@@ -273,18 +280,10 @@ fn open_tag(article: &Article, scale: &VerdictScale, span: &Span, first: bool, o
 fn close_tag(span: &Span) -> &'static str {
     match &span.target {
         Target::Annotation(_) => "</mark>",
-        Target::Figure { kind, value, .. } if uses_time(*kind, value) => "</time>",
+        Target::Figure {
+            kind, value, unit, ..
+        } if datetime(*kind, value, unit.as_deref()).is_some() => "</time>",
         Target::Figure { .. } => "</data>",
-    }
-}
-
-/// Whether a figure is written as `<time>`: dates, years, and durations HTML can express
-/// (weeks, days and hours; "P5Y" is no valid HTML duration, so years of duration are `<data>`).
-fn uses_time(kind: FigureKind, value: &str) -> bool {
-    match kind {
-        FigureKind::Date | FigureKind::Year => true,
-        FigureKind::Duration => !value.contains(['Y', 'M']) || value.contains('T'),
-        _ => false,
     }
 }
 

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::annotate::Anchored;
+use crate::annotate::{Anchored, figures};
 use crate::config::Site;
 use crate::content::{Article, Detail, Kind, Link};
 use crate::i18n;
@@ -82,10 +82,16 @@ pub struct NoteView<'a> {
     pub role: Option<&'a str>,
     /// Correction: what is right.
     pub correct: Option<&'a str>,
-    /// Figure: value and unit.
+    /// Figure: its normalized value (machine-readable).
     pub value: Option<&'a str>,
     /// Figure: unit.
     pub unit: Option<&'a str>,
+    /// Figure: the value as a reader writes it ("0,5 %", "45 Tage"), the same words the
+    /// figures panel shows.
+    pub display: Option<String>,
+    /// Figure: the value as HTML's `datetime` accepts it, when it is a date or duration
+    /// HTML can express (then shown in `<time>`, else in `<data value>`).
+    pub datetime: Option<String>,
     /// Sources of the check.
     pub sources: &'a [Link],
 }
@@ -101,6 +107,10 @@ pub struct FigureView<'a> {
     pub value: &'a str,
     /// Unit of the value.
     pub unit: Option<&'a str>,
+    /// The high end of a range (`value` is the low end).
+    pub max: Option<&'a str>,
+    /// The value as HTML's `datetime` accepts it, if HTML can express it.
+    pub datetime: Option<String>,
     /// Value and unit as a reader of the article's language writes them ("50 %", "5 Jahre",
     /// "1.000.000.000 USD"); `value` and `unit` stay machine-readable.
     pub display: String,
@@ -294,6 +304,8 @@ pub fn article_view<'a>(
             correct: None,
             value: None,
             unit: None,
+            display: None,
+            datetime: None,
             sources: &ann.sources,
         };
         match &ann.detail {
@@ -320,9 +332,31 @@ pub fn article_view<'a>(
                     (Some(filed), written, href);
                 view.role = role.as_deref();
             }
-            Detail::Figure { value, unit, .. } => {
-                view.value = value.as_deref();
-                view.unit = unit.as_deref();
+            Detail::Figure { .. } => {
+                // What the text shows: the editor's value, or the detector's.
+                let target = anchored.spans.iter().find_map(|s| match &s.target {
+                    crate::annotate::Target::Figure {
+                        value,
+                        unit,
+                        kind,
+                        max,
+                        annotation: Some(n),
+                        ..
+                    } if *n == i && !value.is_empty() => Some((value, unit, kind, max)),
+                    _ => None,
+                });
+                if let Some((value, unit, kind, max)) = target {
+                    view.value = Some(value);
+                    view.unit = unit.as_deref();
+                    view.display = Some(figure_display(
+                        *kind,
+                        value,
+                        max.as_deref(),
+                        unit.as_deref(),
+                        lang,
+                    ));
+                    view.datetime = figures::units::datetime(*kind, value, unit.as_deref());
+                }
             }
             Detail::Correction { correct, .. } => view.correct = Some(correct),
             Detail::Note => {}
@@ -422,6 +456,7 @@ fn figure_sentences<'a>(anchored: &'a Anchored<'_>, lang: Lang) -> Vec<FigureSen
             kind,
             approx,
             year_inferred,
+            max,
             ..
         } = &span.target
         else {
@@ -432,7 +467,9 @@ fn figure_sentences<'a>(anchored: &'a Anchored<'_>, lang: Lang) -> Vec<FigureSen
             text: &text[span.range.clone()],
             value,
             unit: unit.as_deref(),
-            display: figure_display(*kind, value, unit.as_deref(), lang),
+            max: max.as_deref(),
+            datetime: figures::units::datetime(*kind, value, unit.as_deref()),
+            display: figure_display(*kind, value, max.as_deref(), unit.as_deref(), lang),
             kind: *kind,
             kind_label: figure_kind_label(*kind, words),
             approx: approx.map(|a| a.key()),
@@ -478,200 +515,16 @@ fn marked_sentence(
     html
 }
 
-/// A figure's normalized value and unit as readers of `lang` write them. Percentages are
-/// stored as fractions ("0.5"), which a reader must never see as "0.5 percent".
+/// A figure as readers of `lang` write it: the one formatter of the margin, the figures
+/// panel and the annotation export (see [`figures::units::display`]).
 pub fn figure_display(
-    kind: crate::annotate::figures::FigureKind,
+    kind: figures::FigureKind,
     value: &str,
+    max: Option<&str>,
     unit: Option<&str>,
     lang: Lang,
 ) -> String {
-    use crate::annotate::figures::FigureKind as K;
-    let de = lang == Lang::De;
-    match kind {
-        K::Percent => {
-            let n = number(&shift_two(value), lang);
-            if de {
-                format!("{n} %")
-            } else {
-                format!("{n}%")
-            }
-        }
-        K::PercentagePoints => {
-            let word = if de {
-                "Prozentpunkte"
-            } else {
-                "percentage points"
-            };
-            format!("{} {word}", number(value, lang))
-        }
-        K::Year if unit == Some("decade") => {
-            if de {
-                format!("{value}er")
-            } else {
-                format!("{value}s")
-            }
-        }
-        K::Year | K::Date => value.to_string(),
-        K::Duration => duration(value, lang).unwrap_or_else(|| value.to_string()),
-        K::Number | K::Money => match unit {
-            Some(u) => format!("{} {u}", number(value, lang)),
-            None => number(value, lang),
-        },
-    }
-}
-
-/// A decimal string with the language's digit grouping and decimal mark.
-fn number(value: &str, lang: Lang) -> String {
-    let (group, mark) = match lang {
-        Lang::De => ('.', ','),
-        Lang::En => (',', '.'),
-    };
-    let (sign, digits) = match value.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", value),
-    };
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return value.to_string();
-    }
-    let mut out = String::from(sign);
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 && int.len() > 4 {
-            out.push(group);
-        }
-        out.push(c);
-    }
-    if !frac.is_empty() {
-        out.push(mark);
-        out.push_str(frac);
-    }
-    out
-}
-
-/// A decimal string times 100, without floating point ("0.5" → "50", "0.125" → "12.5").
-fn shift_two(value: &str) -> String {
-    let (sign, digits) = match value.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", value),
-    };
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    let mut frac = frac.to_string();
-    while frac.len() < 2 {
-        frac.push('0');
-    }
-    let whole = format!("{int}{}", &frac[..2]);
-    let whole = whole.trim_start_matches('0');
-    let rest = frac[2..].trim_end_matches('0');
-    let whole = if whole.is_empty() { "0" } else { whole };
-    if rest.is_empty() {
-        format!("{sign}{whole}")
-    } else {
-        format!("{sign}{whole}.{rest}")
-    }
-}
-
-/// An ISO 8601 duration of one part ("P5Y", "PT4H") in words; None for anything else.
-fn duration(value: &str, lang: Lang) -> Option<String> {
-    let rest = value.strip_prefix('P')?;
-    let (time, rest) = match rest.strip_prefix('T') {
-        Some(r) => (true, r),
-        None => (false, rest),
-    };
-    let unit = rest.chars().last()?;
-    let n = &rest[..rest.len() - unit.len_utf8()];
-    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return None;
-    }
-    let one = n == "1";
-    let word = match (time, unit, lang) {
-        (false, 'Y', Lang::De) => {
-            if one {
-                "Jahr"
-            } else {
-                "Jahre"
-            }
-        }
-        (false, 'Y', Lang::En) => {
-            if one {
-                "year"
-            } else {
-                "years"
-            }
-        }
-        (false, 'M', Lang::De) => {
-            if one {
-                "Monat"
-            } else {
-                "Monate"
-            }
-        }
-        (false, 'M', Lang::En) => {
-            if one {
-                "month"
-            } else {
-                "months"
-            }
-        }
-        (false, 'W', Lang::De) => {
-            if one {
-                "Woche"
-            } else {
-                "Wochen"
-            }
-        }
-        (false, 'W', Lang::En) => {
-            if one {
-                "week"
-            } else {
-                "weeks"
-            }
-        }
-        (false, 'D', Lang::De) => {
-            if one {
-                "Tag"
-            } else {
-                "Tage"
-            }
-        }
-        (false, 'D', Lang::En) => {
-            if one {
-                "day"
-            } else {
-                "days"
-            }
-        }
-        (true, 'H', Lang::De) => {
-            if one {
-                "Stunde"
-            } else {
-                "Stunden"
-            }
-        }
-        (true, 'H', Lang::En) => {
-            if one {
-                "hour"
-            } else {
-                "hours"
-            }
-        }
-        (true, 'M', Lang::De) => {
-            if one {
-                "Minute"
-            } else {
-                "Minuten"
-            }
-        }
-        (true, 'M', Lang::En) => {
-            if one {
-                "minute"
-            } else {
-                "minutes"
-            }
-        }
-        _ => return None,
-    };
-    Some(format!("{} {word}", number(n, lang)))
+    figures::units::display(kind, value, max, unit, lang)
 }
 
 /// A figure kind's name in the article's language.
@@ -746,50 +599,6 @@ mod tests {
             "javascript%3Aalert%28document.domain%29%252F%252F/"
         );
         assert_eq!(url_of_path("a b/#?\\ü/"), "a%20b/%23%3F%5C%C3%BC/");
-    }
-
-    #[test]
-    fn figures_are_shown_as_readers_write_them() {
-        use crate::annotate::figures::FigureKind as K;
-        let show = |k, v, u, l| figure_display(k, v, u, l);
-        assert_eq!(show(K::Percent, "0.5", Some("percent"), Lang::De), "50 %");
-        assert_eq!(
-            show(K::Percent, "0.125", Some("percent"), Lang::En),
-            "12.5%"
-        );
-        assert_eq!(show(K::Percent, "1", Some("percent"), Lang::En), "100%");
-        assert_eq!(
-            show(K::Percent, "0.003", Some("percent"), Lang::De),
-            "0,3 %"
-        );
-        assert_eq!(
-            show(K::Money, "1000000000", Some("USD"), Lang::De),
-            "1.000.000.000 USD"
-        );
-        assert_eq!(
-            show(K::Money, "604300000.5", Some("EUR"), Lang::En),
-            "604,300,000.5 EUR"
-        );
-        assert_eq!(show(K::Number, "2500", None, Lang::De), "2500");
-        assert_eq!(show(K::Number, "-12500", None, Lang::De), "-12.500");
-        assert_eq!(show(K::Duration, "P5Y", Some("year"), Lang::De), "5 Jahre");
-        assert_eq!(show(K::Duration, "P1Y", Some("year"), Lang::En), "1 year");
-        assert_eq!(
-            show(K::Duration, "PT4H", Some("hour"), Lang::De),
-            "4 Stunden"
-        );
-        assert_eq!(show(K::Duration, "P1Y6M", None, Lang::En), "P1Y6M");
-        assert_eq!(show(K::Year, "2099", Some("year"), Lang::De), "2099");
-        assert_eq!(show(K::Year, "1990", Some("decade"), Lang::De), "1990er");
-        assert_eq!(
-            show(
-                K::PercentagePoints,
-                "2.5",
-                Some("percentage-points"),
-                Lang::De
-            ),
-            "2,5 Prozentpunkte"
-        );
     }
 
     #[test]

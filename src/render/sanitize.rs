@@ -98,7 +98,15 @@ fn is_safe_name(name: &str, reserved: &[&str]) -> bool {
 pub fn clean_html(html: &str) -> String {
     let mut b = ammonia::Builder::default();
     b.add_tags(["mark", "data", "time", "input"])
-        .add_generic_attributes(["class", "id", "data-gl", "data-unit"])
+        .add_generic_attributes([
+            "class",
+            "id",
+            "data-gl",
+            "data-unit",
+            "data-max",
+            "data-approx",
+            "data-year",
+        ])
         .add_tag_attributes("data", ["value"])
         .add_tag_attributes("time", ["datetime"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])

@@ -208,16 +208,22 @@ fn bodies(
                 Target::Figure {
                     value,
                     unit,
+                    kind,
+                    max,
                     annotation: Some(n),
                     ..
-                } if *n == i => Some((value, unit)),
+                } if *n == i && !value.is_empty() => Some((value, unit, kind, max)),
                 _ => None,
             });
-            if let Some((value, unit)) = figure.filter(|(v, _)| !v.is_empty()) {
-                let v = match unit {
-                    Some(u) if !u.is_empty() => format!("{value} {u}"),
-                    _ => value.clone(),
-                };
+            if let Some((value, unit, kind, max)) = figure {
+                // The words a reader of the page sees, from the one formatter.
+                let v = crate::render::figure_display(
+                    *kind,
+                    value,
+                    max.as_deref(),
+                    unit.as_deref(),
+                    article.meta.lang,
+                );
                 out.push(textual(&v, "text/plain", "describing"));
             }
         }
@@ -458,7 +464,7 @@ Jahren*, schreibt Cade Matz. „Was ist OpenAI?“, fragt er. Zu 50 % sicher. �
         assert_eq!(quote[0]["value"], "Stephen Merity");
         assert_eq!(quote[1]["source"], "https://smerity.com/");
         let figure = v["first"]["items"][2]["body"].as_array().unwrap();
-        assert_eq!(figure[0]["value"], "0.5 probability");
+        assert_eq!(figure[0]["value"], "50 %");
         assert_eq!(figure[1]["value"], "Eine Wahrscheinlichkeit.");
         let fix = v["first"]["items"][4]["body"].as_array().unwrap();
         assert_eq!(fix[0]["value"], "Cade Metz");

@@ -262,16 +262,16 @@ pub enum Unit {
     Time(u8, bool, u32, &'static str),
 }
 
-const YEAR: Unit = Unit::Time(b'Y', false, 1, "year");
-const DECADE: Unit = Unit::Time(b'Y', false, 10, "year");
-const CENTURY: Unit = Unit::Time(b'Y', false, 100, "year");
-const MILLENNIUM: Unit = Unit::Time(b'Y', false, 1000, "year");
-const MONTH: Unit = Unit::Time(b'M', false, 1, "month");
-const WEEK: Unit = Unit::Time(b'W', false, 1, "week");
-const DAY: Unit = Unit::Time(b'D', false, 1, "day");
-const HOUR: Unit = Unit::Time(b'H', true, 1, "hour");
-const MINUTE: Unit = Unit::Time(b'M', true, 1, "minute");
-const SECOND: Unit = Unit::Time(b'S', true, 1, "second");
+const YEAR: Unit = Unit::Time(b'Y', false, 1, "years");
+const DECADE: Unit = Unit::Time(b'Y', false, 10, "years");
+const CENTURY: Unit = Unit::Time(b'Y', false, 100, "years");
+const MILLENNIUM: Unit = Unit::Time(b'Y', false, 1000, "years");
+const MONTH: Unit = Unit::Time(b'M', false, 1, "months");
+const WEEK: Unit = Unit::Time(b'W', false, 1, "weeks");
+const DAY: Unit = Unit::Time(b'D', false, 1, "days");
+const HOUR: Unit = Unit::Time(b'H', true, 1, "hours");
+const MINUTE: Unit = Unit::Time(b'M', true, 1, "minutes");
+const SECOND: Unit = Unit::Time(b'S', true, 1, "seconds");
 
 /// A unit word that may follow a number.
 pub fn unit(lang: Lang, w: &[u8]) -> Option<Unit> {
