@@ -155,9 +155,9 @@ fn valid_html_datetime(v: &str) -> bool {
 }
 
 #[test]
-fn every_time_element_of_the_figures_site_has_a_valid_datetime() {
+fn every_time_element_of_the_desk_fixture_has_a_valid_datetime() {
     let fixture =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/figures-site");
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/desk");
     let dir = tempfile::tempdir().unwrap();
     for entry in walkdir::WalkDir::new(&fixture) {
         let entry = entry.unwrap();
