@@ -156,8 +156,7 @@ fn valid_html_datetime(v: &str) -> bool {
 
 #[test]
 fn every_time_element_of_the_desk_fixture_has_a_valid_datetime() {
-    let fixture =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/desk");
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/desk");
     let dir = tempfile::tempdir().unwrap();
     for entry in walkdir::WalkDir::new(&fixture) {
         let entry = entry.unwrap();
