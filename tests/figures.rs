@@ -33,11 +33,14 @@ fn explicit_figures_are_shown_as_readers_write_them_in_the_margin() {
     assert!(out.status.success(), "{}", stderr(&out));
     let html = read(dir.path(), "public/x/index.html");
     let gist = |id: &str| text_of(&html, &format!("#note-{id} .gl-note-gist"));
-    assert_eq!(gist("figure-1"), "Value: 0.5%");
+    assert_eq!(gist("figure-0-5"), "Value: 0.5%");
     // A note is what the margin shows first; the value follows it.
-    assert_eq!(gist("figure-2"), "From the budget.\nValue: 96 million USD");
-    assert_eq!(gist("figure-3"), "Value: 45 days");
-    assert_eq!(gist("figure-4"), "Value: March 1, 2027");
+    assert_eq!(
+        gist("figure-96-million"),
+        "From the budget.\nValue: 96 million USD"
+    );
+    assert_eq!(gist("figure-45-days"), "Value: 45 days");
+    assert_eq!(gist("figure-march-1-2027"), "Value: March 1, 2027");
     assert!(
         html.contains("<time datetime=\"P45D\">45 days</time>"),
         "{html}"
@@ -173,8 +176,8 @@ fn every_time_element_of_the_desk_fixture_has_a_valid_datetime() {
     assert!(out.status.success(), "{}", stderr(&out));
     let mut seen = std::collections::BTreeSet::new();
     for page in [
-        "public/2026/zahlen/index.html",
-        "public/2026/numbers/index.html",
+        "public/figures/zahlen/index.html",
+        "public/figures/numbers/index.html",
     ] {
         let html = read(dir.path(), page);
         let doc = scraper::Html::parse_document(&html);
@@ -230,7 +233,7 @@ fn a_unit_without_value_takes_the_detected_value_and_checks_it() {
     assert!(out.status.success(), "{}", stderr(&out));
     let html = read(dir.path(), "public/a/index.html");
     assert_eq!(
-        text_of(&html, "#note-figure-1 .gl-note-gist"),
+        text_of(&html, "#note-figure-10-15-prozent .gl-note-gist"),
         "Wert: 10–15 %"
     );
 
