@@ -117,7 +117,13 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Report {
             return finish(report, Vec::new());
         }
     };
-    let published = build::PublishedIds::new(&site.root);
+    let published = match build::PublishedIds::load(&site.root) {
+        Ok(p) => p,
+        Err(d) => {
+            report.findings.push(d);
+            build::PublishedIds::unreadable(&site.root)
+        }
+    };
     let checks: Vec<ArticleCheck> = content
         .articles
         .par_iter()
