@@ -382,7 +382,7 @@ fn build_articles<'p>(
                     }
                     content::Loaded::Draft => return Ok(Outcome::Draft),
                     content::Loaded::Article(article) => {
-                        let remembered = known_ids.get(&article.path);
+                        let remembered = known_ids.get(&article.path).map_err(|d| vec![d])?;
                         let (summary, warnings, outputs, record) =
                             build_article(site, pages, &article, remembered)?;
                         let key = cache::article_key(
@@ -896,7 +896,8 @@ pub fn rebuild_article(
     let writer = reuse::Writer::replacing(out);
     let pages = Pages::new(site, theme, &writer);
     // A preview keeps the ids the last build published, and records nothing.
-    build_article(site, &pages, article, ids.get(&article.path)).map(|(_, warnings, _, _)| warnings)
+    let remembered = ids.get(&article.path).map_err(|d| vec![d])?;
+    build_article(site, &pages, article, remembered).map(|(_, warnings, _, _)| warnings)
 }
 
 /// Renders the site-wide pages for `summaries` into `dir`; returns the page paths written and
