@@ -484,17 +484,17 @@ mod tests {
 
     #[test]
     fn a_damaged_record_is_an_error_at_its_place() {
-        let d = error_for(&format!(
+        let d = error_for(format!(
             "{HEADER}{{\"article\":\"b\",\"anchors\":[]}}\n{{\"article\":\"a\",\"anchors\":[}}\n"
         ));
         assert_eq!((d.line, d.col), (3, 27), "{d:?}");
         assert!(d.message.contains("is damaged: expected value"), "{d:?}");
         assert!(d.help.as_deref().unwrap().contains("git checkout"), "{d:?}");
 
-        let d = error_for(&format!("{HEADER}{{\"article\":\"a\",\"anchor\":[]}}\n"));
+        let d = error_for(format!("{HEADER}{{\"article\":\"a\",\"anchor\":[]}}\n"));
         assert!(d.message.contains("unknown field `anchor`"), "{d:?}");
 
-        let d = error_for(&format!(
+        let d = error_for(format!(
             "{HEADER}{{\"article\":\"a\",\"anchors\":[]}}\n\n{{\"article\":\"a\",\"anchors\":[]}}\n"
         ));
         assert_eq!(d.line, 4, "{d:?}");
@@ -513,13 +513,13 @@ mod tests {
         assert!(d.message.contains("not UTF-8"), "{d:?}");
         assert_eq!((d.line, d.col), (2, 1), "{d:?}");
         // Written otherwise than gloss writes it: read in full at once.
-        let d = error_for(&format!("{HEADER}{{\"anchors\":[],\"article\":\"b\",}}\n"));
+        let d = error_for(format!("{HEADER}{{\"anchors\":[],\"article\":\"b\",}}\n"));
         assert_eq!((d.line, d.col), (2, 29), "{d:?}");
     }
 
     #[test]
     fn a_merge_conflict_is_said_as_such() {
-        let d = error_for(&format!(
+        let d = error_for(format!(
             "{HEADER}<<<<<<< HEAD\n{{\"article\":\"a\",\"anchors\":[]}}\n=======\n{{\"article\":\"a\",\"anchors\":[]}}\n>>>>>>> other\n"
         ));
         assert_eq!((d.line, d.col), (2, 1), "{d:?}");
