@@ -121,7 +121,13 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Report {
             return finish(report, Vec::new());
         }
     };
-    let published = build::PublishedIds::new(&site.root);
+    let published = match build::PublishedIds::load(&site.root) {
+        Ok(p) => p,
+        Err(d) => {
+            report.findings.push(d);
+            build::PublishedIds::unreadable(&site.root)
+        }
+    };
     let checks: Vec<ArticleCheck> = content
         .articles
         .par_iter()
@@ -281,7 +287,11 @@ fn check_article(
         Ok(mut anchored) => {
             // Against what the last build published: ids that moved or went, words that
             // drifted to another passage.
-            annotate::history::reconcile(article, &mut anchored, published.get(&article.path));
+            let remembered = published.get(&article.path).unwrap_or_else(|d| {
+                out.findings.push(d);
+                None
+            });
+            annotate::history::reconcile(article, &mut anchored, remembered);
             out.findings.extend(anchored.warnings.iter().cloned());
             if let Some(theme) = theme {
                 match build::render_article_html(site, theme, article, &anchored) {

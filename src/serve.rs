@@ -629,9 +629,13 @@ impl Worker {
         if !errors.is_empty() {
             return Some(Err(errors));
         }
+        let ids = match build::PublishedIds::load(&self.root) {
+            Ok(ids) => ids,
+            Err(d) => return Some(Err(vec![d])),
+        };
         let mut warnings = Vec::new();
         for article in parsed {
-            match build::rebuild_article(&cache.site, &cache.theme, &article, &self.out) {
+            match build::rebuild_article(&cache.site, &cache.theme, &article, &ids, &self.out) {
                 Ok(mut w) => {
                     warnings.append(&mut w);
                     cache
@@ -660,11 +664,15 @@ impl Worker {
             Ok(t) => t,
             Err(errors) => return Some(Err(errors)),
         };
+        let ids = match build::PublishedIds::load(&self.root) {
+            Ok(ids) => ids,
+            Err(d) => return Some(Err(vec![d])),
+        };
         let _folder = self.indexer.lock_folder();
         let results: Vec<Result<Vec<Diagnostic>, Vec<Diagnostic>>> = cache
             .articles
             .par_iter()
-            .map(|(_, a)| build::rebuild_article(&cache.site, &theme, a, &self.out))
+            .map(|(_, a)| build::rebuild_article(&cache.site, &theme, a, &ids, &self.out))
             .collect();
         let mut warnings = Vec::new();
         let mut errors = Vec::new();

@@ -60,12 +60,20 @@ fn write(dir: &Path, claims: &[&str], body: &str) {
 
 /// Builds and returns the page's targets and the build's messages.
 fn build(dir: &Path) -> (BTreeMap<String, String>, String) {
+    build_page(dir, "public/a/index.html")
+}
+
+/// Builds and returns the targets of the page `page` and the build's messages.
+fn build_page(dir: &Path, page: &str) -> (BTreeMap<String, String>, String) {
     let out = gloss(dir, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let html = read(dir, "public/a/index.html");
+    let html = read(dir, page);
     assert_unique_ids(&html);
     (targets(&html), stderr(&out))
 }
+
+/// The record of published ids, which the site commits.
+const RECORD: &str = "published-ids.jsonl";
 
 /// Every id of `before` that `after` still has reaches the same words.
 fn same_words(before: &BTreeMap<String, String>, after: &BTreeMap<String, String>) {
@@ -271,15 +279,19 @@ fn a_preview_keeps_published_ids_but_records_nothing() {
         ..Default::default()
     };
     gloss::build::build(p, &opts).unwrap();
-    let recorded = || {
-        std::fs::read_dir(p.join(".gloss-cache"))
-            .unwrap()
-            .filter_map(Result::ok)
-            .any(|e| e.file_name().to_string_lossy().starts_with("ids-"))
-    };
+    let recorded = || p.join(RECORD).exists();
     assert!(!recorded(), "a preview published nothing");
+    let check = gloss(p, &["check"]);
+    assert!(check.status.success(), "{}", stdout(&check));
+    assert!(!recorded(), "a check published nothing");
     build(p);
     assert!(recorded());
+    // Neither a preview nor a check touches the record once there is one.
+    let record = std::fs::read(p.join(RECORD)).unwrap();
+    write(p, &["Eins ist anders"], "Eins ist anders.\n");
+    gloss::build::build(p, &opts).unwrap();
+    gloss(p, &["check"]);
+    assert_eq!(std::fs::read(p.join(RECORD)).unwrap(), record);
     // Previewed after an edit: the published id is still an anchor, and still remembered.
     write(p, &["Eins ist genau eins"], "Eins ist genau eins.\n");
     let report = gloss::build::build(p, &opts).unwrap();
@@ -293,4 +305,169 @@ fn a_preview_keeps_published_ids_but_records_nothing() {
     );
     let (_, log) = build(p);
     assert!(log.contains("published as `#claim-eins-ist-eins`"), "{log}");
+}
+
+#[test]
+fn published_ids_survive_a_fresh_checkout() {
+    let dir = site(&[("content/a.md", "")]);
+    let p = dir.path();
+    write(
+        p,
+        &["Eins ist eins", "Zwei ist zwei"],
+        "Eins ist eins. Zwei ist zwei.\n",
+    );
+    let (first, _) = build(p);
+    assert_eq!(first["claim-2"], "Zwei ist zwei");
+    let record = std::fs::read_to_string(p.join(RECORD)).unwrap();
+    assert!(record.contains("\"article\":\"content/a.md\""), "{record}");
+
+    // CI checks the site out afresh: no cache, no output, only what is committed.
+    std::fs::remove_dir_all(p.join(".gloss-cache")).unwrap();
+    std::fs::remove_dir_all(p.join("public")).unwrap();
+    // A claim inserted above, and the second one's words edited.
+    write(
+        p,
+        &["Null ist null", "Eins ist eins", "Zwei ist genau zwei"],
+        "Null ist null. Eins ist eins. Zwei ist genau zwei.\n",
+    );
+    let (after, log) = build(p);
+    assert_eq!(after["claim-1"], "Eins ist eins");
+    assert_eq!(after["claim-2"], "Zwei ist genau zwei");
+    assert_eq!(after["claim-eins-ist-eins"], "Eins ist eins");
+    assert_eq!(after["claim-zwei-ist-zwei"], "Zwei ist genau zwei");
+    assert!(
+        log.contains("warning: this claim was published as `#claim-zwei-ist-zwei` and is now `#claim-zwei-ist-genau-zwei`"),
+        "{log}"
+    );
+    assert!(
+        log.contains("write `id = \"claim-zwei-ist-zwei\"` in this [[claim]]"),
+        "{log}"
+    );
+    // The inserted claim has its own id and nothing else.
+    let null: Vec<&String> = after
+        .iter()
+        .filter(|(_, words)| *words == "Null ist null")
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(null, ["claim-null-ist-null"]);
+}
+
+#[test]
+fn a_site_with_a_record_gives_no_positional_ids_it_never_published() {
+    let dir = site(&[("content/a.md", "")]);
+    let p = dir.path();
+    write(p, &["Eins ist eins"], "Eins ist eins.\n");
+    build(p);
+    assert!(p.join(RECORD).exists());
+
+    // An article added since: its positions were never published.
+    let front = format!("{}{}", claim("Eins ist eins"), claim("Zwei ist zwei"));
+    std::fs::write(
+        p.join("content/b.md"),
+        article(&front, "Eins ist eins. Zwei ist zwei.\n"),
+    )
+    .unwrap();
+    let (added, _) = build_page(p, "public/b/index.html");
+    assert!(
+        !added.contains_key("claim-1") && !added.contains_key("claim-2"),
+        "{added:?}"
+    );
+
+    // An article whose line the record lost (say, in a merge): `claim-2` may have been
+    // published for other words than those second now, so it is given to none.
+    let (a, _) = build(p);
+    assert_eq!(a["claim-1"], "Eins ist eins");
+    let record = std::fs::read_to_string(p.join(RECORD)).unwrap();
+    let kept: String = record
+        .lines()
+        .filter(|l| !l.contains("\"content/a.md\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(kept, record);
+    std::fs::write(p.join(RECORD), kept).unwrap();
+    write(
+        p,
+        &["Null ist null", "Eins ist eins"],
+        "Null ist null. Eins ist eins.\n",
+    );
+    let (inserted, _) = build(p);
+    assert!(
+        !inserted.contains_key("claim-1") && !inserted.contains_key("claim-2"),
+        "{inserted:?}"
+    );
+}
+
+#[test]
+fn an_unchanged_rebuild_leaves_the_record_as_it_was() {
+    let dir = site(&[("content/a.md", ""), ("content/b.md", "")]);
+    let p = dir.path();
+    for name in ["a", "b"] {
+        std::fs::write(
+            p.join(format!("content/{name}.md")),
+            article(
+                &format!("{}{}", claim("Eins ist eins"), claim("Zwei ist zwei")),
+                "Eins ist eins. Zwei ist zwei.\n",
+            ),
+        )
+        .unwrap();
+    }
+    build(p);
+    let before = read(p, RECORD);
+    let lines: Vec<&str> = before.lines().collect();
+    assert_eq!(lines.len(), 3, "a header, then one line an article");
+    assert!(lines[1].contains("content/a.md") && lines[2].contains("content/b.md"));
+    #[cfg(unix)]
+    let inode = || std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p.join(RECORD)).unwrap());
+    #[cfg(unix)]
+    let first = inode();
+    // Unchanged, and then built from nothing (every article anchored again): the same
+    // record, not even written again.
+    build(p);
+    std::fs::remove_dir_all(p.join(".gloss-cache")).unwrap();
+    std::fs::remove_dir_all(p.join("public")).unwrap();
+    build(p);
+    assert_eq!(read(p, RECORD), before);
+    #[cfg(unix)]
+    assert_eq!(inode(), first, "the record was written again");
+    // Deleted while the cache knows every article: the next build anchors them all again,
+    // so that the record it writes is whole.
+    std::fs::remove_file(p.join(RECORD)).unwrap();
+    build(p);
+    assert_eq!(read(p, RECORD), before);
+}
+
+#[test]
+fn a_damaged_record_stops_the_build_at_its_place() {
+    let dir = site(&[("content/a.md", "")]);
+    let p = dir.path();
+    write(p, &["Eins ist eins"], "Eins ist eins.\n");
+    build(p);
+    let record = std::fs::read_to_string(p.join(RECORD)).unwrap();
+    std::fs::remove_dir_all(p.join("public")).unwrap();
+    std::fs::write(p.join(RECORD), record.replace("\"id\":", "\"id\"")).unwrap();
+    let out = gloss(p, &["build"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("published-ids.jsonl:2:") && err.contains("is damaged: expected `:`"),
+        "{err}"
+    );
+    assert!(err.contains("git checkout -- published-ids.jsonl"), "{err}");
+    assert!(!p.join("public").exists());
+    let check = stdout(&gloss(p, &["check"]));
+    assert!(check.contains("published-ids.jsonl:2:"), "{check}");
+
+    // Two branches' builds, merged with a conflict.
+    std::fs::write(
+        p.join(RECORD),
+        format!("{}<<<<<<< HEAD\n=======\n>>>>>>> other\n", record),
+    )
+    .unwrap();
+    let err = stderr(&gloss(p, &["build"]));
+    assert!(
+        err.contains(
+            "published-ids.jsonl:3:1: error: `published-ids.jsonl` holds a merge conflict"
+        ),
+        "{err}"
+    );
 }

@@ -31,23 +31,19 @@ fn build_ok(dir: &Path) -> String {
     stderr(&out)
 }
 
-/// What a build from nothing gives for the site as it is now. Nothing but the ids the site
-/// published (`.gloss-cache/ids-*.bin`) is kept: they are not a cache but the site's history,
-/// and the old ones stay on the page as anchors.
+/// What a build from nothing gives for the site as it is now, from what a checkout of it
+/// has: no cache, no output, but the ids the site published (`published-ids.jsonl`, which
+/// the site commits), whose old ones stay on the page as anchors.
 fn fresh(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let copy = tempfile::tempdir().unwrap();
+    assert!(dir.join("published-ids.jsonl").is_file());
     for entry in walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
     {
         let rel = entry.path().strip_prefix(dir).unwrap();
         let first = rel.components().next().map(|c| c.as_os_str().to_owned());
-        let published_ids = rel.starts_with(".gloss-cache")
-            && (entry.file_type().is_dir()
-                || rel
-                    .file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with("ids-")));
-        if first.is_some_and(|f| f == "public" || f == ".gloss-cache") && !published_ids {
+        if first.is_some_and(|f| f == "public" || f == ".gloss-cache") {
             continue;
         }
         let target = copy.path().join(rel);

@@ -525,3 +525,21 @@ fn serve_closes_idle_connections_and_serves_while_at_its_limit() {
         opened.elapsed()
     );
 }
+
+#[test]
+fn serve_records_no_published_ids() {
+    let dir = init_site();
+    let record = dir.path().join("published-ids.jsonl");
+    let article = dir.path().join("content/beispiel.md");
+    let original = std::fs::read_to_string(&article).unwrap();
+    let server = Server::start(dir.path());
+    std::fs::write(
+        &article,
+        original.replace("Der Stadtrat hat", "Der neue Stadtrat hat"),
+    )
+    .unwrap();
+    server.wait_for("the log line", |s| {
+        s.log().contains("rebuilt content/beispiel.md in")
+    });
+    assert!(!record.exists(), "{}", server.log());
+}

@@ -1,6 +1,6 @@
 //! What became of the ids an article published. Readers, other sites and search engines
 //! link to `…/#claim-…`; the build remembers each id it published with the words it stood
-//! for and the words around them (see `build::cache::PublishedIds`), and on the next build
+//! for and the words around them (see `build::PublishedIds`), and on the next build
 //! compares: an id that now names other words, or is gone, or words that now stand in
 //! another passage, are said, and every id that still has its words keeps reaching them
 //! (the old ones as empty anchors at the start of the highlight, see `render::body`).
@@ -24,12 +24,14 @@ pub struct Published {
 
 /// One annotation as it was published.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PublishedAnchor {
     /// Its kind.
     pub kind: Kind,
     /// Its id.
     pub id: String,
     /// Ids it was published under before, kept as anchors.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
     /// The words it stood for, white space folded.
     pub text: String,
@@ -140,6 +142,14 @@ fn same_after(a: &str, b: &str) -> bool {
     a.starts_with(b) || b.starts_with(a)
 }
 
+/// Whether two agreeing contexts tell that an annotation with other words took the place
+/// of a published one: a context cut short by the start or end of the text agrees with any
+/// that goes on, so the words before the first annotation (none) would agree with those
+/// before any other, and a claim inserted at the top would take the id of an edited one.
+fn telling(a: &str, b: &str) -> bool {
+    a == b || a.len().min(b.len()) >= CONTEXT_CHARS / 4
+}
+
 /// Whether `id` works as an anchor's id and fragment as gloss writes them (unescaped).
 fn plain_id(id: &str) -> bool {
     !id.is_empty()
@@ -151,10 +161,12 @@ fn plain_id(id: &str) -> bool {
 /// Compares `anchored` with what the last build published of the article (`remembered`),
 /// gives each highlight the old ids it must keep answering to, marks anchors whose words
 /// now stand in another passage as moved, adds a warning for each id that changed or went
-/// away, and returns what this build publishes. Without a record (a site first built by
-/// this version of gloss), an annotation with no `id` of its own keeps the positional id
-/// earlier versions gave it (`claim-2`) as an alias, as far as no other element has it: that
-/// is what pages built before may have been linked as.
+/// away, and returns what this build publishes. Without a record (`None`: the site has no
+/// record at all, it is first built by this version of gloss), an annotation with no `id` of
+/// its own keeps the positional id earlier versions gave it (`claim-2`) as an alias, as far
+/// as no other element has it: that is what pages built before may have been linked as. On a
+/// site with a record, an article it does not know (added since) is `Some` empty: its
+/// positions were never published, and whatever stands second now may not be what did then.
 pub fn reconcile(
     article: &Article,
     anchored: &mut Anchored<'_>,
@@ -245,8 +257,11 @@ pub fn reconcile(
             budget > 0
                 && article.annotations[i].kind == rec.kind
                 && now[i].as_ref().is_some_and(|h| {
-                    let sides = u8::from(same_before(&h.prefix, &rec.prefix))
-                        + u8::from(same_after(&h.suffix, &rec.suffix));
+                    let sides = u8::from(
+                        same_before(&h.prefix, &rec.prefix) && telling(&h.prefix, &rec.prefix),
+                    ) + u8::from(
+                        same_after(&h.suffix, &rec.suffix) && telling(&h.suffix, &rec.suffix),
+                    );
                     sides == 2
                         || (sides == 1 && strsim::normalized_levenshtein(&h.text, &rec.text) >= 0.5)
                 })
@@ -537,6 +552,23 @@ mod tests {
             "{warnings:?}"
         );
         assert!(warnings[0].contains("is gone"), "{warnings:?}");
+    }
+
+    #[test]
+    fn a_claim_inserted_at_the_top_takes_no_edited_ones_place() {
+        let a = article(&format!("{ONE}{TWO}"), "Eins und Zwei.\n");
+        let (record, _, _) = publish(&a, None);
+        let b = article(
+            "[[note]]\ntext = \"Null\"\nnote = \"n\"\n[[note]]\ntext = \"Eins\"\nnote = \"n\"\n[[note]]\ntext = \"Zwei Mal\"\nnote = \"n\"\n",
+            "Null. Eins und Zwei Mal.\n",
+        );
+        let (_, warnings, aliases) = publish(&b, Some(&record));
+        assert!(aliases[0].is_empty(), "{aliases:?}");
+        assert_eq!(aliases[2], ["note-2", "note-zwei"]);
+        assert!(
+            warnings[0].contains("published as `#note-zwei` and is now `#note-zwei-mal`"),
+            "{warnings:?}"
+        );
     }
 
     #[test]

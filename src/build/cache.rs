@@ -15,7 +15,6 @@ use serde::{Deserialize, Serialize};
 
 use super::reuse::{ctime_ns, mtime_ns, racy_window, read_from_cache, save_in_cache};
 use super::summary::ArticleSummary;
-use crate::annotate::history::Published;
 use crate::diagnostics::Diagnostic;
 use crate::lang::Lang;
 
@@ -357,73 +356,6 @@ impl SiteWide {
     pub fn save(&self, root: &Path) -> std::io::Result<()> {
         let bytes = postcard::to_allocvec(&(FORMAT, self)).map_err(std::io::Error::other)?;
         save_in_cache(root, SITE_WIDE, &bytes)
-    }
-}
-
-/// The ids each article published, and where (see [`crate::annotate::history`]): kept apart
-/// from the entries and under no key, so that a new gloss, setting or template, which make
-/// every entry stale, does not forget what readers may have linked to. In shards by
-/// article, each read only when an article of it is built.
-pub struct PublishedIds {
-    root: PathBuf,
-    shards: Vec<std::sync::OnceLock<HashMap<PathBuf, Published>>>,
-    dirty: [bool; SHARDS as usize],
-}
-
-/// Changes whenever the published ids' records change shape.
-const IDS_FORMAT: u32 = 1;
-
-fn ids_shard_name(shard: usize) -> String {
-    format!("ids-{shard:02}.bin")
-}
-
-impl PublishedIds {
-    /// The records builds of the site at `root` left; nothing is read yet.
-    pub fn new(root: &Path) -> PublishedIds {
-        PublishedIds {
-            root: root.to_path_buf(),
-            shards: (0..SHARDS).map(|_| std::sync::OnceLock::new()).collect(),
-            dirty: [false; SHARDS as usize],
-        }
-    }
-
-    fn shard(&self, i: usize) -> &HashMap<PathBuf, Published> {
-        self.shards[i].get_or_init(|| {
-            read_from_cache(&self.root, &ids_shard_name(i))
-                .and_then(|b| postcard::from_bytes::<(u32, HashMap<PathBuf, Published>)>(&b).ok())
-                .filter(|(format, _)| *format == IDS_FORMAT)
-                .map(|(_, records)| records)
-                .unwrap_or_default()
-        })
-    }
-
-    /// What the last build published of `rel`, if it was ever built.
-    pub fn get(&self, rel: &Path) -> Option<&Published> {
-        self.shard(shard_of(rel)).get(rel)
-    }
-
-    /// Records what this build publishes of `rel`.
-    pub fn put(&mut self, rel: PathBuf, record: Published) {
-        let i = shard_of(&rel);
-        self.shard(i);
-        if let Some(records) = self.shards[i].get_mut()
-            && records.get(&rel) != Some(&record)
-        {
-            records.insert(rel, record);
-            self.dirty[i] = true;
-        }
-    }
-
-    /// Writes the shards that changed.
-    pub fn save(&self) -> std::io::Result<()> {
-        (0..SHARDS as usize)
-            .filter(|&i| self.dirty[i])
-            .try_for_each(|i| {
-                let records = self.shard(i);
-                let bytes =
-                    postcard::to_allocvec(&(IDS_FORMAT, records)).map_err(std::io::Error::other)?;
-                save_in_cache(&self.root, &ids_shard_name(i), &bytes)
-            })
     }
 }
 

@@ -3,12 +3,13 @@ mod cache;
 mod feeds;
 mod listings;
 pub mod output;
+mod published;
 pub mod reuse;
 mod search;
 pub mod serve_support;
 pub mod summary;
 
-pub use cache::PublishedIds;
+pub use published::PublishedIds;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -226,6 +227,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
         root,
         cache::site_key(root, theme.fingerprint(), opts.drafts),
     );
+    let mut ids = PublishedIds::load(root).map_err(|d| vec![d])?;
     let content = content::discover(&site)?;
     laps.lap("find content");
     let staging = output::Staging::new(&out).map_err(|e| vec![io_error(&out, e)])?;
@@ -238,7 +240,6 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
         None => reuse::Writer::fresh(staging.path()),
     };
     let pages = Pages::new(&site, &theme, &writer);
-    let mut ids = cache::PublishedIds::new(root);
 
     let (present, unchanged) =
         build_articles(&site, &mut cache, &mut ids, &pages, &content.articles, opts)?;
@@ -291,8 +292,17 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     }
     let _ = cache.save(root);
     // Only once the output is in place: what was published is what readers may link to.
-    if !opts.preview {
-        let _ = ids.save();
+    if !opts.preview
+        && let Err(e) = ids.save()
+    {
+        warnings.push(
+            Diagnostic::file(
+                published::FILE,
+                format!("cannot write `{}`: {e}", published::FILE),
+            )
+            .with_help("the next build will not know which annotation ids this one published: make the site folder writable and build again")
+            .warning(),
+        );
     }
     if !site_wide_kept {
         let _ = site_wide.save(root);
@@ -325,7 +335,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
 fn build_articles<'p>(
     site: &Site,
     cache: &mut cache::Cache,
-    ids: &mut cache::PublishedIds,
+    ids: &mut PublishedIds,
     pages: &Pages<'_>,
     paths: &'p [PathBuf],
     opts: &BuildOptions,
@@ -348,10 +358,13 @@ fn build_articles<'p>(
                     .collect()
             });
             let owner = reuse::Owner::Content(rel.clone());
+            // Without a record of published ids, every article is built so that the first
+            // record knows them all.
             let keep = || {
-                files
-                    .as_ref()
-                    .is_some_and(|f| pages.out.keep_all(&owner, f))
+                (known_ids.recorded() || opts.preview)
+                    && files
+                        .as_ref()
+                        .is_some_and(|f| pages.out.keep_all(&owner, f))
             };
             // A source whose size, time and inode are as the cache last saw them is not even
             // read; any other is read and hashed.
@@ -373,7 +386,7 @@ fn build_articles<'p>(
                     }
                     content::Loaded::Draft => return Ok(Outcome::Draft),
                     content::Loaded::Article(article) => {
-                        let remembered = known_ids.get(&article.path);
+                        let remembered = known_ids.get(&article.path).map_err(|d| vec![d])?;
                         let (summary, warnings, outputs, record) =
                             build_article(site, pages, &article, remembered)?;
                         let key = cache::article_key(
@@ -949,19 +962,21 @@ pub fn render_article_html<'a>(
     Ok((html, view))
 }
 
-/// Writes one article's files into an existing output folder exactly as a full build does;
-/// for `gloss serve` after an edit that changes nothing other pages show. Returns warnings.
+/// Writes one article's files into an existing output folder exactly as a full build does,
+/// against the published ids `ids`; for `gloss serve` after an edit that changes nothing
+/// other pages show. Returns warnings.
 pub fn rebuild_article(
     site: &Site,
     theme: &Theme,
     article: &Article,
+    ids: &PublishedIds,
     out: &Path,
 ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     let writer = reuse::Writer::replacing(out);
     let pages = Pages::new(site, theme, &writer);
     // A preview keeps the ids the last build published, and records nothing.
-    let ids = cache::PublishedIds::new(&site.root);
-    build_article(site, &pages, article, ids.get(&article.path)).map(|(_, warnings, _, _)| warnings)
+    let remembered = ids.get(&article.path).map_err(|d| vec![d])?;
+    build_article(site, &pages, article, remembered).map(|(_, warnings, _, _)| warnings)
 }
 
 /// Renders the site-wide pages for `summaries` into `dir`; returns the page paths written and
