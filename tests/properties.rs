@@ -464,6 +464,11 @@ fn apply(root: &Path, step: &Step, next: &mut usize) {
 fn built_from_nothing(root: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
     let fresh = tempfile::tempdir().unwrap();
     std::fs::copy(root.join("site.toml"), fresh.path().join("site.toml")).unwrap();
+    // What a checkout has: the record of published ids is committed with the site.
+    let record = root.join("published-ids.jsonl");
+    if record.is_file() {
+        std::fs::copy(&record, fresh.path().join("published-ids.jsonl")).unwrap();
+    }
     std::fs::create_dir(fresh.path().join("content")).unwrap();
     for p in sorted_files(&root.join("content")) {
         std::fs::copy(
