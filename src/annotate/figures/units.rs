@@ -7,6 +7,7 @@
 //! ISO 8601 durations ("P5Y", "PT4H").
 
 use super::FigureKind;
+use crate::content::is_decimal;
 use crate::i18n;
 use crate::lang::Lang;
 
@@ -210,16 +211,6 @@ pub fn normalize(unit: &str, value: &str) -> Result<String, (String, String)> {
             }
         }
     }
-}
-
-/// Whether `s` is a plain decimal string: "1000000000", "0.5", "-3".
-pub fn is_decimal(s: &str) -> bool {
-    let digits = s.strip_prefix('-').unwrap_or(s);
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
-    !int.is_empty()
-        && !frac.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn le_one(v: &str) -> bool {
