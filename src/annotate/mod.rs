@@ -80,6 +80,26 @@ pub struct Anchored<'a> {
     pub warnings: Vec<Diagnostic>,
 }
 
+impl Anchored<'_> {
+    /// The figure the text shows for annotation `i` (the editor's value, or the detector's):
+    /// value, unit, kind and high end; `None` while it has no value.
+    pub fn figure_of(&self, i: usize) -> Option<(&str, Option<&str>, FigureKind, Option<&str>)> {
+        self.spans.iter().find_map(|s| match &s.target {
+            Target::Figure {
+                value,
+                unit,
+                kind,
+                max,
+                annotation: Some(n),
+                ..
+            } if *n == i && !value.is_empty() => {
+                Some((value.as_str(), unit.as_deref(), *kind, max.as_deref()))
+            }
+            _ => None,
+        })
+    }
+}
+
 /// Anchors every annotation of `article` and detects its figures when `detect_figures` is set.
 /// An annotation that cannot be placed is an error naming its line.
 pub fn anchor<'a>(

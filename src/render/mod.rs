@@ -334,28 +334,11 @@ pub fn article_view<'a>(
             }
             Detail::Figure { .. } => {
                 // What the text shows: the editor's value, or the detector's.
-                let target = anchored.spans.iter().find_map(|s| match &s.target {
-                    crate::annotate::Target::Figure {
-                        value,
-                        unit,
-                        kind,
-                        max,
-                        annotation: Some(n),
-                        ..
-                    } if *n == i && !value.is_empty() => Some((value, unit, kind, max)),
-                    _ => None,
-                });
-                if let Some((value, unit, kind, max)) = target {
+                if let Some((value, unit, kind, max)) = anchored.figure_of(i) {
                     view.value = Some(value);
-                    view.unit = unit.as_deref();
-                    view.display = Some(figure_display(
-                        *kind,
-                        value,
-                        max.as_deref(),
-                        unit.as_deref(),
-                        lang,
-                    ));
-                    view.datetime = figures::units::datetime(*kind, value, unit.as_deref());
+                    view.unit = unit;
+                    view.display = Some(figure_display(kind, value, max, unit, lang));
+                    view.datetime = figures::units::datetime(kind, value, unit);
                 }
             }
             Detail::Correction { correct, .. } => view.correct = Some(correct),

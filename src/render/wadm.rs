@@ -8,7 +8,7 @@ use std::ops::Range;
 use serde_json::{Map, Value, json};
 
 use super::jsonld::site_url;
-use crate::annotate::{Anchored, Target};
+use crate::annotate::Anchored;
 use crate::config::Site;
 use crate::content::{Annotation, Article, Detail, Kind};
 use crate::i18n;
@@ -204,26 +204,9 @@ fn bodies(
             out.push(textual(correct, "text/plain", "editing"));
         }
         Detail::Figure { .. } => {
-            let figure = anchored.spans.iter().find_map(|s| match &s.target {
-                Target::Figure {
-                    value,
-                    unit,
-                    kind,
-                    max,
-                    annotation: Some(n),
-                    ..
-                } if *n == i && !value.is_empty() => Some((value, unit, kind, max)),
-                _ => None,
-            });
-            if let Some((value, unit, kind, max)) = figure {
+            if let Some((value, unit, kind, max)) = anchored.figure_of(i) {
                 // The words a reader of the page sees, from the one formatter.
-                let v = crate::render::figure_display(
-                    *kind,
-                    value,
-                    max.as_deref(),
-                    unit.as_deref(),
-                    article.meta.lang,
-                );
+                let v = crate::render::figure_display(kind, value, max, unit, article.meta.lang);
                 out.push(textual(&v, "text/plain", "describing"));
             }
         }
