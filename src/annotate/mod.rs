@@ -689,6 +689,20 @@ impl Problem {
             let offset = article.body_offset + reader.source_offset(original);
             crate::diagnostics::line_col(&article.source, offset).0
         };
+        let occurrences = |places: &[usize]| -> Vec<String> {
+            places
+                .iter()
+                .enumerate()
+                .map(|(i, &at)| {
+                    format!(
+                        "occurrence {} on line {}: …{}…",
+                        i + 1,
+                        line_of(at),
+                        context(&folded.text, at, needle.len())
+                    )
+                })
+                .collect()
+        };
         match self {
             Problem::Missing => {
                 let d = located(article, ann, "annotation `text` not found in the article");
@@ -701,18 +715,7 @@ impl Problem {
                 }
             }
             Problem::Ambiguous(places) => {
-                let lines: Vec<String> = places
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &at)| {
-                        format!(
-                            "occurrence {} on line {}: …{}…",
-                            i + 1,
-                            line_of(at),
-                            context(&folded.text, at, needle.len())
-                        )
-                    })
-                    .collect();
+                let lines = occurrences(&places);
                 located(
                     article,
                     ann,
@@ -761,18 +764,7 @@ impl Problem {
                 .into_iter()
                 .flatten()
                 .collect();
-                let lines: Vec<String> = places
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &at)| {
-                        format!(
-                            "occurrence {} on line {}: …{}…",
-                            i + 1,
-                            line_of(at),
-                            context(hay, at, len)
-                        )
-                    })
-                    .collect();
+                let lines = occurrences(&places);
                 located(
                     article,
                     ann,
