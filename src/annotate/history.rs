@@ -469,19 +469,8 @@ fn drifted(
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::article;
     use super::*;
-    use crate::config::Site;
-    use std::path::PathBuf;
-
-    fn article(front: &str, body: &str) -> Article {
-        crate::content::parse_article(
-            &Site::standalone(),
-            PathBuf::from("content/a.md"),
-            format!("+++\ntitle = \"T\"\ndate = 2019-07-24\n{front}+++\n{body}"),
-            "a/".into(),
-        )
-        .unwrap()
-    }
 
     fn publish(
         a: &Article,

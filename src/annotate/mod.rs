@@ -877,7 +877,8 @@ mod tests {
     use crate::config::Site;
     use std::path::PathBuf;
 
-    fn article(front: &str, body: &str) -> Article {
+    /// An article at `content/a.md` with `front` matter lines and `body`.
+    pub(super) fn article(front: &str, body: &str) -> Article {
         crate::content::parse_article(
             &Site::standalone(),
             PathBuf::from("content/a.md"),
