@@ -4,7 +4,7 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -47,6 +47,18 @@ fn gloss_command(dir: &Path, args: &[&str]) -> Command {
     cmd
 }
 
+/// Starts `gloss build` in `dir`, kills it after `ms` milliseconds and waits for it to end.
+fn build_killed_after(dir: &Path, ms: u64) -> ExitStatus {
+    let mut child = gloss_command(dir, &["build"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(ms));
+    let _ = child.kill();
+    child.wait().unwrap()
+}
+
 /// Hidden build folders (`.gloss-build-*`, `.gloss-old-*`) left beside the output.
 fn leftovers(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
@@ -85,14 +97,7 @@ fn a_killed_build_leaves_the_previous_output_intact() {
     moments.extend((1..=12).map(|k| full_ms * k / 10));
     let mut outcomes = (0, 0);
     for ms in moments {
-        let mut child = gloss_command(dir.path(), &["build"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(ms));
-        let _ = child.kill();
-        let status = child.wait().unwrap();
+        let status = build_killed_after(dir.path(), ms);
         let now = snapshot(&dir.path().join("public"));
         if now == old {
             outcomes.0 += 1;
@@ -131,14 +136,7 @@ fn a_killed_build_leaves_the_previous_output_intact() {
     let mut left = Vec::new();
     // Several moments, since a busy machine stretches or shrinks the build unpredictably.
     for ms in [2, 3, 4, 6, 8, 12, 16, 24].map(|d| full_ms / d) {
-        let mut child = gloss_command(dir.path(), &["build"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(ms));
-        let _ = child.kill();
-        child.wait().unwrap();
+        build_killed_after(dir.path(), ms);
         left = leftovers(dir.path());
         if !left.is_empty() {
             break;
