@@ -5,15 +5,9 @@
 // screens, the highlights switch works and is remembered; without JavaScript the notes list
 // works; axe finds no WCAG violation in light and dark; the search page finds the article;
 // no request leaves 127.0.0.1.
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-
-const CACHE = process.env.GLOSS_E2E_CACHE || path.join(os.homedir(), '.cache', 'gloss-e2e');
-const require = createRequire(path.join(CACHE, 'package.json'));
-const { chromium } = require('playwright-core');
+import { launch, require, serve } from './browser.mjs';
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const [SITE, ARTICLE = '2019/microsoft-openai/'] = process.argv.slice(2);
@@ -31,38 +25,11 @@ async function step(name, fn) {
   try { await fn(); } catch (e) { check(name, false, e.message.split('\n')[0]); }
 }
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
-  '.json': 'application/json', '.jsonld': 'application/ld+json', '.xml': 'application/xml',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.woff2': 'font/woff2' };
-function serve(root) {
-  const server = http.createServer((req, res) => {
-    let file = path.join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname));
-    if (!file.startsWith(path.resolve(root))) file = '/nonexistent';
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    fs.readFile(file, (err, data) => {
-      if (err) { res.writeHead(404); res.end('not found'); return; }
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
-      res.end(data);
-    });
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
-
 const server = await serve(path.resolve(SITE));
 const origin = `http://127.0.0.1:${server.address().port}/`;
 const url = origin + ARTICLE;
-// chromium.launch starts Chromium on a fresh temporary profile (its own --user-data-dir), and
-// every scenario below gets a fresh context (no shared storage).
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-let browser;
-try {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
-} catch (e) {
-  console.log(`not ok - launch chromium: ${e.message.split('\n')[0]}`);
-  console.log('0 passed, 1 failed');
-  process.exit(1);
-}
+// Every scenario below gets a fresh context (no shared storage).
+const browser = await launch();
 
 const foreign = [];
 async function newPage(opts) {

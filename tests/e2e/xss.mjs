@@ -7,15 +7,9 @@
 // images, and a click on every link whose address is a script. The feeds' HTML (summaries,
 // correction notes) is put into a page with innerHTML, as a feed reader shows it. The search
 // page is asked for SEARCH_WORD and its result links are checked the same way.
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-
-const CACHE = process.env.GLOSS_E2E_CACHE || path.join(os.homedir(), '.cache', 'gloss-e2e');
-const require = createRequire(path.join(CACHE, 'package.json'));
-const { chromium } = require('playwright-core');
+import { launch, serve } from './browser.mjs';
 
 const [SITE, WORD] = process.argv.slice(2);
 if (!SITE || !WORD || !fs.existsSync(path.join(SITE, 'index.html'))) {
@@ -29,39 +23,13 @@ function check(name, ok, detail = '') {
   else { failed++; console.log(`not ok - ${name}${detail ? ': ' + detail : ''}`); }
 }
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
-  '.json': 'application/json', '.jsonld': 'application/ld+json', '.xml': 'application/xml',
-  '.png': 'image/png' };
 const hits = [];
-function serve(root) {
-  const server = http.createServer((req, res) => {
-    const pathname = new URL(req.url, 'http://x').pathname;
-    if (pathname.includes('xss-hit')) hits.push(req.url);
-    let file = path.join(root, decodeURIComponent(pathname));
-    if (!file.startsWith(path.resolve(root))) file = '/nonexistent';
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    fs.readFile(file, (err, data) => {
-      if (err) { res.writeHead(404); res.end('not found'); return; }
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
-      res.end(data);
-    });
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
-
 const root = path.resolve(SITE);
-const server = await serve(root);
+const server = await serve(root, (req) => {
+  if (new URL(req.url, 'http://x').pathname.includes('xss-hit')) hits.push(req.url);
+});
 const origin = `http://127.0.0.1:${server.address().port}/`;
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-let browser;
-try {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
-} catch (e) {
-  console.log(`not ok - launch chromium: ${e.message.split('\n')[0]}`);
-  console.log('0 passed, 1 failed');
-  process.exit(1);
-}
+const browser = await launch();
 
 // Runs before any script of the page: a dialog is noted even if a payload hides it.
 function trap() {
