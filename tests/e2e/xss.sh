@@ -10,20 +10,8 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
-CACHE="${GLOSS_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gloss-e2e}"
-
-need_apt=()
-[ -x /usr/bin/chromium ] || need_apt+=(chromium)
-command -v node >/dev/null || need_apt+=(nodejs npm)
-if [ ${#need_apt[@]} -gt 0 ]; then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
-fi
-if [ ! -d "$CACHE/node_modules/playwright-core" ] || ! cmp -s "$HERE/package.json" "$CACHE/package.json"; then
-  mkdir -p "$CACHE"
-  cp "$HERE/package.json" "$CACHE/package.json"
-  (cd "$CACHE" && npm install --no-audit --no-fund --loglevel=error >&2)
-fi
+# shellcheck source=setup.sh
+. "$HERE/setup.sh"
 if [ -z "${GLOSS:-}" ]; then
   (cd "$REPO" && cargo build -q --release >&2)
   GLOSS="$(cd "${CARGO_TARGET_DIR:-$REPO/target}/release" && pwd)/gloss"
