@@ -1728,28 +1728,38 @@ mod tests {
                 .map(|f| (text[f.start..f.end].to_owned(), f.value, f.max))
                 .collect::<Vec<_>>()
         };
-        let one =
-            |t: &str, v: &str, m: &str| vec![(t.to_owned(), v.to_owned(), Some(m.to_owned()))];
-        assert_eq!(
-            r("um 10–15 Prozent", Lang::De),
-            one("10–15 Prozent", "0.1", "0.15")
-        );
-        assert_eq!(
-            r("zwischen 3 und 5 Millionen Menschen", Lang::De),
-            one("zwischen 3 und 5 Millionen", "3000000", "5000000")
-        );
-        assert_eq!(
-            r("between 3 and 5 million people", Lang::En),
-            one("between 3 and 5 million", "3000000", "5000000")
-        );
-        assert_eq!(
-            r("$3-5 million", Lang::En),
-            one("$3-5 million", "3000000", "5000000")
-        );
-        assert_eq!(
-            r("3 bis 5 Jahre", Lang::De),
-            one("3 bis 5 Jahre", "P3Y", "P5Y")
-        );
+        // (text, language, the words of the one figure, its low end, its high end)
+        for (text, lang, t, v, m) in [
+            ("um 10–15 Prozent", Lang::De, "10–15 Prozent", "0.1", "0.15"),
+            (
+                "zwischen 3 und 5 Millionen Menschen",
+                Lang::De,
+                "zwischen 3 und 5 Millionen",
+                "3000000",
+                "5000000",
+            ),
+            (
+                "between 3 and 5 million people",
+                Lang::En,
+                "between 3 and 5 million",
+                "3000000",
+                "5000000",
+            ),
+            (
+                "$3-5 million",
+                Lang::En,
+                "$3-5 million",
+                "3000000",
+                "5000000",
+            ),
+            ("3 bis 5 Jahre", Lang::De, "3 bis 5 Jahre", "P3Y", "P5Y"),
+        ] {
+            assert_eq!(
+                r(text, lang),
+                vec![(t.to_owned(), v.to_owned(), Some(m.to_owned()))],
+                "{text}"
+            );
+        }
         // Not ranges: a score, a low end above the high end, a change "bis zu".
         assert!(r("Das Spiel endete 9–4.", Lang::De).is_empty());
         assert_eq!(r("von 1990–2000", Lang::De).len(), 2);
