@@ -689,41 +689,41 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_file_edited_in_the_output_is_written_again() {
-        let site = tempfile::tempdir().unwrap();
-        let out = site.path().join("public");
-        build(site.path(), &out, &[("a.html", "right")]);
-        later();
         // Same length: only the file's time tells the edit apart.
-        std::fs::write(out.join("a.html"), "wrong").unwrap();
-        build(site.path(), &out, &[("a.html", "right")]);
-        assert_eq!(
-            std::fs::read_to_string(out.join("a.html")).unwrap(),
-            "right"
-        );
+        let after = rebuilt_after_edit(|path| std::fs::write(path, "wrong").unwrap());
+        assert_eq!(after, "right");
     }
 
     #[test]
     fn a_same_size_edit_with_its_old_time_put_back_is_written_again() {
+        let after = rebuilt_after_edit(|path| {
+            let written = std::fs::metadata(path).unwrap().modified().unwrap();
+            // Rewritten in place (same inode), same size, old time back: only the bytes tell.
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .and_then(|mut f| f.write_all(b"wrong"))
+                .unwrap();
+            std::fs::File::options()
+                .write(true)
+                .open(path)
+                .unwrap()
+                .set_modified(written)
+                .unwrap();
+        });
+        assert_eq!(after, "right");
+    }
+
+    /// Builds `a.html` = "right", lets `edit` change the output's copy a moment later, builds
+    /// the same again: what the output's `a.html` then holds.
+    fn rebuilt_after_edit(edit: impl FnOnce(&Path)) -> String {
         let site = tempfile::tempdir().unwrap();
         let out = site.path().join("public");
         build(site.path(), &out, &[("a.html", "right")]);
         later();
-        let path = out.join("a.html");
-        let written = std::fs::metadata(&path).unwrap().modified().unwrap();
-        // Rewritten in place (same inode), same size, old time back: only the bytes tell.
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(&path)
-            .and_then(|mut f| f.write_all(b"wrong"))
-            .unwrap();
-        std::fs::File::options()
-            .write(true)
-            .open(&path)
-            .unwrap()
-            .set_modified(written)
-            .unwrap();
+        edit(&out.join("a.html"));
         build(site.path(), &out, &[("a.html", "right")]);
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "right");
+        std::fs::read_to_string(out.join("a.html")).unwrap()
     }
 
     #[test]
