@@ -199,7 +199,7 @@ pub fn anchor<'a>(
     let mut detected = if detect_figures {
         let mut found = figures::detect_with(
             &reader.text,
-            article.meta.lang,
+            figures::rules_for_lang(article.meta.lang),
             year,
             article.meta.figures_counts,
         );

@@ -507,7 +507,7 @@ pub fn figure_display(
     unit: Option<&str>,
     lang: Lang,
 ) -> String {
-    figures::units::display(kind, value, max, unit, lang)
+    figures::units::display(kind, value, max, unit, figures::rules_for_lang(lang))
 }
 
 /// A figure kind's name in the article's language.

@@ -7,9 +7,8 @@
 //! ISO 8601 durations ("P5Y", "PT4H").
 
 use super::FigureKind;
+use super::rules::{Display, Rules};
 use crate::content::is_decimal;
-use crate::i18n;
-use crate::lang::Lang;
 
 /// What a unit's value must look like.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,6 +90,11 @@ const CURRENCIES: &[&str] = &[
     "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS",
     "VES", "VND", "VUV", "WST", "XAF", "XCD", "XDR", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWL",
 ];
+
+/// The listed ISO 4217 code `code`, as a static string.
+pub fn currency(code: &str) -> Option<&'static str> {
+    CURRENCIES.binary_search(&code).ok().map(|i| CURRENCIES[i])
+}
 
 fn find(unit: &str) -> Option<(FigureKind, Form)> {
     if CURRENCIES.binary_search(&unit).is_ok() {
@@ -367,42 +371,59 @@ fn html_duration(value: &str) -> Option<String> {
     Some(out)
 }
 
-/// A figure as a reader of `lang` writes it: "50 %", "96 Mio. USD", "45 days",
-/// "1. März 2027", "10–15 %". `max` is the high end of a range.
+/// A figure as a reader of the language of `rules` writes it: "50 %", "96 Mio. USD",
+/// "45 days", "1. März 2027", "1er mars 2027", "10–15 %". `max` is the high end of a range.
 pub fn display(
     kind: FigureKind,
     value: &str,
     max: Option<&str>,
     unit: Option<&str>,
-    lang: Lang,
+    rules: &Rules,
 ) -> String {
+    let d = &rules.display;
     let Some(max) = max else {
-        let (low, suffix) = parts(kind, value, value, unit, lang);
-        return join(low, &suffix, lang);
+        let (low, suffix) = parts(kind, value, value, unit, d);
+        return join(low, &suffix, d);
     };
     // The unit's word agrees with the high end: "1–2 Jahre".
-    let (low, suffix) = parts(kind, value, max, unit, lang);
-    let (high, high_suffix) = parts(kind, max, max, unit, lang);
+    let (low, suffix) = parts(kind, value, max, unit, d);
+    let (high, high_suffix) = parts(kind, max, max, unit, d);
     if high_suffix == suffix {
-        join(format!("{low}–{high}"), &suffix, lang)
+        join(format!("{low}–{high}"), &suffix, d)
     } else {
-        format!(
-            "{} – {}",
-            join(low, &suffix, lang),
-            join(high, &high_suffix, lang)
-        )
+        format!("{} – {}", join(low, &suffix, d), join(high, &high_suffix, d))
     }
 }
 
-fn join(number: String, suffix: &str, lang: Lang) -> String {
+fn join(number: String, suffix: &str, d: &Display) -> String {
     if suffix.is_empty() {
         return number;
     }
     // English glues the per-cent sign to the number; German puts a space before it.
-    if suffix == "%" && lang == Lang::En {
-        return format!("{number}%");
+    if suffix == "%" {
+        return format!("{number}{}", d.percent);
     }
     format!("{number} {suffix}")
+}
+
+/// Whether a number takes the singular: "1" everywhere, and in French all below two.
+fn is_one(named: &str, d: &Display) -> bool {
+    if named == "1" {
+        return true;
+    }
+    d.singular_below_two
+        && is_decimal(named)
+        && !named.starts_with('-')
+        && named.split('.').next().is_some_and(|int| {
+            let int = int.trim_start_matches('0');
+            int.is_empty() || int == "1"
+        })
+}
+
+/// The name of a unit in the number `named`.
+fn unit_name<'d>(d: &'d Display, key: &str, named: &str) -> Option<&'d str> {
+    let (one, many) = d.units.get(key)?;
+    Some(if is_one(named, d) { one } else { many })
 }
 
 /// The number part and the words after it, in the number `named` (singular for "1").
@@ -411,38 +432,33 @@ fn parts(
     value: &str,
     named: &str,
     unit: Option<&str>,
-    lang: Lang,
+    d: &Display,
 ) -> (String, String) {
-    let plural = |key: &str| i18n::unit_name(key, lang, named == "1").unwrap_or("");
+    let plural = |key: &str| unit_name(d, key, named).unwrap_or("");
     match kind {
-        FigureKind::Percent => (number(&shift_two(value), lang), "%".to_owned()),
-        FigureKind::PercentagePoints => {
-            (number(value, lang), plural("percentage-points").to_owned())
-        }
-        FigureKind::Year if unit == Some("decade") => match lang {
-            Lang::De => (format!("{value}er"), String::new()),
-            Lang::En => (format!("{value}s"), String::new()),
-        },
+        FigureKind::Percent => (number(&shift_two(value), d), "%".to_owned()),
+        FigureKind::PercentagePoints => (number(value, d), plural("percentage-points").to_owned()),
+        FigureKind::Year if unit == Some("decade") => (d.decade.replace("{y}", value), String::new()),
         FigureKind::Year => (value.to_owned(), String::new()),
-        FigureKind::Date => (date(value, lang), String::new()),
+        FigureKind::Date => (date(value, d), String::new()),
         FigureKind::Duration => match parse_duration(value).as_deref() {
-            Some(&[(d, time, n)]) => {
+            Some(&[(des, time, n)]) => {
                 let named = parse_duration(named)
                     .and_then(|p| p.first().map(|x| x.2))
                     .unwrap_or(n);
-                let key = time_unit_key(d, time);
-                let name = i18n::unit_name(key, lang, named == "1").unwrap_or(key);
-                (number(n, lang), name.to_owned())
+                let key = time_unit_key(des, time);
+                let name = unit_name(d, key, named).unwrap_or(key);
+                (number(n, d), name.to_owned())
             }
-            _ => (duration(value, lang), String::new()),
+            _ => (duration(value, d), String::new()),
         },
         FigureKind::Money => {
-            let (n, scale) = scaled(value, lang);
+            let (n, scale) = scaled(value, d);
             let code = unit.unwrap_or("");
             (n, [scale, code].join(" ").trim().to_owned())
         }
         FigureKind::Number => {
-            let (n, scale) = scaled(value, lang);
+            let (n, scale) = scaled(value, d);
             let name = unit.filter(|u| *u != "count").map_or("", |u| plural(u));
             (n, [scale, name].join(" ").trim().to_owned())
         }
@@ -450,7 +466,7 @@ fn parts(
 }
 
 /// A large round amount with a scale word ("96 Mio.", "1.2 billion"), else grouped digits.
-fn scaled(value: &str, lang: Lang) -> (String, &'static str) {
+fn scaled<'d>(value: &str, d: &'d Display) -> (String, &'d str) {
     let (sign, digits) = match value.strip_prefix('-') {
         Some(r) => ("-", r),
         None => ("", value),
@@ -462,26 +478,23 @@ fn scaled(value: &str, lang: Lang) -> (String, &'static str) {
             let rest = format!("{tail}{frac}");
             let rest = rest.trim_end_matches('0');
             if rest.len() <= 2
-                && let Some(word) = i18n::scale_name(p, lang)
+                && let Some((one, many)) = d.scales.get(&p)
             {
                 let n = if rest.is_empty() {
-                    format!("{sign}{head}")
+                    head.to_owned()
                 } else {
-                    format!("{sign}{head}.{rest}")
+                    format!("{head}.{rest}")
                 };
-                return (number(&n, lang), word);
+                let word = if is_one(&n, d) { one } else { many };
+                return (number(&format!("{sign}{n}"), d), word);
             }
         }
     }
-    (number(value, lang), "")
+    (number(value, d), "")
 }
 
 /// A decimal string with the language's digit grouping and decimal mark.
-pub fn number(value: &str, lang: Lang) -> String {
-    let (group, mark) = match lang {
-        Lang::De => ('.', ','),
-        Lang::En => (',', '.'),
-    };
+fn number(value: &str, d: &Display) -> String {
     let (sign, digits) = match value.strip_prefix('-') {
         Some(rest) => ("-", rest),
         None => ("", value),
@@ -493,12 +506,12 @@ pub fn number(value: &str, lang: Lang) -> String {
     let mut out = String::from(sign);
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 && int.len() > 4 {
-            out.push(group);
+            out.push_str(&d.group);
         }
         out.push(c);
     }
     if !frac.is_empty() {
-        out.push(mark);
+        out.push_str(&d.decimal);
         out.push_str(frac);
     }
     out
@@ -526,19 +539,28 @@ fn shift_two(value: &str) -> String {
     }
 }
 
-/// An ISO date, month or yearless date in words: "1. März 2027", "March 2027", "July 22".
-fn date(value: &str, lang: Lang) -> String {
-    let Some((y, m, d)) = date_parts(value) else {
+/// An ISO date, month or yearless date in words: "1. März 2027", "March 2027", "July 22",
+/// "1er mars 2027", "22 de julio".
+fn date(value: &str, d: &Display) -> String {
+    let Some((y, m, day)) = date_parts(value) else {
         return value.to_owned();
     };
-    let month = i18n::month_name(m as u8, lang);
-    match (y, d, lang) {
-        (Some(y), Some(d), Lang::De) => format!("{d}. {month} {y}"),
-        (Some(y), Some(d), Lang::En) => format!("{month} {d}, {y}"),
-        (Some(y), None, _) => format!("{month} {y}"),
-        (None, Some(d), Lang::De) => format!("{d}. {month}"),
-        (None, Some(d), Lang::En) => format!("{month} {d}"),
-        (None, None, _) => value.to_owned(),
+    let month = d.months.get(m as usize - 1).map_or("", String::as_str);
+    let day = match (day, &d.first_day) {
+        (Some(1), Some(first)) => Some(first.clone()),
+        (day, _) => day.map(|x| x.to_string()),
+    };
+    let fill = |pattern: &str| {
+        pattern
+            .replace("{d}", day.as_deref().unwrap_or(""))
+            .replace("{month}", month)
+            .replace("{y}", &y.map(|y| y.to_string()).unwrap_or_default())
+    };
+    match (y, &day) {
+        (Some(_), Some(_)) => fill(&d.date),
+        (Some(_), None) => fill(&d.month_year),
+        (None, Some(_)) => fill(&d.day_month),
+        (None, None) => value.to_owned(),
     }
 }
 
@@ -556,7 +578,7 @@ fn time_unit_key(d: u8, time: bool) -> &'static str {
 }
 
 /// An ISO duration in words: "5 Jahre", "1 year, 6 months", "2 Stunden, 30 Minuten".
-fn duration(value: &str, lang: Lang) -> String {
+fn duration(value: &str, d: &Display) -> String {
     let Some(parts) = parse_duration(value) else {
         return value.to_owned();
     };
@@ -571,10 +593,10 @@ fn duration(value: &str, lang: Lang) -> String {
     };
     let words: Vec<String> = shown
         .into_iter()
-        .map(|&(d, time, n)| {
-            let key = time_unit_key(d, time);
-            let name = i18n::unit_name(key, lang, n == "1").unwrap_or(key);
-            format!("{} {name}", number(n, lang))
+        .map(|&(des, time, n)| {
+            let key = time_unit_key(des, time);
+            let name = unit_name(d, key, n).unwrap_or(key);
+            format!("{} {name}", number(n, d))
         })
         .collect();
     words.join(", ")
@@ -584,6 +606,14 @@ fn duration(value: &str, lang: Lang) -> String {
 mod tests {
     use super::*;
     use FigureKind as K;
+
+    fn de() -> &'static Rules {
+        super::super::rules_for("de").expect("de rules")
+    }
+
+    fn en() -> &'static Rules {
+        super::super::rules_for("en").expect("en rules")
+    }
 
     #[test]
     fn currencies_are_sorted() {
@@ -649,80 +679,80 @@ mod tests {
     #[test]
     fn figures_are_shown_as_readers_write_them() {
         let show = |k, v, u, l| display(k, v, None, u, l);
-        assert_eq!(show(K::Percent, "0.005", Some("percent"), Lang::En), "0.5%");
-        assert_eq!(show(K::Percent, "0.5", Some("percent"), Lang::De), "50 %");
+        assert_eq!(show(K::Percent, "0.005", Some("percent"), en()), "0.5%");
+        assert_eq!(show(K::Percent, "0.5", Some("percent"), de()), "50 %");
         assert_eq!(
-            show(K::Percent, "0.5", Some("probability"), Lang::De),
+            show(K::Percent, "0.5", Some("probability"), de()),
             "50 %"
         );
         assert_eq!(
-            show(K::Money, "96000000", Some("USD"), Lang::En),
+            show(K::Money, "96000000", Some("USD"), en()),
             "96 million USD"
         );
         assert_eq!(
-            show(K::Money, "96000000", Some("USD"), Lang::De),
+            show(K::Money, "96000000", Some("USD"), de()),
             "96 Mio. USD"
         );
         assert_eq!(
-            show(K::Money, "1200000000", Some("EUR"), Lang::De),
+            show(K::Money, "1200000000", Some("EUR"), de()),
             "1,2 Mrd. EUR"
         );
         assert_eq!(
-            show(K::Money, "604300000.5", Some("EUR"), Lang::En),
+            show(K::Money, "604300000.5", Some("EUR"), en()),
             "604,300,000.5 EUR"
         );
-        assert_eq!(show(K::Number, "2500", None, Lang::De), "2500");
-        assert_eq!(show(K::Number, "-12500", None, Lang::De), "-12.500");
+        assert_eq!(show(K::Number, "2500", None, de()), "2500");
+        assert_eq!(show(K::Number, "-12500", None, de()), "-12.500");
         assert_eq!(
-            show(K::Number, "1200", Some("people"), Lang::En),
+            show(K::Number, "1200", Some("people"), en()),
             "1200 people"
         );
-        assert_eq!(show(K::Number, "1", Some("people"), Lang::De), "1 Mensch");
-        assert_eq!(show(K::Number, "3.5", Some("km2"), Lang::De), "3,5 km²");
-        assert_eq!(show(K::Duration, "P45D", Some("days"), Lang::En), "45 days");
-        assert_eq!(show(K::Duration, "P1Y", Some("years"), Lang::En), "1 year");
+        assert_eq!(show(K::Number, "1", Some("people"), de()), "1 Mensch");
+        assert_eq!(show(K::Number, "3.5", Some("km2"), de()), "3,5 km²");
+        assert_eq!(show(K::Duration, "P45D", Some("days"), en()), "45 days");
+        assert_eq!(show(K::Duration, "P1Y", Some("years"), en()), "1 year");
         assert_eq!(
-            show(K::Duration, "P1Y6M", None, Lang::De),
+            show(K::Duration, "P1Y6M", None, de()),
             "1 Jahr, 6 Monate"
         );
         assert_eq!(
-            show(K::Duration, "PT2H30M", None, Lang::En),
+            show(K::Duration, "PT2H30M", None, en()),
             "2 hours, 30 minutes"
         );
-        assert_eq!(show(K::Date, "2027-03-01", None, Lang::De), "1. März 2027");
-        assert_eq!(show(K::Date, "2027-03-01", None, Lang::En), "March 1, 2027");
-        assert_eq!(show(K::Date, "2027-03", None, Lang::En), "March 2027");
-        assert_eq!(show(K::Date, "--07-22", None, Lang::De), "22. Juli");
-        assert_eq!(show(K::Year, "2099", Some("year"), Lang::De), "2099");
-        assert_eq!(show(K::Year, "1990", Some("decade"), Lang::En), "1990s");
+        assert_eq!(show(K::Date, "2027-03-01", None, de()), "1. März 2027");
+        assert_eq!(show(K::Date, "2027-03-01", None, en()), "March 1, 2027");
+        assert_eq!(show(K::Date, "2027-03", None, en()), "March 2027");
+        assert_eq!(show(K::Date, "--07-22", None, de()), "22. Juli");
+        assert_eq!(show(K::Year, "2099", Some("year"), de()), "2099");
+        assert_eq!(show(K::Year, "1990", Some("decade"), en()), "1990s");
         assert_eq!(
             show(
                 K::PercentagePoints,
                 "2.5",
                 Some("percentage-points"),
-                Lang::De
+                de()
             ),
             "2,5 Prozentpunkte"
         );
         let range = |k, v, m, u, l| display(k, v, Some(m), u, l);
         assert_eq!(
-            range(K::Duration, "P1Y", "P2Y", Some("years"), Lang::De),
+            range(K::Duration, "P1Y", "P2Y", Some("years"), de()),
             "1–2 Jahre"
         );
         assert_eq!(
-            range(K::Duration, "P2W", "P3W", None, Lang::En),
+            range(K::Duration, "P2W", "P3W", None, en()),
             "2–3 weeks"
         );
         assert_eq!(
-            range(K::Percent, "0.1", "0.15", Some("percent"), Lang::De),
+            range(K::Percent, "0.1", "0.15", Some("percent"), de()),
             "10–15 %"
         );
         assert_eq!(
-            range(K::Number, "3000000", "5000000", None, Lang::En),
+            range(K::Number, "3000000", "5000000", None, en()),
             "3–5 million"
         );
         assert_eq!(
-            range(K::Money, "900000", "1200000", Some("EUR"), Lang::De),
+            range(K::Money, "900000", "1200000", Some("EUR"), de()),
             "900.000 EUR – 1,2 Mio. EUR"
         );
     }
