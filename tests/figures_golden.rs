@@ -316,3 +316,37 @@ fn seed_article() {
         );
     }
 }
+
+#[test]
+fn golden_french() {
+    let (p, r) = score("fr", include_str!("figures_golden/fr.txt"), lang("fr"), false);
+    assert!(p >= 0.95 && r >= 0.95, "fr: precision {p:.3} recall {r:.3}");
+}
+
+#[test]
+fn golden_french_with_counts() {
+    let (p, r) = score(
+        "fr+counts",
+        include_str!("figures_golden/fr.txt"),
+        lang("fr"),
+        true,
+    );
+    assert!(p >= 0.95 && r >= 0.95, "fr: precision {p:.3} recall {r:.3}");
+}
+
+#[test]
+fn golden_spanish() {
+    let (p, r) = score("es", include_str!("figures_golden/es.txt"), lang("es"), false);
+    assert!(p >= 0.95 && r >= 0.95, "es: precision {p:.3} recall {r:.3}");
+}
+
+#[test]
+fn golden_spanish_with_counts() {
+    let (p, r) = score(
+        "es+counts",
+        include_str!("figures_golden/es.txt"),
+        lang("es"),
+        true,
+    );
+    assert!(p >= 0.95 && r >= 0.95, "es: precision {p:.3} recall {r:.3}");
+}
