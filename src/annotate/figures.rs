@@ -2103,3 +2103,16 @@ mod tests {
         }
     }
 }
+#[cfg(test)]
+mod dbg_tmp {
+    #[test]
+    fn dbg() {
+        let r = super::rules_for(&std::env::var("L").unwrap_or("fr".into())).unwrap();
+        for line in std::env::var("T").unwrap_or_default().split('|') {
+            for f in super::detect_with(line, r, Some(2024), true) {
+                println!("{:?} {:?} {} {:?} {:?} {:?}", &line[f.start..f.end], f.kind, f.value, f.unit, f.approx, f.max);
+            }
+            println!("--");
+        }
+    }
+}
