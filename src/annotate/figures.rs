@@ -918,6 +918,19 @@ impl<'t> Cx<'t> {
     fn approx_before(&self, start: usize, floor: usize, duration: bool) -> Option<(usize, Approx)> {
         let w1 = self.word_or_elided_before(start, floor)?;
         let e1 = self.entry(w1)?;
+        // "al menos un 10 %": the qualifier stands before the number's article.
+        if e1.flags & rules::NUMBER_ARTICLE != 0
+            && e1.approx.is_none()
+            && e1.flags & rules::APPROX_END == 0
+        {
+            return self.approx_at(w1.start, floor, duration);
+        }
+        self.approx_at(start, floor, duration)
+    }
+
+    fn approx_at(&self, start: usize, floor: usize, duration: bool) -> Option<(usize, Approx)> {
+        let w1 = self.word_or_elided_before(start, floor)?;
+        let e1 = self.entry(w1)?;
         if let Some(a) = e1.approx {
             if duration && a == Approx::MoreThan {
                 let ctx = self.word_before(w1.start, floor)?;

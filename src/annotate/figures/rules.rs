@@ -150,6 +150,8 @@ pub const CLOCK_UNIT: u32 = 1 << 10;
 pub const RATIO_END: u32 = 1 << 11;
 /// Before a year, makes it a decade ("années 1990").
 pub const DECADE_BEFORE: u32 = 1 << 12;
+/// An article a qualifier may stand before ("al menos un 10 %").
+pub const NUMBER_ARTICLE: u32 = 1 << 13;
 
 /// A sequence of lowercased words (elided words end in ').
 type Words = Vec<Box<[u8]>>;
@@ -457,6 +459,8 @@ struct WordLists {
     ratio_links: Vec<String>,
     #[serde(default)]
     names: Vec<String>,
+    #[serde(default)]
+    number_articles: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -733,6 +737,7 @@ fn load(code: &'static str, text: &str) -> Result<Rules, String> {
     flag_all(&mut words, &f.durations.more_than_context, MORE_THAN_CONTEXT)?;
     flag_all(&mut words, &f.durations.clock_units, CLOCK_UNIT)?;
     flag_all(&mut words, &f.years.decade_before, DECADE_BEFORE)?;
+    flag_all(&mut words, &f.words.number_articles, NUMBER_ARTICLE)?;
     let mut ratio_links = Vec::new();
     for l in &f.words.ratio_links {
         let parts = split_words(l)?;
