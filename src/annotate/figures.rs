@@ -1561,6 +1561,7 @@ impl<'t> Cx<'t> {
         if !(1000..=2199).contains(&v) {
             return false;
         }
+        let mut old = false;
         if let Some(w) = self.word_before(s, floor)
             && let Some(entry) = self.entry(w)
         {
@@ -1570,8 +1571,9 @@ impl<'t> Cx<'t> {
             if entry.approx.is_some() {
                 return false;
             }
+            old = entry.flags & rules::OLD_YEAR_CONTEXT != 0;
         }
-        if !(1900..=2100).contains(&v) {
+        if !old && !(1900..=2100).contains(&v) {
             return false;
         }
         // Without a year word, a following count noun makes it a quantity:

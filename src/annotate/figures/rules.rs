@@ -152,6 +152,9 @@ pub const RATIO_END: u32 = 1 << 11;
 pub const DECADE_BEFORE: u32 = 1 << 12;
 /// An article a qualifier may stand before ("al menos un 10 %").
 pub const NUMBER_ARTICLE: u32 = 1 << 13;
+/// After this word a four-digit number before no count noun is a year, however old
+/// ("el terremoto de 1755").
+pub const OLD_YEAR_CONTEXT: u32 = 1 << 14;
 
 /// A sequence of lowercased words (elided words end in ').
 type Words = Vec<Box<[u8]>>;
@@ -512,6 +515,8 @@ struct Years {
     decade_suffixes: Vec<String>,
     #[serde(default)]
     decade_before: Vec<String>,
+    #[serde(default)]
+    old_year_context: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -738,6 +743,7 @@ fn load(code: &'static str, text: &str) -> Result<Rules, String> {
     flag_all(&mut words, &f.durations.clock_units, CLOCK_UNIT)?;
     flag_all(&mut words, &f.years.decade_before, DECADE_BEFORE)?;
     flag_all(&mut words, &f.words.number_articles, NUMBER_ARTICLE)?;
+    flag_all(&mut words, &f.years.old_year_context, OLD_YEAR_CONTEXT)?;
     let mut ratio_links = Vec::new();
     for l in &f.words.ratio_links {
         let parts = split_words(l)?;
