@@ -113,6 +113,7 @@ pub fn detect_with(
         year: article_year,
         counts,
         before_cache: std::cell::Cell::new(None),
+        entry_cache: std::cell::Cell::new(None),
     };
     let mut out: Vec<Figure> = Vec::with_capacity(text.len() / 256);
     let b = cx.b;
@@ -357,6 +358,8 @@ struct Cx<'t> {
     /// Whether bare counts are figures too.
     counts: bool,
     before_cache: std::cell::Cell<Option<(usize, usize, Option<Tok>)>>,
+    /// The last word looked up: the rules around a number ask about the same word.
+    entry_cache: std::cell::Cell<Option<(usize, usize, Option<&'t Entry>)>>,
 }
 
 /// `char::is_alphabetic` with the Latin-1 letters of German and French
@@ -558,8 +561,16 @@ impl<'t> Cx<'t> {
 
     /// What the word at `t` can be, looked up once in lower case.
     fn entry(&self, t: Tok) -> Option<&'t Entry> {
+        if let Some((s, e, found)) = self.entry_cache.get()
+            && s == t.start
+            && e == t.end
+        {
+            return found;
+        }
         let mut buf = [0; MAX_WORD];
-        rules::lower(self.sub(t.start, t.end), &mut buf).and_then(|w| self.r.get(w))
+        let found = rules::lower(self.sub(t.start, t.end), &mut buf).and_then(|w| self.r.get(w));
+        self.entry_cache.set(Some((t.start, t.end, found)));
+        found
     }
 
     /// Whether the word at `t` has any of the role `flags`.
@@ -2078,6 +2089,118 @@ mod tests {
         assert_eq!(detect_with(text, de(), None, true).len(), 3);
     }
 
+    /// Every figure of `text` in the language `code`: its words, value, unit and high end.
+    fn all(code: &str, text: &str) -> Vec<(String, String, Option<String>, Option<String>)> {
+        let r = rules_for(code).expect("rules");
+        detect(text, r, Some(2024))
+            .into_iter()
+            .map(|f| (text[f.start..f.end].to_owned(), f.value, f.unit, f.max))
+            .collect()
+    }
+
+    #[test]
+    fn french_conventions() {
+        let one = |text: &str| {
+            let mut found = all("fr", text);
+            assert_eq!(found.len(), 1, "{text}: {found:?}");
+            found.remove(0)
+        };
+        for (text, words, value, unit) in [
+            ("La facture : 1 000,5 euros.", "1 000,5 euros", "1000.5", "EUR"),
+            ("Soit 1\u{202f}000,5 euros.", "1\u{202f}000,5 euros", "1000.5", "EUR"),
+            ("Soit 1\u{a0}000,5 euros.", "1\u{a0}000,5 euros", "1000.5", "EUR"),
+            ("Il a levé 1,5 millions d'euros.", "1,5 millions d'euros", "1500000", "EUR"),
+            ("Il a levé 1,5 million d’euros.", "1,5 million d’euros", "1500000", "EUR"),
+            ("Le 22 juillet 2019, rien.", "22 juillet 2019", "2019-07-22", ""),
+            ("Dès le 1er mars, tout change.", "1er mars", "2024-03-01", ""),
+            ("Il y a passé cinq ans.", "cinq ans", "P5Y", "years"),
+            ("La hausse est de 3,5 %.", "3,5 %", "0.035", "percent"),
+            ("Il gagne 3,5 pour cent.", "3,5 pour cent", "0.035", "percent"),
+            ("Un coût de 15 M€ au total.", "15 M€", "15000000", "EUR"),
+            ("La guerre de 1870 fut brève.", "1870", "1870", "year"),
+        ] {
+            let (w, v, u, _) = one(text);
+            assert_eq!((w.as_str(), v.as_str()), (words, value), "{text}");
+            assert_eq!(u.unwrap_or_default(), unit, "{text}");
+        }
+        let r = one("Entre 3 et 5 millions de foyers.");
+        assert_eq!((r.1.as_str(), r.3.as_deref()), ("3000000", Some("5000000")));
+        assert_eq!(one("Il a payé jusqu'à 500 euros.").0, "jusqu'à 500 euros");
+        assert_eq!(one("Il a payé plus d'un million d'euros.").0, "plus d'un million d'euros");
+        // Not figures: a time of day, an article of law, a phone number, a line, an ordinal.
+        for text in [
+            "Rendez-vous à 20 heures.",
+            "Rendez-vous à 20 h 30.",
+            "L'article 3 s'applique.",
+            "Appelez le 01 23 45 67 89.",
+            "La ligne 14 est fermée.",
+            "Il a fini 2e.",
+            "Le 1er tour a eu lieu.",
+            "Un bâtiment neuf.",
+        ] {
+            assert!(all("fr", text).is_empty(), "{text}: {:?}", all("fr", text));
+        }
+    }
+
+    #[test]
+    fn spanish_conventions() {
+        let one = |text: &str| {
+            let mut found = all("es", text);
+            assert_eq!(found.len(), 1, "{text}: {found:?}");
+            found.remove(0)
+        };
+        for (text, words, value, unit) in [
+            ("La factura: 1.000,5 euros.", "1.000,5 euros", "1000.5", "EUR"),
+            ("Captó 1,5 millones de euros.", "1,5 millones de euros", "1500000", "EUR"),
+            ("Invirtió 3 mil millones de dólares.", "3 mil millones de dólares", "3000000000", "USD"),
+            ("Invirtió mil millones de euros.", "mil millones de euros", "1000000000", "EUR"),
+            ("El 22 de julio de 2019 llovió.", "22 de julio de 2019", "2019-07-22", ""),
+            ("En julio de 2019 llovió.", "julio de 2019", "2019-07", ""),
+            ("Pasó cinco años fuera.", "cinco años", "P5Y", "years"),
+            ("Pasó treinta y cinco años fuera.", "treinta y cinco años", "P35Y", "years"),
+            ("Subió el 3,5 % ayer.", "3,5 %", "0.035", "percent"),
+            ("Subió más del 50 % ayer.", "más del 50 %", "0.5", "percent"),
+            ("Subió al menos un 10 % ayer.", "al menos un 10 %", "0.1", "percent"),
+            ("Tardó media hora.", "media hora", "PT0.5H", "hours"),
+            ("La deuda es de 1,6 billones de euros.", "1,6 billones de euros", "1600000000000", "EUR"),
+        ] {
+            let (w, v, u, _) = one(text);
+            assert_eq!((w.as_str(), v.as_str()), (words, value), "{text}");
+            assert_eq!(u.unwrap_or_default(), unit, "{text}");
+        }
+        let r = one("Afecta a entre 3 y 5 millones de hogares.");
+        assert_eq!(
+            (r.0.as_str(), r.3.as_deref()),
+            ("entre 3 y 5 millones", Some("5000000"))
+        );
+        let r = one("Subió entre el 10 y el 15 % este año.");
+        assert_eq!((r.1.as_str(), r.3.as_deref()), ("0.1", Some("0.15")));
+        for text in [
+            "Empieza a las 20 horas.",
+            "Empieza a las 10 de la mañana.",
+            "El artículo 155 se aplicó.",
+            "Llame al +34 91 123 45 67.",
+            "Quedó en el 3.º puesto.",
+            "Uno de cada cinco jóvenes.",
+            "La línea 6 del metro.",
+        ] {
+            assert!(all("es", text).is_empty(), "{text}: {:?}", all("es", text));
+        }
+    }
+
+    #[test]
+    fn each_language_reads_its_own_marks() {
+        // The same digits are a different number in German and English, French and Spanish.
+        assert_eq!(all("de", "Es kostet 1.500 Euro.")[0].1, "1500");
+        assert_eq!(all("en", "It costs 1.5 euros.")[0].1, "1.5");
+        assert_eq!(all("es", "Cuesta 1.500 euros.")[0].1, "1500");
+        assert!(all("fr", "Il coûte 1.500 euros.").is_empty());
+        // Month names are each language's own; lower case where the language writes them so.
+        assert_eq!(all("fr", "le 5 mai")[0].1, "2024-05-05");
+        assert!(all("de", "am 5 mai").is_empty());
+        assert!(all("fr", "Le robot Mars 2020 a atterri.").iter().all(|f| f.1 != "2020-03"));
+    }
+
     fn check(text: &str, lang: &Rules) -> Result<(), TestCaseError> {
         let figs = detect(text, lang, Some(2020));
         let mut last = 0;
@@ -2107,8 +2230,9 @@ mod tests {
     proptest! {
         #[test]
         fn never_panics_on_unicode(s in "\\PC*") {
-            check(&s, de())?;
-            check(&s, en())?;
+            for r in codes().filter_map(rules_for) {
+                check(&s, r)?;
+            }
         }
 
         #[test]
@@ -2116,18 +2240,11 @@ mod tests {
             check(&s, de())?;
             check(&s, en())?;
         }
-    }
-}
-#[cfg(test)]
-mod dbg_tmp {
-    #[test]
-    fn dbg() {
-        let r = super::rules_for(&std::env::var("L").unwrap_or("fr".into())).unwrap();
-        for line in std::env::var("T").unwrap_or_default().split('|') {
-            for f in super::detect_with(line, r, Some(2024), true) {
-                println!("{:?} {:?} {} {:?} {:?} {:?}", &line[f.start..f.end], f.kind, f.value, f.unit, f.approx, f.max);
-            }
-            println!("--");
+
+        #[test]
+        fn never_panics_on_numberish_fr_es(s in "([0-9]{1,5}|[ .,:/\\-+%€$'’\u{a0}\u{202f}]|d'|jusqu'à |plus de |más del |al menos un |de |y |et |à |a las |entre el |millions |millones |mil |juillet |julio |1er |er|º|ª|ans|años|heures|horas|h |années |pour cent|por ciento|cinq|treinta y |vingt-|medio |\n){0,40}") {
+            check(&s, rules_for("fr").expect("fr"))?;
+            check(&s, rules_for("es").expect("es"))?;
         }
     }
 }
