@@ -9,7 +9,6 @@ use super::Pages;
 use super::summary::ArticleSummary;
 use crate::config::{Person, Site};
 use crate::diagnostics::Diagnostic;
-use crate::i18n;
 use crate::render::{root_prefix, url_of_path};
 use crate::slug::slugify;
 
@@ -36,7 +35,7 @@ fn list_item<'a>(site: &Site, a: &'a ArticleSummary, root: &str) -> ListItem<'a>
         title: &a.title,
         href: format!("{root}{}", url_of_path(&a.path)),
         date: a.date.to_string(),
-        date_display: i18n::long_date(a.date, site.lang),
+        date_display: site.locales.get(site.lang).long_date(a.date),
         // Links to article files lead to their pages from this listing's place.
         summary_html: match &a.summary {
             Some(s) if crate::links::has_file_links(s) => {
@@ -181,7 +180,7 @@ fn claim_item<'a>(site: &'a Site, (a, c): Claim<'a>, root: &str) -> ClaimItem<'a
         href: format!("{root}{}#{}", url_of_path(&a.path), c.id),
         article_title: &a.title,
         date: a.date.to_string(),
-        date_display: i18n::long_date(a.date, site.lang),
+        date_display: site.locales.get(site.lang).long_date(a.date),
     }
 }
 
@@ -495,7 +494,7 @@ pub fn people<'a>(
                 href: format!("{root}{}#{}", url_of_path(&a.path), q.id),
                 article_title: &a.title,
                 date: a.date.to_string(),
-                date_display: i18n::long_date(a.date, site.lang),
+                date_display: site.locales.get(site.lang).long_date(a.date),
             })
             .collect();
         let mut cx = pages
@@ -563,7 +562,7 @@ pub fn corrections(
             href: format!("{root}{}#{}", url_of_path(&a.path), c.id),
             article_title: &a.title,
             date: c.date.to_string(),
-            date_display: i18n::long_date(c.date, site.lang),
+            date_display: site.locales.get(site.lang).long_date(c.date),
         })
         .collect();
     let mut cx = pages.shared.context(site.lang, &site.config.language, here);
