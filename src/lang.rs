@@ -52,6 +52,12 @@ impl Lang {
     }
 }
 
+/// `tag`, a passage's language, where it is another than the page's (`page`), for the
+/// passage's `lang` attribute (WCAG 3.1.2); `None` where they are one language.
+pub fn other(tag: &str, page: Lang) -> Option<&str> {
+    (Lang::from_tag(tag) != Some(page)).then_some(tag)
+}
+
 /// What is wrong with a language tag, and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagError {

@@ -15,6 +15,8 @@ use crate::slug::slugify;
 /// An article in a list, with its link relative to the listing page.
 #[derive(Debug, Serialize)]
 struct ListItem<'a> {
+    /// The article's language where it is not the listing's (its text's `lang`).
+    lang: Option<&'a str>,
     title: &'a str,
     href: String,
     date: String,
@@ -32,6 +34,7 @@ struct TagLink<'a> {
 
 fn list_item<'a>(site: &Site, a: &'a ArticleSummary, root: &str) -> ListItem<'a> {
     ListItem {
+        lang: crate::lang::other(&a.lang, site.lang),
         title: &a.title,
         href: format!("{root}{}", url_of_path(&a.path)),
         date: a.date.to_string(),
@@ -152,6 +155,8 @@ pub fn index(
 
 #[derive(Debug, Serialize)]
 struct ClaimItem<'a> {
+    /// The article's language where it is not the listing's (its text's `lang`).
+    lang: Option<&'a str>,
     text: &'a str,
     /// Who claims it, as the registry files them.
     by: Option<&'a str>,
@@ -172,6 +177,7 @@ fn claim_item<'a>(site: &'a Site, (a, c): Claim<'a>, root: &str) -> ClaimItem<'a
     let person = c.by.as_deref().and_then(|by| site.person(by));
     let by = c.by.as_deref().map(|by| site.filed_name(by));
     ClaimItem {
+        lang: crate::lang::other(&a.lang, site.lang),
         text: &c.text,
         by,
         by_as_written: c.by.as_deref().filter(|w| Some(*w) != by),
@@ -318,6 +324,8 @@ struct PersonView<'a> {
 
 #[derive(Debug, Serialize)]
 struct QuoteItem<'a> {
+    /// The article's language where it is not the listing's (its text's `lang`).
+    lang: Option<&'a str>,
     text: &'a str,
     as_written: &'a str,
     role: Option<&'a str>,
@@ -488,6 +496,7 @@ pub fn people<'a>(
             .quotes
             .iter()
             .map(|(a, q)| QuoteItem {
+                lang: crate::lang::other(&a.lang, site.lang),
                 text: &q.text,
                 as_written: &q.speaker,
                 role: q.role.as_deref(),
@@ -524,6 +533,8 @@ pub fn people<'a>(
 
 #[derive(Debug, Serialize)]
 struct CorrectionItem<'a> {
+    /// The article's language where it is not the listing's (its text's `lang`).
+    lang: Option<&'a str>,
     text: &'a str,
     correct: &'a str,
     note_html: Option<&'a str>,
@@ -556,6 +567,7 @@ pub fn corrections(
     let items: Vec<CorrectionItem<'_>> = all_corrections(articles)
         .into_iter()
         .map(|(a, c)| CorrectionItem {
+            lang: crate::lang::other(&a.lang, site.lang),
             text: &c.text,
             correct: &c.correct,
             note_html: c.note_html.as_deref(),

@@ -102,6 +102,8 @@ struct SiteView<'a> {
 pub(crate) struct Shared {
     site: tera::Value,
     words: Vec<tera::Value>,
+    /// The site's language, for its words (its title) on pages in another.
+    site_lang: (crate::lang::Lang, String),
 }
 
 impl Shared {
@@ -117,6 +119,7 @@ impl Shared {
             words: crate::lang::Lang::all()
                 .map(|l| tera::Value::from_serializable(&site.locales.get(l).words))
                 .collect(),
+            site_lang: (site.lang, site.config.language.clone()),
         }
     }
 
@@ -131,6 +134,10 @@ impl Shared {
         cx.insert_value("site", self.site.clone());
         cx.insert("lang", lang_tag);
         cx.insert_value("t", self.words[lang.index()].clone());
+        cx.insert(
+            "site_lang",
+            &(self.site_lang.0 != lang).then_some(self.site_lang.1.as_str()),
+        );
         cx.insert("root", &render::root_prefix(url_path));
         cx.insert("path", url_path);
         cx
