@@ -116,13 +116,12 @@ pub fn corrections_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
             e.set_updated(timestamp(c.date));
             let mut content = Content::default();
             content.set_content_type(Some("html".to_string()));
-            // The correction's words are the article's language; the feed's, the site's.
-            let passage = |text: &str| {
-                let q = locale.quoted(&escape(text));
-                if a.lang_words == site.lang {
-                    q
-                } else {
-                    format!("<span lang=\"{}\">{q}</span>", a.lang)
+            // The correction's words are the article's language; the feed's and its
+            // quotation marks, the site's.
+            let passage = |text: &str| match crate::lang::other(&a.lang, site.lang) {
+                None => locale.quoted(&escape(text)),
+                Some(tag) => {
+                    locale.quoted(&format!("<span lang=\"{tag}\">{}</span>", escape(text)))
                 }
             };
             let html = format!(
