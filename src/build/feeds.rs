@@ -118,6 +118,7 @@ pub fn corrections_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
             content.set_content_type(Some("html".to_string()));
             // The correction's words are the article's language; the feed's and its
             // quotation marks, the site's.
+            let colon = words.get("colon");
             let passage = |text: &str| match crate::lang::other(&a.lang, site.lang) {
                 None => locale.quoted(&escape(text)),
                 Some(tag) => {
@@ -125,7 +126,7 @@ pub fn corrections_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
                 }
             };
             let html = format!(
-                "<p>{}: {} – {}: {}</p>{}",
+                "<p>{}{colon} {} – {}{colon} {}</p>{}",
                 words.get("text_says"),
                 passage(&c.text),
                 words.get("correct_is"),
