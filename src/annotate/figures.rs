@@ -165,10 +165,11 @@ pub fn detect_with(
     out
 }
 
-/// The figure rules for an article's or a page's language: the one place where the
-/// language an article declares becomes the detector and the formatter it gets.
-pub fn rules_for_lang(lang: Lang) -> &'static Rules {
-    rules_for(lang.code()).unwrap_or_else(rules::fallback)
+/// The detector for an article's language: the one place where the language an article
+/// declares picks its figure rules. A language without a rules file (`lang/<code>.toml`)
+/// gets no detected figures; its `[[figure]]`s still show.
+pub fn rules_for_lang(lang: Lang) -> Option<&'static Rules> {
+    rules_for(lang.code())
 }
 
 /// Marks (in each byte's high bit) the ASCII letters and the ASCII digits of

@@ -1,4 +1,4 @@
-//! The per-language part of the figure detector and formatter: one [`Rules`] per language,
+//! The per-language part of the figure detector: one [`Rules`] per language,
 //! read from an embedded data file (`lang/<code>.toml`, merged with `lang/common.toml`).
 //!
 //! Why data files rather than Rust tables: a language is then words and conventions a
@@ -168,35 +168,6 @@ pub enum NounRule {
     Plural,
 }
 
-/// How readers of a language write figures.
-#[derive(Debug)]
-pub struct Display {
-    /// Decimal mark.
-    pub decimal: String,
-    /// Digit grouping mark.
-    pub group: String,
-    /// What follows the number of a percentage ("%", " %").
-    pub percent: String,
-    /// A full date: `{d}`, `{month}`, `{y}`.
-    pub date: String,
-    /// A date without a year.
-    pub day_month: String,
-    /// A month of a year.
-    pub month_year: String,
-    /// How the first day of a month is written, if not as "1" ("1er").
-    pub first_day: Option<String>,
-    /// A decade: `{y}` is its first year.
-    pub decade: String,
-    /// Month names, January first.
-    pub months: Vec<String>,
-    /// Scale words (one, many) by power of ten.
-    pub scales: BTreeMap<usize, (String, String)>,
-    /// Unit names (one, many) by unit key.
-    pub units: HashMap<String, (String, String)>,
-    /// Whether numbers below two take the singular (French "1,5 an").
-    pub singular_below_two: bool,
-}
-
 /// The figure conventions of one language.
 pub struct Rules {
     code: &'static str,
@@ -266,8 +237,6 @@ pub struct Rules {
     pub(super) clock_before_hours: Vec<Words>,
     /// Times of day: words before any number ("a las 10").
     pub(super) clock_before: Vec<Words>,
-    /// How figures are shown to readers.
-    pub display: Display,
 }
 
 impl std::fmt::Debug for Rules {
@@ -306,14 +275,6 @@ pub fn rules_for(tag: &str) -> Option<&'static Rules> {
         .position(|(code, _)| code.eq_ignore_ascii_case(primary))?;
     RULES.get(i)
 }
-
-/// The rules used for a language with no file of its own: English.
-pub fn fallback() -> &'static Rules {
-    &RULES[FALLBACK]
-}
-
-/// Index of English in [`FILES`].
-const FALLBACK: usize = 1;
 
 /// The codes of the languages figures are detected in.
 pub fn codes() -> impl Iterator<Item = &'static str> {
@@ -436,8 +397,6 @@ struct File {
     years: Years,
     #[serde(default)]
     clock: Clock,
-    #[serde(default)]
-    display: DisplayFile,
 }
 
 #[derive(Deserialize)]
@@ -530,26 +489,6 @@ struct Clock {
     before: Vec<String>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct DisplayFile {
-    decimal_mark: Option<String>,
-    group_mark: Option<String>,
-    percent: Option<String>,
-    date: Option<String>,
-    day_month: Option<String>,
-    month_year: Option<String>,
-    first_day: Option<String>,
-    decade: Option<String>,
-    #[serde(default)]
-    months: Vec<String>,
-    #[serde(default)]
-    scales: BTreeMap<String, (String, String)>,
-    #[serde(default)]
-    units: BTreeMap<String, (String, String)>,
-    singular_below_two: Option<bool>,
-}
-
 /// Splits a phrase into lowercased words; an elided word keeps its apostrophe
 /// ("jusqu'à" is "jusqu'" and "à").
 fn split_words(phrase: &str) -> Result<Words, String> {
@@ -616,7 +555,6 @@ fn merge(file: &mut File, extra: File) {
     join_map(&mut file.glued_money_scales, extra.glued_money_scales);
     join(&mut file.names, extra.names);
     join(&mut file.years.decade_suffixes, extra.years.decade_suffixes);
-    join_map(&mut file.display.units, extra.display.units);
 }
 
 fn load(code: &'static str, text: &str) -> Result<Rules, String> {
@@ -792,32 +730,6 @@ fn load(code: &'static str, text: &str) -> Result<Rules, String> {
         Some("plural") | None => NounRule::Plural,
         Some(other) => return Err(format!("years.noun_rule: unknown rule {other:?}")),
     };
-    let d = f.display;
-    let need = |v: Option<String>, what: &str| v.ok_or_else(|| format!("display.{what} is missing"));
-    if d.months.len() != 12 {
-        return Err("display.months must name twelve months".to_owned());
-    }
-    let mut scales = BTreeMap::new();
-    for (p, names) in d.scales {
-        let p: usize = p
-            .parse()
-            .map_err(|_| format!("display.scales: {p:?} is not a power of ten"))?;
-        scales.insert(p, names);
-    }
-    let display = Display {
-        decimal: need(d.decimal_mark, "decimal_mark")?,
-        group: need(d.group_mark, "group_mark")?,
-        percent: need(d.percent, "percent")?,
-        date: need(d.date, "date")?,
-        day_month: need(d.day_month, "day_month")?,
-        month_year: need(d.month_year, "month_year")?,
-        first_day: d.first_day,
-        decade: need(d.decade, "decade")?,
-        months: d.months,
-        scales,
-        units: d.units.into_iter().collect(),
-        singular_below_two: d.singular_below_two.unwrap_or(false),
-    };
     Ok(Rules {
         code,
         words,
@@ -857,7 +769,6 @@ fn load(code: &'static str, text: &str) -> Result<Rules, String> {
         clock_after: f.clock.after,
         clock_before_hours: phrase_list(&f.clock.before_hours)?,
         clock_before: phrase_list(&f.clock.before)?,
-        display,
     })
 }
 
@@ -873,7 +784,17 @@ mod tests {
             }
         }
         assert_eq!(codes().count(), 4);
-        assert_eq!(fallback().code(), "en");
+    }
+
+    #[test]
+    fn every_language_with_ui_words_has_figure_rules() {
+        for lang in crate::lang::Lang::all() {
+            assert!(
+                rules_for(lang.code()).is_some(),
+                "{} has a locale but no lang/{0}.toml",
+                lang.code()
+            );
+        }
     }
 
     #[test]

@@ -7,8 +7,8 @@
 //! ISO 8601 durations ("P5Y", "PT4H").
 
 use super::FigureKind;
-use super::rules::{Display, Rules};
 use crate::content::is_decimal;
+use crate::i18n::Locale;
 
 /// What a unit's value must look like.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -371,59 +371,42 @@ fn html_duration(value: &str) -> Option<String> {
     Some(out)
 }
 
-/// A figure as a reader of the language of `rules` writes it: "50 %", "96 Mio. USD",
-/// "45 days", "1. März 2027", "1er mars 2027", "10–15 %". `max` is the high end of a range.
+/// A figure as a reader of `loc`'s language writes it: "50 %", "96 Mio. USD", "45 days",
+/// "1. März 2027", "10–15 %". `max` is the high end of a range.
 pub fn display(
     kind: FigureKind,
     value: &str,
     max: Option<&str>,
     unit: Option<&str>,
-    rules: &Rules,
+    loc: &Locale,
 ) -> String {
-    let d = &rules.display;
     let Some(max) = max else {
-        let (low, suffix) = parts(kind, value, value, unit, d);
-        return join(low, &suffix, d);
+        let (low, suffix) = parts(kind, value, value, unit, loc);
+        return join(low, &suffix, loc);
     };
     // The unit's word agrees with the high end: "1–2 Jahre".
-    let (low, suffix) = parts(kind, value, max, unit, d);
-    let (high, high_suffix) = parts(kind, max, max, unit, d);
+    let (low, suffix) = parts(kind, value, max, unit, loc);
+    let (high, high_suffix) = parts(kind, max, max, unit, loc);
     if high_suffix == suffix {
-        join(format!("{low}–{high}"), &suffix, d)
+        join(format!("{low}–{high}"), &suffix, loc)
     } else {
-        format!("{} – {}", join(low, &suffix, d), join(high, &high_suffix, d))
+        format!(
+            "{} – {}",
+            join(low, &suffix, loc),
+            join(high, &high_suffix, loc)
+        )
     }
 }
 
-fn join(number: String, suffix: &str, d: &Display) -> String {
+fn join(number: String, suffix: &str, loc: &Locale) -> String {
     if suffix.is_empty() {
         return number;
     }
-    // English glues the per-cent sign to the number; German puts a space before it.
+    // Whether the per-cent sign is glued to the number is the language's ("50%", "50 %").
     if suffix == "%" {
-        return format!("{number}{}", d.percent);
+        return loc.format.percent.replace("{n}", &number);
     }
     format!("{number} {suffix}")
-}
-
-/// Whether a number takes the singular: "1" everywhere, and in French all below two.
-fn is_one(named: &str, d: &Display) -> bool {
-    if named == "1" {
-        return true;
-    }
-    d.singular_below_two
-        && is_decimal(named)
-        && !named.starts_with('-')
-        && named.split('.').next().is_some_and(|int| {
-            let int = int.trim_start_matches('0');
-            int.is_empty() || int == "1"
-        })
-}
-
-/// The name of a unit in the number `named`.
-fn unit_name<'d>(d: &'d Display, key: &str, named: &str) -> Option<&'d str> {
-    let (one, many) = d.units.get(key)?;
-    Some(if is_one(named, d) { one } else { many })
 }
 
 /// The number part and the words after it, in the number `named` (singular for "1").
@@ -432,33 +415,37 @@ fn parts(
     value: &str,
     named: &str,
     unit: Option<&str>,
-    d: &Display,
+    loc: &Locale,
 ) -> (String, String) {
-    let plural = |key: &str| unit_name(d, key, named).unwrap_or("");
+    let plural = |key: &str| loc.unit_name(key, named).unwrap_or("");
     match kind {
-        FigureKind::Percent => (number(&shift_two(value), d), "%".to_owned()),
-        FigureKind::PercentagePoints => (number(value, d), plural("percentage-points").to_owned()),
-        FigureKind::Year if unit == Some("decade") => (d.decade.replace("{y}", value), String::new()),
+        FigureKind::Percent => (number(&shift_two(value), loc), "%".to_owned()),
+        FigureKind::PercentagePoints => {
+            (number(value, loc), plural("percentage-points").to_owned())
+        }
+        FigureKind::Year if unit == Some("decade") => {
+            (loc.format.decade.replace("{y}", value), String::new())
+        }
         FigureKind::Year => (value.to_owned(), String::new()),
-        FigureKind::Date => (date(value, d), String::new()),
+        FigureKind::Date => (date(value, loc), String::new()),
         FigureKind::Duration => match parse_duration(value).as_deref() {
-            Some(&[(des, time, n)]) => {
+            Some(&[(d, time, n)]) => {
                 let named = parse_duration(named)
                     .and_then(|p| p.first().map(|x| x.2))
                     .unwrap_or(n);
-                let key = time_unit_key(des, time);
-                let name = unit_name(d, key, named).unwrap_or(key);
-                (number(n, d), name.to_owned())
+                let key = time_unit_key(d, time);
+                let name = loc.unit_name(key, named).unwrap_or(key);
+                (number(n, loc), name.to_owned())
             }
-            _ => (duration(value, d), String::new()),
+            _ => (duration(value, loc), String::new()),
         },
         FigureKind::Money => {
-            let (n, scale) = scaled(value, d);
+            let (n, scale) = scaled(value, loc);
             let code = unit.unwrap_or("");
             (n, [scale, code].join(" ").trim().to_owned())
         }
         FigureKind::Number => {
-            let (n, scale) = scaled(value, d);
+            let (n, scale) = scaled(value, loc);
             let name = unit.filter(|u| *u != "count").map_or("", |u| plural(u));
             (n, [scale, name].join(" ").trim().to_owned())
         }
@@ -466,7 +453,7 @@ fn parts(
 }
 
 /// A large round amount with a scale word ("96 Mio.", "1.2 billion"), else grouped digits.
-fn scaled<'d>(value: &str, d: &'d Display) -> (String, &'d str) {
+fn scaled<'a>(value: &str, loc: &'a Locale) -> (String, &'a str) {
     let (sign, digits) = match value.strip_prefix('-') {
         Some(r) => ("-", r),
         None => ("", value),
@@ -477,24 +464,24 @@ fn scaled<'d>(value: &str, d: &'d Display) -> (String, &'d str) {
             let (head, tail) = int.split_at(int.len() - p);
             let rest = format!("{tail}{frac}");
             let rest = rest.trim_end_matches('0');
-            if rest.len() <= 2
-                && let Some((one, many)) = d.scales.get(&p)
-            {
+            if rest.len() <= 2 {
                 let n = if rest.is_empty() {
-                    head.to_owned()
+                    format!("{sign}{head}")
                 } else {
-                    format!("{head}.{rest}")
+                    format!("{sign}{head}.{rest}")
                 };
-                let word = if is_one(&n, d) { one } else { many };
-                return (number(&format!("{sign}{n}"), d), word);
+                if let Some(word) = loc.scale_name(p, &n) {
+                    return (number(&n, loc), word);
+                }
             }
         }
     }
-    (number(value, d), "")
+    (number(value, loc), "")
 }
 
 /// A decimal string with the language's digit grouping and decimal mark.
-fn number(value: &str, d: &Display) -> String {
+pub fn number(value: &str, loc: &Locale) -> String {
+    let (group, mark) = (&loc.format.group, &loc.format.decimal);
     let (sign, digits) = match value.strip_prefix('-') {
         Some(rest) => ("-", rest),
         None => ("", value),
@@ -506,12 +493,12 @@ fn number(value: &str, d: &Display) -> String {
     let mut out = String::from(sign);
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 && int.len() > 4 {
-            out.push_str(&d.group);
+            out.push_str(group);
         }
         out.push(c);
     }
     if !frac.is_empty() {
-        out.push_str(&d.decimal);
+        out.push_str(mark);
         out.push_str(frac);
     }
     out
@@ -539,29 +526,15 @@ fn shift_two(value: &str) -> String {
     }
 }
 
-/// An ISO date, month or yearless date in words: "1. März 2027", "March 2027", "July 22",
-/// "1er mars 2027", "22 de julio".
-fn date(value: &str, d: &Display) -> String {
-    let Some((y, m, day)) = date_parts(value) else {
+/// An ISO date, month or yearless date in words: "1. März 2027", "March 2027", "July 22".
+fn date(value: &str, loc: &Locale) -> String {
+    let Some((y, m, d)) = date_parts(value) else {
         return value.to_owned();
     };
-    let month = d.months.get(m as usize - 1).map_or("", String::as_str);
-    let day = match (day, &d.first_day) {
-        (Some(1), Some(first)) => Some(first.clone()),
-        (day, _) => day.map(|x| x.to_string()),
-    };
-    let fill = |pattern: &str| {
-        pattern
-            .replace("{d}", day.as_deref().unwrap_or(""))
-            .replace("{month}", month)
-            .replace("{y}", &y.map(|y| y.to_string()).unwrap_or_default())
-    };
-    match (y, &day) {
-        (Some(_), Some(_)) => fill(&d.date),
-        (Some(_), None) => fill(&d.month_year),
-        (None, Some(_)) => fill(&d.day_month),
-        (None, None) => value.to_owned(),
+    if y.is_none() && d.is_none() {
+        return value.to_owned();
     }
+    loc.date_parts(y.map(|y| y as i16), m as u8, d.map(|d| d as u8))
 }
 
 /// The unit list's key for an ISO duration designator.
@@ -578,7 +551,7 @@ fn time_unit_key(d: u8, time: bool) -> &'static str {
 }
 
 /// An ISO duration in words: "5 Jahre", "1 year, 6 months", "2 Stunden, 30 Minuten".
-fn duration(value: &str, d: &Display) -> String {
+fn duration(value: &str, loc: &Locale) -> String {
     let Some(parts) = parse_duration(value) else {
         return value.to_owned();
     };
@@ -593,10 +566,10 @@ fn duration(value: &str, d: &Display) -> String {
     };
     let words: Vec<String> = shown
         .into_iter()
-        .map(|&(des, time, n)| {
-            let key = time_unit_key(des, time);
-            let name = unit_name(d, key, n).unwrap_or(key);
-            format!("{} {name}", number(n, d))
+        .map(|&(d, time, n)| {
+            let key = time_unit_key(d, time);
+            let name = loc.unit_name(key, n).unwrap_or(key);
+            format!("{} {name}", number(n, loc))
         })
         .collect();
     words.join(", ")
@@ -605,14 +578,38 @@ fn duration(value: &str, d: &Display) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::builtin;
+    use crate::lang::Lang;
     use FigureKind as K;
 
-    fn de() -> &'static Rules {
-        super::super::rules_for("de").expect("de rules")
+    fn de() -> &'static Locale {
+        builtin(Lang::DE)
+    }
+    fn en() -> &'static Locale {
+        builtin(Lang::EN)
     }
 
-    fn en() -> &'static Rules {
-        super::super::rules_for("en").expect("en rules")
+    fn locale(tag: &str) -> &'static Locale {
+        builtin(Lang::from_tag(tag).expect("a built-in language"))
+    }
+
+    #[test]
+    fn french_and_spanish_readers_see_their_conventions() {
+        let (fr, es) = (locale("fr"), locale("es"));
+        let show = |k, v, u, l| display(k, v, None, u, l);
+        assert_eq!(show(K::Percent, "0.035", Some("percent"), fr), "3,5\u{a0}%");
+        assert_eq!(show(K::Percent, "0.035", Some("percent"), es), "3,5\u{a0}%");
+        assert_eq!(show(K::Money, "1500000", Some("EUR"), fr), "1,5 million EUR");
+        assert_eq!(show(K::Money, "3000000", Some("EUR"), fr), "3 millions EUR");
+        assert_eq!(show(K::Money, "1500000", Some("EUR"), es), "1,5 millones EUR");
+        assert_eq!(show(K::Date, "2019-07-22", None, fr), "22 juillet 2019");
+        assert_eq!(show(K::Date, "2027-03-01", None, fr), "1er mars 2027");
+        assert_eq!(show(K::Date, "--03-01", None, fr), "1er mars");
+        assert_eq!(show(K::Date, "2019-07-22", None, es), "22 de julio de 2019");
+        assert_eq!(show(K::Duration, "P5Y", Some("years"), fr), "5 ans");
+        assert_eq!(show(K::Duration, "P5Y", Some("years"), es), "5 años");
+        assert_eq!(show(K::Year, "1990", Some("decade"), fr), "années 1990");
+        assert_eq!(show(K::Number, "12500.5", None, es), "12.500,5");
     }
 
     #[test]
@@ -681,18 +678,12 @@ mod tests {
         let show = |k, v, u, l| display(k, v, None, u, l);
         assert_eq!(show(K::Percent, "0.005", Some("percent"), en()), "0.5%");
         assert_eq!(show(K::Percent, "0.5", Some("percent"), de()), "50 %");
-        assert_eq!(
-            show(K::Percent, "0.5", Some("probability"), de()),
-            "50 %"
-        );
+        assert_eq!(show(K::Percent, "0.5", Some("probability"), de()), "50 %");
         assert_eq!(
             show(K::Money, "96000000", Some("USD"), en()),
             "96 million USD"
         );
-        assert_eq!(
-            show(K::Money, "96000000", Some("USD"), de()),
-            "96 Mio. USD"
-        );
+        assert_eq!(show(K::Money, "96000000", Some("USD"), de()), "96 Mio. USD");
         assert_eq!(
             show(K::Money, "1200000000", Some("EUR"), de()),
             "1,2 Mrd. EUR"
@@ -703,18 +694,12 @@ mod tests {
         );
         assert_eq!(show(K::Number, "2500", None, de()), "2500");
         assert_eq!(show(K::Number, "-12500", None, de()), "-12.500");
-        assert_eq!(
-            show(K::Number, "1200", Some("people"), en()),
-            "1200 people"
-        );
+        assert_eq!(show(K::Number, "1200", Some("people"), en()), "1200 people");
         assert_eq!(show(K::Number, "1", Some("people"), de()), "1 Mensch");
         assert_eq!(show(K::Number, "3.5", Some("km2"), de()), "3,5 km²");
         assert_eq!(show(K::Duration, "P45D", Some("days"), en()), "45 days");
         assert_eq!(show(K::Duration, "P1Y", Some("years"), en()), "1 year");
-        assert_eq!(
-            show(K::Duration, "P1Y6M", None, de()),
-            "1 Jahr, 6 Monate"
-        );
+        assert_eq!(show(K::Duration, "P1Y6M", None, de()), "1 Jahr, 6 Monate");
         assert_eq!(
             show(K::Duration, "PT2H30M", None, en()),
             "2 hours, 30 minutes"
@@ -726,12 +711,7 @@ mod tests {
         assert_eq!(show(K::Year, "2099", Some("year"), de()), "2099");
         assert_eq!(show(K::Year, "1990", Some("decade"), en()), "1990s");
         assert_eq!(
-            show(
-                K::PercentagePoints,
-                "2.5",
-                Some("percentage-points"),
-                de()
-            ),
+            show(K::PercentagePoints, "2.5", Some("percentage-points"), de()),
             "2,5 Prozentpunkte"
         );
         let range = |k, v, m, u, l| display(k, v, Some(m), u, l);
@@ -739,10 +719,7 @@ mod tests {
             range(K::Duration, "P1Y", "P2Y", Some("years"), de()),
             "1–2 Jahre"
         );
-        assert_eq!(
-            range(K::Duration, "P2W", "P3W", None, en()),
-            "2–3 weeks"
-        );
+        assert_eq!(range(K::Duration, "P2W", "P3W", None, en()), "2–3 weeks");
         assert_eq!(
             range(K::Percent, "0.1", "0.15", Some("percent"), de()),
             "10–15 %"
