@@ -252,7 +252,9 @@ fn site_in(lang: &str, body: &str) -> tempfile::TempDir {
     site(&[
         (
             "site.toml",
-            &format!("title = \"Desk\"\nlanguage = \"{lang}\"\nbase_url = \"https://example.org/t\"\n"),
+            &format!(
+                "title = \"Desk\"\nlanguage = \"{lang}\"\nbase_url = \"https://example.org/t\"\n"
+            ),
         ),
         (
             "content/a.md",
@@ -273,7 +275,10 @@ fn a_french_article_gets_french_figures() {
     let html = read(dir.path(), "public/a/index.html");
     let marked = text_of(&html, ".gl-body .gl-figure");
     assert_eq!(marked, "1,5 million d'euros1er mars3,5 %2025cinq ans");
-    assert!(html.contains("<data class=\"gl gl-figure\" value=\"1500000\""), "{html}");
+    assert!(
+        html.contains("<data class=\"gl gl-figure\" value=\"1500000\""),
+        "{html}"
+    );
     assert!(html.contains("<time class=\"gl gl-figure\" datetime=\"2026-03-01\""));
     assert!(html.contains("<data class=\"gl gl-figure\" value=\"0.035\""));
     // The figures panel writes them as French readers do.
@@ -298,6 +303,9 @@ fn a_spanish_article_gets_spanish_figures() {
     );
     assert!(html.contains("value=\"1500000000\""), "{html}");
     assert!(html.contains("datetime=\"2019-07-22\""));
-    assert!(html.contains("value=\"3000000\" data-max=\"5000000\""), "{html}");
+    assert!(
+        html.contains("value=\"3000000\" data-max=\"5000000\""),
+        "{html}"
+    );
     assert!(html.contains("22 de julio de 2019</time>"), "{html}");
 }

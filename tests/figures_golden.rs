@@ -217,13 +217,23 @@ fn lang(code: &str) -> &'static Rules {
 
 #[test]
 fn golden_german() {
-    let (p, r) = score("de", include_str!("figures_golden/de.txt"), lang("de"), false);
+    let (p, r) = score(
+        "de",
+        include_str!("figures_golden/de.txt"),
+        lang("de"),
+        false,
+    );
     assert!(p >= 0.95 && r >= 0.95, "de: precision {p:.3} recall {r:.3}");
 }
 
 #[test]
 fn golden_english() {
-    let (p, r) = score("en", include_str!("figures_golden/en.txt"), lang("en"), false);
+    let (p, r) = score(
+        "en",
+        include_str!("figures_golden/en.txt"),
+        lang("en"),
+        false,
+    );
     assert!(p >= 0.95 && r >= 0.95, "en: precision {p:.3} recall {r:.3}");
 }
 
@@ -319,7 +329,12 @@ fn seed_article() {
 
 #[test]
 fn golden_french() {
-    let (p, r) = score("fr", include_str!("figures_golden/fr.txt"), lang("fr"), false);
+    let (p, r) = score(
+        "fr",
+        include_str!("figures_golden/fr.txt"),
+        lang("fr"),
+        false,
+    );
     assert!(p >= 0.95 && r >= 0.95, "fr: precision {p:.3} recall {r:.3}");
 }
 
@@ -336,7 +351,12 @@ fn golden_french_with_counts() {
 
 #[test]
 fn golden_spanish() {
-    let (p, r) = score("es", include_str!("figures_golden/es.txt"), lang("es"), false);
+    let (p, r) = score(
+        "es",
+        include_str!("figures_golden/es.txt"),
+        lang("es"),
+        false,
+    );
     assert!(p >= 0.95 && r >= 0.95, "es: precision {p:.3} recall {r:.3}");
 }
 

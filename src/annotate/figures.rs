@@ -12,8 +12,8 @@ mod rules;
 pub mod units;
 
 use crate::lang::Lang;
-pub use rules::{Rules, codes, rules_for};
 use rules::{Entry, MAX_WORD, NounRule, Unit, WordUse};
+pub use rules::{Rules, codes, rules_for};
 
 /// What kind of quantity a figure is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -1039,7 +1039,11 @@ impl<'t> Cx<'t> {
         } else if self.byte(e).is_ascii_alphabetic() {
             let se = self.letters_end(e);
             let suffix = self.sub(e, se);
-            self.r.day_suffixes.iter().any(|x| x == suffix).then_some(se)
+            self.r
+                .day_suffixes
+                .iter()
+                .any(|x| x == suffix)
+                .then_some(se)
         } else {
             Some(e)
         };
@@ -1323,10 +1327,15 @@ impl<'t> Cx<'t> {
             if let Some(t) = self.word_after(e) {
                 let w = self.sub(t.start, t.end);
                 let dotted = self.byte(t.end) == b'.';
-                if self.r.clock_after.iter().any(|c| match c.strip_suffix('.') {
-                    Some(c) => dotted && c == w,
-                    None => c == w,
-                }) {
+                if self
+                    .r
+                    .clock_after
+                    .iter()
+                    .any(|c| match c.strip_suffix('.') {
+                        Some(c) => dotted && c == w,
+                        None => c == w,
+                    })
+                {
                     // "20 h 30": the minutes belong to the time.
                     let m = self.skip_hspace(t.end);
                     if m > t.end && self.digits_end(m) == m + 2 {
@@ -1630,10 +1639,7 @@ impl<'t> Cx<'t> {
             }
         }
         let unit = self.word_after(i)?;
-        if n < 2
-            || unit.start == i
-            || !self.has(unit, rules::CLOCK_UNIT)
-        {
+        if n < 2 || unit.start == i || !self.has(unit, rules::CLOCK_UNIT) {
             return None;
         }
         let [h, m, sec] = parts;
@@ -1801,10 +1807,12 @@ impl<'t> Cx<'t> {
 
     /// "almost half", "more than half": a share, a figure only with its qualifier.
     fn half(&self, s: usize, e: usize, floor: usize, out: &mut Vec<Figure>) -> usize {
-        if self
-            .word_after(e)
-            .is_some_and(|t| self.r.articles.iter().any(|a| a == self.sub(t.start, t.end)))
-        {
+        if self.word_after(e).is_some_and(|t| {
+            self.r
+                .articles
+                .iter()
+                .any(|a| a == self.sub(t.start, t.end))
+        }) {
             return e;
         }
         if let Some((start, a)) = self.approx_before(s, floor, false) {
@@ -2057,13 +2065,7 @@ mod tests {
                 "3000000",
                 "5000000",
             ),
-            (
-                "$3-5 million",
-                en(),
-                "$3-5 million",
-                "3000000",
-                "5000000",
-            ),
+            ("$3-5 million", en(), "$3-5 million", "3000000", "5000000"),
             ("3 bis 5 Jahre", de(), "3 bis 5 Jahre", "P3Y", "P5Y"),
         ] {
             assert_eq!(
@@ -2107,16 +2109,56 @@ mod tests {
             found.remove(0)
         };
         for (text, words, value, unit) in [
-            ("La facture : 1 000,5 euros.", "1 000,5 euros", "1000.5", "EUR"),
-            ("Soit 1\u{202f}000,5 euros.", "1\u{202f}000,5 euros", "1000.5", "EUR"),
-            ("Soit 1\u{a0}000,5 euros.", "1\u{a0}000,5 euros", "1000.5", "EUR"),
-            ("Il a levé 1,5 millions d'euros.", "1,5 millions d'euros", "1500000", "EUR"),
-            ("Il a levé 1,5 million d’euros.", "1,5 million d’euros", "1500000", "EUR"),
-            ("Le 22 juillet 2019, rien.", "22 juillet 2019", "2019-07-22", ""),
-            ("Dès le 1er mars, tout change.", "1er mars", "2024-03-01", ""),
+            (
+                "La facture : 1 000,5 euros.",
+                "1 000,5 euros",
+                "1000.5",
+                "EUR",
+            ),
+            (
+                "Soit 1\u{202f}000,5 euros.",
+                "1\u{202f}000,5 euros",
+                "1000.5",
+                "EUR",
+            ),
+            (
+                "Soit 1\u{a0}000,5 euros.",
+                "1\u{a0}000,5 euros",
+                "1000.5",
+                "EUR",
+            ),
+            (
+                "Il a levé 1,5 millions d'euros.",
+                "1,5 millions d'euros",
+                "1500000",
+                "EUR",
+            ),
+            (
+                "Il a levé 1,5 million d’euros.",
+                "1,5 million d’euros",
+                "1500000",
+                "EUR",
+            ),
+            (
+                "Le 22 juillet 2019, rien.",
+                "22 juillet 2019",
+                "2019-07-22",
+                "",
+            ),
+            (
+                "Dès le 1er mars, tout change.",
+                "1er mars",
+                "2024-03-01",
+                "",
+            ),
             ("Il y a passé cinq ans.", "cinq ans", "P5Y", "years"),
             ("La hausse est de 3,5 %.", "3,5 %", "0.035", "percent"),
-            ("Il gagne 3,5 pour cent.", "3,5 pour cent", "0.035", "percent"),
+            (
+                "Il gagne 3,5 pour cent.",
+                "3,5 pour cent",
+                "0.035",
+                "percent",
+            ),
             ("Un coût de 15 M€ au total.", "15 M€", "15000000", "EUR"),
             ("La guerre de 1870 fut brève.", "1870", "1870", "year"),
         ] {
@@ -2127,7 +2169,10 @@ mod tests {
         let r = one("Entre 3 et 5 millions de foyers.");
         assert_eq!((r.1.as_str(), r.3.as_deref()), ("3000000", Some("5000000")));
         assert_eq!(one("Il a payé jusqu'à 500 euros.").0, "jusqu'à 500 euros");
-        assert_eq!(one("Il a payé plus d'un million d'euros.").0, "plus d'un million d'euros");
+        assert_eq!(
+            one("Il a payé plus d'un million d'euros.").0,
+            "plus d'un million d'euros"
+        );
         // Not figures: a time of day, an article of law, a phone number, a line, an ordinal.
         for text in [
             "Rendez-vous à 20 heures.",
@@ -2151,19 +2196,59 @@ mod tests {
             found.remove(0)
         };
         for (text, words, value, unit) in [
-            ("La factura: 1.000,5 euros.", "1.000,5 euros", "1000.5", "EUR"),
-            ("Captó 1,5 millones de euros.", "1,5 millones de euros", "1500000", "EUR"),
-            ("Invirtió 3 mil millones de dólares.", "3 mil millones de dólares", "3000000000", "USD"),
-            ("Invirtió mil millones de euros.", "mil millones de euros", "1000000000", "EUR"),
-            ("El 22 de julio de 2019 llovió.", "22 de julio de 2019", "2019-07-22", ""),
+            (
+                "La factura: 1.000,5 euros.",
+                "1.000,5 euros",
+                "1000.5",
+                "EUR",
+            ),
+            (
+                "Captó 1,5 millones de euros.",
+                "1,5 millones de euros",
+                "1500000",
+                "EUR",
+            ),
+            (
+                "Invirtió 3 mil millones de dólares.",
+                "3 mil millones de dólares",
+                "3000000000",
+                "USD",
+            ),
+            (
+                "Invirtió mil millones de euros.",
+                "mil millones de euros",
+                "1000000000",
+                "EUR",
+            ),
+            (
+                "El 22 de julio de 2019 llovió.",
+                "22 de julio de 2019",
+                "2019-07-22",
+                "",
+            ),
             ("En julio de 2019 llovió.", "julio de 2019", "2019-07", ""),
             ("Pasó cinco años fuera.", "cinco años", "P5Y", "years"),
-            ("Pasó treinta y cinco años fuera.", "treinta y cinco años", "P35Y", "years"),
+            (
+                "Pasó treinta y cinco años fuera.",
+                "treinta y cinco años",
+                "P35Y",
+                "years",
+            ),
             ("Subió el 3,5 % ayer.", "3,5 %", "0.035", "percent"),
             ("Subió más del 50 % ayer.", "más del 50 %", "0.5", "percent"),
-            ("Subió al menos un 10 % ayer.", "al menos un 10 %", "0.1", "percent"),
+            (
+                "Subió al menos un 10 % ayer.",
+                "al menos un 10 %",
+                "0.1",
+                "percent",
+            ),
             ("Tardó media hora.", "media hora", "PT0.5H", "hours"),
-            ("La deuda es de 1,6 billones de euros.", "1,6 billones de euros", "1600000000000", "EUR"),
+            (
+                "La deuda es de 1,6 billones de euros.",
+                "1,6 billones de euros",
+                "1600000000000",
+                "EUR",
+            ),
         ] {
             let (w, v, u, _) = one(text);
             assert_eq!((w.as_str(), v.as_str()), (words, value), "{text}");
@@ -2199,7 +2284,11 @@ mod tests {
         // Month names are each language's own; lower case where the language writes them so.
         assert_eq!(all("fr", "le 5 mai")[0].1, "2024-05-05");
         assert!(all("de", "am 5 mai").is_empty());
-        assert!(all("fr", "Le robot Mars 2020 a atterri.").iter().all(|f| f.1 != "2020-03"));
+        assert!(
+            all("fr", "Le robot Mars 2020 a atterri.")
+                .iter()
+                .all(|f| f.1 != "2020-03")
+        );
     }
 
     fn check(text: &str, lang: &Rules) -> Result<(), TestCaseError> {

@@ -559,11 +559,9 @@ fn merge(file: &mut File, extra: File) {
 
 fn load(code: &'static str, text: &str) -> Result<Rules, String> {
     let mut f: File = toml::from_str(text).map_err(|e| e.to_string())?;
-    let common: File =
-        toml::from_str(COMMON).map_err(|e| format!("lang/common.toml: {e}"))?;
+    let common: File = toml::from_str(COMMON).map_err(|e| format!("lang/common.toml: {e}"))?;
     merge(&mut f, common);
-    let mut words: HashMap<Box<[u8]>, Entry, BuildHasherDefault<WordHasher>> =
-        HashMap::default();
+    let mut words: HashMap<Box<[u8]>, Entry, BuildHasherDefault<WordHasher>> = HashMap::default();
     let mut anchors: Vec<Box<[u8]>> = Vec::new();
     macro_rules! entry {
         ($w:expr) => {
@@ -623,7 +621,9 @@ fn load(code: &'static str, text: &str) -> Result<Rules, String> {
         let k = key(w)?;
         let e = words.get(&k).copied().unwrap_or_default();
         if e.unit.is_none() && e.scale.is_none() {
-            return Err(format!("article_scales: {w:?} is neither a unit nor a scale"));
+            return Err(format!(
+                "article_scales: {w:?} is neither a unit nor a scale"
+            ));
         }
         entry!(w).flags |= ARTICLE_SCALE;
         anchors.push(k);
@@ -665,19 +665,24 @@ fn load(code: &'static str, text: &str) -> Result<Rules, String> {
     }
     // Longest first, so that "points de pourcentage" wins over a shorter phrase.
     phrases.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
-    let flag_all = |words: &mut HashMap<_, Entry, _>, list: &[String], flag| -> Result<(), String> {
-        for w in list {
-            words.entry(key(w)?).or_default().flags |= flag;
-        }
-        Ok(())
-    };
+    let flag_all =
+        |words: &mut HashMap<_, Entry, _>, list: &[String], flag| -> Result<(), String> {
+            for w in list {
+                words.entry(key(w)?).or_default().flags |= flag;
+            }
+            Ok(())
+        };
     flag_all(&mut words, &f.words.year_context, YEAR_CONTEXT)?;
     flag_all(&mut words, &f.names, NAME)?;
     flag_all(&mut words, &f.words.names, NAME)?;
     flag_all(&mut words, &f.words.ordinal_context, ORDINAL_CONTEXT)?;
     flag_all(&mut words, &f.words.fractions, FRACTION)?;
     flag_all(&mut words, &f.words.dozen, DOZEN)?;
-    flag_all(&mut words, &f.durations.more_than_context, MORE_THAN_CONTEXT)?;
+    flag_all(
+        &mut words,
+        &f.durations.more_than_context,
+        MORE_THAN_CONTEXT,
+    )?;
     flag_all(&mut words, &f.durations.clock_units, CLOCK_UNIT)?;
     flag_all(&mut words, &f.years.decade_before, DECADE_BEFORE)?;
     flag_all(&mut words, &f.words.number_articles, NUMBER_ARTICLE)?;

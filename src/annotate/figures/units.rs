@@ -599,9 +599,15 @@ mod tests {
         let show = |k, v, u, l| display(k, v, None, u, l);
         assert_eq!(show(K::Percent, "0.035", Some("percent"), fr), "3,5\u{a0}%");
         assert_eq!(show(K::Percent, "0.035", Some("percent"), es), "3,5\u{a0}%");
-        assert_eq!(show(K::Money, "1500000", Some("EUR"), fr), "1,5 million EUR");
+        assert_eq!(
+            show(K::Money, "1500000", Some("EUR"), fr),
+            "1,5 million EUR"
+        );
         assert_eq!(show(K::Money, "3000000", Some("EUR"), fr), "3 millions EUR");
-        assert_eq!(show(K::Money, "1500000", Some("EUR"), es), "1,5 millones EUR");
+        assert_eq!(
+            show(K::Money, "1500000", Some("EUR"), es),
+            "1,5 millones EUR"
+        );
         assert_eq!(show(K::Date, "2019-07-22", None, fr), "22 juillet 2019");
         assert_eq!(show(K::Date, "2027-03-01", None, fr), "1er mars 2027");
         assert_eq!(show(K::Date, "--03-01", None, fr), "1er mars");
