@@ -610,17 +610,20 @@ fn write_site_wide(
         .iter()
         .map(|p| (p.clone(), modified.get(p.as_str()).copied()))
         .collect();
-    let files = [
-        ("feed.xml", feeds::articles_feed(site, listed)),
-        ("corrections.xml", feeds::corrections_feed(site, listed)),
-        ("sitemap.xml", feeds::sitemap(site, &sitemap_pages)),
-        ("robots.txt", feeds::robots(site)),
+    let mut files = vec![
+        ("feed.xml".to_string(), feeds::articles_feed(site, listed)),
+        (
+            "corrections.xml".into(),
+            feeds::corrections_feed(site, listed),
+        ),
+        ("robots.txt".into(), feeds::robots(site)),
     ];
+    files.extend(feeds::sitemaps(site, &sitemap_pages));
     for (name, text) in files {
         pages
             .out
-            .write(Path::new(name), text.as_bytes())
-            .map_err(|e| vec![io_error(Path::new(name), e)])?;
+            .write(Path::new(&name), text.as_bytes())
+            .map_err(|e| vec![io_error(Path::new(&name), e)])?;
     }
     laps.lap("feeds");
     Ok(warnings)
