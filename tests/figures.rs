@@ -282,3 +282,25 @@ fn a_unit_without_value_takes_the_detected_value_and_checks_it() {
     let err = stderr(&gloss(dir.path(), &["build"]));
     assert!(err.contains("not a calendar year"), "{err}");
 }
+
+#[test]
+fn figures_inside_a_highlight_nest_in_it_without_splitting_it() {
+    let front = "[[claim]]\ntext = \"stieg der Umsatz 2023 um 5 Prozent auf 7 Millionen Euro\"\nverdict = \"true\"\n";
+    let body = "Laut Bericht stieg der Umsatz 2023 um 5 Prozent auf 7 Millionen Euro an.\n";
+    let dir = site(&[("content/a.md", &article(front, body))]);
+    assert!(gloss(dir.path(), &["build"]).status.success());
+    let html = read(dir.path(), "public/a/index.html");
+    let doc = scraper::Html::parse_document(&html);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    let marks: Vec<_> = doc.select(&sel(".gl-body mark.gl-claim")).collect();
+    assert_eq!(marks.len(), 1, "one element for the whole claim: {html}");
+    let inside: Vec<String> = marks[0]
+        .select(&sel(".gl-figure"))
+        .map(|f| f.text().collect())
+        .collect();
+    assert_eq!(inside, ["2023", "5 Prozent", "7 Millionen Euro"]);
+    assert_eq!(
+        marks[0].text().collect::<String>(),
+        "stieg der Umsatz 2023 um 5 Prozent auf 7 Millionen Euro"
+    );
+}
