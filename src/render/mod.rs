@@ -13,7 +13,6 @@ use crate::annotate::{Anchored, figures};
 use crate::config::Site;
 use crate::content::{Article, Detail, Kind, Link};
 use crate::i18n;
-use crate::lang::Lang;
 
 pub use body::{body_html, body_html_on};
 pub use theme::Theme;
@@ -51,7 +50,7 @@ pub struct NoteView<'a> {
     /// `claim`, `quote`, `figure`, `note`, `correction`.
     pub kind: Kind,
     /// The kind in the article's language.
-    pub kind_label: &'static str,
+    pub kind_label: &'a str,
     /// The highlighted words.
     pub text: &'a str,
     /// The note, as HTML.
@@ -224,7 +223,8 @@ pub fn article_view<'a>(
     anchored: &'a Anchored<'_>,
 ) -> ArticleView<'a> {
     let lang = article.meta.lang;
-    let words = i18n::words(lang);
+    let locale = site.locales.get(lang);
+    let words = &locale.words;
     let numbers = reading_order(anchored);
     let root = root_prefix(&article.url_path);
     let body = body_html_on(
@@ -244,7 +244,7 @@ pub fn article_view<'a>(
             id: &ann.id,
             number: numbers[i],
             kind: ann.kind,
-            kind_label: kind_label(ann.kind, lang),
+            kind_label: kind_label(ann.kind, words),
             text: &anchored.reader.text[range.clone()],
             note_html: ann
                 .note
@@ -298,7 +298,7 @@ pub fn article_view<'a>(
                 if let Some((value, unit, kind, max)) = anchored.figure_of(i) {
                     view.value = Some(value);
                     view.unit = unit;
-                    view.display = Some(figure_display(kind, value, max, unit, lang));
+                    view.display = Some(figure_display(kind, value, max, unit, locale));
                     view.datetime = figures::units::datetime(kind, value, unit);
                 }
             }
@@ -309,32 +309,28 @@ pub fn article_view<'a>(
     }
     notes.sort_by_key(|n| n.number);
     let translation = article.meta.translation.as_ref().map(|t| {
-        let from = i18n::language_name(&t.from, lang);
-        match (t.by.as_deref(), lang) {
-            (Some("machine"), _) => format!(
-                "{} {from}, {}",
-                words.translated_from, words.translated_by_machine
+        let from = locale.language_name(&t.from);
+        let translated_from = words.get("translated_from");
+        match t.by.as_deref() {
+            Some("machine") => format!(
+                "{translated_from} {from}, {}",
+                words.get("translated_by_machine")
             ),
-            (Some(by), Lang::De) => format!(
-                "{} {from} von {}",
-                words.translated_from,
+            Some(by) => format!(
+                "{translated_from} {from} {} {}",
+                words.get("by"),
                 site.filed_name(by)
             ),
-            (Some(by), Lang::En) => format!(
-                "{} {from} by {}",
-                words.translated_from,
-                site.filed_name(by)
-            ),
-            (None, _) => format!("{} {from}", words.translated_from),
+            None => format!("{translated_from} {from}"),
         }
     });
-    let (figure_count, figures_html) = figures_panel(anchored, lang);
+    let (figure_count, figures_html) = figures_panel(anchored, locale);
     ArticleView {
         title: &article.meta.title,
         date: article.meta.date.to_string(),
-        date_display: i18n::long_date(article.meta.date, lang),
+        date_display: locale.long_date(article.meta.date),
         updated: article.meta.updated.map(|d| d.to_string()),
-        updated_display: article.meta.updated.map(|d| i18n::long_date(d, lang)),
+        updated_display: article.meta.updated.map(|d| locale.long_date(d)),
         lang: &article.meta.lang_tag,
         authors: article
             .meta
@@ -390,9 +386,15 @@ fn filed<'a>(
 /// Written here rather than in the template because it is a hundred rows per article (the
 /// template loop was 1.6–2.6 CPU-s of a 10k first build). Returns the figure count and the
 /// panel's HTML (empty without figures).
-pub fn figures_panel(anchored: &Anchored<'_>, lang: Lang) -> (usize, String) {
+pub fn figures_panel(anchored: &Anchored<'_>, locale: &i18n::Locale) -> (usize, String) {
     use std::fmt::Write;
-    let words = i18n::words(lang);
+    let words = &locale.words;
+    let word = |key: &str| {
+        let mut out = String::new();
+        let _ = pulldown_cmark_escape::escape_html(&mut out, words.get(key));
+        out
+    };
+    let (approx_word, inferred_word) = (word("approx"), word("year_inferred"));
     let mut groups: Vec<(figures::FigureKind, usize, String)> = Vec::new();
     let mut count = 0;
     for span in &anchored.spans {
@@ -422,17 +424,13 @@ pub fn figures_panel(anchored: &Anchored<'_>, lang: Lang) -> (usize, String) {
         escape_attr(html, &span.id);
         html.push_str("\">");
         if approx.is_some() {
-            let _ = write!(html, "<abbr title=\"{}\">≈</abbr> ", words.approx);
+            let _ = write!(html, "<abbr title=\"{approx_word}\">≈</abbr> ");
         }
-        let display = figure_display(*kind, value, max.as_deref(), unit.as_deref(), lang);
+        let display = figure_display(*kind, value, max.as_deref(), unit.as_deref(), locale);
         let _ = pulldown_cmark_escape::escape_html_body_text(&mut *html, &display);
         html.push_str("</a>");
         if *year_inferred {
-            let _ = write!(
-                html,
-                " <span class=\"gl-meta\">({})</span>",
-                words.year_inferred
-            );
+            let _ = write!(html, " <span class=\"gl-meta\">({inferred_word})</span>");
         }
     }
     if count == 0 {
@@ -444,13 +442,13 @@ pub fn figures_panel(anchored: &Anchored<'_>, lang: Lang) -> (usize, String) {
         "<section class=\"gl-figures\" aria-labelledby=\"figures-heading\">\n<details>\n\
          <summary><h2 id=\"figures-heading\">{} <span class=\"count\">({count})</span></h2></summary>\n\
          <dl class=\"gl-figure-kinds\">\n",
-        words.figures_in_text
+        word("figures_in_text")
     );
     for (kind, n, html) in &groups {
         let _ = write!(
             out,
             "<dt>{} <span class=\"count\">({n})</span></dt>\n<dd><ul class=\"gl-figure-list\">{html}</ul></dd>\n",
-            figure_kind_label(*kind, words)
+            word(figure_kind_key(*kind))
         );
     }
     out.push_str("</dl>\n</details>\n</section>\n");
@@ -462,42 +460,41 @@ fn escape_attr(out: &mut String, s: &str) {
     let _ = pulldown_cmark_escape::escape_html(&mut *out, s);
 }
 
-/// A figure as readers of `lang` write it: the one formatter of the margin, the figures
+/// A figure as readers of `locale`'s language write it: the one formatter of the margin, the figures
 /// panel and the annotation export (see [`figures::units::display`]).
 pub fn figure_display(
     kind: figures::FigureKind,
     value: &str,
     max: Option<&str>,
     unit: Option<&str>,
-    lang: Lang,
+    locale: &i18n::Locale,
 ) -> String {
-    figures::units::display(kind, value, max, unit, lang)
+    figures::units::display(kind, value, max, unit, locale)
 }
 
-/// A figure kind's name in the article's language.
-fn figure_kind_label(kind: crate::annotate::figures::FigureKind, w: &i18n::Words) -> &'static str {
+/// The locale's key for a figure kind's name.
+fn figure_kind_key(kind: crate::annotate::figures::FigureKind) -> &'static str {
     use crate::annotate::figures::FigureKind as K;
     match kind {
-        K::Number => w.fig_number,
-        K::Money => w.fig_money,
-        K::Percent => w.fig_percent,
-        K::PercentagePoints => w.fig_percentage_points,
-        K::Year => w.fig_year,
-        K::Date => w.fig_date,
-        K::Duration => w.fig_duration,
+        K::Number => "fig_number",
+        K::Money => "fig_money",
+        K::Percent => "fig_percent",
+        K::PercentagePoints => "fig_percentage_points",
+        K::Year => "fig_year",
+        K::Date => "fig_date",
+        K::Duration => "fig_duration",
     }
 }
 
-/// The kind's name in `lang`.
-pub fn kind_label(kind: Kind, lang: Lang) -> &'static str {
-    let w = i18n::words(lang);
-    match kind {
-        Kind::Claim => w.claim,
-        Kind::Quote => w.quote,
-        Kind::Figure => w.figure,
-        Kind::Note => w.note,
-        Kind::Correction => w.correction,
-    }
+/// The kind's name in the language of `words`.
+pub fn kind_label(kind: Kind, words: &i18n::Words) -> &str {
+    words.get(match kind {
+        Kind::Claim => "claim",
+        Kind::Quote => "quote",
+        Kind::Figure => "figure",
+        Kind::Note => "note",
+        Kind::Correction => "correction",
+    })
 }
 
 /// What a path segment keeps unencoded: RFC 3986's unreserved characters. Everything else,
