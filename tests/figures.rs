@@ -304,3 +304,33 @@ fn figures_inside_a_highlight_nest_in_it_without_splitting_it() {
         "stieg der Umsatz 2023 um 5 Prozent auf 7 Millionen Euro"
     );
 }
+
+#[test]
+fn only_figures_with_a_note_answer_to_one() {
+    let front = "[[figure]]\ntext = \"7 Millionen Euro\"\nnote = \"Laut Bericht.\"\n";
+    let body = "Der Umsatz stieg 2023 um 5 Prozent auf 7 Millionen Euro.\n";
+    let dir = site(&[("content/a.md", &article(front, body))]);
+    assert!(gloss(dir.path(), &["build"]).status.success());
+    let html = read(dir.path(), "public/a/index.html");
+    let doc = scraper::Html::parse_document(&html);
+    let sel = scraper::Selector::parse(".gl-body .gl-figure").unwrap();
+    let figures: Vec<(String, Option<String>)> = doc
+        .select(&sel)
+        .map(|e| {
+            (
+                e.text().collect(),
+                e.value().attr("data-gl").map(str::to_string),
+            )
+        })
+        .collect();
+    assert_eq!(figures.len(), 3, "{html}");
+    assert_eq!(figures[0], ("2023".into(), None));
+    assert_eq!(figures[1], ("5 Prozent".into(), None));
+    assert_eq!(
+        figures[2],
+        (
+            "7 Millionen Euro".into(),
+            Some("figure-7-millionen-euro".into())
+        )
+    );
+}
