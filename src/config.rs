@@ -313,6 +313,18 @@ impl Site {
         self.person(name).map_or(name, |(_, p)| p.name.as_str())
     }
 
+    /// `base_url` as addresses are built on it: trimmed, without its trailing slash; empty
+    /// when the site has none. The one rule for every absolute address gloss writes.
+    pub fn base_url(&self) -> &str {
+        self.config.base_url.trim().trim_end_matches('/')
+    }
+
+    /// The site's root address, absolute: [`Site::base_url`] and a slash (`/` alone when the
+    /// site has no `base_url`).
+    pub fn root_url(&self) -> String {
+        format!("{}/", self.base_url())
+    }
+
     /// The page of registered person `i` below the site root: `people/<slug>/`.
     pub fn person_page(&self, i: usize) -> String {
         format!("people/{}/", self.registry().slugs[i])

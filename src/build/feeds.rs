@@ -11,12 +11,6 @@ use crate::render::url_of_path;
 /// How many entries a feed holds.
 const FEED_LEN: usize = 50;
 
-/// `base_url` with a trailing slash ("/" when the site has none).
-pub fn absolute_base(site: &Site) -> String {
-    let base = site.config.base_url.trim_end_matches('/');
-    format!("{base}/")
-}
-
 fn timestamp(date: Date) -> FixedDateTime {
     FixedDateTime::from_str(&format!("{date}T00:00:00Z"))
         .unwrap_or_else(|_| FixedDateTime::from_str("1970-01-01T00:00:00Z").expect("epoch"))
@@ -30,7 +24,7 @@ fn link(href: String, rel: &str) -> Link {
 }
 
 fn feed(site: &Site, title: String, self_path: &str, entries: Vec<Entry>, updated: Date) -> String {
-    let base = absolute_base(site);
+    let base = site.root_url();
     let mut f = Feed::default();
     f.set_title(Text::plain(title));
     f.set_id(format!("{base}{self_path}"));
@@ -49,7 +43,7 @@ fn feed(site: &Site, title: String, self_path: &str, entries: Vec<Entry>, update
 
 /// feed.xml: the newest articles.
 pub fn articles_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
-    let base = absolute_base(site);
+    let base = site.root_url();
     let entries: Vec<Entry> = articles
         .iter()
         .take(FEED_LEN)
@@ -93,7 +87,7 @@ pub fn articles_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
 
 /// corrections.xml: every correction, newest first.
 pub fn corrections_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
-    let base = absolute_base(site);
+    let base = site.root_url();
     let words = crate::i18n::words(site.lang);
     let all = super::listings::all_corrections(articles);
     let updated = all
@@ -145,7 +139,7 @@ fn escape(s: &str) -> String {
 
 /// sitemap.xml for `paths` (page paths below the root, `""` for the home page).
 pub fn sitemap(site: &Site, pages: &[(String, Option<Date>)]) -> String {
-    let base = absolute_base(site);
+    let base = site.root_url();
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -165,8 +159,8 @@ pub fn sitemap(site: &Site, pages: &[(String, Option<Date>)]) -> String {
 /// robots.txt: everything may be crawled; the sitemap is named when the site has a base URL.
 pub fn robots(site: &Site) -> String {
     let mut out = String::from("User-agent: *\nAllow: /\n");
-    if !site.config.base_url.is_empty() {
-        out.push_str(&format!("Sitemap: {}sitemap.xml\n", absolute_base(site)));
+    if !site.base_url().is_empty() {
+        out.push_str(&format!("Sitemap: {}sitemap.xml\n", site.root_url()));
     }
     out
 }

@@ -185,7 +185,7 @@ fn bodies(
             }
         }
         Detail::Quote { speaker, role } => {
-            let person = super::jsonld::find_person(site, speaker);
+            let person = site.person(speaker).map(|(_, p)| p);
             let name = person.map_or(speaker.as_str(), |p| p.name.as_str());
             let who = match role.as_deref().filter(|r| !r.trim().is_empty()) {
                 Some(role) => format!("{name}, {role}"),
