@@ -164,3 +164,30 @@ pub fn robots(site: &Site) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_absolute_address_takes_base_url_by_one_rule() {
+        let mut site = Site::standalone();
+        site.config.base_url = " https://example.org/t/ ".into();
+        assert_eq!(
+            robots(&site),
+            "User-agent: *\nAllow: /\nSitemap: https://example.org/t/sitemap.xml\n"
+        );
+        let sitemap = sitemap(&site, &[("a/".into(), None)]);
+        assert!(
+            sitemap.contains("<loc>https://example.org/t/a/</loc>"),
+            "{sitemap}"
+        );
+        assert_eq!(
+            crate::render::jsonld::page_url(&site, "a/"),
+            "https://example.org/t/a/"
+        );
+        site.config.base_url = "  ".into();
+        assert_eq!(robots(&site), "User-agent: *\nAllow: /\n");
+        assert_eq!(site.root_url(), "/");
+    }
+}
