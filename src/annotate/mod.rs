@@ -1,6 +1,6 @@
 //! Anchoring: each annotation's words found in the text a reader sees; figures detected.
 pub mod figures;
-pub mod history;
+pub(crate) mod history;
 
 use std::ops::Range;
 

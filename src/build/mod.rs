@@ -2,12 +2,12 @@
 mod cache;
 mod feeds;
 mod listings;
-pub mod output;
+pub(crate) mod output;
 mod published;
 pub mod reuse;
 mod search;
 pub mod serve_support;
-pub mod summary;
+pub(crate) mod summary;
 
 pub use published::PublishedIds;
 

@@ -533,13 +533,6 @@ pub fn load_file(
     })
 }
 
-/// Loads one article file (`rel` relative to the site root) whatever it holds, drafts too.
-pub fn load_one(site: &Site, rel: &Path) -> Result<Article, Vec<Diagnostic>> {
-    refuse_huge(site, rel)?;
-    let text = read_text(&site.root.join(rel)).map_err(|d| vec![d.relative_to(&site.root)])?;
-    parse_article(site, rel.to_path_buf(), text, url_path_for(rel))
-}
-
 /// An article file larger than [`MAX_ARTICLE_BYTES`] is refused before it is read.
 fn refuse_huge(site: &Site, rel: &Path) -> Result<(), Vec<Diagnostic>> {
     match std::fs::metadata(site.root.join(rel)) {

@@ -1,7 +1,7 @@
 //! Rendering: an anchored article to an HTML fragment, and pages through the theme's templates.
 mod body;
 pub mod jsonld;
-pub mod sanitize;
+pub(crate) mod sanitize;
 pub mod theme;
 pub mod wadm;
 
@@ -19,13 +19,8 @@ pub use body::{body_html, body_html_on};
 pub use theme::Theme;
 
 /// Markdown of front matter (notes, summaries) to HTML, always sanitized: front matter is
-/// data, and data may come from anywhere.
-pub fn markdown_html(md: &str) -> String {
-    markdown_html_in(md, std::path::Path::new(""), "")
-}
-
-/// [`markdown_html`] for markdown written in the article file `from`, shown on a page whose
-/// way to the site root is `root`: its links to article files lead to their pages.
+/// data, and data may come from anywhere. Written in the article file `from`, shown on a
+/// page whose way to the site root is `root`: its links to article files lead to their pages.
 pub fn markdown_html_in(md: &str, from: &std::path::Path, root: &str) -> String {
     let mut events: Vec<_> =
         pulldown_cmark::Parser::new_ext(md, crate::markdown::options()).collect();

@@ -16,9 +16,6 @@ use crate::i18n;
 /// The export's file name, written beside the article's `index.html`.
 pub const FILE_NAME: &str = "annotations.jsonld";
 
-/// The media type to serve the export with.
-pub const MEDIA_TYPE: &str = "application/ld+json; profile=\"http://www.w3.org/ns/anno.jsonld\"";
-
 /// Characters of context kept before and after the quoted words.
 const CONTEXT_CHARS: usize = 32;
 
