@@ -97,6 +97,8 @@ fn main() -> ExitCode {
     ignore_file_size_signal();
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal();
+    // Only a build has an output to keep whole.
+    let builds = matches!(cli.command, Command::Build { .. });
     let result = match cli.command {
         Command::Build {
             out,
@@ -141,8 +143,9 @@ fn main() -> ExitCode {
                 .filter(|d| d.severity == Severity::Error)
                 .count();
             eprintln!(
-                "{errors} error{}; nothing was written",
-                if errors == 1 { "" } else { "s" }
+                "{errors} error{}{}",
+                if errors == 1 { "" } else { "s" },
+                if builds { "; nothing was written" } else { "" }
             );
             ExitCode::FAILURE
         }
@@ -249,11 +252,20 @@ fn run_render(file: &str, figures: bool) -> Result<Vec<Diagnostic>, Vec<Diagnost
         (path.clone(), config::read_text(&path).map_err(|d| vec![d])?)
     };
     let html = build::render_fragment(&site, &path, text, figures, file != "-")?;
-    let mut out = std::io::stdout().lock();
-    out.write_all(html.as_bytes())
-        .and_then(|_| out.flush())
+    print_stdout(&html)
         .map_err(|e| vec![Diagnostic::file("<stdout>", format!("cannot write: {e}"))])?;
     Ok(Vec::new())
+}
+
+/// Writes `text` to stdout. A reader that stopped reading (`gloss render - | head`) is no
+/// error: as in ripgrep and C programs that die of SIGPIPE, gloss then stops quietly (Rust
+/// ignores SIGPIPE, so the write fails with `BrokenPipe` instead).
+fn print_stdout(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
 }
 
 fn run_init(dir: Option<PathBuf>, lang: &str) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
@@ -373,8 +385,10 @@ fn run_check(format: &str, drafts: bool, external: bool) -> ExitCode {
     } else {
         gloss::check::to_text(&report)
     };
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+    if let Err(e) = print_stdout(&text) {
+        eprintln!("<stdout>: cannot write the report: {e}");
+        return ExitCode::FAILURE;
+    }
     if report.summary.errors > 0 {
         ExitCode::FAILURE
     } else {
