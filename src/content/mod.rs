@@ -542,15 +542,11 @@ fn refuse_huge(site: &Site, rel: &Path) -> Result<(), Vec<Diagnostic>> {
 }
 
 fn too_large(path: &Path, len: u64) -> Diagnostic {
-    Diagnostic::file(
-        path,
-        format!(
-            "the article is {:.1} MB; gloss builds articles of up to {} MB",
-            len as f64 / 1e6,
-            MAX_ARTICLE_BYTES / 1_000_000
-        ),
-    )
-    .with_help("split it into several articles (a series), or cut what readers do not need")
+    crate::config::LoadError::TooLarge {
+        path: path.to_path_buf(),
+        len,
+    }
+    .into()
 }
 
 /// The page path of a content file: `content/a/b.md` → `a/b/`, `content/a/index.md` → `a/`.
