@@ -806,7 +806,7 @@ impl AnchorError {
                 .into_iter()
                 .flatten()
                 .collect();
-                let lines = occurrences(&places);
+                let lines = occurrences(places);
                 located(article, ann, message)
                 .with_help(format!(
                     "{}; correct `prefix`/`suffix` to the words just before/after the intended place, or pick one with `occurrence = N`:\n{}",
