@@ -399,31 +399,13 @@ fn run_check(format: &str, drafts: bool, external: bool) -> ExitCode {
 /// Past a file-size limit (`ulimit -f`) a write fails with EFBIG, and the kernel also sends
 /// SIGXFSZ, whose default action kills the process: a build would die without a word and
 /// leave its staging folder behind. Ignored, the write's error is reported with the file's
-/// name and the staging folder removed, as on a full disk. Elsewhere SIGXFSZ keeps its
-/// default; a killed build still leaves the old output.
+/// name and the staging folder removed, as on a full disk. Off Unix there is no such
+/// signal.
 fn ignore_file_size_signal() {
-    #[cfg(any(
-        all(
-            target_os = "linux",
-            not(any(
-                target_arch = "mips",
-                target_arch = "mips64",
-                target_arch = "mips32r6",
-                target_arch = "mips64r6"
-            ))
-        ),
-        target_os = "macos"
-    ))]
-    {
-        // SIGXFSZ is 25 on Linux (but on MIPS) and macOS.
-        const SIGXFSZ: i32 = 25;
-        const SIG_IGN: usize = 1;
-        unsafe extern "C" {
-            fn signal(signum: i32, handler: usize) -> usize;
-        }
-        // SAFETY: sets one signal's disposition to "ignore"; no handler code runs.
-        unsafe {
-            signal(SIGXFSZ, SIG_IGN);
-        }
+    #[cfg(unix)]
+    // SAFETY: sets one signal's disposition to "ignore" before any thread starts; no
+    // handler code runs.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
 }
