@@ -2,8 +2,10 @@
 /// A language of an article or a site.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
+    /// German.
     #[default]
     De,
+    /// English.
     En,
 }
 
