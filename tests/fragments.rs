@@ -7,38 +7,8 @@ mod common;
 use common::*;
 
 /// Every annotation kind, figures of every shape (approximate, a range, a date whose year
-/// is inferred), a registered speaker and raw HTML beside the highlights.
-const ARTICLE: &str = r#"+++
-title = "Alles auf einer Seite"
-date = 2019-07-24
-
-[[claim]]
-text = "investierte 1 Milliarde US-Dollar"
-by = "Microsoft"
-verdict = "mostly-true"
-conclusion = "Angekündigt am 22. Juli 2019."
-
-[[quote]]
-text = "Wir bauen die Zukunft"
-speaker = "Sam Altmann"
-role = "Chef"
-
-[[note]]
-text = "OpenAI"
-note = "Ein Labor in *San Francisco*, gegründet 2015."
-
-[[correction]]
-text = "Cade Matz"
-correct = "Cade Metz"
-
-[[figure]]
-text = "rund 5 Millionen Euro"
-note = "Geschätzt."
-+++
-Microsoft investierte 1 Milliarde US-Dollar in OpenAI, schreibt Cade Matz. „Wir bauen die
-Zukunft“, sagte Altman. Es sind rund 5 Millionen Euro, von 3 bis 4 Prozent, am 3. März.
-Dazu <span class="roh">roh</span>.
-"#;
+/// is inferred), a registered speaker's alias and raw HTML beside the highlights.
+const ARTICLE: &str = include_str!("fixtures/every_kind.md");
 
 const SITE: &str = "title = \"Testseite\"\nlanguage = \"de\"\nbase_url = \"https://example.org/t\"\n\
     [[person]]\nname = \"Sam Altman\"\nrole = \"CEO von OpenAI\"\naliases = [\"Sam Altmann\"]\n";
