@@ -247,6 +247,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
 
     let (present, unchanged) =
         build_articles(&site, &mut cache, &mut ids, &pages, &content.articles, opts)?;
+    let ids = ids.unsaved();
     laps.lap("articles");
     let mut warnings = Vec::new();
     let mut listed: Vec<&ArticleSummary> = Vec::with_capacity(present.len());
@@ -300,6 +301,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     let _ = cache.save(root);
     // Only once the output is in place: what was published is what readers may link to.
     if !opts.preview
+        && let Some(ids) = &ids
         && let Err(e) = ids.save()
     {
         warnings.push(
