@@ -93,6 +93,18 @@ pub struct Words {
     pub fig_year: &'static str,
     pub fig_date: &'static str,
     pub fig_duration: &'static str,
+    /// The link to a source's archived copy.
+    pub archived_copy: &'static str,
+    /// Before the date the editor last saw a source ("abgerufen am 3. Mai 2024").
+    pub accessed: &'static str,
+    /// Before a standalone page's date ("Stand: 1. März 2026").
+    pub last_updated: &'static str,
+    /// Before a verdict's rating on the scale ("Wertung 5").
+    pub rating: &'static str,
+    /// A verdict without a rating.
+    pub off_scale: &'static str,
+    /// The heading of the verdict scale's list.
+    pub verdict_scale: &'static str,
 }
 
 const DE: Words = Words {
@@ -179,6 +191,12 @@ const DE: Words = Words {
     fig_year: "Jahr",
     fig_date: "Datum",
     fig_duration: "Dauer",
+    archived_copy: "archivierte Kopie",
+    accessed: "abgerufen am",
+    last_updated: "Stand",
+    rating: "Wertung",
+    off_scale: "außerhalb der Skala",
+    verdict_scale: "Unsere Bewertungen",
 };
 
 const EN: Words = Words {
@@ -265,6 +283,12 @@ const EN: Words = Words {
     fig_year: "Year",
     fig_date: "Date",
     fig_duration: "Duration",
+    archived_copy: "archived copy",
+    accessed: "accessed",
+    last_updated: "Last updated",
+    rating: "Rating",
+    off_scale: "off the scale",
+    verdict_scale: "Our verdicts",
 };
 
 /// The theme's words in `lang`.

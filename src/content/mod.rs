@@ -96,6 +96,10 @@ pub struct SourceInfo {
     pub url: Option<String>,
     /// Date of the original.
     pub date: Option<Date>,
+    /// An archived copy of the original.
+    pub archive: Option<String>,
+    /// When the editor last saw the original.
+    pub accessed: Option<Date>,
 }
 
 /// Which language an article was translated from, and by whom.
@@ -116,6 +120,13 @@ pub struct Link {
     pub url: String,
     /// When the source was published, as written.
     pub date: Option<String>,
+    /// An archived copy's address (a web archive's snapshot, a saved PDF beside the article).
+    pub archive: Option<String>,
+    /// When the editor last saw the source.
+    pub accessed: Option<Date>,
+    /// Where the source is written in the article's file (the string, or the table).
+    #[serde(skip)]
+    pub span: Range<usize>,
 }
 
 /// The kinds of annotation.
@@ -715,6 +726,85 @@ impl Checker<'_> {
         parsed
     }
 
+    /// Checks an address the page will link to (`key` names it in messages, `whose` in the
+    /// help): an http(s) address or a relative path; never a script or `data:` URL, nor an
+    /// address without its scheme, which would be a broken path on this site.
+    fn address(&mut self, url: &str, span: Range<usize>, key: &str, whose: &str) {
+        let span = self.unquoted(span);
+        if crate::links::looks_like_host(url) {
+            self.error(
+                span,
+                format!("{key} `{}` has no scheme, so it would link to a page of this site", url.trim()),
+                format!("did you mean `https://{}`?", url.trim()),
+            );
+        } else if !crate::render::sanitize::is_safe_url(url) {
+            self.error(
+                span,
+                format!("{key} `{url}` is not a web address"),
+                format!("write {whose} http(s) address (or a path relative to the article); script and data URLs are refused"),
+            );
+        }
+    }
+
+    /// A string value's span (front matter relative) without its quotes, so that an error
+    /// points at the address itself.
+    fn unquoted(&self, span: Range<usize>) -> Range<usize> {
+        let text = self
+            .source
+            .get(self.offset + span.start..self.offset + span.end)
+            .unwrap_or_default();
+        let q = |c: char| c == '"' || c == '\'';
+        if text.len() >= 2 && text.starts_with(q) && text.ends_with(q) {
+            span.start + 1..span.end - 1
+        } else {
+            span
+        }
+    }
+
+    /// One entry of `sources`, checked: its addresses as [`Checker::address`] says, its
+    /// `accessed` a date.
+    fn link(&mut self, raw: Spanned<RawLink>) -> Link {
+        let span = raw.span();
+        match raw.into_inner() {
+            RawLink::Url(url) => {
+                self.address(&url, span.clone(), "source", "the source's");
+                Link {
+                    title: url.clone(),
+                    url,
+                    date: None,
+                    archive: None,
+                    accessed: None,
+                    span: span.start + self.offset..span.end + self.offset,
+                }
+            }
+            RawLink::Titled(t) => {
+                self.address(t.url.get_ref(), t.url.span(), "source", "the source's");
+                if let Some(archive) = &t.archive {
+                    self.address(
+                        archive.get_ref(),
+                        archive.span(),
+                        "archive",
+                        "the archived copy's",
+                    );
+                }
+                let date = t.date.map(|d| match d.into_inner() {
+                    toml::Value::String(s) => s,
+                    other => other.to_string(),
+                });
+                let accessed = t.accessed.as_ref().and_then(|d| self.date(d, "accessed"));
+                let url = t.url.into_inner();
+                Link {
+                    title: t.title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| url.clone()),
+                    url,
+                    date,
+                    archive: t.archive.map(Spanned::into_inner),
+                    accessed,
+                    span: span.start + self.offset..span.end + self.offset,
+                }
+            }
+        }
+    }
+
     fn meta(&mut self, raw: &RawFrontMatter) -> Option<Meta> {
         let date = self.date(&raw.date, "date");
         let updated = raw.updated.as_ref().and_then(|u| self.date(u, "updated"));
@@ -738,25 +828,28 @@ impl Checker<'_> {
         if raw.title.get_ref().trim().is_empty() {
             self.error(raw.title.span(), "the title is empty", "write the headline");
         }
-        if let Some(url) = raw.source.as_ref().and_then(|s| s.url.as_ref())
-            && (!crate::render::sanitize::is_safe_url(url.get_ref())
-                || crate::links::looks_like_host(url.get_ref()))
-        {
-            let help = if crate::links::looks_like_host(url.get_ref()) {
-                format!("did you mean `https://{}`?", url.get_ref().trim())
-            } else {
-                "write the original's http(s) address".to_string()
-            };
-            self.error(
-                url.span(),
-                format!("`{}` is not a web address", url.get_ref()),
-                help,
-            );
-        }
-        let source = raw.source.as_ref().map(|s| SourceInfo {
-            name: s.name.clone(),
-            url: s.url.as_ref().map(|u| u.get_ref().clone()),
-            date: s.date.as_ref().and_then(|d| self.date(d, "source.date")),
+        let source = raw.source.as_ref().map(|s| {
+            if let Some(url) = &s.url {
+                self.address(url.get_ref(), url.span(), "source.url", "the original's");
+            }
+            if let Some(archive) = &s.archive {
+                self.address(
+                    archive.get_ref(),
+                    archive.span(),
+                    "source.archive",
+                    "the archived copy's",
+                );
+            }
+            SourceInfo {
+                name: s.name.clone(),
+                url: s.url.as_ref().map(|u| u.get_ref().clone()),
+                date: s.date.as_ref().and_then(|d| self.date(d, "source.date")),
+                archive: s.archive.as_ref().map(|a| a.get_ref().clone()),
+                accessed: s
+                    .accessed
+                    .as_ref()
+                    .and_then(|d| self.date(d, "source.accessed")),
+            }
         });
         Some(Meta {
             title: raw.title.get_ref().clone(),
@@ -976,42 +1069,7 @@ impl Checker<'_> {
                 date: a.date.as_ref().and_then(|d| self.date(d, "date")),
             },
         };
-        let mut sources = Vec::new();
-        for link in a.sources {
-            let link = match link {
-                RawLink::Url(url) => Link {
-                    title: url.clone(),
-                    url,
-                    date: None,
-                },
-                RawLink::Titled { title, url, date } => Link { title, url, date },
-            };
-            if !crate::render::sanitize::is_safe_url(&link.url) {
-                self.error(
-                    text_span.clone(),
-                    format!("source `{}` is not a web address", link.url),
-                    "sources must be http(s) links or relative paths; script and data URLs are refused",
-                );
-            } else if crate::links::looks_like_host(&link.url) {
-                // As written it would be a path on this site: a broken link in the notes.
-                let url = link.url.trim();
-                let at = self.source[..self.offset + text_span.start]
-                    .rfind("\n[[")
-                    .and_then(|from| {
-                        let i = self.source[from..].find(url)? + from - self.offset;
-                        Some(i..i + url.len())
-                    })
-                    .unwrap_or(text_span.clone());
-                self.error(
-                    at,
-                    format!(
-                        "source `{url}` has no scheme, so it would link to a page of this site"
-                    ),
-                    format!("did you mean `https://{url}`?"),
-                );
-            }
-            sources.push(link);
-        }
+        let sources: Vec<Link> = a.sources.into_iter().map(|l| self.link(l)).collect();
         if self.errors.len() > before {
             return None;
         }

@@ -93,7 +93,57 @@ pub struct NoteView<'a> {
     /// HTML can express (then shown in `<time>`, else in `<data value>`).
     pub datetime: Option<String>,
     /// Sources of the check.
-    pub sources: &'a [Link],
+    pub sources: Vec<SourceView<'a>>,
+}
+
+/// A source of a check as a template sees it.
+#[derive(Debug, Serialize)]
+pub struct SourceView<'a> {
+    /// What to show (the address when no title was given).
+    pub title: &'a str,
+    /// Where it points.
+    pub url: &'a str,
+    /// When it was published, as written.
+    pub date: Option<&'a str>,
+    /// An archived copy's address.
+    pub archive: Option<&'a str>,
+    /// When the editor last saw it, ISO (for `<time datetime>`).
+    pub accessed: Option<String>,
+    /// The same date as the page's readers write dates.
+    pub accessed_display: Option<String>,
+}
+
+impl<'a> SourceView<'a> {
+    /// `link` for a page in `lang`.
+    pub fn new(link: &'a Link, lang: Lang) -> Self {
+        SourceView {
+            title: &link.title,
+            url: &link.url,
+            date: link.date.as_deref(),
+            archive: link.archive.as_deref(),
+            accessed: link.accessed.map(|d| d.to_string()),
+            accessed_display: link.accessed.map(|d| i18n::long_date(d, lang)),
+        }
+    }
+}
+
+/// Where an article's text first appeared, as a template sees it.
+#[derive(Debug, Serialize)]
+pub struct OriginView<'a> {
+    /// Publication name.
+    pub name: &'a str,
+    /// Address of the original.
+    pub url: Option<&'a str>,
+    /// Date of the original, ISO.
+    pub date: Option<String>,
+    /// The same date as the page's readers write dates.
+    pub date_display: Option<String>,
+    /// An archived copy of the original.
+    pub archive: Option<&'a str>,
+    /// When the editor last saw the original, ISO.
+    pub accessed: Option<String>,
+    /// The same date as the page's readers write dates.
+    pub accessed_display: Option<String>,
 }
 
 /// One figure of the figures panel.
@@ -224,7 +274,7 @@ pub struct ArticleView<'a> {
     /// Tags.
     pub tags: &'a [String],
     /// Where the text first appeared.
-    pub source: Option<&'a crate::content::SourceInfo>,
+    pub source: Option<OriginView<'a>>,
     /// "translated from Chinese (machine)".
     pub translation: Option<String>,
     /// The body with its highlights.
@@ -306,7 +356,7 @@ pub fn article_view<'a>(
             unit: None,
             display: None,
             datetime: None,
-            sources: &ann.sources,
+            sources: ann.sources.iter().map(|l| SourceView::new(l, lang)).collect(),
         };
         match &ann.detail {
             Detail::Claim {
@@ -387,7 +437,15 @@ pub fn article_view<'a>(
             .as_deref()
             .map(|s| markdown_html_in(s, &article.path, &root)),
         tags: &article.meta.tags,
-        source: article.meta.source.as_ref(),
+        source: article.meta.source.as_ref().map(|s| OriginView {
+            name: &s.name,
+            url: s.url.as_deref(),
+            date: s.date.map(|d| d.to_string()),
+            date_display: s.date.map(|d| i18n::long_date(d, lang)),
+            archive: s.archive.as_deref(),
+            accessed: s.accessed.map(|d| d.to_string()),
+            accessed_display: s.accessed.map(|d| i18n::long_date(d, lang)),
+        }),
         translation,
         body_html: body,
         notes,
