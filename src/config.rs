@@ -40,6 +40,9 @@ pub struct SiteConfig {
     /// The static search index.
     #[serde(default)]
     pub search: SearchConfig,
+    /// What `gloss check` insists on.
+    #[serde(default)]
+    pub check: CheckConfig,
     /// The verdict scale; empty means the default scale.
     #[serde(default, rename = "verdict")]
     pub verdicts: Vec<VerdictConfig>,
@@ -98,6 +101,16 @@ impl Default for SearchConfig {
     fn default() -> Self {
         SearchConfig { enabled: true }
     }
+}
+
+/// `[check]` in site.toml.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckConfig {
+    /// Every source with an http(s) address needs an archived copy (`archive = "…"`):
+    /// `gloss check` reports each one without as an error.
+    #[serde(default)]
+    pub require_archive: bool,
 }
 
 /// `[markdown]` in site.toml.

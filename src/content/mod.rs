@@ -734,7 +734,10 @@ impl Checker<'_> {
         if crate::links::looks_like_host(url) {
             self.error(
                 span,
-                format!("{key} `{}` has no scheme, so it would link to a page of this site", url.trim()),
+                format!(
+                    "{key} `{}` has no scheme, so it would link to a page of this site",
+                    url.trim()
+                ),
                 format!("did you mean `https://{}`?", url.trim()),
             );
         } else if !crate::render::sanitize::is_safe_url(url) {
@@ -794,7 +797,10 @@ impl Checker<'_> {
                 let accessed = t.accessed.as_ref().and_then(|d| self.date(d, "accessed"));
                 let url = t.url.into_inner();
                 Link {
-                    title: t.title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| url.clone()),
+                    title: t
+                        .title
+                        .filter(|t| !t.trim().is_empty())
+                        .unwrap_or_else(|| url.clone()),
                     url,
                     date,
                     archive: t.archive.map(Spanned::into_inner),

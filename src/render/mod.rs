@@ -356,7 +356,11 @@ pub fn article_view<'a>(
             unit: None,
             display: None,
             datetime: None,
-            sources: ann.sources.iter().map(|l| SourceView::new(l, lang)).collect(),
+            sources: ann
+                .sources
+                .iter()
+                .map(|l| SourceView::new(l, lang))
+                .collect(),
         };
         match &ann.detail {
             Detail::Claim {
