@@ -140,14 +140,20 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Report {
         .map(|a| check_article(&site, theme.as_ref(), &published, a))
         .collect();
 
+    let published: HashSet<&Path> = content.articles.iter().map(|a| a.path.as_path()).collect();
+    report
+        .findings
+        .extend(build::nav_errors(&site, &|p| published.contains(p)));
     let mut pages = Pages::default();
     let mut checks = checks;
     for (a, c) in content.articles.iter().zip(&mut checks) {
         pages.add_page(a.url_path.clone(), std::mem::take(&mut c.ids));
         pages.sources.insert(slashed(&a.path));
-        pages
-            .files
-            .insert(format!("{}annotations.jsonld", a.url_path));
+        if !a.meta.page {
+            pages
+                .files
+                .insert(format!("{}annotations.jsonld", a.url_path));
+        }
     }
     if let Some(theme) = &theme {
         let summaries: Vec<ArticleSummary> =

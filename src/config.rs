@@ -43,6 +43,9 @@ pub struct SiteConfig {
     /// What `gloss check` insists on.
     #[serde(default)]
     pub check: CheckConfig,
+    /// Links to standalone pages in the site's navigation, in this order.
+    #[serde(default)]
+    pub nav: Vec<NavItem>,
     /// The verdict scale; empty means the default scale.
     #[serde(default, rename = "verdict")]
     pub verdicts: Vec<VerdictConfig>,
@@ -100,6 +103,25 @@ pub struct SearchConfig {
 impl Default for SearchConfig {
     fn default() -> Self {
         SearchConfig { enabled: true }
+    }
+}
+
+/// One `[[nav]]` entry of site.toml: a link in every page's navigation.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NavItem {
+    /// What the link says: a string, or `{ de = "…", en = "…" }`.
+    pub title: Label,
+    /// The content file it leads to, relative to `content/` (`about.md`, `@/about.md`).
+    pub page: String,
+}
+
+impl NavItem {
+    /// The content file, relative to the site root (`content/about.md`).
+    pub fn file(&self) -> PathBuf {
+        let page = self.page.trim();
+        let page = page.strip_prefix("@/").unwrap_or(page);
+        Path::new(crate::content::CONTENT_DIR).join(page.trim_start_matches('/'))
     }
 }
 
@@ -164,6 +186,9 @@ pub struct VerdictConfig {
     /// Position on the true-to-false scale (ClaimReview ratingValue); none for verdicts off it.
     #[serde(default)]
     pub rating: Option<u8>,
+    /// What the verdict means, for the list of verdicts (`{{ verdict_scale() }}`).
+    #[serde(default)]
+    pub description: Option<Label>,
 }
 
 /// The verdict scale of a site.
@@ -183,6 +208,7 @@ impl VerdictScale {
                 en: Some(en.into()),
             },
             rating,
+            description: default_description(key),
         };
         VerdictScale {
             verdicts: vec![
@@ -232,6 +258,42 @@ impl VerdictScale {
         let worst = ratings.min()?;
         Some((best, worst))
     }
+}
+
+/// What a verdict of the default scale means, in German and English.
+fn default_description(key: &str) -> Option<Label> {
+    let (de, en) = match key {
+        "true" => (
+            "Die Aussage ist richtig, und nichts Wesentliches fehlt.",
+            "The statement is accurate and nothing significant is missing.",
+        ),
+        "mostly-true" => (
+            "Die Aussage ist richtig, braucht aber eine Klarstellung oder Ergänzung.",
+            "The statement is accurate but needs clarification or additional information.",
+        ),
+        "mixed" => (
+            "Die Aussage ist teils richtig, teils falsch, oder sie lässt Wichtiges weg.",
+            "The statement is partly accurate and partly not, or leaves out important details.",
+        ),
+        "mostly-false" => (
+            "Die Aussage hat einen wahren Kern, lässt aber entscheidende Tatsachen weg.",
+            "The statement contains an element of truth but ignores critical facts.",
+        ),
+        "false" => ("Die Aussage ist nicht richtig.", "The statement is not accurate."),
+        "misleading" => (
+            "Die Fakten mögen stimmen, der Eindruck, den die Aussage erweckt, stimmt nicht.",
+            "The facts may be right, but the impression the statement gives is not.",
+        ),
+        "unverified" => (
+            "Mit den verfügbaren Quellen weder zu bestätigen noch zu widerlegen.",
+            "Neither confirmed nor refuted by the sources available.",
+        ),
+        _ => return None,
+    };
+    Some(Label::PerLanguage {
+        de: Some(de.into()),
+        en: Some(en.into()),
+    })
 }
 
 /// One person in the registry.

@@ -101,6 +101,8 @@ pub struct Words {
     pub last_updated: &'static str,
     /// Before a verdict's rating on the scale ("Wertung 5").
     pub rating: &'static str,
+    /// Between a rating and the scale's best ("4 von 5").
+    pub of: &'static str,
     /// A verdict without a rating.
     pub off_scale: &'static str,
     /// The heading of the verdict scale's list.
@@ -195,6 +197,7 @@ const DE: Words = Words {
     accessed: "abgerufen am",
     last_updated: "Stand",
     rating: "Wertung",
+    of: "von",
     off_scale: "außerhalb der Skala",
     verdict_scale: "Unsere Bewertungen",
 };
@@ -287,6 +290,7 @@ const EN: Words = Words {
     accessed: "accessed",
     last_updated: "Last updated",
     rating: "Rating",
+    of: "of",
     off_scale: "off the scale",
     verdict_scale: "Our verdicts",
 };

@@ -87,6 +87,9 @@ pub struct ArticleSummary {
     pub summary: Option<String>,
     /// Tags.
     pub tags: Vec<String>,
+    /// A standalone page (`kind = "page"`): not listed, not in feeds or search.
+    #[serde(default)]
+    pub page: bool,
     /// Claims by verdict key.
     pub verdict_counts: BTreeMap<String, usize>,
     /// Annotations by kind.
@@ -174,6 +177,7 @@ impl ArticleSummary {
             },
             summary: article.meta.summary.clone(),
             tags: article.meta.tags.clone(),
+            page: article.meta.page,
             verdict_counts: view
                 .verdict_counts
                 .iter()

@@ -9,7 +9,12 @@ use toml::Spanned;
 #[serde(deny_unknown_fields)]
 pub struct RawFrontMatter {
     pub title: Spanned<String>,
-    pub date: Spanned<toml::Value>,
+    /// `"article"` (the default) or `"page"`: a standalone page (About, a policy).
+    #[serde(default)]
+    pub kind: Option<Spanned<String>>,
+    /// Required of articles; a page may have one.
+    #[serde(default)]
+    pub date: Option<Spanned<toml::Value>>,
     #[serde(default)]
     pub updated: Option<Spanned<toml::Value>>,
     #[serde(default)]

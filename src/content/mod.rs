@@ -76,6 +76,10 @@ pub struct Meta {
     pub tags: Vec<String>,
     /// Drafts are built only with `--drafts`.
     pub draft: bool,
+    /// A standalone page (`kind = "page"`: About, how the site rates claims, a policy):
+    /// outside the listings, feeds and search, without annotations. Its `date` is the day
+    /// of its `updated` or `date` (the one readers see, if any), else [`UNDATED`].
+    pub page: bool,
     /// Where the text first appeared.
     pub source: Option<SourceInfo>,
     /// The text is a translation.
@@ -86,6 +90,9 @@ pub struct Meta {
     /// the site's).
     pub figures_counts: bool,
 }
+
+/// The `date` of a page that gives none: never shown, only sorted by.
+pub const UNDATED: Date = Date::constant(1970, 1, 1);
 
 /// Where an article's text first appeared.
 #[derive(Debug, Clone, Serialize)]
@@ -655,7 +662,7 @@ pub fn parse_article(
         errors: Vec::new(),
     };
     cx.limits(&raw, &source[fm.clone()]);
-    let meta = cx.meta(&raw);
+    let meta = cx.meta(&raw, &source[fm.clone()]);
     let annotations = cx.annotations(raw);
     if !cx.errors.is_empty() {
         return Err(cx.errors);
@@ -811,9 +818,45 @@ impl Checker<'_> {
         }
     }
 
-    fn meta(&mut self, raw: &RawFrontMatter) -> Option<Meta> {
-        let date = self.date(&raw.date, "date");
+    fn meta(&mut self, raw: &RawFrontMatter, front: &str) -> Option<Meta> {
+        let page = match &raw.kind {
+            None => false,
+            Some(k) => match k.get_ref().as_str() {
+                "article" => false,
+                "page" => true,
+                other => {
+                    let msg = match crate::toml_input::closest(other, ["article", "page"]) {
+                        Some(best) => format!("unknown kind `{other}`, did you mean `{best}`?"),
+                        None => format!("unknown kind `{other}`"),
+                    };
+                    self.error(
+                        k.span(),
+                        msg,
+                        "write `kind = \"page\"` for a standalone page (About, a policy); articles need no `kind`",
+                    );
+                    false
+                }
+            },
+        };
+        let date = raw.date.as_ref().and_then(|d| self.date(d, "date"));
         let updated = raw.updated.as_ref().and_then(|u| self.date(u, "updated"));
+        if raw.date.is_none() && !page {
+            self.error(
+                0..0,
+                "missing required key `date`",
+                "add `date = YYYY-MM-DD` (the day the article was published); a standalone page needs `kind = \"page\"` instead",
+            );
+        }
+        if page {
+            self.page_keys(raw, front);
+        }
+        let (date, updated) = if page {
+            // A page shows one date, the day it was last changed.
+            let shown = updated.or(date);
+            (Some(shown.unwrap_or(UNDATED)), shown)
+        } else {
+            (date, updated)
+        };
         let lang_tag = match &raw.lang {
             Some(l) => l.get_ref().trim().to_string(),
             None => self.site.config.language.clone(),
@@ -867,6 +910,7 @@ impl Checker<'_> {
             summary: raw.summary.clone(),
             tags: raw.tags.clone(),
             draft: raw.draft,
+            page,
             source,
             translation: raw.translation.as_ref().map(|t| Translation {
                 from: t.from.clone(),
@@ -880,6 +924,47 @@ impl Checker<'_> {
                 .or(self.site.config.figures.counts)
                 .unwrap_or(false),
         })
+    }
+
+    /// Refuses on a page (`kind = "page"`) what only an article has: annotations, tags,
+    /// authors, a source, a translation, figure settings. A page is about the site, not a
+    /// text that was checked; each would be dropped, or would put the page in a listing.
+    fn page_keys(&mut self, raw: &RawFrontMatter, front: &str) {
+        let help = "a standalone page has none: remove it, or make this an article (remove `kind = \"page\"` and give it a `date`)";
+        let set = [
+            ("tags", !raw.tags.is_empty()),
+            ("authors", !raw.authors.is_empty()),
+            ("source", raw.source.is_some()),
+            ("translation", raw.translation.is_some()),
+            ("figures", raw.figures.is_some()),
+        ];
+        for (key, is_set) in set {
+            if is_set {
+                let span = key_span(front, key);
+                let span = if span.is_empty() && key == "figures" {
+                    front.find("[figures]").map_or(0..0, |i| i..i + 9)
+                } else {
+                    span
+                };
+                self.error(span, format!("a page has no `{key}`"), help);
+            }
+        }
+        let annotations = [
+            ("claim", &raw.claim),
+            ("quote", &raw.quote),
+            ("figure", &raw.figure),
+            ("note", &raw.note),
+            ("correction", &raw.correction),
+        ];
+        for (kind, list) in annotations {
+            if let Some(first) = list.first() {
+                self.error(
+                    first.text.span(),
+                    format!("a page has no annotations, but this is a [[{kind}]]"),
+                    "annotate articles; link the article from the page instead, or make this page an article (remove `kind = \"page\"` and give it a `date`)",
+                );
+            }
+        }
     }
 
     /// Refuses more tags or annotations than any article needs (see [`MAX_TAGS`],

@@ -462,6 +462,89 @@ pub fn article_view<'a>(
     }
 }
 
+/// One verdict of the site's scale, as `partials/verdict_scale.html` lists it.
+#[derive(Debug, Serialize)]
+pub struct ScaleEntry<'a> {
+    /// What front matter writes.
+    pub key: &'a str,
+    /// What readers see, in the page's language.
+    pub label: &'a str,
+    /// Its rating, if it is on the scale.
+    pub rating: Option<u8>,
+    /// Its place on the scale, 1 (worst) to 5 (best): the `gl-r-N` class.
+    pub tone: Option<u8>,
+    /// The scale's best rating, for "4 of 5".
+    pub best: Option<u8>,
+    /// What it means, in the page's language.
+    pub description: Option<&'a str>,
+}
+
+/// The site's verdict scale in `lang`, in its order (best first, off-scale verdicts last).
+pub fn scale_view(site: &Site, lang: Lang) -> Vec<ScaleEntry<'_>> {
+    site.scale
+        .verdicts
+        .iter()
+        .map(|v| ScaleEntry {
+            key: &v.key,
+            label: v.label.get(lang),
+            rating: v.rating,
+            tone: site.scale.tone(&v.key),
+            best: v.rating.and(site.scale.rating_bounds().map(|(best, _)| best)),
+            description: v
+                .description
+                .as_ref()
+                .map(|d| d.get(lang))
+                .filter(|d| !d.is_empty()),
+        })
+        .collect()
+}
+
+/// The shortcode a standalone page writes as a paragraph of its own to list the site's
+/// verdict scale: Zola's form, `{{ verdict_scale() }}`, or Hugo's, `{{< verdict_scale >}}`.
+const SHORTCODES: [&str; 2] = ["{{verdict_scale()}}", "{{&lt;verdict_scale&gt;}}"];
+
+/// The shortcode's paragraphs in `html` (a rendered body), as byte ranges.
+fn shortcode_paragraphs(html: &str) -> Vec<std::ops::Range<usize>> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = html[from..].find("<p>{{") {
+        let start = from + i;
+        let Some(len) = html[start..].find("</p>") else {
+            break;
+        };
+        let end = start + len + "</p>".len();
+        let inner: String = html[start + 3..start + len]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if SHORTCODES.contains(&inner.as_str()) {
+            found.push(start..end);
+        }
+        from = end;
+    }
+    found
+}
+
+/// Whether a rendered page body holds the verdict scale's shortcode.
+pub fn has_shortcode(html: &str) -> bool {
+    !shortcode_paragraphs(html).is_empty()
+}
+
+/// `html` with each shortcode paragraph replaced by `list` (the theme's rendering of the
+/// scale). What replaces it comes from the trusted theme; the shortcode's own text cannot
+/// carry anything into it.
+pub fn expand_shortcodes(html: &str, list: &str) -> String {
+    let mut out = String::with_capacity(html.len() + list.len());
+    let mut at = 0;
+    for r in shortcode_paragraphs(html) {
+        out.push_str(&html[at..r.start]);
+        out.push_str(list.trim());
+        at = r.end;
+    }
+    out.push_str(&html[at..]);
+    out
+}
+
 /// `name` as the registry files it, `name` as written where that differs, and the person's
 /// page from a page whose way to the site root is `root`, if the registry knows them.
 fn filed<'a>(
@@ -644,6 +727,17 @@ mod tests {
             "javascript%3Aalert%28document.domain%29%252F%252F/"
         );
         assert_eq!(url_of_path("a b/#?\\ü/"), "a%20b/%23%3F%5C%C3%BC/");
+    }
+
+    #[test]
+    fn the_scale_shortcode_is_a_paragraph_of_its_own() {
+        let html = "<p>Vorher</p>\n<p>{{ verdict_scale() }}</p>\n<p>{{&lt; verdict_scale &gt;}}</p>\n<p>{{ verdict_scale() }} und mehr</p>\n<pre><code>{{ verdict_scale() }}\n</code></pre>\n";
+        assert!(has_shortcode(html));
+        assert_eq!(
+            expand_shortcodes(html, "<ul>S</ul>\n"),
+            "<p>Vorher</p>\n<ul>S</ul>\n<ul>S</ul>\n<p>{{ verdict_scale() }} und mehr</p>\n<pre><code>{{ verdict_scale() }}\n</code></pre>\n"
+        );
+        assert!(!has_shortcode("<p>{{ other() }}</p>"));
     }
 
     #[test]
