@@ -279,7 +279,10 @@ fn default_description(key: &str) -> Option<Label> {
             "Die Aussage hat einen wahren Kern, lässt aber entscheidende Tatsachen weg.",
             "The statement contains an element of truth but ignores critical facts.",
         ),
-        "false" => ("Die Aussage ist nicht richtig.", "The statement is not accurate."),
+        "false" => (
+            "Die Aussage ist nicht richtig.",
+            "The statement is not accurate.",
+        ),
         "misleading" => (
             "Die Fakten mögen stimmen, der Eindruck, den die Aussage erweckt, stimmt nicht.",
             "The facts may be right, but the impression the statement gives is not.",

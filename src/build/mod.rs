@@ -463,7 +463,10 @@ fn build_articles<'p>(
     for (rel, outcome) in paths.iter().zip(outcomes) {
         match outcome {
             Ok(Outcome::Kept(stamp)) => {
-                unchanged += 1;
+                // Counted as articles are, without the standalone pages.
+                if !cache.entry(rel).is_some_and(|e| e.summary.page) {
+                    unchanged += 1;
+                }
                 present.insert(rel);
                 if let Some(stamp) = stamp {
                     cache.restamp(rel, stamp);
@@ -709,7 +712,8 @@ fn write_site_pages(
 /// Each `[[nav]]` entry of site.toml whose `page` is no content file the site publishes
 /// (`published` says which are), as an error at that `page`.
 pub fn nav_errors(site: &Site, published: &dyn Fn(&Path) -> bool) -> Vec<Diagnostic> {
-    let text = std::fs::read_to_string(site.root.join(crate::config::SITE_FILE)).unwrap_or_default();
+    let text =
+        std::fs::read_to_string(site.root.join(crate::config::SITE_FILE)).unwrap_or_default();
     let mut errors = Vec::new();
     let mut from = 0;
     for item in &site.config.nav {
@@ -965,8 +969,8 @@ fn build_article(
 ) -> Result<BuiltArticle, Vec<Diagnostic>> {
     let mut anchored = crate::annotate::anchor(article, figures_enabled(site, article))?;
     let record = crate::annotate::history::reconcile(article, &mut anchored, remembered);
-    let (html, view) = render_view(site, pages.theme, &pages.shared, article, &anchored)
-        .map_err(|d| vec![d])?;
+    let (html, view) =
+        render_view(site, pages.theme, &pages.shared, article, &anchored).map_err(|d| vec![d])?;
     let owner = reuse::Owner::Content(article.path.clone());
     let index = Path::new(&article.url_path).join("index.html");
     let page = pages

@@ -489,7 +489,9 @@ pub fn scale_view(site: &Site, lang: Lang) -> Vec<ScaleEntry<'_>> {
             label: v.label.get(lang),
             rating: v.rating,
             tone: site.scale.tone(&v.key),
-            best: v.rating.and(site.scale.rating_bounds().map(|(best, _)| best)),
+            best: v
+                .rating
+                .and(site.scale.rating_bounds().map(|(best, _)| best)),
             description: v
                 .description
                 .as_ref()
