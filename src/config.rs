@@ -498,6 +498,7 @@ mod tests {
             key: key.into(),
             label: Label::Plain(key.into()),
             rating,
+            description: None,
         };
         let scale = VerdictScale {
             verdicts: vec![
