@@ -638,6 +638,9 @@ pub fn parse_article(
                     .with_help("end the front matter with a line that holds only `+++`"),
             ]);
         }
+        None if source.starts_with("---") => {
+            return Err(vec![yaml_front_matter(&path, &source)]);
+        }
         None => {
             let d = if source.trim().is_empty() {
                 Diagnostic::file(&path, "empty file").with_help(
@@ -676,6 +679,44 @@ pub fn parse_article(
         meta,
         annotations,
     })
+}
+
+/// The error for front matter written in YAML (`---` lines, `key: value`), as Hugo, Jekyll
+/// and Zola's YAML option write it: its help shows the first lines as TOML.
+fn yaml_front_matter(path: &Path, source: &str) -> Diagnostic {
+    let mut lines = source.lines().skip(1);
+    let mut shown = Vec::new();
+    for line in lines.by_ref() {
+        if line.trim_end() == "---" || shown.len() == 3 {
+            break;
+        }
+        if let Some((key, value)) = line.split_once(':')
+            && !key.trim().is_empty()
+            && !key.starts_with([' ', '\t', '-', '#'])
+        {
+            let value = value.trim();
+            let toml_value = if value.is_empty()
+                || value.parse::<Date>().is_ok()
+                || value.starts_with(['"', '[', '{'])
+                || matches!(value, "true" | "false")
+                || value.parse::<f64>().is_ok()
+            {
+                value.to_string()
+            } else {
+                toml::Value::String(value.trim_matches('\'').to_string()).to_string()
+            };
+            shown.push(format!("`{} = {toml_value}`", key.trim()));
+        }
+    }
+    let example = if shown.is_empty() {
+        "`title = \"…\"`, `date = 2019-07-24`".to_string()
+    } else {
+        shown.join(", ")
+    };
+    Diagnostic::at(path, source, 0..3, "the front matter is YAML (`---`); gloss reads TOML between `+++` lines")
+        .with_help(format!(
+            "replace both `---` lines with `+++` and write each `key: value` as `key = value`, text in quotes: {example}"
+        ))
 }
 
 /// Where the top-level key `key` is written in the front matter `front` (the key itself), or
@@ -724,10 +765,17 @@ impl Checker<'_> {
             _ => None,
         };
         if parsed.is_none() {
+            let iso = match value.get_ref() {
+                toml::Value::String(s) => crate::toml_input::iso_date(s),
+                _ => None,
+            };
             self.error(
                 value.span(),
                 format!("`{key}` is not a date"),
-                format!("write `{key} = 2019-07-24` (year-month-day)"),
+                format!(
+                    "write `{key} = {}` (year-month-day)",
+                    iso.as_deref().unwrap_or("2019-07-24")
+                ),
             );
         }
         parsed
