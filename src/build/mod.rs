@@ -23,7 +23,6 @@ use tera::Context;
 use crate::config::Site;
 use crate::content::{self, Article, Kind};
 use crate::diagnostics::Diagnostic;
-use crate::i18n;
 use crate::render::{self, Theme};
 use summary::ArticleSummary;
 
@@ -102,9 +101,11 @@ struct SiteView<'a> {
 /// build rather than once per page (the words alone are ~80 strings).
 pub(crate) struct Shared {
     site: tera::Value,
-    words: [tera::Value; 2],
-    /// The site's `[[nav]]` links, in German and in English.
-    nav: [tera::Value; 2],
+    words: Vec<tera::Value>,
+    /// The site's language, for its words (its title) on pages in another.
+    site_lang: (crate::lang::Lang, String),
+    /// The site's `[[nav]]` links, in each language.
+    nav: Vec<tera::Value>,
 }
 
 /// One `[[nav]]` link as templates see it.
@@ -144,14 +145,13 @@ impl Shared {
         };
         Shared {
             site: tera::Value::from_serializable(&view),
-            words: [
-                tera::Value::from_serializable(i18n::words(crate::lang::Lang::De)),
-                tera::Value::from_serializable(i18n::words(crate::lang::Lang::En)),
-            ],
-            nav: [
-                nav_view(site, crate::lang::Lang::De),
-                nav_view(site, crate::lang::Lang::En),
-            ],
+            words: crate::lang::Lang::all()
+                .map(|l| tera::Value::from_serializable(&site.locales.get(l).words))
+                .collect(),
+            site_lang: (site.lang, site.config.language.clone()),
+            nav: crate::lang::Lang::all()
+                .map(|l| nav_view(site, l))
+                .collect(),
         }
     }
 
@@ -165,16 +165,12 @@ impl Shared {
         let mut cx = Context::new();
         cx.insert_value("site", self.site.clone());
         cx.insert("lang", lang_tag);
-        let words = match lang {
-            crate::lang::Lang::De => &self.words[0],
-            crate::lang::Lang::En => &self.words[1],
-        };
-        cx.insert_value("t", words.clone());
-        let nav = match lang {
-            crate::lang::Lang::De => &self.nav[0],
-            crate::lang::Lang::En => &self.nav[1],
-        };
-        cx.insert_value("nav", nav.clone());
+        cx.insert_value("t", self.words[lang.index()].clone());
+        cx.insert(
+            "site_lang",
+            &(self.site_lang.0 != lang).then_some(self.site_lang.1.as_str()),
+        );
+        cx.insert_value("nav", self.nav[lang.index()].clone());
         cx.insert("root", &render::root_prefix(url_path));
         cx.insert("path", url_path);
         cx
@@ -840,7 +836,10 @@ fn search_records<'a>(site: &Site, summaries: &[&'a ArticleSummary]) -> Vec<sear
             }
             records.push(search::Record {
                 url: format!("/{}#{}", render::url_of_path(&a.path), c.id),
-                title: format!("{label}: „{}“", c.text),
+                title: format!(
+                    "{label}: {}",
+                    site.locales.get(a.lang_words).quoted(&c.text)
+                ),
                 content,
                 more: "",
                 lang: a.lang.clone(),
