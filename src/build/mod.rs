@@ -277,6 +277,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
 
     let (present, unchanged) =
         build_articles(&site, &mut cache, &mut ids, &pages, &content.articles, opts)?;
+    let ids = ids.unsaved();
     laps.lap("articles");
     let nav = nav_errors(&site, &|p| present.contains(p));
     if !nav.is_empty() {
@@ -331,6 +332,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     let _ = cache.save(root);
     // Only once the output is in place: what was published is what readers may link to.
     if !opts.preview
+        && let Some(ids) = &ids
         && let Err(e) = ids.save()
     {
         warnings.push(
@@ -427,7 +429,10 @@ fn build_articles<'p>(
                     content::Loaded::Article(article) => {
                         let remembered = known_ids.get(&article.path).map_err(|d| vec![d])?;
                         let (summary, warnings, outputs, record) =
-                            build_article(site, pages, &article, remembered)?;
+                            build_article(site, pages, &article, remembered.as_deref())?;
+                        // Only a record that changed goes on: 10k unchanged records held
+                        // until the end of the loop were 60 MB of a first build's peak.
+                        let record = (remembered.as_deref() != Some(&record)).then_some(record);
                         let key = cache::article_key(
                             known_cache.site_key(),
                             &article.path,
@@ -470,7 +475,9 @@ fn build_articles<'p>(
             }
             Ok(Outcome::Built(entry, record)) => {
                 cache.put(rel.clone(), *entry);
-                ids.put(rel.clone(), record);
+                if let Some(record) = record {
+                    ids.put(rel.clone(), record);
+                }
                 present.insert(rel);
             }
             Ok(Outcome::Draft) => {}
@@ -659,17 +666,20 @@ fn write_site_wide(
         .iter()
         .map(|p| (p.clone(), modified.get(p.as_str()).copied()))
         .collect();
-    let files = [
-        ("feed.xml", feeds::articles_feed(site, listed)),
-        ("corrections.xml", feeds::corrections_feed(site, listed)),
-        ("sitemap.xml", feeds::sitemap(site, &sitemap_pages)),
-        ("robots.txt", feeds::robots(site)),
+    let mut files = vec![
+        ("feed.xml".to_string(), feeds::articles_feed(site, listed)),
+        (
+            "corrections.xml".into(),
+            feeds::corrections_feed(site, listed),
+        ),
+        ("robots.txt".into(), feeds::robots(site)),
     ];
+    files.extend(feeds::sitemaps(site, &sitemap_pages));
     for (name, text) in files {
         pages
             .out
-            .write(Path::new(name), text.as_bytes())
-            .map_err(|e| vec![io_error(Path::new(name), e)])?;
+            .write(Path::new(&name), text.as_bytes())
+            .map_err(|e| vec![io_error(Path::new(&name), e)])?;
     }
     laps.lap("feeds");
     Ok(warnings)
@@ -935,8 +945,11 @@ enum Outcome {
     /// Unchanged since the last build: its files were kept. With the source's stamp when it
     /// had to be read to know so.
     Kept(Option<cache::SourceStamp>),
-    /// Built afresh, with the ids it published.
-    Built(Box<cache::Entry>, crate::annotate::history::Published),
+    /// Built afresh, with the ids it published if they differ from the site's record.
+    Built(
+        Box<cache::Entry>,
+        Option<crate::annotate::history::Published>,
+    ),
     /// A draft, left out.
     Draft,
 }
@@ -1109,7 +1122,7 @@ pub fn rebuild_article(
     let pages = Pages::new(site, theme, &writer);
     // A preview keeps the ids the last build published, and records nothing.
     let remembered = ids.get(&article.path).map_err(|d| vec![d])?;
-    build_article(site, &pages, article, remembered).map(|(_, warnings, _, _)| warnings)
+    build_article(site, &pages, article, remembered.as_deref()).map(|(_, warnings, _, _)| warnings)
 }
 
 /// Renders the site-wide pages for `summaries` into `dir`; returns the page paths written and
