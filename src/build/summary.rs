@@ -90,8 +90,6 @@ pub struct ArticleSummary {
     /// A standalone page (`kind = "page"`): not listed, not in feeds or search.
     #[serde(default)]
     pub page: bool,
-    /// Claims by verdict key.
-    pub verdict_counts: BTreeMap<String, usize>,
     /// Annotations by kind.
     pub kinds: BTreeMap<Kind, usize>,
     /// Claims.
@@ -178,11 +176,6 @@ impl ArticleSummary {
             summary: article.meta.summary.clone(),
             tags: article.meta.tags.clone(),
             page: article.meta.page,
-            verdict_counts: view
-                .verdict_counts
-                .iter()
-                .map(|(k, v)| (k.to_string(), *v))
-                .collect(),
             kinds,
             claims,
             quotes,
