@@ -150,7 +150,7 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Report {
         use build::reuse::Owner;
         let mut taken: Vec<(Owner, std::path::PathBuf)> = Vec::new();
         for a in &content.articles {
-            for rel in build::article_outputs(&a.url_path) {
+            for rel in build::article_outputs(a) {
                 taken.push((Owner::Content(a.path.clone()), rel));
             }
         }
@@ -293,6 +293,7 @@ fn check_article(
             });
             annotate::history::reconcile(article, &mut anchored, remembered);
             out.findings.extend(anchored.warnings.iter().cloned());
+            out.findings.extend(content::claim_warnings(article));
             if let Some(theme) = theme {
                 match build::render_article_html(site, theme, article, &anchored) {
                     Ok((html, view)) => {
@@ -565,6 +566,8 @@ pub(crate) struct Pages {
 
 /// Files every build writes besides pages (see `build::build`).
 pub(crate) const SITE_FILES: &[&str] = &[
+    "claims.json",
+    "claims.csv",
     "feed.xml",
     "corrections.xml",
     "sitemap.xml",

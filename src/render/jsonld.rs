@@ -38,12 +38,16 @@ pub fn find_person<'a>(site: &'a Site, name: &str) -> Option<&'a Person> {
     site.person(name).map(|(_, p)| p)
 }
 
-/// A schema.org agent for `name`: a `Person` when the registry knows it (under its
-/// registered name), else a `Person` or `Organization` as `unknown_is_person` says.
+/// A schema.org agent for `name`: the registry's entry with its own type (`Person` or
+/// `Organization`) under its registered name, else a `Person` or `Organization` as
+/// `unknown_is_person` says.
 fn agent(site: &Site, name: &str, unknown_is_person: bool) -> Value {
     match find_person(site, name) {
         Some(p) => {
-            let mut o = obj([("@type", json!("Person")), ("name", json!(p.name))]);
+            let mut o = obj([
+                ("@type", json!(p.kind.schema_type())),
+                ("name", json!(p.name)),
+            ]);
             if let Some(url) = p.url.as_deref().filter(|u| !u.trim().is_empty()) {
                 o.insert("url".into(), json!(url));
             }
@@ -60,9 +64,166 @@ fn agent(site: &Site, name: &str, unknown_is_person: bool) -> Value {
     }
 }
 
+/// The article a claim was reviewed in, as [`claim_review`] needs it: from the article
+/// itself while it is built, or from its summary for the site's claim data.
+pub struct ReviewedIn<'a> {
+    /// Headline.
+    pub title: &'a str,
+    /// Page path below the site root (`2019/x/`).
+    pub path: &'a str,
+    /// Publication date (the review's date).
+    pub date: jiff::civil::Date,
+    /// Language tag.
+    pub lang_tag: &'a str,
+    /// Language of the verdict's words.
+    pub lang: Lang,
+    /// Where the text first appeared.
+    pub source: Option<&'a crate::content::SourceInfo>,
+    /// The article's authors.
+    pub authors: &'a [String],
+}
+
+impl<'a> ReviewedIn<'a> {
+    /// The article being built.
+    pub fn article(a: &'a Article) -> Self {
+        ReviewedIn {
+            title: &a.meta.title,
+            path: &a.url_path,
+            date: a.meta.date,
+            lang_tag: &a.meta.lang_tag,
+            lang: a.meta.lang,
+            source: a.meta.source.as_ref(),
+            authors: &a.meta.authors,
+        }
+    }
+
+    /// An article as the listings know it.
+    pub fn summary(a: &'a crate::build::summary::ArticleSummary) -> Self {
+        ReviewedIn {
+            title: &a.title,
+            path: &a.path,
+            date: a.date,
+            lang_tag: &a.lang,
+            lang: a.lang_words,
+            source: a.source.as_ref(),
+            authors: &a.authors,
+        }
+    }
+}
+
+/// The one ClaimReview of claim `c` of article `a`, the same on the article page, the claim's
+/// page and in `claims.json`. `base` is the site root's address as seen from where the
+/// review is published (see [`site_url`]).
+///
+/// It says only what gloss knows: the claim's author is the registry's entry with its type
+/// (for a claim of the article itself, the article's `source`, else its authors); it
+/// appeared in the article's `source` where there is one with an address, else in the
+/// article; it was made on the claim's own `date`, else the source's date, else (for the
+/// article's own claims) the article's date, and otherwise no date is given.
+pub fn claim_review(
+    site: &Site,
+    a: &ReviewedIn<'_>,
+    c: &crate::build::summary::ClaimEntry,
+    base: &str,
+) -> Value {
+    let article_url = format!("{base}{}", super::url_of_path(a.path));
+    let url = format!(
+        "{base}{}",
+        super::url_of_path(&super::claim_page_path(a.path, &c.id))
+    );
+    let v = site.scale.get(&c.verdict);
+    let label = v.map_or(c.verdict.as_str(), |v| v.label.get(a.lang));
+    let mut rating = obj([("@type", json!("Rating")), ("alternateName", json!(label))]);
+    if let (Some(value), Some((best, worst))) =
+        (v.and_then(|v| v.rating), site.scale.rating_bounds())
+    {
+        rating.insert("ratingValue".into(), json!(value));
+        rating.insert("bestRating".into(), json!(best));
+        rating.insert("worstRating".into(), json!(worst));
+    }
+    let source = a.source.filter(|s| s.url.is_some());
+    let appearance = match source {
+        Some(s) => {
+            let mut o = obj([
+                ("@type", json!("CreativeWork")),
+                ("url", json!(s.url)),
+                ("name", json!(s.name)),
+            ]);
+            if let Some(d) = s.date {
+                o.insert("datePublished".into(), json!(d.to_string()));
+            }
+            o
+        }
+        None => obj([
+            ("@type", json!("CreativeWork")),
+            ("url", json!(article_url)),
+            ("headline", json!(a.title.trim())),
+            ("datePublished", json!(a.date.to_string())),
+        ]),
+    };
+    let mut claim = obj([
+        ("@type", json!("Claim")),
+        ("appearance", Value::Object(appearance)),
+    ]);
+    let made = c
+        .date
+        .or(a.source.and_then(|s| s.date))
+        .or(c.article_itself.then_some(a.date));
+    if let Some(made) = made {
+        claim.insert("datePublished".into(), json!(made.to_string()));
+    }
+    let author = match (&c.by, c.article_itself) {
+        (Some(by), true) if find_person(site, by).is_none() => {
+            // The article's source, as its front matter names it.
+            let mut o = obj([("@type", json!("Organization")), ("name", json!(fold(by)))]);
+            if let Some(url) = a.source.and_then(|s| s.url.as_deref()) {
+                o.insert("url".into(), json!(url));
+            }
+            Some(Value::Object(o))
+        }
+        (Some(by), _) => Some(agent(site, by, true)),
+        (None, true) => {
+            let authors: Vec<Value> = a
+                .authors
+                .iter()
+                .filter(|n| !n.trim().is_empty())
+                .map(|n| agent(site, n, true))
+                .collect();
+            match authors.len() {
+                0 => None,
+                1 => authors.into_iter().next(),
+                _ => Some(Value::Array(authors)),
+            }
+        }
+        (None, false) => None,
+    };
+    if let Some(author) = author {
+        claim.insert("author".into(), author);
+    }
+    let mut review = obj([
+        ("@type", json!("ClaimReview")),
+        ("@id", json!(url)),
+        ("url", json!(url)),
+        ("claimReviewed", json!(fold(c.statement()))),
+        ("reviewRating", Value::Object(rating)),
+        ("itemReviewed", Value::Object(claim)),
+        ("author", publisher_at(site, base)),
+        ("datePublished", json!(a.date.to_string())),
+        ("inLanguage", json!(a.lang_tag)),
+    ]);
+    if let Some(conclusion) = c.conclusion.as_deref().map(fold).filter(|c| !c.is_empty()) {
+        review.insert("reviewBody".into(), json!(conclusion));
+    }
+    Value::Object(review)
+}
+
 /// The site as the publishing organization.
 fn publisher(site: &Site, url_path: &str) -> Value {
-    let url = site_url(site, url_path);
+    publisher_at(site, &site_url(site, url_path))
+}
+
+/// The site as the publishing organization, its address `url`.
+fn publisher_at(site: &Site, url: &str) -> Value {
     json!({
         "@type": "Organization",
         "@id": format!("{url}#publisher"),
@@ -187,7 +348,8 @@ pub fn article_graph(
 
     let mut corrections = Vec::new();
     let mut reviews = Vec::new();
-    let bounds = site.scale.rating_bounds();
+    let reviewed = ReviewedIn::article(article);
+    let base = site_url(site, &article.url_path);
     for (i, ann) in article.annotations.iter().enumerate() {
         let Some(text) = anchored_text(i) else {
             continue;
@@ -195,7 +357,10 @@ pub fn article_graph(
         let anchor_url = format!("{page_url}#{}", ann.id);
         match &ann.detail {
             Detail::Correction { correct, date } => {
-                let mut c = obj([
+                // Every correction is dated: its own date, else the article's update (or
+                // publication) date, which the corrections page shows too.
+                let when = date.or(meta.updated).unwrap_or(meta.date);
+                let c = obj([
                     ("@type", json!("CorrectionComment")),
                     (
                         "text",
@@ -206,60 +371,14 @@ pub fn article_graph(
                         )),
                     ),
                     ("url", json!(anchor_url)),
+                    ("datePublished", json!(when.to_string())),
                 ]);
-                if let Some(d) = date {
-                    c.insert("datePublished".into(), json!(d.to_string()));
-                }
                 corrections.push(Value::Object(c));
             }
-            Detail::Claim {
-                by,
-                verdict,
-                conclusion,
-            } => {
-                let v = site.scale.get(verdict);
-                let label = v.map_or(verdict.as_str(), |v| v.label.get(lang));
-                let mut rating = obj([("@type", json!("Rating")), ("alternateName", json!(label))]);
-                if let (Some(value), Some((best, worst))) = (v.and_then(|v| v.rating), bounds) {
-                    rating.insert("ratingValue".into(), json!(value));
-                    rating.insert("bestRating".into(), json!(best));
-                    rating.insert("worstRating".into(), json!(worst));
+            Detail::Claim { .. } => {
+                if let Some(entry) = crate::build::summary::ClaimEntry::of(article, ann, &text) {
+                    reviews.push(claim_review(site, &reviewed, &entry, &base));
                 }
-                let mut claim = obj([
-                    ("@type", json!("Claim")),
-                    ("datePublished", json!(date)),
-                    (
-                        "appearance",
-                        json!({
-                            "@type": "CreativeWork",
-                            "url": page_url,
-                            "headline": meta.title.trim(),
-                        }),
-                    ),
-                ]);
-                if let Some(by) = by.as_deref().filter(|b| !b.trim().is_empty()) {
-                    claim.insert("author".into(), agent(site, by, false));
-                }
-                if let Some(src) = meta.source.as_ref().and_then(|s| s.url.as_ref()) {
-                    claim.insert(
-                        "firstAppearance".into(),
-                        json!({ "@type": "CreativeWork", "url": src }),
-                    );
-                }
-                let mut review = obj([
-                    ("@type", json!("ClaimReview")),
-                    ("url", json!(anchor_url)),
-                    ("claimReviewed", json!(text)),
-                    ("reviewRating", Value::Object(rating)),
-                    ("itemReviewed", Value::Object(claim)),
-                    ("author", publisher.clone()),
-                    ("datePublished", json!(date)),
-                    ("inLanguage", json!(meta.lang_tag)),
-                ]);
-                if let Some(c) = conclusion.as_deref().map(fold).filter(|c| !c.is_empty()) {
-                    review.insert("reviewBody".into(), json!(c));
-                }
-                reviews.push(Value::Object(review));
             }
             _ => {}
         }
@@ -334,6 +453,7 @@ Eine *enorme Summe*.
             role: None,
             aliases: vec!["Cade Matz".into()],
             url: Some("https://example.org/metz".into()),
+            kind: Default::default(),
         });
         site
     }
