@@ -880,10 +880,13 @@ fn unquoted_people(
 ) -> Vec<Diagnostic> {
     let named: HashSet<usize> = articles
         .iter()
-        .flat_map(|a| &a.annotations)
-        .filter_map(|ann| match &ann.detail {
+        .flat_map(|a| a.annotations.iter().map(move |ann| (a, ann)))
+        .filter_map(|(a, ann)| match &ann.detail {
             Detail::Quote { speaker, .. } => site.person(speaker),
-            Detail::Claim { by: Some(by), .. } => site.person(by),
+            // A claimant has a record too, the source of an article's own claims included.
+            Detail::Claim { by, .. } => {
+                content::claimant(by.as_deref(), a.meta.source.as_ref()).and_then(|n| site.person(n))
+            }
             _ => None,
         })
         .map(|(i, _)| i)
@@ -895,7 +898,7 @@ fn unquoted_people(
         }
         let literal = toml::Value::String(p.name.clone()).to_string();
         let message = format!(
-            "`{}` is in the people registry, but no article quotes them",
+            "`{}` is in the people registry, but no article quotes them or names them as a claimant",
             p.name
         );
         let d = sources
@@ -907,7 +910,7 @@ fn unquoted_people(
             .unwrap_or_else(|| Diagnostic::file(crate::config::SITE_FILE, message.clone()));
         out.push(
             d.with_help(format!(
-                "remove the entry, or add a [[quote]] with `speaker = {literal}`"
+                "remove the entry, or add a [[quote]] with `speaker = {literal}` or a [[claim]] with `by = {literal}`"
             ))
             .warning(),
         );

@@ -292,9 +292,9 @@ fn search_json(dir: &std::path::Path, rel: &str) -> serde_json::Value {
 fn search_index_and_page_are_written() {
     let dir = two_articles();
     assert!(gloss(dir.path(), &["build"]).status.success());
-    // 2 articles, each followed by its claims (2), then 2 people.
+    // 2 articles, each followed by its claims (2), then 3 people (Microsoft only claims).
     let meta = search_json(dir.path(), "meta.js");
-    assert_eq!(meta["docs"], 6, "{meta}");
+    assert_eq!(meta["docs"], 7, "{meta}");
     let docs = search_json(dir.path(), "d/0.js");
     let urls: Vec<&str> = docs
         .as_array()
@@ -310,6 +310,7 @@ fn search_index_and_page_are_written() {
             "/2019/a/#claim-investierte-1-milliarde",
             "/2019/a/#claim-statistiken-zeigen",
             "/people/cade-metz/",
+            "/people/microsoft/",
             "/people/unbekannte-person/"
         ]
     );

@@ -747,7 +747,7 @@ fn search_records<'a>(site: &Site, summaries: &[&'a ArticleSummary]) -> Vec<sear
             }
             records.push(search::Record {
                 url: format!("/{}#{}", render::url_of_path(&a.path), c.id),
-                title: format!("{label}: „{}“", c.text),
+                title: format!("{label}: „{}“", c.statement()),
                 content,
                 more: "",
                 lang: a.lang.clone(),

@@ -226,22 +226,28 @@ fn context(
 ) -> std::ops::Range<usize> {
     let own = sentences.around_range(range.clone());
     let (mut start, mut end) = (own.start.min(range.start), own.end.max(range.end));
-    if let Some(before) = text[..start].char_indices().next_back().map(|(i, _)| i) {
+    // Whether a sentence ends at `i` (not a cut made by the reach of `Sentences`).
+    let ends = |i: usize| text[..i].trim_end().ends_with(['.', '!', '?', '“', '"', ':']);
+    if start > 0 && ends(start)
+        && let Some(before) = text[..start]
+            .char_indices()
+            .rfind(|(_, c)| !c.is_whitespace())
+            .map(|(i, _)| i)
+    {
         let prev = sentences.around_range(before..before);
         if !text[prev.start..start].contains('\n') {
             start = prev.start.min(start);
         }
     }
-    if end < text.len() {
-        let after = text[end..]
+    if end < text.len() && ends(end)
+        && let Some(after) = text[end..]
             .char_indices()
             .find(|(_, c)| !c.is_whitespace())
-            .map(|(i, _)| end + i);
-        if let Some(after) = after {
-            let next = sentences.around_range(after..after);
-            if !text[end..next.end.max(end)].contains('\n') {
-                end = next.end.max(end);
-            }
+            .map(|(i, _)| end + i)
+    {
+        let next = sentences.around_range(after..after);
+        if !text[end..next.end.max(end)].contains('\n') {
+            end = next.end.max(end);
         }
     }
     // A sentence longer than the reach of [`super::Sentences`] is cut: at a word's end.
@@ -280,7 +286,7 @@ mod tests {
         let text = format!("Die Behauptung steht hier, {long}und endet.");
         let s = super::super::Sentences::new(&text);
         let r = context(&s, &text, 4..14);
-        assert!(text[r.clone()].starts_with("Behauptung"));
+        assert!(text[r.clone()].starts_with("Die Behauptung"));
         assert!(text[r.clone()].ends_with("wort"), "{:?}", &text[r]);
     }
 }

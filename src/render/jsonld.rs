@@ -520,7 +520,7 @@ Eine *enorme Summe*.
         );
         assert_eq!(
             r["url"],
-            "https://example.org/gloss/2019/x/#claim-microsoft-investierte-1-milliarde-us"
+            "https://example.org/gloss/2019/x/claims/claim-microsoft-investierte-1-milliarde-us/"
         );
         assert_eq!(r["reviewRating"]["alternateName"], "Stimmt");
         assert_eq!(r["reviewRating"]["ratingValue"], 5);
@@ -528,12 +528,18 @@ Eine *enorme Summe*.
         assert_eq!(r["reviewRating"]["worstRating"], 1);
         assert_eq!(r["reviewBody"], "Stimmt: angekündigt am 22. Juli 2019.");
         assert_eq!(r["itemReviewed"]["@type"], "Claim");
-        assert_eq!(r["itemReviewed"]["author"]["@type"], "Organization");
+        // Not in the registry: the registry's default kind, a person.
+        assert_eq!(r["itemReviewed"]["author"]["@type"], "Person");
         assert_eq!(r["itemReviewed"]["author"]["name"], "Microsoft");
-        assert_eq!(r["itemReviewed"]["datePublished"], "2019-07-24");
+        // Made when the source appeared, and there.
+        assert_eq!(r["itemReviewed"]["datePublished"], "2019-07-23");
         assert_eq!(
             r["itemReviewed"]["appearance"]["url"],
-            "https://example.org/gloss/2019/x/"
+            "https://example.com/original"
+        );
+        assert_eq!(
+            r["itemReviewed"]["appearance"]["datePublished"],
+            "2019-07-23"
         );
         assert_eq!(r["author"]["name"], "Gloss & </script> Co");
         assert_eq!(r["datePublished"], "2019-07-24");
@@ -544,6 +550,64 @@ Eine *enorme Summe*.
         assert!(off.get("bestRating").is_none());
         assert_eq!(reviews[2]["itemReviewed"]["author"]["@type"], "Person");
         assert_eq!(reviews[2]["itemReviewed"]["author"]["name"], "Cade Metz");
+    }
+
+    #[test]
+    fn claim_review_says_who_claimed_what_where_and_when() {
+        let mut site = site();
+        site.people.push(Person {
+            name: "Microsoft".into(),
+            role: None,
+            aliases: vec![],
+            url: None,
+            kind: crate::config::PersonKind::Organization,
+        });
+        let text = "+++\ntitle = \"T\"\ndate = 2019-07-24\nauthors = [\"Cade Matz\"]\n\
+             [[claim]]\ntext = \"investierte\"\nclaim = \"Microsoft investiert\"\nby = \"Microsoft\"\ndate = 2019-07-22\nverdict = \"true\"\n\
+             [[claim]]\ntext = \"Summe\"\nby = \"@article\"\nverdict = \"mixed\"\n\
+             [[claim]]\ntext = \"OpenAI\"\nverdict = \"false\"\n\
+             [[correction]]\ntext = \"Matz\"\ncorrect = \"Metz\"\n+++\n\
+             Microsoft investierte eine Summe in OpenAI, schreibt Cade Matz.\n";
+        let g = graph(&site, text);
+        let r = &g["@graph"];
+        // The statement is what was reviewed; the registry's kind is the author's type;
+        // the claim's own date is when it was made.
+        assert_eq!(r[1]["claimReviewed"], "Microsoft investiert");
+        assert_eq!(r[1]["itemReviewed"]["author"]["@type"], "Organization");
+        assert_eq!(r[1]["itemReviewed"]["datePublished"], "2019-07-22");
+        // Without a source, it appeared in the article, on the article's date.
+        assert_eq!(
+            r[1]["itemReviewed"]["appearance"]["url"],
+            "https://example.org/gloss/2019/x/"
+        );
+        assert_eq!(
+            r[1]["itemReviewed"]["appearance"]["datePublished"],
+            "2019-07-24"
+        );
+        // The article's own claim: its authors made it, when it appeared.
+        assert_eq!(r[2]["claimReviewed"], "Summe");
+        assert_eq!(r[2]["itemReviewed"]["author"]["name"], "Cade Metz");
+        assert_eq!(r[2]["itemReviewed"]["datePublished"], "2019-07-24");
+        // Nobody named, no date known: neither is made up.
+        assert!(r[3]["itemReviewed"].get("author").is_none());
+        assert!(r[3]["itemReviewed"].get("datePublished").is_none());
+        // A correction without a date of its own carries the article's.
+        assert_eq!(r[0]["correction"][0]["datePublished"], "2019-07-24");
+    }
+
+    #[test]
+    fn the_article_itself_is_its_source() {
+        let site = site();
+        let text = "+++\ntitle = \"T\"\ndate = 2019-07-24\n\
+             source = { name = \"Beispielzeitung\", url = \"https://example.com/o\", date = 2019-07-20 }\n\
+             [[claim]]\ntext = \"Summe\"\nby = \"@article\"\nverdict = \"mixed\"\n+++\nEine Summe.\n";
+        let g = graph(&site, text);
+        let claim = &g["@graph"][1]["itemReviewed"];
+        assert_eq!(claim["author"]["@type"], "Organization");
+        assert_eq!(claim["author"]["name"], "Beispielzeitung");
+        assert_eq!(claim["author"]["url"], "https://example.com/o");
+        assert_eq!(claim["appearance"]["url"], "https://example.com/o");
+        assert_eq!(claim["datePublished"], "2019-07-20");
     }
 
     #[test]
