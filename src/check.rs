@@ -291,7 +291,7 @@ fn check_article(
                 out.findings.push(d);
                 None
             });
-            annotate::history::reconcile(article, &mut anchored, remembered);
+            annotate::history::reconcile(article, &mut anchored, remembered.as_deref());
             out.findings.extend(anchored.warnings.iter().cloned());
             out.findings.extend(content::claim_warnings(article));
             if let Some(theme) = theme {
@@ -884,9 +884,8 @@ fn unquoted_people(
         .filter_map(|(a, ann)| match &ann.detail {
             Detail::Quote { speaker, .. } => site.person(speaker),
             // A claimant has a record too, the source of an article's own claims included.
-            Detail::Claim { by, .. } => {
-                content::claimant(by.as_deref(), a.meta.source.as_ref()).and_then(|n| site.person(n))
-            }
+            Detail::Claim { by, .. } => content::claimant(by.as_deref(), a.meta.source.as_ref())
+                .and_then(|n| site.person(n)),
             _ => None,
         })
         .map(|(i, _)| i)

@@ -76,9 +76,15 @@ fn each_claim_has_a_page_with_one_claim_review_linked_from_everywhere() {
         text_of(&html, ".gl-passage"),
         "Die Abgabe verdoppelt jeden Fahrpreis, sagt sie. Busse sind pünktlich."
     );
-    assert_eq!(text_of(&html, ".gl-passage mark"), "verdoppelt jeden Fahrpreis");
+    assert_eq!(
+        text_of(&html, ".gl-passage mark"),
+        "verdoppelt jeden Fahrpreis"
+    );
     let hrefs = attr(&html, ".gl-context a", "href");
-    assert_eq!(hrefs, ["../../../../2026/a/#claim-verdoppelt-jeden-fahrpreis"]);
+    assert_eq!(
+        hrefs,
+        ["../../../../2026/a/#claim-verdoppelt-jeden-fahrpreis"]
+    );
     // Exactly one ClaimReview, and it is about this claim.
     let blocks = jsonld(&html);
     assert_eq!(blocks.len(), 1);
@@ -109,8 +115,11 @@ fn each_claim_has_a_page_with_one_claim_review_linked_from_everywhere() {
     );
     let article = read(dir.path(), "public/2026/a/index.html");
     assert!(
-        attr(&article, "#note-claim-verdoppelt-jeden-fahrpreis .gl-claim-link a", "href")
-            == [format!("../../{target}")],
+        attr(
+            &article,
+            "#note-claim-verdoppelt-jeden-fahrpreis .gl-claim-link a",
+            "href"
+        ) == [format!("../../{target}")],
         "{article}"
     );
     let person = read(dir.path(), "public/people/priya-raman/index.html");
@@ -142,7 +151,10 @@ fn claimants_have_scorecards_readable_as_text() {
         doc.select(&sel).map(|e| e.text().collect()).collect()
     };
     assert_eq!(counts, ["1", "0", "0", "0", "1", "0", "0"]);
-    assert_eq!(text_of(&person, ".gl-scorecard figcaption"), "2 geprüfte Behauptungen");
+    assert_eq!(
+        text_of(&person, ".gl-scorecard figcaption"),
+        "2 geprüfte Behauptungen"
+    );
     // Claims grouped by verdict, in the scale's order.
     let headings: Vec<String> = {
         let doc = scraper::Html::parse_document(&person);
@@ -151,11 +163,17 @@ fn claimants_have_scorecards_readable_as_text() {
     };
     assert_eq!(headings, ["Stimmt (1)", "Falsch (1)"]);
     // The longest bar is the full width of the chart, the others in proportion.
-    assert!(person.contains("class=\"gl-score-bar\" x=\"0\" y=\"20\" width=\"85.0%\""), "{person}");
+    assert!(
+        person.contains("class=\"gl-score-bar\" x=\"0\" y=\"20\" width=\"85.0%\""),
+        "{person}"
+    );
 
     // An organisation gets the same page, says what it is, and its type reaches ClaimReview.
     let org = read(dir.path(), "public/people/stadtwerke/index.html");
-    assert!(org.contains("<p class=\"gl-meta\">Organisation</p>"), "{org}");
+    assert!(
+        org.contains("<p class=\"gl-meta\">Organisation</p>"),
+        "{org}"
+    );
     let review = &jsonld(&read(
         dir.path(),
         "public/2026/a/claims/claim-strom-wird-billiger/index.html",
@@ -258,8 +276,8 @@ fn claims_csv_has_one_row_per_claim_and_no_formulas() {
 /// errors and no warnings. Needs python3 with extruct, as CI has.
 #[test]
 fn the_seed_site_and_its_claims_json_pass_the_structured_data_checker() {
-    let tool = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/tools/structured-data.py");
+    let tool =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/structured-data.py");
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
     for f in ["site.toml", "people.toml", "published-ids.jsonl"] {
@@ -284,7 +302,11 @@ fn the_seed_site_and_its_claims_json_pass_the_structured_data_checker() {
         .output()
         .expect("python3 runs the structured-data checker");
     let log = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{log}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{log}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(log.contains(", 0 errors, 0 warnings"), "{log}");
     // The seed's 11 claims: on the article page, each claim's page and in claims.json.
     assert!(log.contains("found 1 NewsArticle, 33 ClaimReview"), "{log}");
@@ -316,8 +338,14 @@ fn claim_fields_are_checked_where_they_are_written() {
     let out = gloss(dir.path(), &["build"]);
     assert!(!out.status.success());
     let log = stderr(&out);
-    assert!(log.contains("content/a.md:6:9: error: `claim` is empty"), "{log}");
-    assert!(log.contains("content/a.md:7:6: error: `@quelle` is not a claimant"), "{log}");
+    assert!(
+        log.contains("content/a.md:6:9: error: `claim` is empty"),
+        "{log}"
+    );
+    assert!(
+        log.contains("content/a.md:7:6: error: `@quelle` is not a claimant"),
+        "{log}"
+    );
     assert!(log.contains("by = \"@article\""), "{log}");
     // Without the errors, the claim that names nobody is a warning.
     std::fs::write(

@@ -24,7 +24,6 @@ use tera::Context;
 use crate::config::Site;
 use crate::content::{self, Article, Kind};
 use crate::diagnostics::Diagnostic;
-use crate::i18n;
 use crate::render::{self, Theme};
 use summary::ArticleSummary;
 
@@ -103,7 +102,9 @@ struct SiteView<'a> {
 /// build rather than once per page (the words alone are ~80 strings).
 pub(crate) struct Shared {
     site: tera::Value,
-    words: [tera::Value; 2],
+    words: Vec<tera::Value>,
+    /// The site's language, for its words (its title) on pages in another.
+    site_lang: (crate::lang::Lang, String),
 }
 
 impl Shared {
@@ -116,10 +117,10 @@ impl Shared {
         };
         Shared {
             site: tera::Value::from_serializable(&view),
-            words: [
-                tera::Value::from_serializable(i18n::words(crate::lang::Lang::De)),
-                tera::Value::from_serializable(i18n::words(crate::lang::Lang::En)),
-            ],
+            words: crate::lang::Lang::all()
+                .map(|l| tera::Value::from_serializable(&site.locales.get(l).words))
+                .collect(),
+            site_lang: (site.lang, site.config.language.clone()),
         }
     }
 
@@ -133,11 +134,11 @@ impl Shared {
         let mut cx = Context::new();
         cx.insert_value("site", self.site.clone());
         cx.insert("lang", lang_tag);
-        let words = match lang {
-            crate::lang::Lang::De => &self.words[0],
-            crate::lang::Lang::En => &self.words[1],
-        };
-        cx.insert_value("t", words.clone());
+        cx.insert_value("t", self.words[lang.index()].clone());
+        cx.insert(
+            "site_lang",
+            &(self.site_lang.0 != lang).then_some(self.site_lang.1.as_str()),
+        );
         cx.insert("root", &render::root_prefix(url_path));
         cx.insert("path", url_path);
         cx
@@ -395,7 +396,10 @@ fn build_articles<'p>(
                     content::Loaded::Article(article) => {
                         let remembered = known_ids.get(&article.path).map_err(|d| vec![d])?;
                         let (summary, warnings, outputs, record) =
-                            build_article(site, pages, &article, remembered)?;
+                            build_article(site, pages, &article, remembered.as_deref())?;
+                        // Only a record that changed goes on: 10k unchanged records held
+                        // until the end of the loop were 60 MB of a first build's peak.
+                        let record = (remembered.as_deref() != Some(&record)).then_some(record);
                         let key = cache::article_key(
                             known_cache.site_key(),
                             &article.path,
@@ -435,7 +439,9 @@ fn build_articles<'p>(
             }
             Ok(Outcome::Built(entry, record)) => {
                 cache.put(rel.clone(), *entry);
-                ids.put(rel.clone(), record);
+                if let Some(record) = record {
+                    ids.put(rel.clone(), record);
+                }
                 present.insert(rel);
             }
             Ok(Outcome::Draft) => {}
@@ -612,18 +618,24 @@ fn write_site_wide(
         .iter()
         .map(|p| (p.clone(), modified.get(p.as_str()).copied()))
         .collect();
-    let files = [
-        (record::JSON_FILE, record::claims_json(site, listed)),
-        ("feed.xml", feeds::articles_feed(site, listed)),
-        ("corrections.xml", feeds::corrections_feed(site, listed)),
-        ("sitemap.xml", feeds::sitemap(site, &sitemap_pages)),
-        ("robots.txt", feeds::robots(site)),
+    let mut files = vec![
+        (
+            record::JSON_FILE.to_string(),
+            record::claims_json(site, listed),
+        ),
+        ("feed.xml".to_string(), feeds::articles_feed(site, listed)),
+        (
+            "corrections.xml".into(),
+            feeds::corrections_feed(site, listed),
+        ),
+        ("robots.txt".into(), feeds::robots(site)),
     ];
+    files.extend(feeds::sitemaps(site, &sitemap_pages));
     for (name, text) in files {
         pages
             .out
-            .write(Path::new(name), text.as_bytes())
-            .map_err(|e| vec![io_error(Path::new(name), e)])?;
+            .write(Path::new(&name), text.as_bytes())
+            .map_err(|e| vec![io_error(Path::new(&name), e)])?;
     }
     let csv = record::claims_csv(site, listed);
     pages
@@ -747,7 +759,10 @@ fn search_records<'a>(site: &Site, summaries: &[&'a ArticleSummary]) -> Vec<sear
             }
             records.push(search::Record {
                 url: format!("/{}#{}", render::url_of_path(&a.path), c.id),
-                title: format!("{label}: „{}“", c.statement()),
+                title: format!(
+                    "{label}: {}",
+                    site.locales.get(a.lang_words).quoted(c.statement())
+                ),
                 content,
                 more: "",
                 lang: a.lang.clone(),
@@ -841,8 +856,11 @@ enum Outcome {
     /// Unchanged since the last build: its files were kept. With the source's stamp when it
     /// had to be read to know so.
     Kept(Option<cache::SourceStamp>),
-    /// Built afresh, with the ids it published.
-    Built(Box<cache::Entry>, crate::annotate::history::Published),
+    /// Built afresh, with the ids it published if they differ from the site's record.
+    Built(
+        Box<cache::Entry>,
+        Option<crate::annotate::history::Published>,
+    ),
     /// A draft, left out.
     Draft,
 }
@@ -1008,7 +1026,7 @@ pub fn rebuild_article(
     let pages = Pages::new(site, theme, &writer);
     // A preview keeps the ids the last build published, and records nothing.
     let remembered = ids.get(&article.path).map_err(|d| vec![d])?;
-    build_article(site, &pages, article, remembered).map(|(_, warnings, _, _)| warnings)
+    build_article(site, &pages, article, remembered.as_deref()).map(|(_, warnings, _, _)| warnings)
 }
 
 /// Renders the site-wide pages for `summaries` into `dir`; returns the page paths written and

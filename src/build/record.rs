@@ -40,7 +40,7 @@ pub fn claims_json(site: &Site, listed: &[&ArticleSummary]) -> String {
     let mut feed = json!({
         "@context": "https://schema.org",
         "@type": "DataFeed",
-        "name": format!("{}: {}", site.config.title, crate::i18n::words(site.lang).claims),
+        "name": format!("{}: {}", site.config.title, site.locales.get(site.lang).words.get("claims")),
         "url": format!("{base}{JSON_FILE}"),
         "inLanguage": site.config.language,
         "publisher": {

@@ -55,7 +55,7 @@ pub struct RawSource {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTranslation {
-    pub from: String,
+    pub from: Spanned<String>,
     #[serde(default)]
     pub by: Option<String>,
 }
@@ -136,11 +136,7 @@ impl RawAnnotation {
             }
         };
         check("by", self.by.as_ref().map(Spanned::span), &["claim"]);
-        check(
-            "claim",
-            self.claim.as_ref().map(Spanned::span),
-            &["claim"],
-        );
+        check("claim", self.claim.as_ref().map(Spanned::span), &["claim"]);
         check(
             "verdict",
             self.verdict.as_ref().map(Spanned::span),

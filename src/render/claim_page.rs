@@ -11,7 +11,6 @@ use crate::annotate::Anchored;
 use crate::build::summary::ClaimEntry;
 use crate::config::Site;
 use crate::content::{Article, Link};
-use crate::i18n;
 
 /// Where the claim was made, as the page shows it.
 #[derive(Debug, Serialize)]
@@ -94,6 +93,7 @@ pub fn claim_pages<'a>(
     anchored: &'a Anchored<'_>,
 ) -> Vec<ClaimPage<'a>> {
     let lang = article.meta.lang;
+    let locale = site.locales.get(lang);
     let text = &anchored.reader.text;
     let sentences = super::Sentences::new(text);
     let reviewed = super::jsonld::ReviewedIn::article(article);
@@ -142,14 +142,14 @@ pub fn claim_pages<'a>(
                 name: &s.name,
                 href: s.url.clone(),
                 date: s.date.map(|d| d.to_string()),
-                date_display: s.date.map(|d| i18n::long_date(d, lang)),
+                date_display: s.date.map(|d| locale.long_date(d)),
                 this_site: false,
             },
             None => Appearance {
                 name: &article.meta.title,
                 href: Some(article_href.clone()),
                 date: Some(article.meta.date.to_string()),
-                date_display: Some(i18n::long_date(article.meta.date, lang)),
+                date_display: Some(locale.long_date(article.meta.date)),
                 this_site: true,
             },
         };
@@ -183,11 +183,11 @@ pub fn claim_pages<'a>(
                 by_href,
                 article_itself: entry.article_itself,
                 made: made.map(|d| d.to_string()),
-                made_display: made.map(|d| i18n::long_date(d, lang)),
+                made_display: made.map(|d| locale.long_date(d)),
                 appearance,
                 article_title: &article.meta.title,
                 article_date: article.meta.date.to_string(),
-                article_date_display: i18n::long_date(article.meta.date, lang),
+                article_date_display: locale.long_date(article.meta.date),
                 passage_html: {
                     let mut html = String::new();
                     if passage.start > 0 && !text[..passage.start].ends_with('\n') {
@@ -199,7 +199,9 @@ pub fn claim_pages<'a>(
                         std::slice::from_ref(&range),
                         "gl-claim",
                     ));
-                    if !text[passage.end..].trim_start_matches(' ').starts_with('\n')
+                    if !text[passage.end..]
+                        .trim_start_matches(' ')
+                        .starts_with('\n')
                         && !text[..passage.end].ends_with(['.', '!', '?', '“', '"', ':'])
                         && passage.end < text.len()
                     {
@@ -227,8 +229,13 @@ fn context(
     let own = sentences.around_range(range.clone());
     let (mut start, mut end) = (own.start.min(range.start), own.end.max(range.end));
     // Whether a sentence ends at `i` (not a cut made by the reach of `Sentences`).
-    let ends = |i: usize| text[..i].trim_end().ends_with(['.', '!', '?', '“', '"', ':']);
-    if start > 0 && ends(start)
+    let ends = |i: usize| {
+        text[..i]
+            .trim_end()
+            .ends_with(['.', '!', '?', '“', '"', ':'])
+    };
+    if start > 0
+        && ends(start)
         && let Some(before) = text[..start]
             .char_indices()
             .rfind(|(_, c)| !c.is_whitespace())
@@ -239,7 +246,8 @@ fn context(
             start = prev.start.min(start);
         }
     }
-    if end < text.len() && ends(end)
+    if end < text.len()
+        && ends(end)
         && let Some(after) = text[end..]
             .char_indices()
             .find(|(_, c)| !c.is_whitespace())

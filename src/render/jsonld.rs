@@ -7,7 +7,6 @@ use serde_json::{Map, Value, json};
 use crate::annotate::{Anchored, fold};
 use crate::config::{Person, Site};
 use crate::content::{Article, Detail};
-use crate::lang::Lang;
 
 /// The site's root address: `base_url` with a trailing slash, else relative from `url_path`.
 pub fn site_url(site: &Site, url_path: &str) -> String {
@@ -76,7 +75,7 @@ pub struct ReviewedIn<'a> {
     /// Language tag.
     pub lang_tag: &'a str,
     /// Language of the verdict's words.
-    pub lang: Lang,
+    pub lang: crate::lang::Lang,
     /// Where the text first appeared.
     pub source: Option<&'a crate::content::SourceInfo>,
     /// The article's authors.
@@ -238,14 +237,6 @@ pub(crate) fn plain_text(md: &str) -> String {
     fold(&crate::markdown::ReaderText::from_events(&events).text)
 }
 
-/// `text` in the quotation marks of `lang`.
-fn quoted(text: &str, lang: Lang) -> String {
-    match lang {
-        Lang::De => format!("„{text}“"),
-        Lang::En => format!("“{text}”"),
-    }
-}
-
 fn obj<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
@@ -366,8 +357,8 @@ pub fn article_graph(
                         "text",
                         json!(format!(
                             "{} → {}",
-                            quoted(&text, lang),
-                            quoted(&fold(correct), lang)
+                            site.locales.get(lang).quoted(&text),
+                            site.locales.get(lang).quoted(&fold(correct))
                         )),
                     ),
                     ("url", json!(anchor_url)),
