@@ -259,15 +259,17 @@ fn context(
         }
     }
     // A sentence longer than the reach of [`super::Sentences`] is cut: at a word's end.
-    if end < text.len() && !text[end..].starts_with(char::is_whitespace) {
-        if let Some(space) = text[range.end..end].rfind(char::is_whitespace) {
-            end = range.end + space;
-        }
+    if end < text.len()
+        && !text[end..].starts_with(char::is_whitespace)
+        && let Some(space) = text[range.end..end].rfind(char::is_whitespace)
+    {
+        end = range.end + space;
     }
-    if start > 0 && !text[..start].ends_with(char::is_whitespace) {
-        if let Some(space) = text[start..range.start].find(char::is_whitespace) {
-            start += space + 1;
-        }
+    if start > 0
+        && !text[..start].ends_with(char::is_whitespace)
+        && let Some(space) = text[start..range.start].find(char::is_whitespace)
+    {
+        start += space + 1;
     }
     start..end
 }
