@@ -193,7 +193,7 @@ fn a_source_without_a_scheme_is_an_error_with_the_fix() {
     assert!(!out.status.success(), "{err}");
     assert!(
         err.contains(
-            "content/2026/a.md:7:13: error: source `transit.example.gov/report` has no scheme"
+            "content/2026/a.md:8:13: error: source `transit.example.gov/report` has no scheme"
         ),
         "{err}"
     );

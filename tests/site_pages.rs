@@ -317,12 +317,13 @@ fn search_index_and_page_are_written() {
     assert_eq!(docs[2][1], "Stimmt: „investierte 1 Milliarde“");
     assert_eq!(docs[2][2], "claim");
     assert_eq!(docs[2][3], "Stimmt.", "the conclusion is the excerpt");
-    // "Milliarde" is stemmed, found in the article and its claim, weighted.
+    // "Milliarde" is stemmed, found in the article, its claim and the claimant's page,
+    // weighted.
     let mi = search_json(dir.path(), "t/mi.js");
     let group = mi["w"]["milliarde"].as_u64().expect("word → stem group") as usize;
     assert_eq!(mi["s"][group], "milliard");
     let postings = mi["p"][group].as_array().unwrap();
-    assert_eq!(postings.len(), 4, "two records: {mi}");
+    assert_eq!(postings.len(), 6, "three records: {mi}");
     assert!(
         dir.path().join("public/search/i/t/fl.js").exists(),
         "fließt"
