@@ -211,7 +211,7 @@ pub fn claim_pages<'a>(
                 },
                 highlight_href: format!("{article_href}#{}", ann.id),
                 article_href,
-                jsonld: super::jsonld::script_safe(&graph.to_string()),
+                jsonld: super::script_safe(&graph.to_string()),
             },
             path,
         });
