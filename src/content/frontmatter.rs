@@ -140,6 +140,9 @@ pub struct RawAnnotation {
     #[serde(default)]
     pub sources: Vec<Spanned<RawLink>>,
     // claim
+    /// What is claimed, as a statement ("Whitfield: the extension ran 40 % over budget").
+    #[serde(default)]
+    pub claim: Option<Spanned<String>>,
     #[serde(default)]
     pub by: Option<Spanned<String>>,
     #[serde(default)]
@@ -180,6 +183,7 @@ impl RawAnnotation {
             }
         };
         check("by", self.by.as_ref().map(Spanned::span), &["claim"]);
+        check("claim", self.claim.as_ref().map(Spanned::span), &["claim"]);
         check(
             "verdict",
             self.verdict.as_ref().map(Spanned::span),
@@ -211,7 +215,7 @@ impl RawAnnotation {
         check(
             "date",
             self.date.as_ref().map(Spanned::span),
-            &["correction"],
+            &["claim", "correction"],
         );
         check("all", self.all.as_ref().map(Spanned::span), &["correction"]);
         found
