@@ -46,6 +46,7 @@ pub struct Words {
     pub value: &'static str,
     pub generated_by: &'static str,
     pub main_navigation: &'static str,
+    pub other_languages: &'static str,
     pub people: &'static str,
     pub search: &'static str,
     pub not_found_title: &'static str,
@@ -133,6 +134,7 @@ const DE: Words = Words {
     value: "Wert",
     generated_by: "Erstellt mit gloss",
     main_navigation: "Hauptnavigation",
+    other_languages: "In anderen Sprachen",
     people: "Personen",
     search: "Suche",
     not_found_title: "Seite nicht gefunden",
@@ -219,6 +221,7 @@ const EN: Words = Words {
     value: "Value",
     generated_by: "Made with gloss",
     main_navigation: "Main navigation",
+    other_languages: "In other languages",
     people: "People",
     search: "Search",
     not_found_title: "Page not found",
@@ -393,6 +396,29 @@ pub fn language_name(tag: &str, lang: Lang) -> String {
         Lang::De => de.to_string(),
         Lang::En => en.to_string(),
     }
+}
+
+/// The language of `tag` as its speakers call it, for a link to a page in it ("Deutsch",
+/// "Français"); the tag itself where gloss does not know it.
+pub fn endonym(tag: &str) -> String {
+    let name = match crate::config::primary_subtag(tag).as_str() {
+        "de" => "Deutsch",
+        "en" => "English",
+        "fr" => "Français",
+        "es" => "Español",
+        "it" => "Italiano",
+        "nl" => "Nederlands",
+        "pt" => "Português",
+        "pl" => "Polski",
+        "ru" => "Русский",
+        "uk" => "Українська",
+        "tr" => "Türkçe",
+        "zh" => "中文",
+        "ja" => "日本語",
+        "ar" => "العربية",
+        _ => return tag.to_string(),
+    };
+    name.to_string()
 }
 
 #[cfg(test)]

@@ -15,7 +15,9 @@
   // The site root: the template's data-root, else the folder this script was loaded from.
   const root = text.root != null ? new URL(text.root, location.href)
     : new URL('.', script ? script.src : location.href);
-  const base = new URL('search/i/', root);
+  // The index of the page's language: the template's data-index (a site in several
+  // languages has one below each language's home), else the site root's.
+  const base = text.index != null ? new URL(text.index, location.href) : new URL('search/i/', root);
   const onDisk = location.protocol === 'file:';
   const PAGE = 20;
 

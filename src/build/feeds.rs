@@ -5,7 +5,9 @@ use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person as Atom
 use jiff::civil::Date;
 
 use super::summary::ArticleSummary;
-use crate::config::Site;
+use std::collections::BTreeMap;
+
+use crate::config::{Site, SiteLang};
 use crate::render::url_of_path;
 
 /// How many entries a feed holds.
@@ -29,16 +31,25 @@ fn link(href: String, rel: &str) -> Link {
     l
 }
 
-fn feed(site: &Site, title: String, self_path: &str, entries: Vec<Entry>, updated: Date) -> String {
+/// A feed in the language `l`, at `self_path` below its home.
+fn feed(
+    site: &Site,
+    l: &SiteLang,
+    title: String,
+    self_path: &str,
+    entries: Vec<Entry>,
+    updated: Date,
+) -> String {
     let base = absolute_base(site);
+    let home = format!("{base}{}", l.prefix);
     let mut f = Feed::default();
     f.set_title(Text::plain(title));
-    f.set_id(format!("{base}{self_path}"));
+    f.set_id(format!("{home}{self_path}"));
     f.set_updated(timestamp(updated));
-    f.set_lang(Some(site.config.language.clone()));
+    f.set_lang(Some(l.tag.clone()));
     f.set_links(vec![
-        link(format!("{base}{self_path}"), "self"),
-        link(base.clone(), "alternate"),
+        link(format!("{home}{self_path}"), "self"),
+        link(home.clone(), "alternate"),
     ]);
     let mut author = AtomPerson::default();
     author.set_name(site.config.title.clone());
@@ -47,8 +58,8 @@ fn feed(site: &Site, title: String, self_path: &str, entries: Vec<Entry>, update
     f.to_string()
 }
 
-/// feed.xml: the newest articles.
-pub fn articles_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
+/// feed.xml: the newest articles (of the language `l`, whose home it is below).
+pub fn articles_feed(site: &Site, l: &SiteLang, articles: &[&ArticleSummary]) -> String {
     let base = absolute_base(site);
     let entries: Vec<Entry> = articles
         .iter()
@@ -84,6 +95,7 @@ pub fn articles_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
         .unwrap_or(Date::constant(1970, 1, 1));
     feed(
         site,
+        l,
         site.config.title.clone(),
         "feed.xml",
         entries,
@@ -91,10 +103,10 @@ pub fn articles_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
     )
 }
 
-/// corrections.xml: every correction, newest first.
-pub fn corrections_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
+/// corrections.xml: every correction (of the language `l`), newest first.
+pub fn corrections_feed(site: &Site, l: &SiteLang, articles: &[&ArticleSummary]) -> String {
     let base = absolute_base(site);
-    let words = crate::i18n::words(site.lang);
+    let words = crate::i18n::words(l.lang);
     let all = super::listings::all_corrections(articles);
     let updated = all
         .first()
@@ -130,6 +142,7 @@ pub fn corrections_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
         .collect();
     feed(
         site,
+        l,
         format!("{} – {}", site.config.title, words.corrections),
         "corrections.xml",
         entries,
@@ -143,18 +156,76 @@ fn escape(s: &str) -> String {
     out
 }
 
-/// sitemap.xml for `paths` (page paths below the root, `""` for the home page).
-pub fn sitemap(site: &Site, pages: &[(String, Option<Date>)]) -> String {
+/// Each page's language versions, itself among them: (language tag, page path), by page
+/// path. Pages in one language are not in it.
+pub type Alternates = BTreeMap<String, Vec<(String, String)>>;
+
+/// The language versions of the pages of a site in `langs` whose articles are `listed`: each
+/// article with the translations it names (those that are the site's articles), and each
+/// section's first page (home, claims, people, corrections, tags, search) in every language.
+pub fn alternates(site: &Site, listed: &[&ArticleSummary], langs: &[SiteLang]) -> Alternates {
+    let mut out = Alternates::new();
+    let pages: std::collections::HashSet<&str> = listed.iter().map(|a| a.path.as_str()).collect();
+    for a in listed {
+        let mut versions: Vec<(String, String)> = a
+            .translations
+            .iter()
+            .filter(|t| pages.contains(t.page.as_str()) && t.page != a.path)
+            .map(|t| (t.lang.clone(), t.page.clone()))
+            .collect();
+        if versions.is_empty() {
+            continue;
+        }
+        versions.push((a.lang.clone(), a.path.clone()));
+        versions.sort();
+        out.insert(a.path.clone(), versions);
+    }
+    if langs.len() > 1 {
+        let mut sections = vec!["", "claims/", "people/", "corrections/", "tags/"];
+        if site.config.search.enabled {
+            sections.push("search/");
+        }
+        for section in sections {
+            let versions: Vec<(String, String)> = langs
+                .iter()
+                .map(|l| (l.tag.clone(), format!("{}{section}", l.prefix)))
+                .collect();
+            for (_, page) in &versions {
+                out.insert(page.clone(), versions.clone());
+            }
+        }
+    }
+    out
+}
+
+/// sitemap.xml for `paths` (page paths below the root, `""` for the home page), each page
+/// with its language versions of `alternates` (as `xhtml:link`, which search engines read).
+pub fn sitemap(
+    site: &Site,
+    pages: &[(String, Option<Date>)],
+    alternates: &Alternates,
+) -> String {
     let base = absolute_base(site);
     let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"",
     );
+    if !alternates.is_empty() {
+        out.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    out.push_str(">\n");
     for (path, modified) in pages {
         out.push_str("<url><loc>");
         out.push_str(&escape(&format!("{base}{}", url_of_path(path))));
         out.push_str("</loc>");
         if let Some(d) = modified {
             out.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        for (lang, page) in alternates.get(path).into_iter().flatten() {
+            out.push_str("<xhtml:link rel=\"alternate\" hreflang=\"");
+            out.push_str(&escape(lang));
+            out.push_str("\" href=\"");
+            out.push_str(&escape(&format!("{base}{}", url_of_path(page))));
+            out.push_str("\"/>");
         }
         out.push_str("</url>\n");
     }

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use crate::config::Site;
+use crate::config::{Site, SiteLang};
 use crate::content::{self, Article, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::i18n;
@@ -103,6 +103,8 @@ struct SiteView<'a> {
 pub(crate) struct Shared {
     site: tera::Value,
     words: [tera::Value; 2],
+    /// The site's `language`, by which every other language's pages are below `<tag>/`.
+    language: String,
 }
 
 impl Shared {
@@ -119,6 +121,7 @@ impl Shared {
                 tera::Value::from_serializable(i18n::words(crate::lang::Lang::De)),
                 tera::Value::from_serializable(i18n::words(crate::lang::Lang::En)),
             ],
+            language: site.config.language.clone(),
         }
     }
 
@@ -137,8 +140,23 @@ impl Shared {
             crate::lang::Lang::En => &self.words[1],
         };
         cx.insert_value("t", words.clone());
-        cx.insert("root", &render::root_prefix(url_path));
+        let root = render::root_prefix(url_path);
+        // The home of the page's language: the site root, or its `<tag>/` on a site in
+        // several languages.
+        let primary = crate::config::primary_subtag(lang_tag);
+        let prefix = if primary == crate::config::primary_subtag(&self.language) {
+            String::new()
+        } else {
+            format!("{primary}/")
+        };
+        cx.insert("home", &format!("{root}{prefix}"));
+        // The page's place below its language's home, which the navigation marks.
+        cx.insert("section", url_path.strip_prefix(&prefix).unwrap_or(url_path));
+        cx.insert("root", &root);
         cx.insert("path", url_path);
+        let none: [render::Alternate; 0] = [];
+        cx.insert("alternates", &none);
+        cx.insert("switcher", &none);
         cx
     }
 }
@@ -577,19 +595,26 @@ fn write_site_wide(
     listed: &[&ArticleSummary],
     laps: &mut Laps,
 ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let groups = by_language(site, listed);
+    let langs: Vec<SiteLang> = groups.iter().map(|(l, _)| l.clone()).collect();
     // People first: their records go into the search index, which is then built while the
     // other listings render.
-    let people = listings::people(site, pages, listed).map_err(|d| vec![d])?;
-    let listings::PeoplePages { records, warnings } = people;
+    let (records, warnings) = people_pages(site, pages, &groups, &langs).map_err(|d| vec![d])?;
     let (other, index) = rayon::join(
-        || write_other_listings(site, pages, listed).map_err(|d| vec![d]),
+        || write_other_listings(site, pages, &groups, &langs).map_err(|d| vec![d]),
         || -> Result<(), Vec<Diagnostic>> {
             if !site.config.search.enabled {
                 return Ok(());
             }
-            let mut all = search_records(site, listed);
-            all.extend(records);
-            index_search(all, &|rel, bytes| pages.out.write(rel, bytes).map(|_| ()))
+            // Each language's index, below its home, stemmed in its language.
+            for ((l, articles), people) in groups.iter().zip(records) {
+                let mut all = search_records(site, articles);
+                all.extend(people);
+                index_search(all, &|rel, bytes| {
+                    pages.out.write(&Path::new(&l.prefix).join(rel), bytes).map(|_| ())
+                })?;
+            }
+            Ok(())
         },
     );
     other?;
@@ -605,17 +630,28 @@ fn write_site_wide(
         .iter()
         .map(|p| (p.clone(), modified.get(p.as_str()).copied()))
         .collect();
-    let files = [
-        ("feed.xml", feeds::articles_feed(site, listed)),
-        ("corrections.xml", feeds::corrections_feed(site, listed)),
-        ("sitemap.xml", feeds::sitemap(site, &sitemap_pages)),
-        ("robots.txt", feeds::robots(site)),
-    ];
+    let mut files = Vec::new();
+    for (l, articles) in &groups {
+        files.push((
+            format!("{}feed.xml", l.prefix),
+            feeds::articles_feed(site, l, articles),
+        ));
+        files.push((
+            format!("{}corrections.xml", l.prefix),
+            feeds::corrections_feed(site, l, articles),
+        ));
+    }
+    let alternates = feeds::alternates(site, listed, &langs);
+    files.push((
+        "sitemap.xml".into(),
+        feeds::sitemap(site, &sitemap_pages, &alternates),
+    ));
+    files.push(("robots.txt".into(), feeds::robots(site)));
     for (name, text) in files {
         pages
             .out
-            .write(Path::new(name), text.as_bytes())
-            .map_err(|e| vec![io_error(Path::new(name), e)])?;
+            .write(Path::new(&name), text.as_bytes())
+            .map_err(|e| vec![io_error(Path::new(&name), e)])?;
     }
     laps.lap("feeds");
     Ok(warnings)
@@ -644,38 +680,88 @@ fn write_site_pages(
     site: &Site,
     pages: &Pages<'_>,
     listed: &[&ArticleSummary],
-) -> Result<listings::PeoplePages, Diagnostic> {
-    let people = listings::people(site, pages, listed)?;
-    write_other_listings(site, pages, listed)?;
-    Ok(people)
+) -> Result<Vec<Diagnostic>, Diagnostic> {
+    let groups = by_language(site, listed);
+    let langs: Vec<SiteLang> = groups.iter().map(|(l, _)| l.clone()).collect();
+    let (_, warnings) = people_pages(site, pages, &groups, &langs)?;
+    write_other_listings(site, pages, &groups, &langs)?;
+    Ok(warnings)
 }
 
-/// Writes the site-wide pages other than people's, the large listings side by side.
+/// The site's languages (see [`Site::listing_langs`]), each with its articles of `listed`,
+/// in `listed`'s order: an article is listed in its own language only.
+pub(crate) fn by_language<'a>(
+    site: &Site,
+    listed: &[&'a ArticleSummary],
+) -> Vec<(SiteLang, Vec<&'a ArticleSummary>)> {
+    let langs = site.listing_langs(listed.iter().map(|a| a.lang.as_str()));
+    let mut groups: Vec<(SiteLang, Vec<&ArticleSummary>)> =
+        langs.into_iter().map(|l| (l, Vec::new())).collect();
+    for a in listed {
+        let primary = crate::config::primary_subtag(&a.lang);
+        // Only a language the site does not publish matches none: its articles are refused
+        // when parsed.
+        if let Some((_, list)) = groups
+            .iter_mut()
+            .find(|(l, _)| crate::config::primary_subtag(&l.tag) == primary)
+        {
+            list.push(a);
+        }
+    }
+    groups
+}
+
+/// The people pages of every language of `groups`; returns each language's search records
+/// of people, in `groups`' order, and the warnings.
+fn people_pages(
+    site: &Site,
+    pages: &Pages<'_>,
+    groups: &[(SiteLang, Vec<&ArticleSummary>)],
+    langs: &[SiteLang],
+) -> Result<(Vec<Vec<search::Record<'static>>>, Vec<Diagnostic>), Diagnostic> {
+    let mut records = Vec::with_capacity(groups.len());
+    let mut warnings = Vec::new();
+    for (l, articles) in groups {
+        let listing = listings::Listing { lang: l, all: langs };
+        let people = listings::people(site, &listing, pages, articles)?;
+        records.push(people.records);
+        warnings.extend(people.warnings);
+    }
+    Ok((records, warnings))
+}
+
+/// Writes the site-wide pages other than people's, for each language of `groups`, the large
+/// listings side by side.
 fn write_other_listings(
     site: &Site,
     pages: &Pages<'_>,
-    listed: &[&ArticleSummary],
+    groups: &[(SiteLang, Vec<&ArticleSummary>)],
+    langs: &[SiteLang],
 ) -> Result<(), Diagnostic> {
-    let (claims, (tags, rest)) = rayon::join(
-        || listings::claims(site, pages, listed),
-        || {
-            rayon::join(
-                || listings::tags(site, pages, listed),
-                || -> Result<(), Diagnostic> {
-                    listings::index(site, pages, listed)?;
-                    listings::corrections(site, pages, listed)?;
-                    listings::not_found(site, pages)?;
-                    if site.config.search.enabled {
-                        listings::search_page(site, pages)?;
-                    }
-                    Ok(())
-                },
-            )
-        },
-    );
-    claims?;
-    tags?;
-    rest
+    listings::not_found(site, pages)?;
+    for (l, listed) in groups {
+        let l = &listings::Listing { lang: l, all: langs };
+        let (claims, (tags, rest)) = rayon::join(
+            || listings::claims(site, l, pages, listed),
+            || {
+                rayon::join(
+                    || listings::tags(site, l, pages, listed),
+                    || -> Result<(), Diagnostic> {
+                        listings::index(site, l, pages, listed)?;
+                        listings::corrections(site, l, pages, listed)?;
+                        if site.config.search.enabled {
+                            listings::search_page(site, l, pages)?;
+                        }
+                        Ok(())
+                    },
+                )
+            },
+        );
+        claims?;
+        tags?;
+        rest?;
+    }
+    Ok(())
 }
 
 /// What the search index holds: each article (its summary first, as the excerpt, then tags,
@@ -868,6 +954,7 @@ fn build_article(
     let url = render::jsonld::page_url(site, &article.url_path);
     view.jsonld = render::jsonld::article_jsonld(site, article, &anchored, &url);
     cx.insert("page", &view);
+    insert_alternates(&mut cx, &render::article_alternates(site, article));
     let owner = reuse::Owner::Content(article.path.clone());
     let page = pages
         .render_as(&owner, "article.html", &cx, &article.url_path)
@@ -882,6 +969,18 @@ fn build_article(
         .map_err(|e| vec![io_error(&rel, e)])?;
     let summary = ArticleSummary::new(site, article, &anchored, &view);
     Ok((summary, anchored.warnings, vec![page, export], record))
+}
+
+/// Puts a page's language versions into its context: `alternates`, every version
+/// (itself too) for `<link rel="alternate" hreflang>`, and `switcher`, the others, for the
+/// visible language switcher. Nothing for a page in one language only.
+pub(crate) fn insert_alternates(cx: &mut Context, versions: &[render::Alternate]) {
+    if versions.len() < 2 {
+        return;
+    }
+    cx.insert("alternates", versions);
+    let others: Vec<&render::Alternate> = versions.iter().filter(|a| !a.current).collect();
+    cx.insert("switcher", &others);
 }
 
 /// Forgets what builds of the site at `root` remembered of the output folder `out` (for a
@@ -925,6 +1024,7 @@ pub fn render_fragment(
                 draft: false,
                 source: None,
                 translation: None,
+                translations: Vec::new(),
                 figures_auto: None,
                 figures_counts: site.config.figures.counts.unwrap_or(false),
             },
@@ -958,6 +1058,7 @@ pub fn render_article_html<'a>(
     let mut cx =
         Shared::new(site).context(article.meta.lang, &article.meta.lang_tag, &article.url_path);
     cx.insert("page", &view);
+    insert_alternates(&mut cx, &render::article_alternates(site, article));
     let html = theme.render("article.html", &cx)?;
     Ok((html, view))
 }
@@ -1010,15 +1111,13 @@ pub fn render_site_pages_beside(
     let pages = Pages::new(site, theme, &writer);
     let mut listed: Vec<&ArticleSummary> = summaries.iter().collect();
     listed.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
-    let mut people = write_site_pages(site, &pages, &listed)?;
+    let mut warnings = write_site_pages(site, &pages, &listed)?;
     let written = pages
         .written
         .into_inner()
         .unwrap_or_else(|e| e.into_inner());
-    people
-        .warnings
-        .extend(writer.collisions().iter().map(collision_error));
-    Ok((written, people.warnings))
+    warnings.extend(writer.collisions().iter().map(collision_error));
+    Ok((written, warnings))
 }
 
 /// The files an article's build writes (its page and annotation export), below the output

@@ -1,7 +1,9 @@
 //! gloss's own static search index: articles, claims and people, searchable from the
 //! published folder with no server, under any path prefix, and from `file://`.
 //!
-//! The index lives below `search/i/` and is read by `static/search.js`:
+//! The index lives below `search/i/` (on a site in several languages, one index per
+//! language below its home, `en/search/i/`, each record stemmed in its language; the search
+//! page of a language reads its own) and is read by `static/search.js`:
 //!
 //! - `meta.js`: `gloss_search_meta({"v": …, "docs": N, "per": 128, "keys": […], "split": […]})`:
 //!   the version (a hash of the index, appended to shard URLs so a rebuilt site is not
@@ -23,8 +25,9 @@
 //! web server, under any path, and opened from disk.
 //!
 //! Words are Unicode-lowercased runs of letters and digits, with `ä ö ü ß ς` folded to
-//! `a o u ss σ` (`search.js` folds the same way). Stems come from Snowball (German or English
-//! by the record's language) and never reach the browser as an algorithm: a query word is
+//! `a o u ss σ` (`search.js` folds the same way). Stems come from Snowball (German, English,
+//! French or Spanish by the record's language) and never reach the browser as an algorithm: a
+//! query word is
 //! looked up as a word; a word the site never used still finds its stem's group when a stem
 //! of the shard is a prefix of it ("milliarden" → "milliard"), and the last word of a query
 //! also completes ("milli" → "milliarde").
@@ -51,7 +54,7 @@ pub struct Record<'t> {
     /// More text that is searched, borrowed (an article's whole text: copying every
     /// article's text into its record cost a gigabyte at 100k articles).
     pub more: &'t str,
-    /// Language tag; German and English words are stemmed.
+    /// Language tag; German, English, French and Spanish words are stemmed.
     pub lang: String,
     /// "article", "claim" or "person".
     pub kind: String,
@@ -63,8 +66,8 @@ pub const DIR: &str = "search/i";
 const DOCS_PER_SHARD: usize = 128;
 /// Partitions the words are built in (by their two-letter key), in parallel.
 const BUCKETS: usize = 128;
-/// Stemming languages: none, German, English.
-const LANGS: usize = 3;
+/// Stemming languages: none, German, English, French, Spanish.
+const LANGS: usize = 5;
 /// A shard larger than this (estimated bytes) is split into shards of one more letter…
 const SPLIT_BYTES: usize = 48 * 1024;
 /// …up to keys of this many letters.
@@ -161,15 +164,14 @@ fn words(text: &str) -> Vec<String> {
     out
 }
 
-/// Which stemmer a language tag gets: 0 none, 1 German, 2 English.
+/// Which stemmer a language tag gets: 0 none, 1 German, 2 English, 3 French, 4 Spanish.
 fn lang_class(lang: &str) -> usize {
-    let primary = lang.split(['-', '_']).next().unwrap_or("");
-    if primary.eq_ignore_ascii_case("de") {
-        1
-    } else if primary.eq_ignore_ascii_case("en") {
-        2
-    } else {
-        0
+    match crate::config::primary_subtag(lang).as_str() {
+        "de" => 1,
+        "en" => 2,
+        "fr" => 3,
+        "es" => 4,
+        _ => 0,
     }
 }
 
@@ -177,6 +179,8 @@ fn stemmer(class: usize) -> Option<Stemmer> {
     match class {
         1 => Some(Stemmer::create(Algorithm::German)),
         2 => Some(Stemmer::create(Algorithm::English)),
+        3 => Some(Stemmer::create(Algorithm::French)),
+        4 => Some(Stemmer::create(Algorithm::Spanish)),
         _ => None,
     }
 }

@@ -80,6 +80,8 @@ pub struct Meta {
     pub source: Option<SourceInfo>,
     /// The text is a translation.
     pub translation: Option<Translation>,
+    /// The same article in other languages, by language.
+    pub translations: Vec<TranslationLink>,
     /// Overrides the site's `[figures] auto`.
     pub figures_auto: Option<bool>,
     /// Whether bare counts are marked as figures (the article's `[figures] counts`, else
@@ -105,6 +107,18 @@ pub struct Translation {
     pub from: String,
     /// "machine", a name, …
     pub by: Option<String>,
+}
+
+/// One of `translations = { en = "../en/x.md" }`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TranslationLink {
+    /// The translation's language tag.
+    pub lang: String,
+    /// Its file, as written (relative to this one, or `@/…` from `content/`).
+    pub file: String,
+    /// Where `file` is written in the article's source.
+    #[serde(skip)]
+    pub span: Range<usize>,
 }
 
 /// A link to a source of a check.
@@ -735,6 +749,61 @@ impl Checker<'_> {
             );
         }
         let lang = Lang::from_tag(&lang_tag).unwrap_or(Lang::En);
+        if !self.site.publishes(&lang_tag) {
+            let span = raw.lang.as_ref().map_or(0..0, Spanned::span);
+            let mut all = vec![self.site.config.language.clone()];
+            all.extend(self.site.config.languages.iter().cloned());
+            all.dedup();
+            self.error(
+                span,
+                format!(
+                    "`{lang_tag}` is not one of the site's languages ({})",
+                    all.join(", ")
+                ),
+                format!(
+                    "add \"{}\" to `languages` in site.toml, which gives its articles listings of their own",
+                    crate::config::primary_subtag(&lang_tag)
+                ),
+            );
+        }
+        let mut translations = Vec::new();
+        for (tag, file) in &raw.translations {
+            let primary = crate::config::primary_subtag(tag);
+            let valid = !tag.is_empty()
+                && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && primary.chars().all(|c| c.is_ascii_alphabetic());
+            if !valid {
+                self.error(
+                    file.span(),
+                    format!("`{tag}` is not a language tag"),
+                    "name each translation by its language: `translations = { en = \"../en/article.md\" }`",
+                );
+                continue;
+            }
+            if primary == crate::config::primary_subtag(&lang_tag) {
+                self.error(
+                    file.span(),
+                    format!("a translation in `{tag}`, the article's own language"),
+                    "list only the article in other languages; another version in the same language is a different article",
+                );
+                continue;
+            }
+            let written = file.get_ref().trim();
+            if !(written.ends_with(".md") || written.starts_with("@/")) || written.contains('#')
+            {
+                self.error(
+                    file.span(),
+                    format!("`{written}` is not an article's file"),
+                    "write the translation's file as you would link it: `../en/article.md`, or `@/en/article.md` from content/",
+                );
+                continue;
+            }
+            translations.push(TranslationLink {
+                lang: tag.clone(),
+                file: written.to_string(),
+                span: file.span().start + self.offset..file.span().end + self.offset,
+            });
+        }
         if raw.title.get_ref().trim().is_empty() {
             self.error(raw.title.span(), "the title is empty", "write the headline");
         }
@@ -773,6 +842,7 @@ impl Checker<'_> {
                 from: t.from.clone(),
                 by: t.by.clone(),
             }),
+            translations,
             figures_auto: raw.figures.as_ref().map(|f| f.auto),
             figures_counts: raw
                 .figures
