@@ -172,6 +172,9 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Report {
             &mut pages,
             &mut report.findings,
         );
+        report
+            .findings
+            .extend(build::translation_findings(&summaries));
         for rel in theme.static_files.keys() {
             pages.files.insert(slashed(rel));
         }

@@ -43,7 +43,13 @@ impl Listing<'_> {
                 .iter()
                 .map(|l| {
                     let current = l == self.lang && rest == section;
-                    Alternate::new(site, &l.tag, &format!("{}{section}", l.prefix), &root, current)
+                    let page = format!("{}{section}", l.prefix);
+                    let mut a = Alternate::new(site, &l.tag, &page, &root, current);
+                    // Home pages by their file, as every link home.
+                    if section.is_empty() && !current {
+                        a.href = format!("{root}{}index.html", l.prefix);
+                    }
+                    a
                 })
                 .collect();
             if rest == section {

@@ -8,6 +8,7 @@ pub mod reuse;
 mod search;
 pub mod serve_support;
 pub mod summary;
+mod translations;
 
 pub use published::PublishedIds;
 
@@ -281,7 +282,21 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     let mut files: Vec<&Path> = theme.static_files.keys().map(PathBuf::as_path).collect();
     files.extend(content.assets.iter().map(PathBuf::as_path));
     let html_of = |page: &str| writer.path_of(&Path::new(page).join("index.html"));
-    warnings.extend(check_links(&listed, &pages.urls(), &files, &html_of)?);
+    let mut errors = Vec::new();
+    match check_links(&listed, &pages.urls(), &files, &html_of) {
+        Ok(w) => warnings.extend(w),
+        Err(e) => errors.extend(e),
+    }
+    for d in translations::findings(&listed) {
+        if d.severity == crate::diagnostics::Severity::Error {
+            errors.push(d);
+        } else {
+            warnings.push(d);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     for (rel, source) in &theme.static_files {
         copy_static(source, &writer, rel).map_err(|e| vec![io_error(rel, e)])?;
     }
@@ -969,6 +984,13 @@ fn build_article(
         .map_err(|e| vec![io_error(&rel, e)])?;
     let summary = ArticleSummary::new(site, article, &anchored, &view);
     Ok((summary, anchored.warnings, vec![page, export], record))
+}
+
+/// What the translations the articles `summaries` name say of each other: errors and
+/// warnings, located at each `translations` entry (for `gloss check`).
+pub fn translation_findings(summaries: &[ArticleSummary]) -> Vec<Diagnostic> {
+    let listed: Vec<&ArticleSummary> = summaries.iter().collect();
+    translations::findings(&listed)
 }
 
 /// Puts a page's language versions into its context: `alternates`, every version
