@@ -497,8 +497,13 @@ fn check_languages(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
             && primary_subtag(tag).chars().all(|c| c.is_ascii_alphabetic());
         if !valid {
             errors.push(
-                Diagnostic::at(path, text, at(tag), format!("`{tag}` is not a language tag"))
-                    .with_help("write a BCP 47 tag such as \"de\" or \"en\""),
+                Diagnostic::at(
+                    path,
+                    text,
+                    at(tag),
+                    format!("`{tag}` is not a language tag"),
+                )
+                .with_help("write a BCP 47 tag such as \"de\" or \"en\""),
             );
             continue;
         }

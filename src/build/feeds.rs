@@ -200,11 +200,7 @@ pub fn alternates(site: &Site, listed: &[&ArticleSummary], langs: &[SiteLang]) -
 
 /// sitemap.xml for `paths` (page paths below the root, `""` for the home page), each page
 /// with its language versions of `alternates` (as `xhtml:link`, which search engines read).
-pub fn sitemap(
-    site: &Site,
-    pages: &[(String, Option<Date>)],
-    alternates: &Alternates,
-) -> String {
+pub fn sitemap(site: &Site, pages: &[(String, Option<Date>)], alternates: &Alternates) -> String {
     let base = absolute_base(site);
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"",

@@ -55,8 +55,10 @@ impl Listing<'_> {
             if rest == section {
                 super::insert_alternates(&mut cx, &versions);
             } else {
-                let others: Vec<&Alternate> =
-                    versions.iter().filter(|a| a.lang != self.lang.tag).collect();
+                let others: Vec<&Alternate> = versions
+                    .iter()
+                    .filter(|a| a.lang != self.lang.tag)
+                    .collect();
                 cx.insert("switcher", &others);
             }
         }
@@ -198,11 +200,19 @@ fn paginated(
     articles: &[&ArticleSummary],
     extra: &dyn Fn(&mut Context),
 ) -> Result<usize, Diagnostic> {
-    each_page(site, l, pages, template, base, articles, &|cx, chunk, root| {
-        let items: Vec<ListItem<'_>> = chunk.iter().map(|a| list_item(l, a, root)).collect();
-        cx.insert("articles", &items);
-        extra(cx);
-    })
+    each_page(
+        site,
+        l,
+        pages,
+        template,
+        base,
+        articles,
+        &|cx, chunk, root| {
+            let items: Vec<ListItem<'_>> = chunk.iter().map(|a| list_item(l, a, root)).collect();
+            cx.insert("articles", &items);
+            extra(cx);
+        },
+    )
 }
 
 /// The home page: every article, newest first.
@@ -233,12 +243,7 @@ struct ClaimItem<'a> {
 
 type Claim<'a> = (&'a ArticleSummary, &'a super::summary::ClaimEntry);
 
-fn claim_item<'a>(
-    site: &'a Site,
-    l: &Listing<'_>,
-    (a, c): Claim<'a>,
-    root: &str,
-) -> ClaimItem<'a> {
+fn claim_item<'a>(site: &'a Site, l: &Listing<'_>, (a, c): Claim<'a>, root: &str) -> ClaimItem<'a> {
     let person = c.by.as_deref().and_then(|by| site.person(by));
     let by = c.by.as_deref().map(|by| site.filed_name(by));
     ClaimItem {

@@ -152,7 +152,10 @@ impl Shared {
         };
         cx.insert("home", &format!("{root}{prefix}"));
         // The page's place below its language's home, which the navigation marks.
-        cx.insert("section", url_path.strip_prefix(&prefix).unwrap_or(url_path));
+        cx.insert(
+            "section",
+            url_path.strip_prefix(&prefix).unwrap_or(url_path),
+        );
         cx.insert("root", &root);
         cx.insert("path", url_path);
         let none: [render::Alternate; 0] = [];
@@ -626,7 +629,10 @@ fn write_site_wide(
                 let mut all = search_records(site, articles);
                 all.extend(people);
                 index_search(all, &|rel, bytes| {
-                    pages.out.write(&Path::new(&l.prefix).join(rel), bytes).map(|_| ())
+                    pages
+                        .out
+                        .write(&Path::new(&l.prefix).join(rel), bytes)
+                        .map(|_| ())
                 })?;
             }
             Ok(())
@@ -737,7 +743,10 @@ fn people_pages(
     let mut records = Vec::with_capacity(groups.len());
     let mut warnings = Vec::new();
     for (l, articles) in groups {
-        let listing = listings::Listing { lang: l, all: langs };
+        let listing = listings::Listing {
+            lang: l,
+            all: langs,
+        };
         let people = listings::people(site, &listing, pages, articles)?;
         records.push(people.records);
         warnings.extend(people.warnings);
@@ -755,7 +764,10 @@ fn write_other_listings(
 ) -> Result<(), Diagnostic> {
     listings::not_found(site, pages)?;
     for (l, listed) in groups {
-        let l = &listings::Listing { lang: l, all: langs };
+        let l = &listings::Listing {
+            lang: l,
+            all: langs,
+        };
         let (claims, (tags, rest)) = rayon::join(
             || listings::claims(site, l, pages, listed),
             || {

@@ -35,7 +35,10 @@ pub fn write_search_index(
     let langs: Vec<crate::config::SiteLang> = groups.iter().map(|(l, _)| l.clone()).collect();
     let mut warnings = Vec::new();
     for (l, articles) in &groups {
-        let listing = listings::Listing { lang: l, all: &langs };
+        let listing = listings::Listing {
+            lang: l,
+            all: &langs,
+        };
         let people = listings::people(site, &listing, &pages, articles).map_err(|d| vec![d])?;
         warnings.extend(people.warnings);
         let mut records = search_records(site, articles);

@@ -209,8 +209,8 @@ impl ArticleSummary {
                 .into_iter()
                 .zip(&article.meta.translations)
                 .map(|(link, t)| {
-                    let file = crate::links::source_link(&article.path, &t.file)
-                        .and_then(|l| l.file);
+                    let file =
+                        crate::links::source_link(&article.path, &t.file).and_then(|l| l.file);
                     TranslationEntry {
                         lang: t.lang.clone(),
                         page: file

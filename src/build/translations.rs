@@ -11,10 +11,8 @@ use crate::diagnostics::Diagnostic;
 /// than it is named under, a warning for one that does not name back the article (or one of
 /// its other translations), with the line to add.
 pub fn findings(listed: &[&ArticleSummary]) -> Vec<Diagnostic> {
-    let by_file: HashMap<String, &ArticleSummary> = listed
-        .iter()
-        .map(|a| (slashed(a), *a))
-        .collect();
+    let by_file: HashMap<String, &ArticleSummary> =
+        listed.iter().map(|a| (slashed(a), *a)).collect();
     let mut out = Vec::new();
     for a in listed {
         let own = slashed(a);

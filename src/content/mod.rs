@@ -789,8 +789,7 @@ impl Checker<'_> {
                 continue;
             }
             let written = file.get_ref().trim();
-            if !(written.ends_with(".md") || written.starts_with("@/")) || written.contains('#')
-            {
+            if !(written.ends_with(".md") || written.starts_with("@/")) || written.contains('#') {
                 self.error(
                     file.span(),
                     format!("`{written}` is not an article's file"),
