@@ -82,6 +82,17 @@
         if (n >= 3 && w.length - n <= 4 && w.startsWith(s)) add(g, 0.8);
         else if (n >= 4 && s.endsWith('i') && w.length - n <= 3 && w.startsWith(s.slice(0, -1))) add(g, 0.8);
       });
+      // The same word with or without an ending of one or two letters (French and Spanish
+      // plurals and genders: "investissement" for "investissements", "piste" for "pistes"),
+      // whose stem is too short for the rule above.
+      if ([...w].length >= 4) {
+        for (const word in shard.w) {
+          const d = word.length - w.length;
+          if (d !== 0 && Math.abs(d) <= 2 && (d > 0 ? word.startsWith(w) : w.startsWith(word)) && word.length >= 4) {
+            [].concat(shard.w[word]).forEach((g) => add(g, 0.8));
+          }
+        }
+      }
       if (typing && [...w].length >= 3) {
         let n = 0;
         for (const word in shard.w) {

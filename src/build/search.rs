@@ -29,8 +29,11 @@
 //! French or Spanish by the record's language) and never reach the browser as an algorithm: a
 //! query word is
 //! looked up as a word; a word the site never used still finds its stem's group when a stem
-//! of the shard is a prefix of it ("milliarden" → "milliard"), and the last word of a query
-//! also completes ("milli" → "milliarde").
+//! of the shard is a prefix of it ("milliarden" → "milliard"), or a word of the shard is it
+//! with or without an ending of one or two letters (French "investissement" finds
+//! "investissements", whose stem "invest" is too short a prefix to tell), and the last word
+//! of a query also completes ("milli" → "milliarde"). `tests/e2e/languages.sh` checks in
+//! Chromium that this finds, per language, the forms Snowball gives one stem.
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -753,8 +756,44 @@ mod tests {
         assert_eq!(stem("investierte", "de"), stem("investiert", "de"));
         assert_eq!(stem("investments", "en"), stem("investment", "en"));
         assert_eq!(stem("running", "en-GB"), "run");
-        assert_eq!(stem("milliarden", "fr"), "milliarden", "no stemmer");
+        assert_eq!(stem("milliarden", "it"), "milliarden", "no stemmer");
         assert!("milliarden".starts_with(&stem("milliarde", "de")));
+    }
+
+    #[test]
+    fn french_and_spanish_have_their_own_stemmers() {
+        // The pairs tests/e2e/languages.mjs searches for, in the browser.
+        assert_eq!(stem("investissements", "fr"), stem("investissement", "fr"));
+        assert_eq!(stem("pistes", "fr"), stem("piste", "fr"));
+        assert_eq!(stem("investissements", "fr-CA"), "invest");
+        assert_eq!(stem("inversiones", "es"), stem("inversión", "es"));
+        assert_eq!(stem("proyectos", "es"), stem("proyecto", "es"));
+        // Not the English stemmer: it leaves French plurals in -ements alone.
+        assert_ne!(stem("investissements", "en"), "invest");
+    }
+
+    #[test]
+    fn each_language_s_records_are_stemmed_in_it() {
+        let record = |lang: &str, text: &str| Record {
+            url: format!("/{lang}/"),
+            title: String::new(),
+            content: text.to_string(),
+            more: "",
+            lang: lang.to_string(),
+            kind: "article".into(),
+        };
+        let files = index(vec![
+            record("fr", "investissements"),
+            record("es", "inversiones"),
+        ])
+        .unwrap();
+        let shards: String = files
+            .iter()
+            .filter(|(p, _)| p.to_string_lossy().contains("/t/"))
+            .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+            .collect();
+        assert!(shards.contains(r#""invest""#), "{shards}");
+        assert!(shards.contains(r#""inversion""#), "{shards}");
     }
 
     #[test]

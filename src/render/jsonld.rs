@@ -210,8 +210,9 @@ pub fn article_graph(
     });
     let (of, translations) = translation_urls(site, article);
     let on_site = |(lang, url): (String, String)| {
+        // A work by its address: its own page describes it as the NewsArticle it is.
         obj([
-            ("@type", json!("NewsArticle")),
+            ("@type", json!("CreativeWork")),
             ("url", json!(url)),
             ("inLanguage", json!(lang)),
         ])
