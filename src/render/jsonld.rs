@@ -33,14 +33,14 @@ pub fn page_url(site: &Site, url_path: &str) -> String {
     }
 }
 
+/// A version of an article: its language tag and address.
+pub type LangUrl = (String, String);
+
 /// The article's translations on the site as (language tag, address): the one in the
 /// language it was translated from (`translation.from`), which is the work it translates,
 /// and the others, which translate it. Addresses are absolute from `base_url`, else relative
 /// to the article's page.
-pub fn translation_urls(
-    site: &Site,
-    article: &Article,
-) -> (Option<(String, String)>, Vec<(String, String)>) {
+pub fn translation_urls(site: &Site, article: &Article) -> (Option<LangUrl>, Vec<LangUrl>) {
     let from = article
         .meta
         .translation
