@@ -106,7 +106,8 @@ pub fn articles_feed(site: &Site, l: &SiteLang, articles: &[&ArticleSummary]) ->
 /// corrections.xml: every correction (of the language `l`), newest first.
 pub fn corrections_feed(site: &Site, l: &SiteLang, articles: &[&ArticleSummary]) -> String {
     let base = absolute_base(site);
-    let words = crate::i18n::words(l.lang);
+    let locale = site.locales.get(l.lang);
+    let words = &locale.words;
     let all = super::listings::all_corrections(articles);
     let updated = all
         .first()
@@ -127,12 +128,21 @@ pub fn corrections_feed(site: &Site, l: &SiteLang, articles: &[&ArticleSummary])
             e.set_updated(timestamp(c.date));
             let mut content = Content::default();
             content.set_content_type(Some("html".to_string()));
+            // The correction's words are the article's language; the feed's and its
+            // quotation marks, the site's.
+            let colon = words.get("colon");
+            let passage = |text: &str| match crate::lang::other(&a.lang, l.lang) {
+                None => locale.quoted(&escape(text)),
+                Some(tag) => {
+                    locale.quoted(&format!("<span lang=\"{tag}\">{}</span>", escape(text)))
+                }
+            };
             let html = format!(
-                "<p>{}: „{}“ – {}: „{}“</p>{}",
-                words.text_says,
-                escape(&c.text),
-                words.correct_is,
-                escape(&c.correct),
+                "<p>{}{colon} {} – {}{colon} {}</p>{}",
+                words.get("text_says"),
+                passage(&c.text),
+                words.get("correct_is"),
+                passage(&c.correct),
                 c.note_html.as_deref().unwrap_or("")
             );
             content.set_value(Some(html));
@@ -143,7 +153,7 @@ pub fn corrections_feed(site: &Site, l: &SiteLang, articles: &[&ArticleSummary])
     feed(
         site,
         l,
-        format!("{} – {}", site.config.title, words.corrections),
+        format!("{} – {}", site.config.title, words.get("corrections")),
         "corrections.xml",
         entries,
         updated,

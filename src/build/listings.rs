@@ -10,7 +10,6 @@ use super::Pages;
 use super::summary::ArticleSummary;
 use crate::config::{Person, Site, SiteLang};
 use crate::diagnostics::Diagnostic;
-use crate::i18n;
 use crate::render::{Alternate, root_prefix, url_of_path};
 use crate::slug::slugify;
 
@@ -78,6 +77,8 @@ fn section_of(rest: &str) -> &str {
 /// An article in a list, with its link relative to the listing page.
 #[derive(Debug, Serialize)]
 struct ListItem<'a> {
+    /// The article's language where it is not the listing's (its text's `lang`).
+    lang: Option<&'a str>,
     title: &'a str,
     href: String,
     date: String,
@@ -93,12 +94,13 @@ struct TagLink<'a> {
     href: String,
 }
 
-fn list_item<'a>(l: &Listing<'_>, a: &'a ArticleSummary, root: &str) -> ListItem<'a> {
+fn list_item<'a>(site: &Site, l: &Listing<'_>, a: &'a ArticleSummary, root: &str) -> ListItem<'a> {
     ListItem {
+        lang: crate::lang::other(&a.lang, l.lang.lang),
         title: &a.title,
         href: format!("{root}{}", url_of_path(&a.path)),
         date: a.date.to_string(),
-        date_display: i18n::long_date(a.date, l.lang.lang),
+        date_display: site.locales.get(l.lang.lang).long_date(a.date),
         // Links to article files lead to their pages from this listing's place.
         summary_html: match &a.summary {
             Some(s) if crate::links::has_file_links(s) => {
@@ -208,7 +210,8 @@ fn paginated(
         base,
         articles,
         &|cx, chunk, root| {
-            let items: Vec<ListItem<'_>> = chunk.iter().map(|a| list_item(l, a, root)).collect();
+            let items: Vec<ListItem<'_>> =
+                chunk.iter().map(|a| list_item(site, l, a, root)).collect();
             cx.insert("articles", &items);
             extra(cx);
         },
@@ -227,6 +230,8 @@ pub fn index(
 
 #[derive(Debug, Serialize)]
 struct ClaimItem<'a> {
+    /// The article's language where it is not the listing's (its text's `lang`).
+    lang: Option<&'a str>,
     text: &'a str,
     /// Who claims it, as the registry files them.
     by: Option<&'a str>,
@@ -247,6 +252,7 @@ fn claim_item<'a>(site: &'a Site, l: &Listing<'_>, (a, c): Claim<'a>, root: &str
     let person = c.by.as_deref().and_then(|by| site.person(by));
     let by = c.by.as_deref().map(|by| site.filed_name(by));
     ClaimItem {
+        lang: crate::lang::other(&a.lang, l.lang.lang),
         text: &c.text,
         by,
         by_as_written: c.by.as_deref().filter(|w| Some(*w) != by),
@@ -255,7 +261,7 @@ fn claim_item<'a>(site: &'a Site, l: &Listing<'_>, (a, c): Claim<'a>, root: &str
         href: format!("{root}{}#{}", url_of_path(&a.path), c.id),
         article_title: &a.title,
         date: a.date.to_string(),
-        date_display: i18n::long_date(a.date, l.lang.lang),
+        date_display: site.locales.get(l.lang.lang).long_date(a.date),
     }
 }
 
@@ -401,6 +407,8 @@ struct PersonView<'a> {
 
 #[derive(Debug, Serialize)]
 struct QuoteItem<'a> {
+    /// The article's language where it is not the listing's (its text's `lang`).
+    lang: Option<&'a str>,
     text: &'a str,
     as_written: &'a str,
     role: Option<&'a str>,
@@ -573,13 +581,14 @@ pub fn people<'a>(
             .quotes
             .iter()
             .map(|(a, q)| QuoteItem {
+                lang: crate::lang::other(&a.lang, l.lang.lang),
                 text: &q.text,
                 as_written: &q.speaker,
                 role: q.role.as_deref(),
                 href: format!("{root}{}#{}", url_of_path(&a.path), q.id),
                 article_title: &a.title,
                 date: a.date.to_string(),
-                date_display: i18n::long_date(a.date, l.lang.lang),
+                date_display: site.locales.get(l.lang.lang).long_date(a.date),
             })
             .collect();
         let mut cx = l.context(site, pages, &rest);
@@ -607,6 +616,8 @@ pub fn people<'a>(
 
 #[derive(Debug, Serialize)]
 struct CorrectionItem<'a> {
+    /// The article's language where it is not the listing's (its text's `lang`).
+    lang: Option<&'a str>,
     text: &'a str,
     correct: &'a str,
     note_html: Option<&'a str>,
@@ -640,13 +651,14 @@ pub fn corrections(
     let items: Vec<CorrectionItem<'_>> = all_corrections(articles)
         .into_iter()
         .map(|(a, c)| CorrectionItem {
+            lang: crate::lang::other(&a.lang, l.lang.lang),
             text: &c.text,
             correct: &c.correct,
             note_html: c.note_html.as_deref(),
             href: format!("{root}{}#{}", url_of_path(&a.path), c.id),
             article_title: &a.title,
             date: c.date.to_string(),
-            date_display: i18n::long_date(c.date, l.lang.lang),
+            date_display: site.locales.get(l.lang.lang).long_date(c.date),
         })
         .collect();
     let mut cx = l.context(site, pages, "corrections/");

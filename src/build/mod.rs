@@ -24,7 +24,6 @@ use tera::Context;
 use crate::config::{Site, SiteLang};
 use crate::content::{self, Article, Kind};
 use crate::diagnostics::Diagnostic;
-use crate::i18n;
 use crate::render::{self, Theme};
 use summary::ArticleSummary;
 
@@ -103,9 +102,9 @@ struct SiteView<'a> {
 /// build rather than once per page (the words alone are ~80 strings).
 pub(crate) struct Shared {
     site: tera::Value,
-    words: [tera::Value; 2],
-    /// The site's `language`, by which every other language's pages are below `<tag>/`.
-    language: String,
+    words: Vec<tera::Value>,
+    /// The site's language, for its words (its title) on pages in another.
+    site_lang: (crate::lang::Lang, String),
 }
 
 impl Shared {
@@ -118,11 +117,10 @@ impl Shared {
         };
         Shared {
             site: tera::Value::from_serializable(&view),
-            words: [
-                tera::Value::from_serializable(i18n::words(crate::lang::Lang::De)),
-                tera::Value::from_serializable(i18n::words(crate::lang::Lang::En)),
-            ],
-            language: site.config.language.clone(),
+            words: crate::lang::Lang::all()
+                .map(|l| tera::Value::from_serializable(&site.locales.get(l).words))
+                .collect(),
+            site_lang: (site.lang, site.config.language.clone()),
         }
     }
 
@@ -136,16 +134,16 @@ impl Shared {
         let mut cx = Context::new();
         cx.insert_value("site", self.site.clone());
         cx.insert("lang", lang_tag);
-        let words = match lang {
-            crate::lang::Lang::De => &self.words[0],
-            crate::lang::Lang::En => &self.words[1],
-        };
-        cx.insert_value("t", words.clone());
+        cx.insert_value("t", self.words[lang.index()].clone());
+        cx.insert(
+            "site_lang",
+            &(self.site_lang.0 != lang).then_some(self.site_lang.1.as_str()),
+        );
         let root = render::root_prefix(url_path);
         // The home of the page's language: the site root, or its `<tag>/` on a site in
         // several languages.
         let primary = crate::config::primary_subtag(lang_tag);
-        let prefix = if primary == crate::config::primary_subtag(&self.language) {
+        let prefix = if primary == crate::config::primary_subtag(&self.site_lang.1) {
             String::new()
         } else {
             format!("{primary}/")
@@ -847,7 +845,10 @@ fn search_records<'a>(site: &Site, summaries: &[&'a ArticleSummary]) -> Vec<sear
             }
             records.push(search::Record {
                 url: format!("/{}#{}", render::url_of_path(&a.path), c.id),
-                title: format!("{label}: „{}“", c.text),
+                title: format!(
+                    "{label}: {}",
+                    site.locales.get(a.lang_words).quoted(&c.text)
+                ),
                 content,
                 more: "",
                 lang: a.lang.clone(),

@@ -16,7 +16,7 @@
 //!   begin with `<key>` (and are not in a longer key's shard), each pointing at its stem group(s) `g` (one per language it was seen
 //!   in), the stems, and per group its postings (doc numbers as gaps, with a precomputed BM25
 //!   weight). `-1` marks a word so common it is left out (a query ignores it).
-//! - `d/<n>.js`: `gloss_search_docs(n, [[url, title, kind, excerpt], …])`: records
+//! - `d/<n>.js`: `gloss_search_docs(n, [[url, title, kind, excerpt, lang], …])`: records
 //!   `n * per ..`, in record order (an article is followed by its claims, so their rows share
 //!   a shard).
 //!
@@ -346,11 +346,12 @@ pub fn write_index(records: Vec<Record<'_>>, sink: Sink<'_>) -> Result<(), Strin
         .par_chunks(DOCS_PER_SHARD)
         .enumerate()
         .map(|(i, recs)| {
-            let mut rows: Vec<[&str; 4]> = Vec::with_capacity(recs.len());
+            let mut rows: Vec<[&str; 5]> = Vec::with_capacity(recs.len());
             let excerpts: Vec<String> =
                 recs.iter().map(|r| excerpt(&r.title, &r.content)).collect();
             for (r, e) in recs.iter().zip(&excerpts) {
-                rows.push([&r.url, &r.title, &r.kind, e]);
+                // The language, so that a result in another than the page's carries `lang`.
+                rows.push([&r.url, &r.title, &r.kind, e, &r.lang]);
             }
             let json = script_safe(&serde_json::to_string(&rows).unwrap_or_default());
             let text = format!("gloss_search_docs({i},{json});\n");

@@ -736,19 +736,33 @@ impl Checker<'_> {
             Some(l) => l.get_ref().trim().to_string(),
             None => self.site.config.language.clone(),
         };
-        if lang_tag.is_empty()
-            || !lang_tag
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-')
-        {
-            let span = raw.lang.as_ref().map_or(0..0, Spanned::span);
-            self.error(
-                span,
-                format!("`{lang_tag}` is not a language tag"),
-                "write a BCP 47 tag such as \"de\" or \"en\"",
-            );
-        }
-        let lang = Lang::from_tag(&lang_tag).unwrap_or(Lang::En);
+        // The article's language is its page's: a tag gloss has words for.
+        let (lang_tag, lang) = match crate::lang::page_language(&lang_tag) {
+            Ok(ok) => ok,
+            Err(e) => {
+                let span = raw.lang.as_ref().map_or(0..0, Spanned::span);
+                let message = match &raw.lang {
+                    Some(_) => format!("lang: {}", e.message),
+                    None => format!("the site's language: {}", e.message),
+                };
+                self.error(span, message, e.help);
+                (lang_tag, Lang::default())
+            }
+        };
+        let translated_from = raw.translation.as_ref().map(|t| {
+            // The original may be in any language, named by a well-formed tag.
+            match crate::lang::well_formed(t.from.get_ref()) {
+                Ok(tag) => tag,
+                Err(e) => {
+                    self.error(
+                        t.from.span(),
+                        format!("translation.from: {}", e.message),
+                        e.help,
+                    );
+                    t.from.get_ref().clone()
+                }
+            }
+        });
         if !self.site.publishes(&lang_tag) {
             let span = raw.lang.as_ref().map_or(0..0, Spanned::span);
             let mut all = vec![self.site.config.language.clone()];
@@ -769,15 +783,9 @@ impl Checker<'_> {
         let mut translations = Vec::new();
         for (tag, file) in &raw.translations {
             let primary = crate::config::primary_subtag(tag);
-            let valid = !tag.is_empty()
-                && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                && primary.chars().all(|c| c.is_ascii_alphabetic());
-            if !valid {
-                self.error(
-                    file.span(),
-                    format!("`{tag}` is not a language tag"),
-                    "name each translation by its language: `translations = { en = \"../en/article.md\" }`",
-                );
+            // A translation is a page too: in a language gloss has words for.
+            if let Err(e) = crate::lang::page_language(tag) {
+                self.error(file.span(), format!("translations: {}", e.message), e.help);
                 continue;
             }
             if primary == crate::config::primary_subtag(&lang_tag) {
@@ -838,7 +846,7 @@ impl Checker<'_> {
             draft: raw.draft,
             source,
             translation: raw.translation.as_ref().map(|t| Translation {
-                from: t.from.clone(),
+                from: translated_from.clone().unwrap_or_default(),
                 by: t.by.clone(),
             }),
             translations,

@@ -7,7 +7,6 @@ use serde_json::{Map, Value, json};
 use crate::annotate::{Anchored, fold};
 use crate::config::{Person, Site};
 use crate::content::{Article, Detail};
-use crate::lang::Lang;
 
 /// The site's root address: `base_url` with a trailing slash, else relative from `url_path`.
 pub fn site_url(site: &Site, url_path: &str) -> String {
@@ -113,14 +112,6 @@ fn publisher(site: &Site, url_path: &str) -> Value {
 pub(crate) fn plain_text(md: &str) -> String {
     let events = crate::markdown::parse(md);
     fold(&crate::markdown::ReaderText::from_events(&events).text)
-}
-
-/// `text` in the quotation marks of `lang`.
-fn quoted(text: &str, lang: Lang) -> String {
-    match lang {
-        Lang::De => format!("„{text}“"),
-        Lang::En => format!("“{text}”"),
-    }
 }
 
 fn obj<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
@@ -263,8 +254,8 @@ pub fn article_graph(
                         "text",
                         json!(format!(
                             "{} → {}",
-                            quoted(&text, lang),
-                            quoted(&fold(correct), lang)
+                            site.locales.get(lang).quoted(&text),
+                            site.locales.get(lang).quoted(&fold(correct))
                         )),
                     ),
                     ("url", json!(anchor_url)),
