@@ -294,7 +294,7 @@ fn check_article(
                 out.findings.push(d);
                 None
             });
-            annotate::history::reconcile(article, &mut anchored, remembered);
+            annotate::history::reconcile(article, &mut anchored, remembered.as_deref());
             out.findings.extend(anchored.warnings.iter().cloned());
             if let Some(theme) = theme {
                 match build::render_article_html(site, theme, article, &anchored) {
