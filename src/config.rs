@@ -23,9 +23,9 @@ pub struct SiteConfig {
     /// The site's language (BCP 47), the default for articles.
     #[serde(default = "default_language")]
     pub language: String,
-    /// Every language the site publishes in, each with its own home page, listings, feeds
-    /// and search (`language` at the root, the others below `<tag>/`); empty means the
-    /// languages of its articles.
+    /// The languages with listings of their own: home page, listings, feeds and search
+    /// (`language` at the root, the others below `<tag>/`); empty means every language of
+    /// the site's articles. An article in a language left out is listed with `language`'s.
     #[serde(default)]
     pub languages: Vec<String>,
     /// One line about the site.
@@ -349,6 +349,19 @@ pub fn primary_subtag(tag: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// Where the listings of articles in `tag` are, below the site root, on a site in
+/// `language` whose site.toml names `languages`: nothing for the site's language (and for
+/// one `languages` leaves out), `<primary subtag>/` for any other (`en/`).
+pub fn listing_prefix(language: &str, languages: &[String], tag: &str) -> String {
+    let primary = primary_subtag(tag);
+    let listed = languages.is_empty() || languages.iter().any(|l| primary_subtag(l) == primary);
+    if primary == primary_subtag(language) || !listed {
+        String::new()
+    } else {
+        format!("{primary}/")
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Site {
     /// The folder that holds site.toml.
@@ -423,28 +436,10 @@ impl Site {
         format!("people/{}/", self.registry().slugs[i])
     }
 
-    /// Where the listings of the language `tag` are, below the site root: nothing for the
-    /// site's `language`, `<primary subtag>/` for any other (`en/`).
+    /// Where the listings of the language `tag` are, below the site root (see
+    /// [`listing_prefix`]).
     pub fn prefix_of(&self, tag: &str) -> String {
-        let primary = primary_subtag(tag);
-        if primary == primary_subtag(&self.config.language) {
-            String::new()
-        } else {
-            format!("{primary}/")
-        }
-    }
-
-    /// Whether articles in `tag` may be published: any language when site.toml does not
-    /// name its `languages`, else one of them.
-    pub fn publishes(&self, tag: &str) -> bool {
-        let primary = primary_subtag(tag);
-        primary == primary_subtag(&self.config.language)
-            || self.config.languages.is_empty()
-            || self
-                .config
-                .languages
-                .iter()
-                .any(|l| primary_subtag(l) == primary)
+        listing_prefix(&self.config.language, &self.config.languages, tag)
     }
 
     /// The languages the site lists articles in, its `language` first: those of site.toml's

@@ -419,19 +419,27 @@ fn languages_are_checked_where_they_are_written() {
     assert!(err.contains("site.toml:3:"), "{err}");
     assert!(err.contains("does not hold the site's `language`"), "{err}");
 
+    // A language `languages` leaves out is listed with the site's own.
     let dir = site(&[
         (
             "site.toml",
             "title = \"T\"\nlanguage = \"de\"\nlanguages = [\"de\", \"en\"]\n",
         ),
-        ("content/a.md", &article("lang = \"fr\"\n", "Texte.")),
+        (
+            "content/a.md",
+            "+++\ntitle = \"Un article\"\ndate = 2019-07-24\nlang = \"fr\"\n+++\nTexte.\n",
+        ),
+        ("content/b.md", &article("lang = \"en\"\n", "Text.")),
     ]);
     let out = gloss(dir.path(), &["build"]);
-    assert!(!out.status.success());
-    let err = stderr(&out);
-    assert!(err.contains("content/a.md:4:"), "{err}");
-    assert!(err.contains("not one of the site's languages"), "{err}");
-    assert!(err.contains(r#"add "fr" to `languages`"#), "{err}");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let home = read(dir.path(), "public/index.html");
+    assert_eq!(attrs(&home, "h2[lang=fr]", "lang"), ["fr"], "{home}");
+    assert!(!dir.path().join("public/fr").exists());
+    assert!(read(dir.path(), "public/en/index.html").contains("Ein Artikel"));
+    // Its page links the listings it is in.
+    let page = read(dir.path(), "public/a/index.html");
+    assert!(attrs(&page, "header nav a", "href").contains(&"../claims/".to_string()));
 }
 
 #[test]

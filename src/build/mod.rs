@@ -105,6 +105,8 @@ pub(crate) struct Shared {
     words: Vec<tera::Value>,
     /// The site's language, for its words (its title) on pages in another.
     site_lang: (crate::lang::Lang, String),
+    /// site.toml's `languages`, which say where each language's listings are.
+    languages: Vec<String>,
 }
 
 impl Shared {
@@ -121,6 +123,7 @@ impl Shared {
                 .map(|l| tera::Value::from_serializable(&site.locales.get(l).words))
                 .collect(),
             site_lang: (site.lang, site.config.language.clone()),
+            languages: site.config.languages.clone(),
         }
     }
 
@@ -142,12 +145,7 @@ impl Shared {
         let root = render::root_prefix(url_path);
         // The home of the page's language: the site root, or its `<tag>/` on a site in
         // several languages.
-        let primary = crate::config::primary_subtag(lang_tag);
-        let prefix = if primary == crate::config::primary_subtag(&self.site_lang.1) {
-            String::new()
-        } else {
-            format!("{primary}/")
-        };
+        let prefix = crate::config::listing_prefix(&self.site_lang.1, &self.languages, lang_tag);
         cx.insert("home", &format!("{root}{prefix}"));
         // The page's place below its language's home, which the navigation marks.
         cx.insert(
@@ -720,14 +718,13 @@ pub(crate) fn by_language<'a>(
         langs.into_iter().map(|l| (l, Vec::new())).collect();
     for a in listed {
         let primary = crate::config::primary_subtag(&a.lang);
-        // Only a language the site does not publish matches none: its articles are refused
-        // when parsed.
-        if let Some((_, list)) = groups
-            .iter_mut()
-            .find(|(l, _)| crate::config::primary_subtag(&l.tag) == primary)
-        {
-            list.push(a);
-        }
+        // A language site.toml's `languages` leaves out is listed with the site's own (its
+        // passages marked with their `lang`).
+        let i = groups
+            .iter()
+            .position(|(l, _)| crate::config::primary_subtag(&l.tag) == primary)
+            .unwrap_or(0);
+        groups[i].1.push(a);
     }
     groups
 }

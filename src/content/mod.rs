@@ -763,23 +763,6 @@ impl Checker<'_> {
                 }
             }
         });
-        if !self.site.publishes(&lang_tag) {
-            let span = raw.lang.as_ref().map_or(0..0, Spanned::span);
-            let mut all = vec![self.site.config.language.clone()];
-            all.extend(self.site.config.languages.iter().cloned());
-            all.dedup();
-            self.error(
-                span,
-                format!(
-                    "`{lang_tag}` is not one of the site's languages ({})",
-                    all.join(", ")
-                ),
-                format!(
-                    "add \"{}\" to `languages` in site.toml, which gives its articles listings of their own",
-                    crate::config::primary_subtag(&lang_tag)
-                ),
-            );
-        }
         let mut translations = Vec::new();
         for (tag, file) in &raw.translations {
             let primary = crate::config::primary_subtag(tag);
