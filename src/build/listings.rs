@@ -760,9 +760,8 @@ pub fn search_page(site: &Site, l: &Listing<'_>, pages: &Pages<'_>) -> Result<us
 pub fn not_found(site: &Site, pages: &Pages<'_>) -> Result<usize, Diagnostic> {
     let mut cx = pages.shared.context(site.lang, &site.config.language, "");
     // Absolute: the page is served for missing paths at any depth.
-    let base = site.config.base_url.trim_end_matches('/');
-    cx.insert("root", &format!("{base}/"));
-    cx.insert("home", &format!("{base}/"));
+    cx.insert("root", &site.root_url());
+    cx.insert("home", &site.root_url());
     let html = pages.theme.render("404.html", &cx)?;
     pages
         .out

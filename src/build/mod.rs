@@ -2,12 +2,12 @@
 mod cache;
 mod feeds;
 mod listings;
-pub mod output;
+pub(crate) mod output;
 mod published;
 pub mod reuse;
 mod search;
 pub mod serve_support;
-pub mod summary;
+pub(crate) mod summary;
 mod translations;
 
 pub use published::PublishedIds;
@@ -235,11 +235,14 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     let started = Instant::now();
     let mut laps = Laps::new();
     let site = Site::load(root)?;
-    let out = match &opts.out {
-        Some(p) => p.clone(),
-        None => root.join(&site.config.output_dir),
+    let (out, from) = match &opts.out {
+        Some(p) => (p.clone(), output::OutputFrom::CommandLine),
+        None => (
+            root.join(&site.config.output_dir),
+            output::OutputFrom::SiteToml,
+        ),
     };
-    let out = output::check_location(root, &out).map_err(|d| vec![d])?;
+    let out = output::check_location(root, &out, from).map_err(|e| vec![e.into()])?;
     let theme = Theme::load(root)?;
     let mut cache = cache::Cache::load(
         root,
@@ -261,6 +264,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
 
     let (present, unchanged) =
         build_articles(&site, &mut cache, &mut ids, &pages, &content.articles, opts)?;
+    let ids = ids.unsaved();
     laps.lap("articles");
     let mut warnings = Vec::new();
     let mut listed: Vec<&ArticleSummary> = Vec::with_capacity(present.len());
@@ -297,11 +301,14 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
         return Err(errors);
     }
     for (rel, source) in &theme.static_files {
-        copy_static(source, &writer, rel).map_err(|e| vec![io_error(rel, e)])?;
+        copy_static(source, &writer, rel).map_err(|e| vec![e.into()])?;
     }
     let content_dir = root.join(content::CONTENT_DIR);
     for rel in &content.assets {
-        let bytes = std::fs::read(content_dir.join(rel)).map_err(|e| vec![io_error(rel, e)])?;
+        let bytes = std::fs::read(content_dir.join(rel)).map_err(|e| {
+            let shown = Path::new(content::CONTENT_DIR).join(rel);
+            vec![output::OutputError::read(shown, e).into()]
+        })?;
         let owner = reuse::Owner::Content(Path::new(content::CONTENT_DIR).join(rel));
         writer
             .write_as(&owner, rel, &bytes)
@@ -325,6 +332,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     let _ = cache.save(root);
     // Only once the output is in place: what was published is what readers may link to.
     if !opts.preview
+        && let Some(ids) = &ids
         && let Err(e) = ids.save()
     {
         warnings.push(
@@ -909,7 +917,7 @@ fn push_name(content: &mut String, site: &Site, name: &str) {
 }
 
 pub(crate) fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
-    Diagnostic::file(path, format!("cannot write: {e}"))
+    Diagnostic::from(output::OutputError::write(path, e))
         .with_help("check that the output folder is writable and the disk has room")
 }
 
@@ -917,15 +925,16 @@ fn copy_static(
     source: &render::theme::StaticSource,
     out: &reuse::Writer<'_>,
     rel: &Path,
-) -> std::io::Result<()> {
-    match source {
-        render::theme::StaticSource::Embedded(bytes) => {
-            out.write_as(&reuse::Owner::Theme, rel, bytes).map(|_| ())
-        }
-        render::theme::StaticSource::File(path) => out
-            .write_as(&reuse::Owner::Theme, rel, &std::fs::read(path)?)
-            .map(|_| ()),
-    }
+) -> Result<(), output::OutputError> {
+    let bytes = match source {
+        render::theme::StaticSource::Embedded(bytes) => std::borrow::Cow::Borrowed(*bytes),
+        render::theme::StaticSource::File(path) => std::fs::read(path)
+            .map_err(|e| output::OutputError::read(Path::new("static").join(rel), e))?
+            .into(),
+    };
+    out.write_as(&reuse::Owner::Theme, rel, &bytes)
+        .map(|_| ())
+        .map_err(|e| output::OutputError::write(rel, e))
 }
 
 /// Whether figures are detected in `article`: its own setting, else the site's.
@@ -1023,7 +1032,7 @@ pub(crate) fn insert_alternates(cx: &mut Context, versions: &[render::Alternate]
 /// Forgets what builds of the site at `root` remembered of the output folder `out` (for a
 /// temporary output about to be deleted).
 pub fn forget_output(root: &Path, out: &Path) {
-    if let Ok(out) = output::check_location(root, out) {
+    if let Ok(out) = output::check_location(root, out, output::OutputFrom::CommandLine) {
         reuse::Manifest::forget(root, &out);
     }
 }
@@ -1161,4 +1170,25 @@ pub fn render_site_pages_beside(
 /// root.
 pub fn article_outputs(url_path: &str) -> [PathBuf; 2] {
     article_files(url_path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreadable_static_file_is_a_failed_read() {
+        let out = tempfile::tempdir().unwrap();
+        let writer = reuse::Writer::fresh(out.path());
+        let gone = render::theme::StaticSource::File(out.path().join("gone.css"));
+        let e = copy_static(&gone, &writer, Path::new("gone.css")).unwrap_err();
+        assert!(
+            matches!(&e, output::OutputError::Read { path, .. } if path == Path::new("static/gone.css")),
+            "{e:?}"
+        );
+        let d = Diagnostic::from(e);
+        assert!(d.message.starts_with("cannot read: "), "{}", d.message);
+        let here = render::theme::StaticSource::Embedded(b"x");
+        copy_static(&here, &writer, Path::new("a.css")).unwrap();
+    }
 }

@@ -39,6 +39,7 @@ use std::fmt::Write as _;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
+use crate::render::script_safe;
 use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
@@ -622,13 +623,6 @@ fn shard_file(key: &str, groups: &[(&Group, Vec<&str>)]) -> (PathBuf, Vec<u8>) {
     )
 }
 
-/// JSON that is safe inside a script (and inside HTML): `<`, `>` and `&` escaped.
-fn script_safe(json: &str) -> String {
-    json.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-}
-
 /// Markdown as one line of plain text, for an excerpt: emphasis and code marks dropped,
 /// `[text](url)` → `text`, white space folded.
 pub fn plain_markdown(md: &str) -> String {
@@ -827,6 +821,20 @@ mod tests {
             e.ends_with(" …") && e.chars().count() <= EXCERPT_CHARS + 2,
             "{e}"
         );
+    }
+
+    #[test]
+    fn line_separators_are_escaped_in_the_scripts() {
+        let files = index(vec![rec(
+            "/a/",
+            "Zeile\u{2028}eins",
+            "Text\u{2029}zwei",
+            "de",
+        )])
+        .unwrap();
+        let docs = file(&files, "d/0.js");
+        assert!(!docs.contains(['\u{2028}', '\u{2029}']), "{docs:?}");
+        assert_eq!(json_of(docs)[0][1], "Zeile\u{2028}eins");
     }
 
     #[test]

@@ -101,8 +101,6 @@ pub struct ArticleSummary {
     pub summary: Option<String>,
     /// Tags.
     pub tags: Vec<String>,
-    /// Claims by verdict key.
-    pub verdict_counts: BTreeMap<String, usize>,
     /// Annotations by kind.
     pub kinds: BTreeMap<Kind, usize>,
     /// Claims.
@@ -194,11 +192,6 @@ impl ArticleSummary {
             },
             summary: article.meta.summary.clone(),
             tags: article.meta.tags.clone(),
-            verdict_counts: view
-                .verdict_counts
-                .iter()
-                .map(|(k, v)| (k.to_string(), *v))
-                .collect(),
             kinds,
             claims,
             quotes,
