@@ -107,6 +107,35 @@ pub(crate) struct Shared {
     site_lang: (crate::lang::Lang, String),
     /// site.toml's `languages`, which say where each language's listings are.
     languages: Vec<String>,
+    /// The site's `[[nav]]` links, in each language.
+    nav: Vec<tera::Value>,
+}
+
+/// One `[[nav]]` link as templates see it.
+#[derive(Serialize)]
+struct NavView<'a> {
+    title: &'a str,
+    /// The page's path below the site root, as `path` is on that page.
+    path: String,
+    /// The same, as a URL.
+    href: String,
+}
+
+fn nav_view(site: &Site, lang: crate::lang::Lang) -> tera::Value {
+    let items: Vec<NavView<'_>> = site
+        .config
+        .nav
+        .iter()
+        .map(|item| {
+            let path = content::url_path_for(&item.file());
+            NavView {
+                title: item.title.get(lang),
+                href: render::url_of_path(&path).into_owned(),
+                path,
+            }
+        })
+        .collect();
+    tera::Value::from_serializable(&items)
 }
 
 impl Shared {
@@ -124,6 +153,9 @@ impl Shared {
                 .collect(),
             site_lang: (site.lang, site.config.language.clone()),
             languages: site.config.languages.clone(),
+            nav: crate::lang::Lang::all()
+                .map(|l| nav_view(site, l))
+                .collect(),
         }
     }
 
@@ -153,6 +185,7 @@ impl Shared {
             url_path.strip_prefix(&prefix).unwrap_or(url_path),
         );
         cx.insert("root", &root);
+        cx.insert_value("nav", self.nav[lang.index()].clone());
         cx.insert("path", url_path);
         let none: [render::Alternate; 0] = [];
         cx.insert("alternates", &none);
@@ -266,6 +299,10 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
         build_articles(&site, &mut cache, &mut ids, &pages, &content.articles, opts)?;
     let ids = ids.unsaved();
     laps.lap("articles");
+    let nav = nav_errors(&site, &|p| present.contains(p));
+    if !nav.is_empty() {
+        return Err(nav);
+    }
     let mut warnings = Vec::new();
     let mut listed: Vec<&ArticleSummary> = Vec::with_capacity(present.len());
     let mut sources: Vec<&Path> = present.iter().copied().collect();
@@ -350,7 +387,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     laps.lap("commit");
 
     let mut report = BuildReport {
-        articles: listed.len(),
+        articles: listed.iter().filter(|a| !a.page).count(),
         unchanged,
         pages: page_count + 1,
         out_dir: out,
@@ -391,7 +428,8 @@ fn build_articles<'p>(
             // The article's files, with the bytes the cache says its last build gave them: they
             // are kept only if the output still holds exactly those.
             let outputs = known_cache.outputs(rel);
-            let files: Option<Vec<(PathBuf, u128)>> = (outputs.len() == 2).then(|| {
+            // Two for an article (its page and annotation export), one for a standalone page.
+            let files: Option<Vec<(PathBuf, u128)>> = matches!(outputs.len(), 1 | 2).then(|| {
                 article_files(&url)
                     .into_iter()
                     .zip(outputs.iter().copied())
@@ -463,7 +501,10 @@ fn build_articles<'p>(
     for (rel, outcome) in paths.iter().zip(outcomes) {
         match outcome {
             Ok(Outcome::Kept(stamp)) => {
-                unchanged += 1;
+                // Counted as articles are, without the standalone pages.
+                if !cache.entry(rel).is_some_and(|e| e.summary.page) {
+                    unchanged += 1;
+                }
                 present.insert(rel);
                 if let Some(stamp) = stamp {
                     cache.restamp(rel, stamp);
@@ -548,9 +589,11 @@ fn check_links(
     }
     for a in listed {
         pages.sources.insert(slashed(&a.source_path));
-        pages
-            .files
-            .insert(format!("{}{}", a.path, render::wadm::FILE_NAME));
+        if !a.page {
+            pages
+                .files
+                .insert(format!("{}{}", a.path, render::wadm::FILE_NAME));
+        }
     }
     pages.files.extend(files.iter().map(|f| slashed(f)));
     pages
@@ -622,6 +665,8 @@ fn write_site_wide(
     listed: &[&ArticleSummary],
     laps: &mut Laps,
 ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let all = listed;
+    let listed = &articles_only(listed);
     let groups = by_language(site, listed);
     let langs: Vec<SiteLang> = groups.iter().map(|(l, _)| l.clone()).collect();
     // People first: their records go into the search index, which is then built while the
@@ -652,9 +697,17 @@ fn write_site_wide(
     laps.lap("site pages, search");
     let mut written = pages.urls();
     written.sort();
-    let modified: HashMap<&str, jiff::civil::Date> = listed
+    // Standalone pages are in the sitemap too, dated only when they say when they changed.
+    let modified: HashMap<&str, jiff::civil::Date> = all
         .iter()
-        .map(|a| (a.path.as_str(), a.updated.unwrap_or(a.date)))
+        .filter_map(|a| {
+            let date = if a.page {
+                a.updated?
+            } else {
+                a.updated.unwrap_or(a.date)
+            };
+            Some((a.path.as_str(), date))
+        })
         .collect();
     let sitemap_pages: Vec<(String, Option<jiff::civil::Date>)> = written
         .iter()
@@ -708,6 +761,7 @@ fn write_site_pages(
     pages: &Pages<'_>,
     listed: &[&ArticleSummary],
 ) -> Result<Vec<Diagnostic>, Diagnostic> {
+    let listed = &articles_only(listed);
     let groups = by_language(site, listed);
     let langs: Vec<SiteLang> = groups.iter().map(|(l, _)| l.clone()).collect();
     let (_, warnings) = people_pages(site, pages, &groups, &langs)?;
@@ -757,6 +811,53 @@ fn people_pages(
         warnings.extend(people.warnings);
     }
     Ok((records, warnings))
+}
+
+/// Each `[[nav]]` entry of site.toml whose `page` is no content file the site publishes
+/// (`published` says which are), as an error at that `page`.
+pub fn nav_errors(site: &Site, published: &dyn Fn(&Path) -> bool) -> Vec<Diagnostic> {
+    let text =
+        std::fs::read_to_string(site.root.join(crate::config::SITE_FILE)).unwrap_or_default();
+    let mut errors = Vec::new();
+    let mut from = 0;
+    for item in &site.config.nav {
+        let file = item.file();
+        let quoted = toml::Value::String(item.page.clone()).to_string();
+        let at = text[from..]
+            .find(&quoted)
+            .map(|i| from + i + 1..from + i + quoted.len() - 1);
+        if let Some(at) = &at {
+            from = at.end;
+        }
+        if published(&file) {
+            continue;
+        }
+        let message = format!(
+            "the navigation links `{}`, which is not a page of the site",
+            item.page
+        );
+        let exists = site.root.join(&file).is_file();
+        let help = if exists {
+            "it is a draft: publish it (`draft = false`) or take it out of `[[nav]]`".to_string()
+        } else {
+            format!(
+                "write the page's file relative to content/ (`about.md` for content/about.md); {} does not exist",
+                file.display()
+            )
+        };
+        let d = match at {
+            Some(at) => Diagnostic::at(crate::config::SITE_FILE, &text, at, message),
+            None => Diagnostic::file(crate::config::SITE_FILE, message),
+        };
+        errors.push(d.with_help(help));
+    }
+    errors
+}
+
+/// The articles of `listed`, without the standalone pages, which no listing, feed or search
+/// shows.
+pub(crate) fn articles_only<'a>(listed: &[&'a ArticleSummary]) -> Vec<&'a ArticleSummary> {
+    listed.iter().copied().filter(|a| !a.page).collect()
 }
 
 /// Writes the site-wide pages other than people's, for each language of `groups`, the large
@@ -939,10 +1040,12 @@ fn copy_static(
 
 /// Whether figures are detected in `article`: its own setting, else the site's.
 pub fn figures_enabled(site: &Site, article: &Article) -> bool {
-    article
-        .meta
-        .figures_auto
-        .unwrap_or(site.config.figures.auto)
+    // A page is the site's own text about itself: no figures panel.
+    !article.meta.page
+        && article
+            .meta
+            .figures_auto
+            .unwrap_or(site.config.figures.auto)
 }
 
 /// What became of one content file in a build.
@@ -986,18 +1089,21 @@ fn build_article(
 ) -> Result<BuiltArticle, Vec<Diagnostic>> {
     let mut anchored = crate::annotate::anchor(article, figures_enabled(site, article))?;
     let record = crate::annotate::history::reconcile(article, &mut anchored, remembered);
-    let mut view = render::article_view(site, article, &anchored);
-    let mut cx = pages
-        .shared
-        .context(article.meta.lang, &article.meta.lang_tag, &article.url_path);
-    let url = render::jsonld::page_url(site, &article.url_path);
-    view.jsonld = render::jsonld::article_jsonld(site, article, &anchored, &url);
-    cx.insert("page", &view);
-    insert_alternates(&mut cx, &render::article_alternates(site, article));
+    let (html, view) =
+        render_view(site, pages.theme, &pages.shared, article, &anchored).map_err(|d| vec![d])?;
     let owner = reuse::Owner::Content(article.path.clone());
+    let index = Path::new(&article.url_path).join("index.html");
     let page = pages
-        .render_as(&owner, "article.html", &cx, &article.url_path)
-        .map_err(|d| vec![d])?;
+        .out
+        .write_as(&owner, &index, html.as_bytes())
+        .map_err(|e| vec![io_error(&index, e)])?;
+    pages.wrote(&article.url_path);
+    if article.meta.page {
+        // A page has no annotations to export.
+        let summary = ArticleSummary::new(site, article, &anchored, &view);
+        return Ok((summary, anchored.warnings, vec![page], record));
+    }
+    let url = render::jsonld::page_url(site, &article.url_path);
     let anno = render::wadm::annotation_collection(site, article, &anchored, &url);
     let [_, rel] = article_files(&article.url_path);
     let bytes = serde_json::to_vec(&anno)
@@ -1068,6 +1174,7 @@ pub fn render_fragment(
                 summary: None,
                 tags: Vec::new(),
                 draft: false,
+                page: false,
                 source: None,
                 translation: None,
                 translations: Vec::new(),
@@ -1098,11 +1205,32 @@ pub fn render_article_html<'a>(
     article: &'a Article,
     anchored: &'a crate::annotate::Anchored<'_>,
 ) -> Result<(String, render::ArticleView<'a>), Diagnostic> {
+    render_view(site, theme, &Shared::new(site), article, anchored)
+}
+
+/// An article's page through `article.html`, or a standalone page's through `page.html`
+/// (with the verdict scale, which `{{ verdict_scale() }}` in its text lists); and its view.
+fn render_view<'a>(
+    site: &'a Site,
+    theme: &Theme,
+    shared: &Shared,
+    article: &'a Article,
+    anchored: &'a crate::annotate::Anchored<'_>,
+) -> Result<(String, render::ArticleView<'a>), Diagnostic> {
     let mut view = render::article_view(site, article, anchored);
+    let mut cx = shared.context(article.meta.lang, &article.meta.lang_tag, &article.url_path);
+    if article.meta.page {
+        cx.insert("scale", &render::scale_view(site, article.meta.lang));
+        if render::has_shortcode(&view.body_html) {
+            let list = theme.render("partials/verdict_scale.html", &cx)?;
+            view.body_html = render::expand_shortcodes(&view.body_html, &list);
+        }
+        cx.insert("page", &view);
+        let html = theme.render("page.html", &cx)?;
+        return Ok((html, view));
+    }
     let url = render::jsonld::page_url(site, &article.url_path);
     view.jsonld = render::jsonld::article_jsonld(site, article, anchored, &url);
-    let mut cx =
-        Shared::new(site).context(article.meta.lang, &article.meta.lang_tag, &article.url_path);
     cx.insert("page", &view);
     insert_alternates(&mut cx, &render::article_alternates(site, article));
     let html = theme.render("article.html", &cx)?;

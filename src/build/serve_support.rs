@@ -25,7 +25,7 @@ pub fn write_search_index(
         return Ok(Vec::new());
     }
     summaries.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
-    let listed: Vec<&ArticleSummary> = summaries.iter().collect();
+    let listed: Vec<&ArticleSummary> = summaries.iter().filter(|a| !a.page).collect();
     // People's records are made while their pages are rendered; those pages go to a scratch
     // folder, as only their records are wanted here.
     let scratch = tempfile::tempdir().map_err(|e| vec![io_error(&std::env::temp_dir(), e)])?;

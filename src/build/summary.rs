@@ -101,6 +101,9 @@ pub struct ArticleSummary {
     pub summary: Option<String>,
     /// Tags.
     pub tags: Vec<String>,
+    /// A standalone page (`kind = "page"`): not listed, not in feeds or search.
+    #[serde(default)]
+    pub page: bool,
     /// Annotations by kind.
     pub kinds: BTreeMap<Kind, usize>,
     /// Claims.
@@ -192,6 +195,7 @@ impl ArticleSummary {
             },
             summary: article.meta.summary.clone(),
             tags: article.meta.tags.clone(),
+            page: article.meta.page,
             kinds,
             claims,
             quotes,
