@@ -162,7 +162,7 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Report {
         use build::reuse::Owner;
         let mut taken: Vec<(Owner, std::path::PathBuf)> = Vec::new();
         for a in &content.articles {
-            for rel in build::article_outputs(&a.url_path) {
+            for rel in build::article_outputs(a) {
                 taken.push((Owner::Content(a.path.clone()), rel));
             }
         }
@@ -335,6 +335,7 @@ fn check_article(
             });
             annotate::history::reconcile(article, &mut anchored, remembered.as_deref());
             out.findings.extend(anchored.warnings.iter().cloned());
+            out.findings.extend(content::claim_warnings(article));
             if let Some(theme) = theme {
                 match build::render_article_html(site, theme, article, &anchored) {
                     Ok((html, view)) => {
@@ -719,6 +720,8 @@ pub(crate) struct Pages {
 
 /// Files every build writes besides pages (see `build::build`).
 pub(crate) const SITE_FILES: &[&str] = &[
+    "claims.json",
+    "claims.csv",
     "feed.xml",
     "corrections.xml",
     "sitemap.xml",
@@ -1031,10 +1034,12 @@ fn unquoted_people(
 ) -> Vec<Diagnostic> {
     let named: HashSet<usize> = articles
         .iter()
-        .flat_map(|a| &a.annotations)
-        .filter_map(|ann| match &ann.detail {
+        .flat_map(|a| a.annotations.iter().map(move |ann| (a, ann)))
+        .filter_map(|(a, ann)| match &ann.detail {
             Detail::Quote { speaker, .. } => site.person(speaker),
-            Detail::Claim { by: Some(by), .. } => site.person(by),
+            // A claimant has a record too, the source of an article's own claims included.
+            Detail::Claim { by, .. } => content::claimant(by.as_deref(), a.meta.source.as_ref())
+                .and_then(|n| site.person(n)),
             _ => None,
         })
         .map(|(i, _)| i)
@@ -1046,7 +1051,7 @@ fn unquoted_people(
         }
         let literal = toml::Value::String(p.name.clone()).to_string();
         let message = format!(
-            "`{}` is in the people registry, but no article quotes them",
+            "`{}` is in the people registry, but no article quotes them or names them as a claimant",
             p.name
         );
         let d = sources
@@ -1058,7 +1063,7 @@ fn unquoted_people(
             .unwrap_or_else(|| Diagnostic::file(crate::config::SITE_FILE, message.clone()));
         out.push(
             d.with_help(format!(
-                "remove the entry, or add a [[quote]] with `speaker = {literal}`"
+                "remove the entry, or add a [[quote]] with `speaker = {literal}` or a [[claim]] with `by = {literal}`"
             ))
             .warning(),
         );

@@ -369,6 +369,31 @@ pub struct Person {
     /// Their page elsewhere.
     #[serde(default)]
     pub url: Option<String>,
+    /// What the entry is: a person (the default) or an organisation; ClaimReview names
+    /// claimants with this schema.org type.
+    #[serde(default)]
+    pub kind: PersonKind,
+}
+
+/// What a registry entry is: `kind = "person"` or `kind = "organization"`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PersonKind {
+    /// A person (the default).
+    #[default]
+    Person,
+    /// A company, party, ministry, newspaper, …
+    Organization,
+}
+
+impl PersonKind {
+    /// The schema.org type: `Person` or `Organization`.
+    pub fn schema_type(self) -> &'static str {
+        match self {
+            PersonKind::Person => "Person",
+            PersonKind::Organization => "Organization",
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -943,6 +968,7 @@ mod tests {
             role: None,
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
             url: None,
+            kind: PersonKind::Person,
         };
         let mut site = Site::standalone();
         site.people = vec![

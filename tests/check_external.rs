@@ -253,8 +253,8 @@ fn each_kind_of_answer_is_one_located_finding() {
 
     assert_eq!(report.summary.external_links, Some(9));
     assert_eq!(report.summary.errors, 5, "{}", show());
-    // The three above, and Ada, whom no article quotes.
-    assert_eq!(report.summary.warnings, 4, "{}", show());
+    // The three above, Ada, whom no article quotes, and the claim that names no claimant.
+    assert_eq!(report.summary.warnings, 5, "{}", show());
 }
 
 #[test]
@@ -453,7 +453,8 @@ fn a_gone_source_with_an_archived_copy_is_a_warning_and_sources_without_one_are_
         show()
     );
     assert_eq!(report.summary.errors, 2, "{}", show());
-    assert_eq!(report.summary.warnings, 2, "{}", show());
+    // The two above, and the claim that names no claimant.
+    assert_eq!(report.summary.warnings, 3, "{}", show());
 
     // The one source without an archive is listed, at its address.
     assert_eq!(report.unarchived.len(), 1, "{}", show());

@@ -230,8 +230,11 @@ pub fn index(
 
 #[derive(Debug, Serialize)]
 struct ClaimItem<'a> {
+    /// What is claimed: the editor's statement, else the anchored words.
+    statement: &'a str,
     /// The article's language where it is not the listing's (its text's `lang`).
     lang: Option<&'a str>,
+    /// The anchored words.
     text: &'a str,
     /// Who claims it, as the registry files them.
     by: Option<&'a str>,
@@ -239,8 +242,13 @@ struct ClaimItem<'a> {
     by_as_written: Option<&'a str>,
     /// Their page, if the registry knows them.
     by_href: Option<String>,
+    /// The article itself makes the claim.
+    article_itself: bool,
     conclusion: Option<&'a str>,
+    /// The claim's own page.
     href: String,
+    /// The highlight in the article.
+    passage_href: String,
     article_title: &'a str,
     date: String,
     date_display: String,
@@ -251,17 +259,99 @@ type Claim<'a> = (&'a ArticleSummary, &'a super::summary::ClaimEntry);
 fn claim_item<'a>(site: &'a Site, l: &Listing<'_>, (a, c): Claim<'a>, root: &str) -> ClaimItem<'a> {
     let person = c.by.as_deref().and_then(|by| site.person(by));
     let by = c.by.as_deref().map(|by| site.filed_name(by));
+    let article = url_of_path(&a.path);
     ClaimItem {
+        statement: c.statement(),
         lang: crate::lang::other(&a.lang, l.lang.lang),
         text: &c.text,
         by,
-        by_as_written: c.by.as_deref().filter(|w| Some(*w) != by),
+        by_as_written: c
+            .by
+            .as_deref()
+            .filter(|w| Some(crate::annotate::fold(w).as_str()) != by),
         by_href: person.map(|(i, _)| format!("{root}{}{}", l.lang.prefix, site.person_page(i))),
+        article_itself: c.article_itself,
         conclusion: c.conclusion.as_deref(),
-        href: format!("{root}{}#{}", url_of_path(&a.path), c.id),
+        href: format!(
+            "{root}{}",
+            url_of_path(&crate::render::claim_page_path(&a.path, &c.id))
+        ),
+        passage_href: format!("{root}{article}#{}", c.id),
         article_title: &a.title,
         date: a.date.to_string(),
         date_display: site.locales.get(l.lang.lang).long_date(a.date),
+    }
+}
+
+/// One bar of a scorecard.
+#[derive(Debug, Serialize)]
+struct ScoreRow<'a> {
+    key: &'a str,
+    label: &'a str,
+    tone: Option<u8>,
+    count: usize,
+    /// The bar's length, in percent of the longest bar's.
+    width: f64,
+    /// The bar's top in the chart, in pixels (the label stands above it).
+    y: usize,
+}
+
+/// Claims by verdict, as a bar chart (drawn by `partials/scorecard.html`) and as words.
+#[derive(Debug, Serialize)]
+struct Scorecard<'a> {
+    /// Claims counted.
+    total: usize,
+    /// Every verdict of the scale, in its order, with how many of the claims have it.
+    rows: Vec<ScoreRow<'a>>,
+    /// The chart's height in pixels.
+    height: usize,
+    /// The chart as one sentence ("Stimmt: 6, …"), its accessible name.
+    text: String,
+}
+
+/// The height of one scorecard row (label line and bar), in pixels.
+const SCORE_ROW: usize = 42;
+
+/// The scorecard of `claims` (verdict keys), in the site's language.
+fn scorecard<'a>(
+    site: &'a Site,
+    lang: crate::lang::Lang,
+    claims: impl Iterator<Item = &'a str>,
+) -> Scorecard<'a> {
+    let mut counts = vec![0usize; site.scale.verdicts.len()];
+    let mut total = 0;
+    for key in claims {
+        if let Some(i) = site.scale.verdicts.iter().position(|v| v.key == key) {
+            counts[i] += 1;
+            total += 1;
+        }
+    }
+    let max = counts.iter().copied().max().unwrap_or(0).max(1);
+    let rows: Vec<ScoreRow<'a>> = site
+        .scale
+        .verdicts
+        .iter()
+        .zip(&counts)
+        .enumerate()
+        .map(|(i, (v, &count))| ScoreRow {
+            key: &v.key,
+            label: v.label.get(lang),
+            tone: site.scale.tone(&v.key),
+            count,
+            width: (count as f64 * 1000.0 / max as f64).round() / 10.0,
+            y: i * SCORE_ROW + 20,
+        })
+        .collect();
+    let text = rows
+        .iter()
+        .map(|r| format!("{}: {}", r.label, r.count))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Scorecard {
+        total,
+        height: rows.len() * SCORE_ROW,
+        rows,
+        text,
     }
 }
 
@@ -343,6 +433,14 @@ pub fn claims(
         ));
     }
     let mut cx = l.context(site, pages, "claims/");
+    cx.insert(
+        "scorecard",
+        &scorecard(
+            site,
+            l.lang.lang,
+            by_verdict.iter().flatten().map(|(_, c)| c.verdict.as_str()),
+        ),
+    );
     cx.insert("groups", &groups);
     cx.insert("total", &total);
     pages.render("claims.html", &cx, &here)?;
@@ -381,8 +479,9 @@ struct Speaker<'a> {
     url: Option<String>,
     aliases: Vec<String>,
     registered: bool,
+    kind: crate::config::PersonKind,
     quotes: Vec<(&'a ArticleSummary, &'a super::summary::QuoteEntry)>,
-    /// What they claim, if the registry knows them.
+    /// What they claim.
     claims: Vec<Claim<'a>>,
 }
 
@@ -403,6 +502,8 @@ struct PersonView<'a> {
     url: Option<&'a str>,
     aliases: &'a [String],
     registered: bool,
+    /// `person` or `organization`.
+    kind: crate::config::PersonKind,
 }
 
 #[derive(Debug, Serialize)]
@@ -448,6 +549,7 @@ pub fn people<'a>(
             url: p.url.clone(),
             aliases: p.aliases.clone(),
             registered: true,
+            kind: p.kind,
             quotes: Vec::new(),
             claims: Vec::new(),
         })
@@ -481,6 +583,7 @@ pub fn people<'a>(
                         url: None,
                         aliases: Vec::new(),
                         registered: false,
+                        kind: crate::config::PersonKind::Person,
                         quotes: Vec::new(),
                         claims: Vec::new(),
                     });
@@ -491,9 +594,49 @@ pub fn people<'a>(
             speakers[i].quotes.push((a, q));
         }
         for c in &a.claims {
-            if let Some((i, _)) = c.by.as_deref().and_then(|by| site.person(by)) {
-                speakers[i].claims.push((a, c));
-            }
+            let Some(by) = c.by.as_deref().filter(|b| !b.trim().is_empty()) else {
+                continue;
+            };
+            let i = match site.person(by) {
+                Some((i, _)) => i,
+                None => {
+                    // Someone who only makes claims has a record too, under the name as
+                    // written.
+                    let key = crate::config::name_key(by);
+                    if let Some(&i) = unregistered.get(&key) {
+                        speakers[i].claims.push((a, c));
+                        continue;
+                    }
+                    let what = if c.article_itself {
+                        "the article's source"
+                    } else {
+                        "claimant"
+                    };
+                    let mut d = Diagnostic::file(
+                        &a.source_path,
+                        format!("{what} `{by}` is not in the person registry"),
+                    )
+                    .warning()
+                    .with_help(
+                        "add a [[person]] with this name (or as an alias) to people.toml or site.toml; `kind = \"organization\"` for an organisation",
+                    );
+                    (d.line, d.col) = c.location;
+                    warnings.push(d);
+                    speakers.push(Speaker {
+                        name: crate::annotate::fold(by),
+                        role: None,
+                        url: None,
+                        aliases: Vec::new(),
+                        registered: false,
+                        kind: crate::config::PersonKind::Person,
+                        quotes: Vec::new(),
+                        claims: Vec::new(),
+                    });
+                    unregistered.insert(key, speakers.len() - 1);
+                    speakers.len() - 1
+                }
+            };
+            speakers[i].claims.push((a, c));
         }
     }
     // Registered people keep the registry's slugs (article pages link them); the others
@@ -570,7 +713,7 @@ pub fn people<'a>(
         }
         for (_, c) in &s.claims {
             content.push(' ');
-            content.push_str(&c.text);
+            content.push_str(c.statement());
         }
         records.push(super::search::Record {
             more: "",
@@ -603,9 +746,27 @@ pub fn people<'a>(
                 })
                 .collect();
             let claims_at = |i: usize| i.saturating_sub(s.quotes.len());
-            let claims: Vec<ClaimItem<'_>> = s.claims[claims_at(from)..claims_at(to)]
+            let on_page = &s.claims[claims_at(from)..claims_at(to)];
+            let claims: Vec<ClaimItem<'_>> = on_page
                 .iter()
                 .map(|c| claim_item(site, l, *c, &root))
+                .collect();
+            // The page's claims by verdict, in the scale's order; the scorecard counts all.
+            let groups: Vec<VerdictGroup<'_>> = site
+                .scale
+                .verdicts
+                .iter()
+                .filter_map(|v| {
+                    let list: Vec<ClaimItem<'_>> = on_page
+                        .iter()
+                        .filter(|(_, c)| c.verdict == v.key)
+                        .map(|c| claim_item(site, l, *c, &root))
+                        .collect();
+                    let count = s.claims.iter().filter(|(_, c)| c.verdict == v.key).count();
+                    (!list.is_empty()).then(|| {
+                        VerdictGroup::new(site, l, v, count, format!("#v-{}", v.key), list)
+                    })
+                })
                 .collect();
             let mut cx = l.context(site, pages, &page_path(&rest, n));
             cx.insert(
@@ -616,12 +777,22 @@ pub fn people<'a>(
                     url: s.url.as_deref(),
                     aliases: &s.aliases,
                     registered: s.registered,
+                    kind: s.kind,
                 },
             );
             cx.insert("quotes", &quotes);
             cx.insert("quote_count", &s.quotes.len());
             cx.insert("claims", &claims);
             cx.insert("claim_count", &s.claims.len());
+            cx.insert(
+                "scorecard",
+                &scorecard(
+                    site,
+                    l.lang.lang,
+                    s.claims.iter().map(|(_, c)| c.verdict.as_str()),
+                ),
+            );
+            cx.insert("groups", &groups);
             cx.insert("pager", &pager(&here, n, total, &root));
             pages.render("person.html", &cx, &page_here)?;
         }

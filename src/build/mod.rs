@@ -4,6 +4,7 @@ mod feeds;
 mod listings;
 pub(crate) mod output;
 mod published;
+pub mod record;
 pub mod reuse;
 mod search;
 pub mod serve_support;
@@ -428,13 +429,20 @@ fn build_articles<'p>(
             // The article's files, with the bytes the cache says its last build gave them: they
             // are kept only if the output still holds exactly those.
             let outputs = known_cache.outputs(rel);
-            // Two for an article (its page and annotation export), one for a standalone page.
-            let files: Option<Vec<(PathBuf, u128)>> = matches!(outputs.len(), 1 | 2).then(|| {
-                article_files(&url)
-                    .into_iter()
-                    .zip(outputs.iter().copied())
-                    .collect()
+            let claim_ids: Vec<&str> = known_cache.entry(rel).map_or(Vec::new(), |e| {
+                e.summary.claims.iter().map(|c| c.id.as_str()).collect()
             });
+            let expected = article_files(&url, &claim_ids);
+            let kept_pages = || {
+                pages.wrote(&url);
+                for id in &claim_ids {
+                    pages.wrote(&render::claim_page_path(&url, id));
+                }
+            };
+            // An article's page, annotation export and claim pages; a standalone page's one.
+            let files: Option<Vec<(PathBuf, u128)>> = (outputs.len() == expected.len()
+                || outputs.len() == 1)
+                .then(|| expected.into_iter().zip(outputs.iter().copied()).collect());
             let owner = reuse::Owner::Content(rel.clone());
             // Without a record of published ids, every article is built so that the first
             // record knows them all.
@@ -453,13 +461,13 @@ fn build_articles<'p>(
                 .is_some_and(|m| known_cache.unchanged_source(rel, m))
                 && keep()
             {
-                pages.wrote(&url);
+                kept_pages();
                 Outcome::Kept(None)
             } else {
                 let known = |rel: &Path, text: &str| known_cache.has(rel, text) && keep();
                 match content::load_file(site, rel, opts.drafts, &known)? {
                     content::Loaded::Known => {
-                        pages.wrote(&url);
+                        kept_pages();
                         Outcome::Kept(stamp)
                     }
                     content::Loaded::Draft => return Ok(Outcome::Draft),
@@ -713,7 +721,10 @@ fn write_site_wide(
         .iter()
         .map(|p| (p.clone(), modified.get(p.as_str()).copied()))
         .collect();
-    let mut files = Vec::new();
+    let mut files = vec![(
+        record::JSON_FILE.to_string(),
+        record::claims_json(site, listed),
+    )];
     for (l, articles) in &groups {
         files.push((
             format!("{}feed.xml", l.prefix),
@@ -733,6 +744,11 @@ fn write_site_wide(
             .write(Path::new(&name), text.as_bytes())
             .map_err(|e| vec![io_error(Path::new(&name), e)])?;
     }
+    let csv = record::claims_csv(site, listed);
+    pages
+        .out
+        .write(Path::new(record::CSV_FILE), &csv)
+        .map_err(|e| vec![io_error(Path::new(record::CSV_FILE), e)])?;
     laps.lap("feeds");
     Ok(warnings)
 }
@@ -955,7 +971,7 @@ fn search_records<'a>(site: &Site, summaries: &[&'a ArticleSummary]) -> Vec<sear
                 url: format!("/{}#{}", render::url_of_path(&a.path), c.id),
                 title: format!(
                     "{label}: {}",
-                    site.locales.get(a.lang_words).quoted(&c.text)
+                    site.locales.get(a.lang_words).quoted(c.statement())
                 ),
                 content,
                 more: "",
@@ -998,7 +1014,7 @@ fn collision_error(c: &reuse::Collision) -> Diagnostic {
     let help = if article {
         "rename or move the article: gloss makes index.html, page/, claims/, people/, \
          corrections/, tags/, search/, feed.xml, corrections.xml, sitemap.xml, robots.txt, \
-         404.html and the theme's files itself"
+         claims.json, claims.csv, 404.html, each article's claims/ and the theme's files itself"
     } else {
         "rename or move the file: a file of content/ never replaces a page or another file"
     };
@@ -1071,12 +1087,17 @@ type BuiltArticle = (
     crate::annotate::history::Published,
 );
 
-/// The files an article's build writes, below the output root.
-fn article_files(url_path: &str) -> [PathBuf; 2] {
-    [
+/// The files an article's build writes, below the output root: its page, its annotation
+/// export and the page of each of its claims (`claim_ids`, in front matter order).
+fn article_files(url_path: &str, claim_ids: &[&str]) -> Vec<PathBuf> {
+    let mut files = vec![
         Path::new(url_path).join("index.html"),
         Path::new(url_path).join(render::wadm::FILE_NAME),
-    ]
+    ];
+    for id in claim_ids {
+        files.push(Path::new(&render::claim_page_path(url_path, id)).join("index.html"));
+    }
+    files
 }
 
 /// Anchors, renders and writes one article's page, keeping the ids its last build published
@@ -1105,15 +1126,29 @@ fn build_article(
     }
     let url = render::jsonld::page_url(site, &article.url_path);
     let anno = render::wadm::annotation_collection(site, article, &anchored, &url);
-    let [_, rel] = article_files(&article.url_path);
+    let rel = Path::new(&article.url_path).join(render::wadm::FILE_NAME);
     let bytes = serde_json::to_vec(&anno)
         .map_err(|e| vec![Diagnostic::file(&rel, format!("cannot write: {e}"))])?;
     let export = pages
         .out
         .write_as(&owner, &rel, &bytes)
         .map_err(|e| vec![io_error(&rel, e)])?;
+    let mut hashes = vec![page, export];
+    for claim in render::claim_page::claim_pages(site, article, &anchored) {
+        let mut cx = pages
+            .shared
+            .context(article.meta.lang, &article.meta.lang_tag, &claim.path);
+        cx.insert("claim", &claim.view);
+        hashes.push(
+            pages
+                .render_as(&owner, "claim.html", &cx, &claim.path)
+                .map_err(|d| vec![d])?,
+        );
+    }
     let summary = ArticleSummary::new(site, article, &anchored, &view);
-    Ok((summary, anchored.warnings, vec![page, export], record))
+    let mut warnings = anchored.warnings;
+    warnings.extend(content::claim_warnings(article));
+    Ok((summary, warnings, hashes, record))
 }
 
 /// What the translations the articles `summaries` name say of each other: errors and
@@ -1294,10 +1329,16 @@ pub fn render_site_pages_beside(
     Ok((written, warnings))
 }
 
-/// The files an article's build writes (its page and annotation export), below the output
-/// root.
-pub fn article_outputs(url_path: &str) -> [PathBuf; 2] {
-    article_files(url_path)
+/// The files an article's build writes (its page, annotation export and claim pages),
+/// below the output root.
+pub fn article_outputs(article: &Article) -> Vec<PathBuf> {
+    let ids: Vec<&str> = article
+        .annotations
+        .iter()
+        .filter(|a| a.kind == Kind::Claim)
+        .map(|a| a.id.as_str())
+        .collect();
+    article_files(&article.url_path, &ids)
 }
 
 #[cfg(test)]

@@ -143,6 +143,9 @@ pub struct RawAnnotation {
     #[serde(default)]
     pub sources: Vec<Spanned<RawLink>>,
     // claim
+    /// What is claimed, as a statement ("Whitfield: the extension ran 40 % over budget").
+    #[serde(default)]
+    pub claim: Option<Spanned<String>>,
     #[serde(default)]
     pub by: Option<Spanned<String>>,
     #[serde(default)]
@@ -183,6 +186,7 @@ impl RawAnnotation {
             }
         };
         check("by", self.by.as_ref().map(Spanned::span), &["claim"]);
+        check("claim", self.claim.as_ref().map(Spanned::span), &["claim"]);
         check(
             "verdict",
             self.verdict.as_ref().map(Spanned::span),
@@ -214,7 +218,7 @@ impl RawAnnotation {
         check(
             "date",
             self.date.as_ref().map(Spanned::span),
-            &["correction"],
+            &["claim", "correction"],
         );
         check("all", self.all.as_ref().map(Spanned::span), &["correction"]);
         found

@@ -97,7 +97,7 @@ pub struct Meta {
 pub const UNDATED: Date = Date::constant(1970, 1, 1);
 
 /// Where an article's text first appeared.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SourceInfo {
     /// Publication name.
     pub name: String,
@@ -133,7 +133,7 @@ pub struct TranslationLink {
 }
 
 /// A link to a source of a check.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Link {
     /// What to show; the URL itself when no title was given.
     pub title: String,
@@ -230,8 +230,12 @@ pub struct Annotation {
 pub enum Detail {
     /// A claim.
     Claim {
-        /// Who claims it.
+        /// What is claimed, as a statement; the anchored words when not given.
+        statement: Option<String>,
+        /// Who claims it: a name, or [`ARTICLE_ITSELF`].
         by: Option<String>,
+        /// When the claim was made, if the editor says so.
+        date: Option<Date>,
         /// A key of the site's verdict scale.
         verdict: String,
         /// One sentence with the verdict.
@@ -262,6 +266,39 @@ pub enum Detail {
         /// When the correction was made.
         date: Option<Date>,
     },
+}
+
+/// What a claim's `by` says for a claim the article itself makes: its claimant is the
+/// article's `source` (or, without one, its authors), and it appeared where the article did.
+pub const ARTICLE_ITSELF: &str = "@article";
+
+/// Who makes a claim, as listings and pages file it: the name `by` gives (for
+/// [`ARTICLE_ITSELF`], the name of the article's `source`), or `None` for the article itself
+/// without a source, or for a claim that names nobody.
+pub fn claimant<'a>(by: Option<&'a str>, source: Option<&'a SourceInfo>) -> Option<&'a str> {
+    match by {
+        Some(ARTICLE_ITSELF) => source
+            .map(|s| s.name.as_str())
+            .filter(|n| !n.trim().is_empty()),
+        other => other,
+    }
+}
+
+/// Warnings about an article's claims that do not stop a build: a claim that names no
+/// claimant (its ClaimReview cannot say who made it).
+pub fn claim_warnings(article: &Article) -> Vec<Diagnostic> {
+    article
+        .annotations
+        .iter()
+        .filter(|a| matches!(a.detail, Detail::Claim { by: None, .. }))
+        .map(|a| {
+            Diagnostic::at(&article.path, &article.source, a.span.clone(), "this claim names no claimant")
+                .with_help(format!(
+                    "add `by = \"…\"` with who made it (a name in the people registry), or `by = \"{ARTICLE_ITSELF}\"` if the article itself claims it"
+                ))
+                .warning()
+        })
+        .collect()
 }
 
 /// All articles of a site, and the other files of `content/` to copy.
@@ -1194,8 +1231,39 @@ impl Checker<'_> {
                     );
                     self.error(spanned.span(), msg, help);
                 }
+                let statement = match &a.claim {
+                    Some(c) if c.get_ref().trim().is_empty() => {
+                        self.error(
+                            c.span(),
+                            "`claim` is empty",
+                            "write what is claimed as a short statement, or remove `claim`",
+                        );
+                        None
+                    }
+                    Some(c) => Some(crate::annotate::fold(c.get_ref())),
+                    None => None,
+                };
+                let by = match &a.by {
+                    Some(b) if b.get_ref().trim().is_empty() => None,
+                    Some(b) if b.get_ref().trim().starts_with('@') => {
+                        if b.get_ref().trim() != ARTICLE_ITSELF {
+                            self.error(
+                                b.span(),
+                                format!("`{}` is not a claimant", b.get_ref().trim()),
+                                format!(
+                                    "write `by = \"{ARTICLE_ITSELF}\"` for a claim the article itself makes, or the claimant's name"
+                                ),
+                            );
+                        }
+                        Some(ARTICLE_ITSELF.to_string())
+                    }
+                    Some(b) => Some(b.get_ref().clone()),
+                    None => None,
+                };
                 Detail::Claim {
-                    by: a.by.map(Spanned::into_inner),
+                    statement,
+                    by,
+                    date: a.date.as_ref().and_then(|d| self.date(d, "date")),
                     verdict: verdict.unwrap_or_default(),
                     conclusion: a.conclusion.map(Spanned::into_inner),
                 }

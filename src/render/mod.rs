@@ -1,5 +1,6 @@
 //! Rendering: an anchored article to an HTML fragment, and pages through the theme's templates.
 mod body;
+pub mod claim_page;
 pub mod jsonld;
 pub(crate) mod sanitize;
 pub mod theme;
@@ -60,6 +61,12 @@ pub struct NoteView<'a> {
     pub tone: Option<u8>,
     /// Claim: its one-sentence conclusion.
     pub conclusion: Option<&'a str>,
+    /// Claim: what is claimed, as the editor states it.
+    pub statement: Option<&'a str>,
+    /// Claim: its own page (`claims/<id>/` below the article).
+    pub claim_href: Option<String>,
+    /// Claim: the article itself makes it (`by = "@article"`).
+    pub article_itself: bool,
     /// Claim: who claims it, as the registry files them.
     pub by: Option<&'a str>,
     /// Claim: who claims it as the text writes it, where that differs from `by`.
@@ -366,6 +373,9 @@ pub fn article_view<'a>(
             rating: None,
             tone: None,
             conclusion: None,
+            statement: None,
+            claim_href: None,
+            article_itself: false,
             by: None,
             by_as_written: None,
             by_href: None,
@@ -386,17 +396,26 @@ pub fn article_view<'a>(
         };
         match &ann.detail {
             Detail::Claim {
+                statement,
                 by,
                 verdict,
                 conclusion,
+                ..
             } => {
+                view.statement = statement.as_deref();
+                view.claim_href = Some(format!(
+                    "{root}{}",
+                    url_of_path(&claim_page_path(&article.url_path, &ann.id))
+                ));
+                view.article_itself = by.as_deref() == Some(crate::content::ARTICLE_ITSELF);
+                let by = crate::content::claimant(by.as_deref(), article.meta.source.as_ref());
                 let v = site.scale.get(verdict);
                 view.verdict = Some(verdict);
                 view.verdict_label = v.map(|v| v.label.get(lang));
                 view.rating = v.and_then(|v| v.rating);
                 view.tone = site.scale.tone(verdict);
                 view.conclusion = conclusion.as_deref();
-                if let Some(by) = by.as_deref() {
+                if let Some(by) = by {
                     let (filed, written, href) = filed(site, by, &home);
                     (view.by, view.by_as_written, view.by_href) = (Some(filed), written, href);
                 }
@@ -663,6 +682,32 @@ pub fn figures_panel(anchored: &Anchored<'_>, locale: &i18n::Locale) -> (usize, 
     (count, out)
 }
 
+/// `text[sentence]` escaped, with each of `marks` (sorted) that lies inside it in a `<mark>`
+/// of class `class`.
+fn marked_text(
+    text: &str,
+    sentence: std::ops::Range<usize>,
+    marks: &[std::ops::Range<usize>],
+    class: &str,
+) -> String {
+    let mut html = String::with_capacity(sentence.len() + marks.len() * 40);
+    let mut at = sentence.start;
+    for m in marks {
+        if m.start < at || m.end > sentence.end {
+            continue;
+        }
+        let _ = pulldown_cmark_escape::escape_html_body_text(&mut html, &text[at..m.start]);
+        html.push_str("<mark class=\"");
+        html.push_str(class);
+        html.push_str("\">");
+        let _ = pulldown_cmark_escape::escape_html_body_text(&mut html, &text[m.clone()]);
+        html.push_str("</mark>");
+        at = m.end;
+    }
+    let _ = pulldown_cmark_escape::escape_html_body_text(&mut html, &text[at..sentence.end]);
+    html
+}
+
 /// `s` escaped for a double-quoted attribute value.
 fn escape_attr(out: &mut String, s: &str) {
     let _ = pulldown_cmark_escape::escape_html(&mut *out, s);
@@ -732,6 +777,12 @@ pub fn url_of_path(path: &str) -> std::borrow::Cow<'_, str> {
         out.extend(percent_encoding::utf8_percent_encode(segment, PATH_SEGMENT));
     }
     out.into()
+}
+
+/// The page of claim `id` of the article at `article_path`, below the site root
+/// (`2019/x/claims/claim-id/`): below its article, as ids are the article's own.
+pub fn claim_page_path(article_path: &str, id: &str) -> String {
+    format!("{article_path}claims/{id}/")
 }
 
 /// The relative path from a page at `url_path` back to the site root (`../../` for `a/b/`).
