@@ -184,6 +184,9 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Report {
             &mut pages,
             &mut report.findings,
         );
+        report
+            .findings
+            .extend(build::translation_findings(&summaries));
         for rel in theme.static_files.keys() {
             pages.files.insert(slashed(rel));
         }
@@ -388,7 +391,26 @@ pub(crate) fn article_links(
     let lines = Lines::new(&article.source);
     let mut links = body_links(article, events, &lines);
     links.extend(note_links(article, &lines));
+    links.extend(translations_at(article, &lines));
     links
+}
+
+/// The files `translations` names, located where each is written: links that must lead to
+/// an article like any other.
+pub(crate) fn translation_links(article: &Article) -> Vec<LinkRef> {
+    translations_at(article, &Lines::new(&article.source))
+}
+
+fn translations_at(article: &Article, lines: &Lines) -> Vec<LinkRef> {
+    article
+        .meta
+        .translations
+        .iter()
+        .map(|t| LinkRef {
+            dest: t.file.clone(),
+            at: lines.locate(article, t.span.clone()),
+        })
+        .collect()
 }
 
 /// Where each line of a source starts, so that many findings in a large file are located

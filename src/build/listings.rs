@@ -1,4 +1,5 @@
-//! The pages no single article shows: the index, claims, people, corrections and tags.
+//! The pages no single article shows: the index, claims, people, corrections and tags, each
+//! once per language of the site (see [`Listing`]).
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -7,10 +8,71 @@ use tera::Context;
 
 use super::Pages;
 use super::summary::ArticleSummary;
-use crate::config::{Person, Site};
+use crate::config::{Person, Site, SiteLang};
 use crate::diagnostics::Diagnostic;
-use crate::render::{root_prefix, url_of_path};
+use crate::render::{Alternate, root_prefix, url_of_path};
 use crate::slug::slugify;
+
+/// The language one set of listings is in: its articles alone, in its words, below its home
+/// (`en/`, or the site root for the site's `language`).
+pub struct Listing<'a> {
+    /// This language.
+    pub lang: &'a SiteLang,
+    /// Every language of the site, this one among them, for the language switcher.
+    pub all: &'a [SiteLang],
+}
+
+impl Listing<'_> {
+    /// The page `rest` (`claims/`) of this language, below the site root (`en/claims/`).
+    fn here(&self, rest: &str) -> String {
+        format!("{}{rest}", self.lang.prefix)
+    }
+
+    /// The context of this language's page `rest`, its language versions included: on a
+    /// section's first page (home, `claims/`, `tags/`, …) the same page in every language;
+    /// on any page below one (a tag, a person, page 2), a switch to the others' section.
+    fn context(&self, site: &Site, pages: &Pages<'_>, rest: &str) -> Context {
+        let here = self.here(rest);
+        let mut cx = pages.shared.context(self.lang.lang, &self.lang.tag, &here);
+        if self.all.len() > 1 {
+            let section = section_of(rest);
+            let root = root_prefix(&here);
+            let versions: Vec<Alternate> = self
+                .all
+                .iter()
+                .map(|l| {
+                    let current = l == self.lang && rest == section;
+                    let page = format!("{}{section}", l.prefix);
+                    let mut a = Alternate::new(site, &l.tag, &page, &root, current);
+                    // Home pages by their file, as every link home.
+                    if section.is_empty() && !current {
+                        a.href = format!("{root}{}index.html", l.prefix);
+                    }
+                    a
+                })
+                .collect();
+            if rest == section {
+                super::insert_alternates(&mut cx, &versions);
+            } else {
+                let others: Vec<&Alternate> = versions
+                    .iter()
+                    .filter(|a| a.lang != self.lang.tag)
+                    .collect();
+                cx.insert("switcher", &others);
+            }
+        }
+        cx
+    }
+}
+
+/// The first page of the section a listing page `rest` belongs to: `tags/` for
+/// `tags/x/page/2/`, the home page (empty) for `page/2/`.
+fn section_of(rest: &str) -> &str {
+    match rest.split_once('/') {
+        Some((first, _)) if first != "page" => &rest[..first.len() + 1],
+        _ => "",
+    }
+}
 
 /// An article in a list, with its link relative to the listing page.
 #[derive(Debug, Serialize)]
@@ -32,13 +94,13 @@ struct TagLink<'a> {
     href: String,
 }
 
-fn list_item<'a>(site: &Site, a: &'a ArticleSummary, root: &str) -> ListItem<'a> {
+fn list_item<'a>(site: &Site, l: &Listing<'_>, a: &'a ArticleSummary, root: &str) -> ListItem<'a> {
     ListItem {
-        lang: crate::lang::other(&a.lang, site.lang),
+        lang: crate::lang::other(&a.lang, l.lang.lang),
         title: &a.title,
         href: format!("{root}{}", url_of_path(&a.path)),
         date: a.date.to_string(),
-        date_display: site.locales.get(site.lang).long_date(a.date),
+        date_display: site.locales.get(l.lang.lang).long_date(a.date),
         // Links to article files lead to their pages from this listing's place.
         summary_html: match &a.summary {
             Some(s) if crate::links::has_file_links(s) => {
@@ -52,7 +114,7 @@ fn list_item<'a>(site: &Site, a: &'a ArticleSummary, root: &str) -> ListItem<'a>
             .iter()
             .map(|t| TagLink {
                 name: t,
-                href: format!("{root}tags/{}/", crate::slug::tag_slug(t)),
+                href: format!("{root}{}tags/{}/", l.lang.prefix, crate::slug::tag_slug(t)),
             })
             .collect(),
     }
@@ -81,8 +143,10 @@ fn page_path(base: &str, n: usize) -> String {
 fn pager(base: &str, n: usize, total: usize, root: &str) -> Pager {
     let link = |m: usize| {
         let target = page_path(base, m);
-        if target.is_empty() {
-            format!("{root}index.html")
+        // A language's home page (the site root, `en/`: the only listing one folder deep)
+        // by its file, as every link home.
+        if m == 1 && base.matches('/').count() <= 1 {
+            format!("{root}{target}index.html")
         } else {
             format!("{root}{target}")
         }
@@ -100,6 +164,7 @@ fn pager(base: &str, n: usize, total: usize, root: &str) -> Pager {
 /// the site root; the pager is added. Returns the pages written.
 fn each_page<T>(
     site: &Site,
+    l: &Listing<'_>,
     pages: &Pages<'_>,
     template: &str,
     base: &str,
@@ -115,13 +180,12 @@ fn each_page<T>(
     let total = chunks.len();
     for (i, chunk) in chunks.iter().enumerate() {
         let n = i + 1;
-        let here = page_path(base, n);
+        let rest = page_path(base, n);
+        let here = l.here(&rest);
         let root = root_prefix(&here);
-        let mut cx = pages
-            .shared
-            .context(site.lang, &site.config.language, &here);
+        let mut cx = l.context(site, pages, &rest);
         fill(&mut cx, chunk, &root);
-        cx.insert("pager", &pager(base, n, total, &root));
+        cx.insert("pager", &pager(&l.here(base), n, total, &root));
         pages.render(template, &cx, &here)?;
     }
     Ok(total)
@@ -131,26 +195,37 @@ fn each_page<T>(
 /// page's context; returns the pages written.
 fn paginated(
     site: &Site,
+    l: &Listing<'_>,
     pages: &Pages<'_>,
     template: &str,
     base: &str,
     articles: &[&ArticleSummary],
     extra: &dyn Fn(&mut Context),
 ) -> Result<usize, Diagnostic> {
-    each_page(site, pages, template, base, articles, &|cx, chunk, root| {
-        let items: Vec<ListItem<'_>> = chunk.iter().map(|a| list_item(site, a, root)).collect();
-        cx.insert("articles", &items);
-        extra(cx);
-    })
+    each_page(
+        site,
+        l,
+        pages,
+        template,
+        base,
+        articles,
+        &|cx, chunk, root| {
+            let items: Vec<ListItem<'_>> =
+                chunk.iter().map(|a| list_item(site, l, a, root)).collect();
+            cx.insert("articles", &items);
+            extra(cx);
+        },
+    )
 }
 
 /// The home page: every article, newest first.
 pub fn index(
     site: &Site,
+    l: &Listing<'_>,
     pages: &Pages<'_>,
     articles: &[&ArticleSummary],
 ) -> Result<usize, Diagnostic> {
-    paginated(site, pages, "index.html", "", articles, &|_| {})
+    paginated(site, l, pages, "index.html", "", articles, &|_| {})
 }
 
 #[derive(Debug, Serialize)]
@@ -181,20 +256,20 @@ struct ClaimItem<'a> {
 
 type Claim<'a> = (&'a ArticleSummary, &'a super::summary::ClaimEntry);
 
-fn claim_item<'a>(site: &'a Site, (a, c): Claim<'a>, root: &str) -> ClaimItem<'a> {
+fn claim_item<'a>(site: &'a Site, l: &Listing<'_>, (a, c): Claim<'a>, root: &str) -> ClaimItem<'a> {
     let person = c.by.as_deref().and_then(|by| site.person(by));
     let by = c.by.as_deref().map(|by| site.filed_name(by));
     let article = url_of_path(&a.path);
     ClaimItem {
         statement: c.statement(),
-        lang: crate::lang::other(&a.lang, site.lang),
+        lang: crate::lang::other(&a.lang, l.lang.lang),
         text: &c.text,
         by,
         by_as_written: c
             .by
             .as_deref()
             .filter(|w| Some(crate::annotate::fold(w).as_str()) != by),
-        by_href: person.map(|(i, _)| format!("{root}{}", site.person_page(i))),
+        by_href: person.map(|(i, _)| format!("{root}{}{}", l.lang.prefix, site.person_page(i))),
         article_itself: c.article_itself,
         conclusion: c.conclusion.as_deref(),
         href: format!(
@@ -204,7 +279,7 @@ fn claim_item<'a>(site: &'a Site, (a, c): Claim<'a>, root: &str) -> ClaimItem<'a
         passage_href: format!("{root}{article}#{}", c.id),
         article_title: &a.title,
         date: a.date.to_string(),
-        date_display: site.locales.get(site.lang).long_date(a.date),
+        date_display: site.locales.get(l.lang.lang).long_date(a.date),
     }
 }
 
@@ -238,7 +313,11 @@ struct Scorecard<'a> {
 const SCORE_ROW: usize = 42;
 
 /// The scorecard of `claims` (verdict keys), in the site's language.
-fn scorecard<'a>(site: &'a Site, claims: impl Iterator<Item = &'a str>) -> Scorecard<'a> {
+fn scorecard<'a>(
+    site: &'a Site,
+    lang: crate::lang::Lang,
+    claims: impl Iterator<Item = &'a str>,
+) -> Scorecard<'a> {
     let mut counts = vec![0usize; site.scale.verdicts.len()];
     let mut total = 0;
     for key in claims {
@@ -256,7 +335,7 @@ fn scorecard<'a>(site: &'a Site, claims: impl Iterator<Item = &'a str>) -> Score
         .enumerate()
         .map(|(i, (v, &count))| ScoreRow {
             key: &v.key,
-            label: v.label.get(site.lang),
+            label: v.label.get(lang),
             tone: site.scale.tone(&v.key),
             count,
             width: (count as f64 * 1000.0 / max as f64).round() / 10.0,
@@ -295,6 +374,7 @@ impl<'a> VerdictGroup<'a> {
     /// The group of verdict `v`, which `count` claims of the site have, showing `claims`.
     fn new(
         site: &'a Site,
+        l: &Listing<'_>,
         v: &'a crate::config::VerdictConfig,
         count: usize,
         href: String,
@@ -302,7 +382,7 @@ impl<'a> VerdictGroup<'a> {
     ) -> Self {
         VerdictGroup {
             key: &v.key,
-            label: v.label.get(site.lang),
+            label: v.label.get(l.lang.lang),
             rating: v.rating,
             tone: site.scale.tone(&v.key),
             count,
@@ -318,6 +398,7 @@ impl<'a> VerdictGroup<'a> {
 /// memory.
 pub fn claims(
     site: &Site,
+    l: &Listing<'_>,
     pages: &Pages<'_>,
     articles: &[&ArticleSummary],
 ) -> Result<usize, Diagnostic> {
@@ -330,8 +411,8 @@ pub fn claims(
         }
     }
     let per_page = site.config.paginate_by.max(1);
-    let here = "claims/";
-    let root = root_prefix(here);
+    let here = l.here("claims/");
+    let root = root_prefix(&here);
     let mut total = 0;
     let mut groups = Vec::new();
     for (v, list) in site.scale.verdicts.iter().zip(&by_verdict) {
@@ -341,26 +422,28 @@ pub fn claims(
         total += list.len();
         groups.push(VerdictGroup::new(
             site,
+            l,
             v,
             list.len(),
-            format!("{root}claims/{}/", slugify(&v.key)),
+            format!("{root}{}/", l.here(&format!("claims/{}", slugify(&v.key)))),
             list.iter()
                 .take(per_page)
-                .map(|c| claim_item(site, *c, &root))
+                .map(|c| claim_item(site, l, *c, &root))
                 .collect(),
         ));
     }
-    let mut cx = pages.shared.context(site.lang, &site.config.language, here);
+    let mut cx = l.context(site, pages, "claims/");
     cx.insert(
         "scorecard",
         &scorecard(
             site,
+            l.lang.lang,
             by_verdict.iter().flatten().map(|(_, c)| c.verdict.as_str()),
         ),
     );
     cx.insert("groups", &groups);
     cx.insert("total", &total);
-    pages.render("claims.html", &cx, here)?;
+    pages.render("claims.html", &cx, &here)?;
     drop(groups);
     let mut written = 1;
     for (v, list) in site.scale.verdicts.iter().zip(&by_verdict) {
@@ -370,13 +453,18 @@ pub fn claims(
         let base = format!("claims/{}/", slugify(&v.key));
         written += each_page(
             site,
+            l,
             pages,
             "verdict.html",
             &base,
             list,
             &|cx, chunk, root| {
-                let claims = chunk.iter().map(|c| claim_item(site, *c, root)).collect();
-                let group = VerdictGroup::new(site, v, list.len(), format!("{root}{base}"), claims);
+                let claims = chunk
+                    .iter()
+                    .map(|c| claim_item(site, l, *c, root))
+                    .collect();
+                let href = format!("{root}{}", l.here(&base));
+                let group = VerdictGroup::new(site, l, v, list.len(), href, claims);
                 cx.insert("verdict", &group);
             },
         )?;
@@ -448,6 +536,7 @@ pub struct PeoplePages {
 /// person's page is `Site::person_page`, which article pages link to.
 pub fn people<'a>(
     site: &'a Site,
+    l: &Listing<'_>,
     pages: &Pages<'_>,
     articles: &[&'a ArticleSummary],
 ) -> Result<PeoplePages, Diagnostic> {
@@ -592,26 +681,27 @@ pub fn people<'a>(
         let mut all: Vec<Option<Speaker<'_>>> = speakers.into_iter().map(Some).collect();
         order.iter().filter_map(|&i| all[i].take()).collect()
     };
-    let here = "people/";
-    let root = root_prefix(here);
+    let here = l.here("people/");
+    let root = root_prefix(&here);
     let items: Vec<PersonItem<'_>> = speakers
         .iter()
         .zip(&slug_of)
         .map(|(s, slug)| PersonItem {
             name: &s.name,
             role: s.role.as_deref(),
-            href: format!("{root}people/{slug}/"),
+            href: format!("{root}{}people/{slug}/", l.lang.prefix),
             quotes: s.quotes.len(),
             claims: s.claims.len(),
             registered: s.registered,
         })
         .collect();
-    let mut cx = pages.shared.context(site.lang, &site.config.language, here);
+    let mut cx = l.context(site, pages, "people/");
     cx.insert("people", &items);
-    pages.render("people.html", &cx, here)?;
+    pages.render("people.html", &cx, &here)?;
     let mut records = Vec::with_capacity(speakers.len());
     for (s, slug) in speakers.iter().zip(&slug_of) {
-        let here = format!("people/{slug}/");
+        let rest = format!("people/{slug}/");
+        let here = l.here(&rest);
         let mut content = s.name.clone();
         for extra in s.role.iter().chain(&s.aliases) {
             content.push(' ');
@@ -630,7 +720,7 @@ pub fn people<'a>(
             url: format!("/{here}"),
             title: s.name.clone(),
             content,
-            lang: site.config.language.clone(),
+            lang: l.lang.tag.clone(),
             kind: "person".into(),
         });
         // Paginated like the other listings, so that no page grows with the archive: at 10k
@@ -645,21 +735,21 @@ pub fn people<'a>(
                 [from.min(s.quotes.len())..to.min(s.quotes.len())]
                 .iter()
                 .map(|(a, q)| QuoteItem {
-                    lang: crate::lang::other(&a.lang, site.lang),
+                    lang: crate::lang::other(&a.lang, l.lang.lang),
                     text: &q.text,
                     as_written: &q.speaker,
                     role: q.role.as_deref(),
                     href: format!("{root}{}#{}", url_of_path(&a.path), q.id),
                     article_title: &a.title,
                     date: a.date.to_string(),
-                    date_display: site.locales.get(site.lang).long_date(a.date),
+                    date_display: site.locales.get(l.lang.lang).long_date(a.date),
                 })
                 .collect();
             let claims_at = |i: usize| i.saturating_sub(s.quotes.len());
             let on_page = &s.claims[claims_at(from)..claims_at(to)];
             let claims: Vec<ClaimItem<'_>> = on_page
                 .iter()
-                .map(|c| claim_item(site, *c, &root))
+                .map(|c| claim_item(site, l, *c, &root))
                 .collect();
             // The page's claims by verdict, in the scale's order; the scorecard counts all.
             let groups: Vec<VerdictGroup<'_>> = site
@@ -670,16 +760,15 @@ pub fn people<'a>(
                     let list: Vec<ClaimItem<'_>> = on_page
                         .iter()
                         .filter(|(_, c)| c.verdict == v.key)
-                        .map(|c| claim_item(site, *c, &root))
+                        .map(|c| claim_item(site, l, *c, &root))
                         .collect();
                     let count = s.claims.iter().filter(|(_, c)| c.verdict == v.key).count();
-                    (!list.is_empty())
-                        .then(|| VerdictGroup::new(site, v, count, format!("#v-{}", v.key), list))
+                    (!list.is_empty()).then(|| {
+                        VerdictGroup::new(site, l, v, count, format!("#v-{}", v.key), list)
+                    })
                 })
                 .collect();
-            let mut cx = pages
-                .shared
-                .context(site.lang, &site.config.language, &page_here);
+            let mut cx = l.context(site, pages, &page_path(&rest, n));
             cx.insert(
                 "person",
                 &PersonView {
@@ -697,7 +786,11 @@ pub fn people<'a>(
             cx.insert("claim_count", &s.claims.len());
             cx.insert(
                 "scorecard",
-                &scorecard(site, s.claims.iter().map(|(_, c)| c.verdict.as_str())),
+                &scorecard(
+                    site,
+                    l.lang.lang,
+                    s.claims.iter().map(|(_, c)| c.verdict.as_str()),
+                ),
             );
             cx.insert("groups", &groups);
             cx.insert("pager", &pager(&here, n, total, &root));
@@ -735,27 +828,28 @@ pub fn all_corrections<'a>(
 /// corrections/: every correction, newest first.
 pub fn corrections(
     site: &Site,
+    l: &Listing<'_>,
     pages: &Pages<'_>,
     articles: &[&ArticleSummary],
 ) -> Result<usize, Diagnostic> {
-    let here = "corrections/";
-    let root = root_prefix(here);
+    let here = l.here("corrections/");
+    let root = root_prefix(&here);
     let items: Vec<CorrectionItem<'_>> = all_corrections(articles)
         .into_iter()
         .map(|(a, c)| CorrectionItem {
-            lang: crate::lang::other(&a.lang, site.lang),
+            lang: crate::lang::other(&a.lang, l.lang.lang),
             text: &c.text,
             correct: &c.correct,
             note_html: c.note_html.as_deref(),
             href: format!("{root}{}#{}", url_of_path(&a.path), c.id),
             article_title: &a.title,
             date: c.date.to_string(),
-            date_display: site.locales.get(site.lang).long_date(c.date),
+            date_display: site.locales.get(l.lang.lang).long_date(c.date),
         })
         .collect();
-    let mut cx = pages.shared.context(site.lang, &site.config.language, here);
+    let mut cx = l.context(site, pages, "corrections/");
     cx.insert("corrections", &items);
-    pages.render("corrections.html", &cx, here)?;
+    pages.render("corrections.html", &cx, &here)?;
     Ok(1)
 }
 
@@ -769,6 +863,7 @@ struct TagItem {
 /// tags/ and tags/<slug>/ (paginated).
 pub fn tags(
     site: &Site,
+    l: &Listing<'_>,
     pages: &Pages<'_>,
     articles: &[&ArticleSummary],
 ) -> Result<usize, Diagnostic> {
@@ -802,23 +897,23 @@ pub fn tags(
             }
         }
     }
-    let here = "tags/";
-    let root = root_prefix(here);
+    let here = l.here("tags/");
+    let root = root_prefix(&here);
     let items: Vec<TagItem> = by_slug
         .iter()
         .map(|(slug, (name, list))| TagItem {
             name: name.clone(),
-            href: format!("{root}tags/{slug}/"),
+            href: format!("{root}{}tags/{slug}/", l.lang.prefix),
             count: list.len(),
         })
         .collect();
-    let mut cx = pages.shared.context(site.lang, &site.config.language, here);
+    let mut cx = l.context(site, pages, "tags/");
     cx.insert("tags", &items);
-    pages.render("tags.html", &cx, here)?;
+    pages.render("tags.html", &cx, &here)?;
     let mut written = 1;
     for (slug, (name, list)) in &by_slug {
         let base = format!("tags/{slug}/");
-        written += paginated(site, pages, "tag.html", &base, list, &|cx| {
+        written += paginated(site, l, pages, "tag.html", &base, list, &|cx| {
             cx.insert("tag", name);
         })?;
     }
@@ -826,10 +921,9 @@ pub fn tags(
 }
 
 /// search/: the search page; the index itself is written by the build.
-pub fn search_page(site: &Site, pages: &Pages<'_>) -> Result<usize, Diagnostic> {
-    let here = "search/";
-    let cx = pages.shared.context(site.lang, &site.config.language, here);
-    pages.render("search.html", &cx, here)?;
+pub fn search_page(site: &Site, l: &Listing<'_>, pages: &Pages<'_>) -> Result<usize, Diagnostic> {
+    let cx = l.context(site, pages, "search/");
+    pages.render("search.html", &cx, &l.here("search/"))?;
     Ok(1)
 }
 
@@ -838,6 +932,7 @@ pub fn not_found(site: &Site, pages: &Pages<'_>) -> Result<usize, Diagnostic> {
     let mut cx = pages.shared.context(site.lang, &site.config.language, "");
     // Absolute: the page is served for missing paths at any depth.
     cx.insert("root", &site.root_url());
+    cx.insert("home", &site.root_url());
     let html = pages.theme.render("404.html", &cx)?;
     pages
         .out

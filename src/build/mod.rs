@@ -9,6 +9,7 @@ pub mod reuse;
 mod search;
 pub mod serve_support;
 pub(crate) mod summary;
+mod translations;
 
 pub use published::PublishedIds;
 
@@ -21,7 +22,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use crate::config::Site;
+use crate::config::{Site, SiteLang};
 use crate::content::{self, Article, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::render::{self, Theme};
@@ -105,6 +106,8 @@ pub(crate) struct Shared {
     words: Vec<tera::Value>,
     /// The site's language, for its words (its title) on pages in another.
     site_lang: (crate::lang::Lang, String),
+    /// site.toml's `languages`, which say where each language's listings are.
+    languages: Vec<String>,
     /// The site's `[[nav]]` links, in each language.
     nav: Vec<tera::Value>,
 }
@@ -150,6 +153,7 @@ impl Shared {
                 .map(|l| tera::Value::from_serializable(&site.locales.get(l).words))
                 .collect(),
             site_lang: (site.lang, site.config.language.clone()),
+            languages: site.config.languages.clone(),
             nav: crate::lang::Lang::all()
                 .map(|l| nav_view(site, l))
                 .collect(),
@@ -171,9 +175,22 @@ impl Shared {
             "site_lang",
             &(self.site_lang.0 != lang).then_some(self.site_lang.1.as_str()),
         );
+        let root = render::root_prefix(url_path);
+        // The home of the page's language: the site root, or its `<tag>/` on a site in
+        // several languages.
+        let prefix = crate::config::listing_prefix(&self.site_lang.1, &self.languages, lang_tag);
+        cx.insert("home", &format!("{root}{prefix}"));
+        // The page's place below its language's home, which the navigation marks.
+        cx.insert(
+            "section",
+            url_path.strip_prefix(&prefix).unwrap_or(url_path),
+        );
+        cx.insert("root", &root);
         cx.insert_value("nav", self.nav[lang.index()].clone());
-        cx.insert("root", &render::root_prefix(url_path));
         cx.insert("path", url_path);
+        let none: [render::Alternate; 0] = [];
+        cx.insert("alternates", &none);
+        cx.insert("switcher", &none);
         cx
     }
 }
@@ -306,7 +323,21 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     let mut files: Vec<&Path> = theme.static_files.keys().map(PathBuf::as_path).collect();
     files.extend(content.assets.iter().map(PathBuf::as_path));
     let html_of = |page: &str| writer.path_of(&Path::new(page).join("index.html"));
-    warnings.extend(check_links(&listed, &pages.urls(), &files, &html_of)?);
+    let mut errors = Vec::new();
+    match check_links(&listed, &pages.urls(), &files, &html_of) {
+        Ok(w) => warnings.extend(w),
+        Err(e) => errors.extend(e),
+    }
+    for d in translations::findings(&listed) {
+        if d.severity == crate::diagnostics::Severity::Error {
+            errors.push(d);
+        } else {
+            warnings.push(d);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     for (rel, source) in &theme.static_files {
         copy_static(source, &writer, rel).map_err(|e| vec![e.into()])?;
     }
@@ -644,19 +675,29 @@ fn write_site_wide(
 ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     let all = listed;
     let listed = &articles_only(listed);
+    let groups = by_language(site, listed);
+    let langs: Vec<SiteLang> = groups.iter().map(|(l, _)| l.clone()).collect();
     // People first: their records go into the search index, which is then built while the
     // other listings render.
-    let people = listings::people(site, pages, listed).map_err(|d| vec![d])?;
-    let listings::PeoplePages { records, warnings } = people;
+    let (records, warnings) = people_pages(site, pages, &groups, &langs).map_err(|d| vec![d])?;
     let (other, index) = rayon::join(
-        || write_other_listings(site, pages, listed).map_err(|d| vec![d]),
+        || write_other_listings(site, pages, &groups, &langs).map_err(|d| vec![d]),
         || -> Result<(), Vec<Diagnostic>> {
             if !site.config.search.enabled {
                 return Ok(());
             }
-            let mut all = search_records(site, listed);
-            all.extend(records);
-            index_search(all, &|rel, bytes| pages.out.write(rel, bytes).map(|_| ()))
+            // Each language's index, below its home, stemmed in its language.
+            for ((l, articles), people) in groups.iter().zip(records) {
+                let mut all = search_records(site, articles);
+                all.extend(people);
+                index_search(all, &|rel, bytes| {
+                    pages
+                        .out
+                        .write(&Path::new(&l.prefix).join(rel), bytes)
+                        .map(|_| ())
+                })?;
+            }
+            Ok(())
         },
     );
     other?;
@@ -680,19 +721,23 @@ fn write_site_wide(
         .iter()
         .map(|p| (p.clone(), modified.get(p.as_str()).copied()))
         .collect();
-    let mut files = vec![
-        (
-            record::JSON_FILE.to_string(),
-            record::claims_json(site, listed),
-        ),
-        ("feed.xml".to_string(), feeds::articles_feed(site, listed)),
-        (
-            "corrections.xml".into(),
-            feeds::corrections_feed(site, listed),
-        ),
-        ("robots.txt".into(), feeds::robots(site)),
-    ];
-    files.extend(feeds::sitemaps(site, &sitemap_pages));
+    let mut files = vec![(
+        record::JSON_FILE.to_string(),
+        record::claims_json(site, listed),
+    )];
+    for (l, articles) in &groups {
+        files.push((
+            format!("{}feed.xml", l.prefix),
+            feeds::articles_feed(site, l, articles),
+        ));
+        files.push((
+            format!("{}corrections.xml", l.prefix),
+            feeds::corrections_feed(site, l, articles),
+        ));
+    }
+    files.push(("robots.txt".into(), feeds::robots(site)));
+    let alternates = feeds::alternates(site, listed, &langs);
+    files.extend(feeds::sitemaps(site, &sitemap_pages, &alternates));
     for (name, text) in files {
         pages
             .out
@@ -731,11 +776,57 @@ fn write_site_pages(
     site: &Site,
     pages: &Pages<'_>,
     listed: &[&ArticleSummary],
-) -> Result<listings::PeoplePages, Diagnostic> {
+) -> Result<Vec<Diagnostic>, Diagnostic> {
     let listed = &articles_only(listed);
-    let people = listings::people(site, pages, listed)?;
-    write_other_listings(site, pages, listed)?;
-    Ok(people)
+    let groups = by_language(site, listed);
+    let langs: Vec<SiteLang> = groups.iter().map(|(l, _)| l.clone()).collect();
+    let (_, warnings) = people_pages(site, pages, &groups, &langs)?;
+    write_other_listings(site, pages, &groups, &langs)?;
+    Ok(warnings)
+}
+
+/// The site's languages (see [`Site::listing_langs`]), each with its articles of `listed`,
+/// in `listed`'s order: an article is listed in its own language only.
+pub(crate) fn by_language<'a>(
+    site: &Site,
+    listed: &[&'a ArticleSummary],
+) -> Vec<(SiteLang, Vec<&'a ArticleSummary>)> {
+    let langs = site.listing_langs(listed.iter().map(|a| a.lang.as_str()));
+    let mut groups: Vec<(SiteLang, Vec<&ArticleSummary>)> =
+        langs.into_iter().map(|l| (l, Vec::new())).collect();
+    for a in listed {
+        let primary = crate::config::primary_subtag(&a.lang);
+        // A language site.toml's `languages` leaves out is listed with the site's own (its
+        // passages marked with their `lang`).
+        let i = groups
+            .iter()
+            .position(|(l, _)| crate::config::primary_subtag(&l.tag) == primary)
+            .unwrap_or(0);
+        groups[i].1.push(a);
+    }
+    groups
+}
+
+/// The people pages of every language of `groups`; returns each language's search records
+/// of people, in `groups`' order, and the warnings.
+fn people_pages(
+    site: &Site,
+    pages: &Pages<'_>,
+    groups: &[(SiteLang, Vec<&ArticleSummary>)],
+    langs: &[SiteLang],
+) -> Result<(Vec<Vec<search::Record<'static>>>, Vec<Diagnostic>), Diagnostic> {
+    let mut records = Vec::with_capacity(groups.len());
+    let mut warnings = Vec::new();
+    for (l, articles) in groups {
+        let listing = listings::Listing {
+            lang: l,
+            all: langs,
+        };
+        let people = listings::people(site, &listing, pages, articles)?;
+        records.push(people.records);
+        warnings.extend(people.warnings);
+    }
+    Ok((records, warnings))
 }
 
 /// Each `[[nav]]` entry of site.toml whose `page` is no content file the site publishes
@@ -785,32 +876,41 @@ pub(crate) fn articles_only<'a>(listed: &[&'a ArticleSummary]) -> Vec<&'a Articl
     listed.iter().copied().filter(|a| !a.page).collect()
 }
 
-/// Writes the site-wide pages other than people's, the large listings side by side.
+/// Writes the site-wide pages other than people's, for each language of `groups`, the large
+/// listings side by side.
 fn write_other_listings(
     site: &Site,
     pages: &Pages<'_>,
-    listed: &[&ArticleSummary],
+    groups: &[(SiteLang, Vec<&ArticleSummary>)],
+    langs: &[SiteLang],
 ) -> Result<(), Diagnostic> {
-    let (claims, (tags, rest)) = rayon::join(
-        || listings::claims(site, pages, listed),
-        || {
-            rayon::join(
-                || listings::tags(site, pages, listed),
-                || -> Result<(), Diagnostic> {
-                    listings::index(site, pages, listed)?;
-                    listings::corrections(site, pages, listed)?;
-                    listings::not_found(site, pages)?;
-                    if site.config.search.enabled {
-                        listings::search_page(site, pages)?;
-                    }
-                    Ok(())
-                },
-            )
-        },
-    );
-    claims?;
-    tags?;
-    rest
+    listings::not_found(site, pages)?;
+    for (l, listed) in groups {
+        let l = &listings::Listing {
+            lang: l,
+            all: langs,
+        };
+        let (claims, (tags, rest)) = rayon::join(
+            || listings::claims(site, l, pages, listed),
+            || {
+                rayon::join(
+                    || listings::tags(site, l, pages, listed),
+                    || -> Result<(), Diagnostic> {
+                        listings::index(site, l, pages, listed)?;
+                        listings::corrections(site, l, pages, listed)?;
+                        if site.config.search.enabled {
+                            listings::search_page(site, l, pages)?;
+                        }
+                        Ok(())
+                    },
+                )
+            },
+        );
+        claims?;
+        tags?;
+        rest?;
+    }
+    Ok(())
 }
 
 /// What the search index holds: each article (its summary first, as the excerpt, then tags,
@@ -1051,6 +1151,25 @@ fn build_article(
     Ok((summary, warnings, hashes, record))
 }
 
+/// What the translations the articles `summaries` name say of each other: errors and
+/// warnings, located at each `translations` entry (for `gloss check`).
+pub fn translation_findings(summaries: &[ArticleSummary]) -> Vec<Diagnostic> {
+    let listed: Vec<&ArticleSummary> = summaries.iter().collect();
+    translations::findings(&listed)
+}
+
+/// Puts a page's language versions into its context: `alternates`, every version
+/// (itself too) for `<link rel="alternate" hreflang>`, and `switcher`, the others, for the
+/// visible language switcher. Nothing for a page in one language only.
+pub(crate) fn insert_alternates(cx: &mut Context, versions: &[render::Alternate]) {
+    if versions.len() < 2 {
+        return;
+    }
+    cx.insert("alternates", versions);
+    let others: Vec<&render::Alternate> = versions.iter().filter(|a| !a.current).collect();
+    cx.insert("switcher", &others);
+}
+
 /// Forgets what builds of the site at `root` remembered of the output folder `out` (for a
 /// temporary output about to be deleted).
 pub fn forget_output(root: &Path, out: &Path) {
@@ -1093,6 +1212,7 @@ pub fn render_fragment(
                 page: false,
                 source: None,
                 translation: None,
+                translations: Vec::new(),
                 figures_auto: None,
                 figures_counts: site.config.figures.counts.unwrap_or(false),
             },
@@ -1147,6 +1267,7 @@ fn render_view<'a>(
     let url = render::jsonld::page_url(site, &article.url_path);
     view.jsonld = render::jsonld::article_jsonld(site, article, anchored, &url);
     cx.insert("page", &view);
+    insert_alternates(&mut cx, &render::article_alternates(site, article));
     let html = theme.render("article.html", &cx)?;
     Ok((html, view))
 }
@@ -1199,15 +1320,13 @@ pub fn render_site_pages_beside(
     let pages = Pages::new(site, theme, &writer);
     let mut listed: Vec<&ArticleSummary> = summaries.iter().collect();
     listed.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
-    let mut people = write_site_pages(site, &pages, &listed)?;
+    let mut warnings = write_site_pages(site, &pages, &listed)?;
     let written = pages
         .written
         .into_inner()
         .unwrap_or_else(|e| e.into_inner());
-    people
-        .warnings
-        .extend(writer.collisions().iter().map(collision_error));
-    Ok((written, people.warnings))
+    warnings.extend(writer.collisions().iter().map(collision_error));
+    Ok((written, warnings))
 }
 
 /// The files an article's build writes (its page, annotation export and claim pages),

@@ -1,7 +1,9 @@
 //! gloss's own static search index: articles, claims and people, searchable from the
 //! published folder with no server, under any path prefix, and from `file://`.
 //!
-//! The index lives below `search/i/` and is read by `static/search.js`:
+//! The index lives below `search/i/` (on a site in several languages, one index per
+//! language below its home, `en/search/i/`, each record stemmed in its language; the search
+//! page of a language reads its own) and is read by `static/search.js`:
 //!
 //! - `meta.js`: `gloss_search_meta({"v": …, "docs": N, "per": 128, "keys": […], "split": […]})`:
 //!   the version (a hash of the index, appended to shard URLs so a rebuilt site is not
@@ -23,11 +25,15 @@
 //! web server, under any path, and opened from disk.
 //!
 //! Words are Unicode-lowercased runs of letters and digits, with `ä ö ü ß ς` folded to
-//! `a o u ss σ` (`search.js` folds the same way). Stems come from Snowball (German or English
-//! by the record's language) and never reach the browser as an algorithm: a query word is
+//! `a o u ss σ` (`search.js` folds the same way). Stems come from Snowball (German, English,
+//! French or Spanish by the record's language) and never reach the browser as an algorithm: a
+//! query word is
 //! looked up as a word; a word the site never used still finds its stem's group when a stem
-//! of the shard is a prefix of it ("milliarden" → "milliard"), and the last word of a query
-//! also completes ("milli" → "milliarde").
+//! of the shard is a prefix of it ("milliarden" → "milliard"), or a word of the shard is it
+//! with or without an ending of one or two letters (French "investissement" finds
+//! "investissements", whose stem "invest" is too short a prefix to tell), and the last word
+//! of a query also completes ("milli" → "milliarde"). `tests/e2e/languages.sh` checks in
+//! Chromium that this finds, per language, the forms Snowball gives one stem.
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -52,7 +58,7 @@ pub struct Record<'t> {
     /// More text that is searched, borrowed (an article's whole text: copying every
     /// article's text into its record cost a gigabyte at 100k articles).
     pub more: &'t str,
-    /// Language tag; German and English words are stemmed.
+    /// Language tag; German, English, French and Spanish words are stemmed.
     pub lang: String,
     /// "article", "claim" or "person".
     pub kind: String,
@@ -64,8 +70,8 @@ pub const DIR: &str = "search/i";
 const DOCS_PER_SHARD: usize = 128;
 /// Partitions the words are built in (by their two-letter key), in parallel.
 const BUCKETS: usize = 128;
-/// Stemming languages: none, German, English.
-const LANGS: usize = 3;
+/// Stemming languages: none, German, English, French, Spanish.
+const LANGS: usize = 5;
 /// A shard larger than this (estimated bytes) is split into shards of one more letter…
 const SPLIT_BYTES: usize = 48 * 1024;
 /// …up to keys of this many letters.
@@ -162,15 +168,14 @@ fn words(text: &str) -> Vec<String> {
     out
 }
 
-/// Which stemmer a language tag gets: 0 none, 1 German, 2 English.
+/// Which stemmer a language tag gets: 0 none, 1 German, 2 English, 3 French, 4 Spanish.
 fn lang_class(lang: &str) -> usize {
-    let primary = lang.split(['-', '_']).next().unwrap_or("");
-    if primary.eq_ignore_ascii_case("de") {
-        1
-    } else if primary.eq_ignore_ascii_case("en") {
-        2
-    } else {
-        0
+    match crate::config::primary_subtag(lang).as_str() {
+        "de" => 1,
+        "en" => 2,
+        "fr" => 3,
+        "es" => 4,
+        _ => 0,
     }
 }
 
@@ -178,6 +183,8 @@ fn stemmer(class: usize) -> Option<Stemmer> {
     match class {
         1 => Some(Stemmer::create(Algorithm::German)),
         2 => Some(Stemmer::create(Algorithm::English)),
+        3 => Some(Stemmer::create(Algorithm::French)),
+        4 => Some(Stemmer::create(Algorithm::Spanish)),
         _ => None,
     }
 }
@@ -744,8 +751,44 @@ mod tests {
         assert_eq!(stem("investierte", "de"), stem("investiert", "de"));
         assert_eq!(stem("investments", "en"), stem("investment", "en"));
         assert_eq!(stem("running", "en-GB"), "run");
-        assert_eq!(stem("milliarden", "fr"), "milliarden", "no stemmer");
+        assert_eq!(stem("milliarden", "it"), "milliarden", "no stemmer");
         assert!("milliarden".starts_with(&stem("milliarde", "de")));
+    }
+
+    #[test]
+    fn french_and_spanish_have_their_own_stemmers() {
+        // The pairs tests/e2e/languages.mjs searches for, in the browser.
+        assert_eq!(stem("investissements", "fr"), stem("investissement", "fr"));
+        assert_eq!(stem("pistes", "fr"), stem("piste", "fr"));
+        assert_eq!(stem("investissements", "fr-CA"), "invest");
+        assert_eq!(stem("inversiones", "es"), stem("inversión", "es"));
+        assert_eq!(stem("proyectos", "es"), stem("proyecto", "es"));
+        // Not the English stemmer: it leaves French plurals in -ements alone.
+        assert_ne!(stem("investissements", "en"), "invest");
+    }
+
+    #[test]
+    fn each_language_s_records_are_stemmed_in_it() {
+        let record = |lang: &str, text: &str| Record {
+            url: format!("/{lang}/"),
+            title: String::new(),
+            content: text.to_string(),
+            more: "",
+            lang: lang.to_string(),
+            kind: "article".into(),
+        };
+        let files = index(vec![
+            record("fr", "investissements"),
+            record("es", "inversiones"),
+        ])
+        .unwrap();
+        let shards: String = files
+            .iter()
+            .filter(|(p, _)| p.to_string_lossy().contains("/t/"))
+            .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+            .collect();
+        assert!(shards.contains(r#""invest""#), "{shards}");
+        assert!(shards.contains(r#""inversion""#), "{shards}");
     }
 
     #[test]

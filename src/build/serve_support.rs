@@ -31,29 +31,40 @@ pub fn write_search_index(
     let scratch = tempfile::tempdir().map_err(|e| vec![io_error(&std::env::temp_dir(), e)])?;
     let writer = super::reuse::Writer::fresh(scratch.path());
     let pages = Pages::new(site, theme, &writer);
-    let people = listings::people(site, &pages, &listed).map_err(|d| vec![d])?;
-    let mut records = search_records(site, &listed);
-    records.extend(people.records);
-    let written = Mutex::new(HashSet::new());
-    super::index_search(records, &|rel, bytes| {
-        output::write(out, rel, bytes)?;
-        written
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(rel.to_path_buf());
-        Ok(())
-    })?;
-    let keep = written.into_inner().unwrap_or_else(|e| e.into_inner());
-    for entry in walkdir::WalkDir::new(out.join(search::DIR))
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-    {
-        if let Ok(rel) = entry.path().strip_prefix(out)
-            && !keep.contains(rel)
+    let groups = super::by_language(site, &listed);
+    let langs: Vec<crate::config::SiteLang> = groups.iter().map(|(l, _)| l.clone()).collect();
+    let mut warnings = Vec::new();
+    for (l, articles) in &groups {
+        let listing = listings::Listing {
+            lang: l,
+            all: &langs,
+        };
+        let people = listings::people(site, &listing, &pages, articles).map_err(|d| vec![d])?;
+        warnings.extend(people.warnings);
+        let mut records = search_records(site, articles);
+        records.extend(people.records);
+        let written = Mutex::new(HashSet::new());
+        super::index_search(records, &|rel, bytes| {
+            let rel = Path::new(&l.prefix).join(rel);
+            output::write(out, &rel, bytes)?;
+            written
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(rel);
+            Ok(())
+        })?;
+        let keep = written.into_inner().unwrap_or_else(|e| e.into_inner());
+        for entry in walkdir::WalkDir::new(out.join(&l.prefix).join(search::DIR))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
         {
-            let _ = std::fs::remove_file(entry.path());
+            if let Ok(rel) = entry.path().strip_prefix(out)
+                && !keep.contains(rel)
+            {
+                let _ = std::fs::remove_file(entry.path());
+            }
         }
     }
-    Ok(people.warnings)
+    Ok(warnings)
 }
