@@ -485,6 +485,22 @@ struct Speaker<'a> {
     claims: Vec<Claim<'a>>,
 }
 
+impl Speaker<'_> {
+    /// Someone the registry does not know, under `name` as written (folded).
+    fn unregistered(name: &str, role: Option<String>) -> Self {
+        Speaker {
+            name: crate::annotate::fold(name),
+            role,
+            url: None,
+            aliases: Vec::new(),
+            registered: false,
+            kind: crate::config::PersonKind::Person,
+            quotes: Vec::new(),
+            claims: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 struct PersonItem<'a> {
     name: &'a str,
@@ -577,16 +593,7 @@ pub fn people<'a>(
                     );
                     (d.line, d.col) = q.location;
                     warnings.push(d);
-                    speakers.push(Speaker {
-                        name: crate::annotate::fold(&q.speaker),
-                        role: q.role.clone(),
-                        url: None,
-                        aliases: Vec::new(),
-                        registered: false,
-                        kind: crate::config::PersonKind::Person,
-                        quotes: Vec::new(),
-                        claims: Vec::new(),
-                    });
+                    speakers.push(Speaker::unregistered(&q.speaker, q.role.clone()));
                     unregistered.insert(key, speakers.len() - 1);
                     speakers.len() - 1
                 }
@@ -622,16 +629,7 @@ pub fn people<'a>(
                     );
                     (d.line, d.col) = c.location;
                     warnings.push(d);
-                    speakers.push(Speaker {
-                        name: crate::annotate::fold(by),
-                        role: None,
-                        url: None,
-                        aliases: Vec::new(),
-                        registered: false,
-                        kind: crate::config::PersonKind::Person,
-                        quotes: Vec::new(),
-                        claims: Vec::new(),
-                    });
+                    speakers.push(Speaker::unregistered(by, None));
                     unregistered.insert(key, speakers.len() - 1);
                     speakers.len() - 1
                 }
