@@ -215,6 +215,22 @@ pub struct MarkdownConfig {
     /// Pass raw HTML in articles through unsanitized (trusted authors only).
     #[serde(default)]
     pub unsafe_html: bool,
+    /// Typographic quotes, dashes and ellipses (`"a"` → “a”, `--` → –, `...` → …).
+    #[serde(default)]
+    pub smart_punctuation: bool,
+    /// GFM task lists (`- [ ]`, `- [x]`) as checkboxes.
+    #[serde(default)]
+    pub task_lists: bool,
+}
+
+impl MarkdownConfig {
+    /// The markdown extensions these settings turn on.
+    pub fn extensions(&self) -> crate::markdown::Extensions {
+        crate::markdown::Extensions {
+            smart_punctuation: self.smart_punctuation,
+            task_lists: self.task_lists,
+        }
+    }
 }
 
 /// A verdict's label: one string, or one per language.

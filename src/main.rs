@@ -57,11 +57,15 @@ enum Command {
     },
     /// Create a new article below content/, with its front matter filled in.
     New {
-        /// Where, below content/ (`2024/city-council` becomes content/2024/city-council.md).
+        /// Where, below content/ (`2026/Harbour Bridge` becomes content/2026/harbour-bridge.md;
+        /// a path ending in `/` becomes a bundle: `2026/x/` is content/2026/x/index.md).
         path: String,
-        /// The headline (default: from the file name).
+        /// The headline (default: the words of the path).
         #[arg(long)]
         title: Option<String>,
+        /// The article's language, a BCP 47 tag gloss has a locale for (default: the site's).
+        #[arg(long)]
+        lang: Option<String>,
     },
     /// Check everything a build checks, plus anchors, links and the people registry.
     Check {
@@ -107,9 +111,8 @@ fn main() -> ExitCode {
         } => run_build(out, drafts, timings),
         Command::Render { no_figures, file } => run_render(&file, !no_figures),
         Command::Init { dir, lang } => run_init(dir, &lang),
-        Command::New { path, title } => {
-            site_root().and_then(|root| run_new(&root, &path, title.as_deref()))
-        }
+        Command::New { path, title, lang } => site_root()
+            .and_then(|root| run_new(&root, &path, title.as_deref(), lang.as_deref())),
         Command::Check {
             format,
             drafts,
@@ -195,35 +198,13 @@ fn run_build(
     let report = build::build(&root, &opts);
     bar.clear();
     let report = report?;
-    let kinds: Vec<String> = report
-        .annotations
-        .iter()
-        .map(|(k, n)| format!("{n} {}", k.key()))
-        .collect();
     let shown = report
         .out_dir
         .strip_prefix(&here)
         .unwrap_or(&report.out_dir)
         .display()
         .to_string();
-    let annotations = if kinds.is_empty() {
-        "no annotations".to_string()
-    } else {
-        kinds.join(", ")
-    };
-    let unchanged = match report.unchanged {
-        0 => String::new(),
-        n if n == report.articles => ", all unchanged".to_string(),
-        n => format!(", {n} unchanged"),
-    };
-    eprintln!(
-        "built {} article{} ({annotations}; {} figures{unchanged}), {} pages into {shown} in {:.0?}",
-        report.articles,
-        if report.articles == 1 { "" } else { "s" },
-        report.figures,
-        report.pages,
-        report.elapsed
-    );
+    eprintln!("{}", gloss::console::build_summary(&report, &shown));
     if timings {
         for (stage, took) in &report.stages {
             eprintln!("  {stage:<20} {:>8.1} ms", took.as_secs_f64() * 1000.0);
@@ -286,8 +267,9 @@ fn run_new(
     root: &Path,
     path: &str,
     title: Option<&str>,
+    lang: Option<&str>,
 ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
-    let rel = gloss::scaffold::new_article(root, path, title)?;
+    let rel = gloss::scaffold::new_article(root, path, title, lang)?;
     eprintln!("created {}", root.join(rel).display());
     Ok(Vec::new())
 }

@@ -3,8 +3,9 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
-/// The markdown extensions gloss enables. Smart punctuation stays off: it would change the
-/// article's characters, and the text must stay exactly as published.
+/// The markdown extensions gloss always enables. Smart punctuation is off unless the site
+/// asks ([`Extensions`]): it changes the article's characters, which by default stay
+/// exactly as published.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -12,12 +13,68 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// The markdown extensions a site turns on in `[markdown]` of site.toml.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Extensions {
+    /// `"…"` → “…”, `--` → –, `...` → … (`smart_punctuation = true`).
+    pub smart_punctuation: bool,
+    /// GFM task lists, `- [ ]` and `- [x]` (`task_lists = true`).
+    pub task_lists: bool,
+}
+
+impl Extensions {
+    /// pulldown-cmark's options for these extensions and gloss's own.
+    pub fn options(self) -> Options {
+        let mut o = options();
+        if self.smart_punctuation {
+            o |= Options::ENABLE_SMART_PUNCTUATION;
+        }
+        if self.task_lists {
+            o |= Options::ENABLE_TASKLISTS;
+        }
+        o
+    }
+}
+
+/// Plain `text` (an annotation's words) with the typographic punctuation smart punctuation
+/// gives it in a body: `"don't"` → “don’t”. Text that would not stay one paragraph of plain
+/// text is returned as it is.
+pub fn smarten(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        // Everything markdown could read as markup is escaped; quotes, dashes and dots are
+        // what smart punctuation works on.
+        if c.is_ascii_punctuation() && !matches!(c, '\'' | '"' | '-' | '.') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for event in Parser::new_ext(&escaped, Options::ENABLE_SMART_PUNCTUATION) {
+        match event {
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {}
+            Event::Text(t) => out.push_str(&t),
+            Event::SoftBreak => out.push('\n'),
+            _ => return text.to_string(),
+        }
+    }
+    if crate::annotate::fold(&out).is_empty() {
+        return text.to_string();
+    }
+    out
+}
+
 /// A parsed body: each event with its byte range in the markdown.
 pub type Events<'a> = Vec<(Event<'a>, Range<usize>)>;
 
 /// Parses `body` once; footnote names get a prefix so their ids never collide with headings.
 pub fn parse(body: &str) -> Events<'_> {
-    Parser::new_ext(body, options())
+    parse_with(body, Extensions::default())
+}
+
+/// [`parse`] with the site's extensions.
+pub fn parse_with(body: &str, extensions: Extensions) -> Events<'_> {
+    Parser::new_ext(body, extensions.options())
         .into_offset_iter()
         .map(|(event, range)| (prefix_footnotes(event), range))
         .collect()
@@ -137,6 +194,23 @@ mod tests {
         let events = parse(md);
         let rt = ReaderText::from_events(&events);
         assert_eq!(rt.text, "A b c d\nnext\nH\n e\n");
+    }
+
+    #[test]
+    fn annotation_words_get_the_punctuation_readers_see() {
+        assert_eq!(smarten("\"don't\" -- now..."), "“don’t” – now…");
+        assert_eq!(smarten("a *b* [c]"), "a *b* [c]");
+        assert_eq!(smarten("- x"), "- x");
+        let body = "He said \"don't\" -- now...\n";
+        let text = ReaderText::from_events(&parse_with(
+            body,
+            Extensions {
+                smart_punctuation: true,
+                task_lists: false,
+            },
+        ))
+        .text;
+        assert!(text.contains(&smarten("\"don't\" -- now...")), "{text}");
     }
 
     #[test]

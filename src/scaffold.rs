@@ -166,18 +166,21 @@ fn write_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
         .map_err(|e| Diagnostic::file(path, format!("cannot write: {e}")))
 }
 
-/// Where `gloss new PATH` writes, relative to the site root: `content/PATH.md`. PATH may
-/// start with `content/` and may end with `.md`; it may not leave the content folder.
-pub fn article_path(path: &str) -> Result<PathBuf, Diagnostic> {
+/// Where `gloss new PATH` writes, relative to the site root, and the headline the path
+/// gives: `content/PATH.md`, its file name made a slug (`2026/Harbour Bridge` →
+/// `content/2026/harbour-bridge.md`, titled "Harbour Bridge"); a PATH ending in `/` is a
+/// bundle (`2026/x/` → `content/2026/x/index.md`). PATH may start with `content/` and may
+/// end with `.md`; it may not leave the content folder.
+pub fn article_path(path: &str) -> Result<(PathBuf, String), Diagnostic> {
     let given = Path::new(path);
     let inner = given.strip_prefix(CONTENT_DIR).unwrap_or(given);
     let leaves = inner
         .components()
         .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
-    let names: Vec<_> = inner
+    let names: Vec<String> = inner
         .components()
         .filter_map(|c| match c {
-            Component::Normal(n) => Some(n),
+            Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
             _ => None,
         })
         .collect();
@@ -188,46 +191,65 @@ pub fn article_path(path: &str) -> Result<PathBuf, Diagnostic> {
         )
         .with_help("give a path below content/, e.g. `gloss new 2024/city-council`"));
     }
-    // `.`, `x/.` and `x/` name a folder: made a file name, `.` would become the folder's
-    // own name (`gloss new .` wrote content.md beside site.toml).
-    let names_a_folder = path.ends_with(['/', std::path::MAIN_SEPARATOR])
-        || matches!(inner.components().next_back(), Some(Component::CurDir))
+    // `.`, `x/.` and `content/` name a folder that is no new bundle: made a file name, `.`
+    // would become the folder's own name (`gloss new .` wrote content.md beside site.toml).
+    let bundle = path.ends_with(['/', std::path::MAIN_SEPARATOR]);
+    let names_a_folder = matches!(inner.components().next_back(), Some(Component::CurDir))
         || path.ends_with("/.")
         || names.is_empty();
     if names_a_folder {
         return Err(
             Diagnostic::file(path, "the article's path names a folder, not a file")
-                .with_help("add the article's file name, e.g. `gloss new 2024/city-council`"),
+                .with_help("add the article's file name, e.g. `gloss new 2024/city-council`, or a bundle's folder, `gloss new 2024/city-council/`"),
         );
     }
     // The build skips names that start with a dot: such an article would never be published.
-    if names.iter().any(|n| n.to_string_lossy().starts_with('.')) {
+    if names.iter().any(|n| n.starts_with('.')) {
         return Err(Diagnostic::file(
             path,
             "names starting with a dot are hidden files, which the build skips",
         )
         .with_help("choose a name that starts with a letter or digit"));
     }
-    let mut rel = Path::new(CONTENT_DIR).join(names.iter().collect::<PathBuf>());
-    if rel.extension().is_none_or(|e| e != "md") {
-        let mut name = rel.file_name().unwrap_or_default().to_os_string();
-        name.push(".md");
-        rel.set_file_name(name);
+    let (folders, last) = names.split_at(names.len() - 1);
+    let last = &last[0];
+    let stem = if bundle {
+        last.as_str()
+    } else {
+        last.strip_suffix(".md").unwrap_or(last)
+    };
+    // The folders are kept as written (they may exist already); the new name becomes its
+    // address, so it is made a slug, and the words typed become the headline.
+    let slug = if is_slug(stem) {
+        stem.to_string()
+    } else {
+        crate::slug::slugify(stem)
+    };
+    let title = if stem == slug {
+        title_from(stem)
+    } else {
+        stem.trim().to_string()
+    };
+    let mut rel = Path::new(CONTENT_DIR).join(folders.iter().collect::<PathBuf>());
+    if bundle {
+        rel.push(&slug);
+        rel.push("index.md");
+    } else {
+        rel.push(format!("{slug}.md"));
     }
-    Ok(rel)
+    Ok((rel, title))
 }
 
-/// A headline from a file name: `city-council.md` → `City council`.
-fn title_from(rel: &Path) -> String {
-    let stem = rel.file_stem().unwrap_or_default().to_string_lossy();
-    let stem = if stem == "index" {
-        rel.parent()
-            .and_then(Path::file_name)
-            .map(|n| n.to_string_lossy())
-            .unwrap_or(stem)
-    } else {
-        stem
-    };
+/// Whether `name` is already fit for an address: lowercase ASCII letters, digits, `-`, `_`.
+fn is_slug(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_'))
+}
+
+/// A headline from a slug: `city-council` → `City council`.
+fn title_from(stem: &str) -> String {
     let words = stem.replace(['-', '_'], " ");
     let mut chars = words.trim().chars();
     match chars.next() {
@@ -236,23 +258,32 @@ fn title_from(rel: &Path) -> String {
     }
 }
 
-/// Writes a new article below `root`'s content folder; returns its path relative to `root`.
+/// Writes a new article below `root`'s content folder, in the language `lang` (a BCP 47 tag;
+/// default: the site's); returns its path relative to `root`.
 pub fn new_article(
     root: &Path,
     path: &str,
     title: Option<&str>,
+    lang: Option<&str>,
 ) -> Result<PathBuf, Vec<Diagnostic>> {
     let site = Site::load(root)?;
-    let rel = article_path(path).map_err(|d| vec![d])?;
-    let title = title.map_or_else(|| title_from(&rel), str::to_string);
-    // The new article's comments are in the site's language.
-    let template = scaffold(site.lang).new;
+    let (rel, from_path) = article_path(path).map_err(|d| vec![d])?;
+    let title = title.map_or(from_path, str::to_string);
+    let (tag, lang) = match lang {
+        Some(tag) => {
+            let lang = init_language(tag).map_err(|d| vec![d])?;
+            (tag.to_string(), lang)
+        }
+        None => (site.config.language.clone(), site.lang),
+    };
+    // The new article's comments are in its language.
+    let template = scaffold(lang).new;
     let verdicts: Vec<&str> = site.scale.keys().collect();
     let text = template
         // A TOML string literal, so quotes and backslashes in the title stay valid.
         .replace("{{title}}", &toml::Value::String(title).to_string())
         .replace("{{date}}", &today().to_string())
-        .replace("{{lang}}", &site.config.language)
+        .replace("{{lang}}", &tag)
         .replace("{{verdicts}}", &verdicts.join(", "));
     let target = root.join(&rel);
     write_new(&target, &text).map_err(|d| vec![d.relative_to(root)])?;
@@ -266,18 +297,18 @@ mod tests {
     #[test]
     fn article_paths_stay_inside_content() {
         assert_eq!(
-            article_path("2024/x").unwrap(),
+            article_path("2024/x").unwrap().0,
             Path::new("content/2024/x.md")
         );
         assert_eq!(
-            article_path("content/2024/x.md").unwrap(),
+            article_path("content/2024/x.md").unwrap().0,
             Path::new("content/2024/x.md")
         );
         assert!(article_path("../x").is_err());
         assert!(article_path("/etc/x").is_err());
         assert!(article_path("").is_err());
         assert_eq!(
-            article_path("./a/./b").unwrap(),
+            article_path("./a/./b").unwrap().0,
             Path::new("content/a/b.md")
         );
     }
@@ -290,7 +321,6 @@ mod tests {
             "content",
             "content/",
             "content/.",
-            "2024/",
             "2024/.",
             ".env",
             "a/.b",
@@ -310,10 +340,21 @@ mod tests {
 
     #[test]
     fn titles_come_from_file_names() {
-        assert_eq!(
-            title_from(Path::new("content/city-council.md")),
-            "City council"
-        );
-        assert_eq!(title_from(Path::new("content/a_b/index.md")), "A b");
+        assert_eq!(title_from("city-council"), "City council");
+        let (rel, title) = article_path("content/a_b/").unwrap();
+        assert_eq!((rel.as_path(), title.as_str()), (Path::new("content/a_b/index.md"), "A b"));
+    }
+
+    #[test]
+    fn a_name_in_words_becomes_a_slug_and_keeps_its_words_as_title() {
+        let (rel, title) = article_path("2026/Harbour Bridge").unwrap();
+        assert_eq!(rel, Path::new("content/2026/harbour-bridge.md"));
+        assert_eq!(title, "Harbour Bridge");
+        let (rel, title) = article_path("Politik/Neue Brücke.md").unwrap();
+        assert_eq!(rel, Path::new("content/Politik/neue-bruecke.md"));
+        assert_eq!(title, "Neue Brücke");
+        let (rel, title) = article_path("2026/Hafen Brücke/").unwrap();
+        assert_eq!(rel, Path::new("content/2026/hafen-bruecke/index.md"));
+        assert_eq!(title, "Hafen Brücke");
     }
 }

@@ -114,7 +114,7 @@ pub fn try_anchor<'a>(
     article: &'a Article,
     detect_figures: bool,
 ) -> Result<Anchored<'a>, AnchorFailure> {
-    let events = crate::markdown::parse(article.body());
+    let events = crate::markdown::parse_with(article.body(), article.meta.markdown);
     let reader = ReaderText::from_events(&events);
     let folded = Folded::new(&reader.text);
     let mut problems = Vec::new();

@@ -1215,6 +1215,7 @@ pub fn render_fragment(
                 translations: Vec::new(),
                 figures_auto: None,
                 figures_counts: site.config.figures.counts.unwrap_or(false),
+                markdown: site.config.markdown.extensions(),
             },
             annotations: Vec::new(),
         }

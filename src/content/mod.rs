@@ -91,6 +91,9 @@ pub struct Meta {
     /// Whether bare counts are marked as figures (the article's `[figures] counts`, else
     /// the site's).
     pub figures_counts: bool,
+    /// The site's markdown extensions (`[markdown]` in site.toml).
+    #[serde(skip)]
+    pub markdown: crate::markdown::Extensions,
 }
 
 /// The `date` of a page that gives none: never shown, only sorted by.
@@ -1057,6 +1060,7 @@ impl Checker<'_> {
                 .and_then(|f| f.counts)
                 .or(self.site.config.figures.counts)
                 .unwrap_or(false),
+            markdown: self.site.config.markdown.extensions(),
         })
     }
 
@@ -1353,12 +1357,23 @@ impl Checker<'_> {
             id,
             id_span,
             position: n,
-            anchor: Anchor {
-                text: a.text.get_ref().clone(),
-                prefix: a.prefix,
-                suffix: a.suffix,
-                occurrence,
-                all,
+            anchor: {
+                // With smart punctuation readers see “…” where the editor may have typed
+                // "…": the words are matched as readers see them.
+                let smart = |t: String| {
+                    if self.site.config.markdown.smart_punctuation {
+                        crate::markdown::smarten(&t)
+                    } else {
+                        t
+                    }
+                };
+                Anchor {
+                    text: smart(a.text.get_ref().clone()),
+                    prefix: a.prefix.map(smart),
+                    suffix: a.suffix.map(smart),
+                    occurrence,
+                    all,
+                }
             },
             span: text_span.start + self.offset..text_span.end + self.offset,
             note: a.note,
