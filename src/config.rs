@@ -49,6 +49,9 @@ pub struct SiteConfig {
     /// What `gloss check` insists on.
     #[serde(default)]
     pub check: CheckConfig,
+    /// How pages look when shared (`og:image` of pages without an image of their own).
+    #[serde(default)]
+    pub share: ShareConfig,
     /// Links to standalone pages in the site's navigation, in this order.
     #[serde(default)]
     pub nav: Vec<NavItem>,
@@ -231,6 +234,42 @@ impl MarkdownConfig {
             task_lists: self.task_lists,
         }
     }
+}
+
+/// `[share]` in site.toml.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShareConfig {
+    /// The image social networks show for a page without one of its own: a file of
+    /// `static/` or `content/`, by its path in the output, or an http(s) address.
+    #[serde(default)]
+    pub image: Option<String>,
+}
+
+/// The error of `[share] image` in site.toml (`text`) that names no file of the site at
+/// `root`, if it does.
+fn check_share(config: &SiteConfig, root: &Path, text: &str) -> Option<Diagnostic> {
+    let image = config.share.image.as_deref()?;
+    let lower = image.to_ascii_lowercase();
+    let problem = if lower.starts_with("https://") || lower.starts_with("http://") {
+        return None;
+    } else if lower.contains(':') || image.starts_with('/') || image.split('/').any(|s| s == "..") {
+        "`[share] image` must be an http(s) address or a path inside the output, like \"share.png\""
+            .to_string()
+    } else if ["static", "content"]
+        .iter()
+        .any(|d| root.join(d).join(image).is_file())
+    {
+        return None;
+    } else {
+        format!("`[share] image` names `{image}`, which is neither in static/ nor in content/")
+    };
+    let quoted = format!("\"{image}\"");
+    let at = text.find(&quoted).map_or(0..0, |i| i..i + quoted.len());
+    Some(
+        Diagnostic::at(Path::new(SITE_FILE), text, at, problem)
+            .with_help("put the image into static/ (`static/share.png` is `image = \"share.png\"`)"),
+    )
 }
 
 /// A verdict's label: one string, or one per language.
@@ -646,6 +685,7 @@ impl Site {
             }
         }
         errors.extend(check_languages(&config, text));
+        errors.extend(check_share(&config, root, text));
         if !errors.is_empty() {
             return Err(errors);
         }

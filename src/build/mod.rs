@@ -97,6 +97,8 @@ struct SiteView<'a> {
     description: &'a str,
     base_url: &'a str,
     lang: &'a str,
+    /// The absolute address of the image shared with a page that has none of its own.
+    image: Option<String>,
 }
 
 /// The parts of every page's context that are the same on every page, serialized once per
@@ -110,6 +112,8 @@ pub(crate) struct Shared {
     languages: Vec<String>,
     /// The site's `[[nav]]` links, in each language.
     nav: Vec<tera::Value>,
+    /// `base_url` without its trailing slash, for each page's canonical address.
+    base_url: String,
 }
 
 /// One `[[nav]]` link as templates see it.
@@ -146,6 +150,7 @@ impl Shared {
             description: &site.config.description,
             base_url: &site.config.base_url,
             lang: &site.config.language,
+            image: render::share::site_image(site),
         };
         Shared {
             site: tera::Value::from_serializable(&view),
@@ -157,6 +162,7 @@ impl Shared {
             nav: crate::lang::Lang::all()
                 .map(|l| nav_view(site, l))
                 .collect(),
+            base_url: site.base_url().to_string(),
         }
     }
 
@@ -188,6 +194,12 @@ impl Shared {
         cx.insert("root", &root);
         cx.insert_value("nav", self.nav[lang.index()].clone());
         cx.insert("path", url_path);
+        // Absolute or not at all: a canonical link or og:url relative to the page says nothing.
+        cx.insert(
+            "canonical",
+            &(!self.base_url.is_empty())
+                .then(|| format!("{}/{}", self.base_url, render::url_of_path(url_path))),
+        );
         let none: [render::Alternate; 0] = [];
         cx.insert("alternates", &none);
         cx.insert("switcher", &none);

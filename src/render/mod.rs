@@ -3,6 +3,7 @@ mod body;
 pub mod claim_page;
 pub mod jsonld;
 pub(crate) mod sanitize;
+pub mod share;
 pub mod theme;
 pub mod wadm;
 
@@ -233,6 +234,11 @@ pub struct ArticleView<'a> {
     pub authors: Vec<&'a str>,
     /// Summary as HTML.
     pub summary_html: Option<String>,
+    /// Summary as plain text, for `<meta name="description">` and `og:description`.
+    pub description: Option<String>,
+    /// The absolute address of the image shown where the page is shared (`og:image`): its
+    /// first image, else the site's `[share] image`.
+    pub image: Option<String>,
     /// Tags.
     pub tags: &'a [String],
     /// Where the text first appeared.
@@ -477,6 +483,16 @@ pub fn article_view<'a>(
             .summary
             .as_deref()
             .map(|s| markdown_html_in(s, &article.path, &root)),
+        description: Some(match article.meta.summary.as_deref() {
+            Some(summary) => share::description(summary),
+            None => share::opening(&anchored.reader.text),
+        })
+        .filter(|d| !d.is_empty()),
+        image: share::article_image(
+            site,
+            &article.url_path,
+            anchored.events.iter().map(|(e, _)| e),
+        ),
         tags: &article.meta.tags,
         source: article.meta.source.as_ref().map(|s| OriginView {
             name: &s.name,
