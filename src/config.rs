@@ -232,6 +232,7 @@ impl MarkdownConfig {
         crate::markdown::Extensions {
             smart_punctuation: self.smart_punctuation,
             task_lists: self.task_lists,
+            trusted_html: self.unsafe_html,
         }
     }
 }

@@ -20,6 +20,9 @@ pub struct Extensions {
     pub smart_punctuation: bool,
     /// GFM task lists, `- [ ]` and `- [x]` (`task_lists = true`).
     pub task_lists: bool,
+    /// Raw HTML is published as written (`unsafe_html = true`): nothing is removed from it,
+    /// so there is nothing to warn of.
+    pub trusted_html: bool,
 }
 
 impl Extensions {
@@ -123,11 +126,17 @@ impl ReaderText {
     pub fn from_events(events: &Events<'_>) -> ReaderText {
         let mut out = ReaderText::default();
         let mut image_depth = 0usize;
+        // An embed block's address and caption are not text: readers see its placeholder.
+        let mut in_embed = false;
         for (i, (event, range)) in events.iter().enumerate() {
             match event {
                 Event::Start(Tag::Image { .. }) => image_depth += 1,
                 Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
-                _ if image_depth > 0 => {}
+                Event::Start(Tag::CodeBlock(kind)) if crate::render::embed::is_embed(kind) => {
+                    in_embed = true;
+                }
+                Event::End(TagEnd::CodeBlock) if in_embed => in_embed = false,
+                _ if image_depth > 0 || in_embed => {}
                 Event::Text(t) | Event::Code(t) => {
                     let start = out.text.len();
                     out.text.push_str(t);

@@ -1,5 +1,39 @@
 // gloss: notes in the margin (wide screens) or opened in place (any screen), a switch for
 // the highlights. Progressive: every page reads without it.
+// Embeds (src/render/embed.rs): nothing loads from another host until the reader presses
+// the placeholder's button. The address is checked again here against the allow-list gloss
+// builds addresses from, so a button forged in an article's raw HTML loads nothing else.
+(() => {
+  const ALLOWED = [
+    /^https:\/\/www\.youtube-nocookie\.com\/embed\/[A-Za-z0-9_-]{11}(\?start=\d{1,7})?$/,
+    /^https:\/\/player\.vimeo\.com\/video\/\d{1,12}\?dnt=1(&h=[0-9a-fA-F]{6,20})?$/,
+    /^https:\/\/platform\.twitter\.com\/embed\/Tweet\.html\?id=\d{1,20}&dnt=true$/,
+    /^https:\/\/www\.instagram\.com\/p\/[A-Za-z0-9_-]{5,40}\/embed\/$/,
+    /^https:\/\/www\.tiktok\.com\/embed\/v2\/\d{1,25}$/,
+    /^https:\/\/embed\.documentcloud\.org\/documents\/\d{1,12}-[a-z0-9-]{1,200}\/\?embed=1$/,
+    /^https:\/\/www\.scribd\.com\/embeds\/\d{1,15}\/content$/,
+  ];
+  for (const b of document.querySelectorAll('.gl-embed button.gl-embed-load[data-embed-src]')) {
+    const src = b.dataset.embedSrc;
+    if (!ALLOWED.some((re) => re.test(src))) continue;
+    b.hidden = false;
+    b.addEventListener('click', () => {
+      const box = b.closest('.gl-embed-box');
+      const f = document.createElement('iframe');
+      f.src = src;
+      f.title = b.dataset.embedTitle || '';
+      f.allow = 'autoplay; encrypted-media; picture-in-picture; fullscreen';
+      f.allowFullscreen = true;
+      f.referrerPolicy = 'strict-origin-when-cross-origin';
+      f.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-presentation');
+      f.className = 'gl-embed-frame';
+      box.replaceWith(f);
+      // The button is gone: keyboard focus moves to what it loaded.
+      f.focus();
+    }, { once: true });
+  }
+})();
+
 (() => {
   const d = document, root = d.documentElement;
   root.classList.add('gl-js');

@@ -78,6 +78,8 @@ pub struct Anchored<'a> {
     pub figures: Vec<Figure>,
     /// Findings that do not stop the build.
     pub warnings: Vec<Diagnostic>,
+    /// The body's embed blocks, in order (see [`crate::render::embed`]).
+    pub embeds: Vec<crate::render::embed::Embed>,
 }
 
 impl Anchored<'_> {
@@ -352,6 +354,27 @@ pub fn try_anchor<'a>(
             },
         });
     }
+    let mut embeds = Vec::new();
+    for found in crate::render::embed::find(article.body(), &events) {
+        match found.embed {
+            Ok(e) => embeds.push(e),
+            Err(message) => figure_problems.push(
+                Diagnostic::at(
+                    &article.path,
+                    &article.source,
+                    article.body_offset + found.at.start..article.body_offset + found.at.end,
+                    message,
+                )
+                .with_help(format!(
+                    "an embed block holds the address of one of these: {}; link anything else: [words](address)",
+                    crate::render::embed::PROVIDERS_HELP
+                )),
+            ),
+        }
+    }
+    if !article.meta.markdown.trusted_html {
+        warnings.extend(crate::render::sanitize::removal_warnings(article, &events));
+    }
     if !figure_problems.is_empty() {
         return Err(AnchorFailure {
             errors: Vec::new(),
@@ -374,6 +397,7 @@ pub fn try_anchor<'a>(
         alone,
         figures: detected,
         warnings,
+        embeds,
     })
 }
 

@@ -1239,6 +1239,7 @@ pub fn render_fragment(
     Ok(render::body_html_on(
         &article,
         &site.scale,
+        &site.locales.get(article.meta.lang).words,
         &anchored,
         &numbers,
         false,

@@ -44,26 +44,31 @@ const DATETIME: &str = "datetime";
 /// Renders the body of `article`. `numbers[i]` is the reader-facing number of annotation `i`
 /// (its note's number). With `safe` (what `build` publishes), script links are defused, raw
 /// HTML sanitized and links to article files pointed at their pages; with no highlights and
-/// not `safe`, the output is exactly pulldown-cmark's.
+/// not `safe`, the output is exactly pulldown-cmark's but for embeds, footnotes and tables,
+/// which are written as the site shows them.
 pub fn body_html(
     article: &Article,
     anchored: &Anchored<'_>,
     numbers: &[usize],
     safe: bool,
 ) -> String {
+    let locales = crate::i18n::Locales::default();
     body_html_on(
         article,
-        &VerdictScale::default_scale(&crate::i18n::Locales::default()),
+        &VerdictScale::default_scale(&locales),
+        &locales.get(article.meta.lang).words,
         anchored,
         numbers,
         safe,
     )
 }
 
-/// [`body_html`] for a site whose verdicts stand on `scale`.
+/// [`body_html`] for a site whose verdicts stand on `scale`, its words (footnotes' heading,
+/// embeds' placeholders) in `words`.
 pub fn body_html_on(
     article: &Article,
     scale: &VerdictScale,
+    words: &crate::i18n::Words,
     anchored: &Anchored<'_>,
     numbers: &[usize],
     safe: bool,
@@ -78,6 +83,12 @@ pub fn body_html_on(
     if !anchored.spans.is_empty() {
         weave(article, scale, anchored, numbers, &mut events);
     }
+    // After weaving, which finds text by its event's index: these move events. gloss's own
+    // markup, written before the sanitizer runs, so it must keep what they write (see
+    // `sanitize`); none of it carries an address the article wrote.
+    let events = super::embed::replace(events, &anchored.embeds, words);
+    let events = super::finish::footnotes(events, words);
+    let events = super::finish::tables(events, words);
     let mut html = String::with_capacity(article.body().len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if raw_html {

@@ -1,6 +1,8 @@
 //! Rendering: an anchored article to an HTML fragment, and pages through the theme's templates.
 mod body;
 pub mod claim_page;
+pub mod embed;
+pub mod finish;
 pub mod jsonld;
 pub(crate) mod sanitize;
 pub mod share;
@@ -354,6 +356,7 @@ pub fn article_view<'a>(
     let body = body_html_on(
         article,
         &site.scale,
+        words,
         anchored,
         &numbers,
         !site.config.markdown.unsafe_html,

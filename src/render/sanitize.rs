@@ -112,12 +112,278 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
         .filter_style_properties(HashSet::from(["text-align"]))
+        // gloss's own: an embed's placeholder (`embed`), a table's scroll container
+        // (`finish`). Their values are held to what gloss writes; an embed's address is
+        // checked again by gloss.js against the same allow-list before anything loads.
+        .add_tags(["button"])
+        .add_tag_attributes(
+            "button",
+            ["type", "hidden", "data-embed-src", "data-embed-title"],
+        )
+        .add_tag_attributes("div", ["role", "tabindex", "aria-label"])
+        .attribute_filter(|element, attribute, value| match (element, attribute) {
+            ("button", "type") if value != "button" => None,
+            ("div", "role") if value != "region" => None,
+            ("div", "tabindex") if value != "0" => None,
+            _ => Some(value.into()),
+        })
         .link_rel(None);
     for (tag, attrs) in GLOSS_TAG_ATTRIBUTES {
         b.add_tag_attributes(*tag, attrs.iter().copied());
     }
     b
 });
+
+/// What the sanitizer allows, read from it once: the warnings say exactly what it removes.
+struct Policy {
+    tags: HashSet<&'static str>,
+    dropped_with_content: HashSet<&'static str>,
+    generic: HashSet<&'static str>,
+    prefixes: Vec<&'static str>,
+    per_tag: std::collections::HashMap<&'static str, HashSet<&'static str>>,
+    schemes: HashSet<&'static str>,
+}
+
+static POLICY: LazyLock<Policy> = LazyLock::new(|| Policy {
+    tags: CLEANER.clone_tags(),
+    dropped_with_content: CLEANER.clone_clean_content_tags(),
+    generic: CLEANER.clone_generic_attributes(),
+    prefixes: CLEANER
+        .clone_generic_attribute_prefixes()
+        .map(|p| p.into_iter().collect())
+        .unwrap_or_default(),
+    per_tag: CLEANER.clone_tag_attributes(),
+    schemes: CLEANER.clone_url_schemes(),
+});
+
+/// Attributes whose value the sanitizer reads as an address.
+const URL_ATTRIBUTES: &[&str] = &["href", "src", "cite", "action", "formaction", "poster"];
+
+/// One thing of raw HTML the sanitizer removes, at a byte offset of the HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Removal {
+    /// Where its tag or attribute starts.
+    pub at: usize,
+    /// The element.
+    pub tag: String,
+    /// The attribute, or `None` when the whole element goes.
+    pub attribute: Option<String>,
+    /// The element's `src`, for advice on embedding it.
+    pub src: Option<String>,
+}
+
+impl Removal {
+    fn describe(&self) -> String {
+        match &self.attribute {
+            None => format!("`<{}>`", self.tag),
+            Some(a) => format!("`{a}` of `<{}>`", self.tag),
+        }
+    }
+}
+
+/// What [`clean_html`] removes from the raw HTML `html`, found by reading its tags: the
+/// elements it does not allow, the attributes it does not allow on them, and addresses of
+/// a scheme that can run script. Comments, which it also removes, are an editor's notes.
+pub(crate) fn removals(html: &str) -> Vec<Removal> {
+    let policy = &*POLICY;
+    let b = html.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(k) = memchr::memchr(b'<', &b[i..]).map(|k| i + k) {
+        let rest = &html[k..];
+        if rest.starts_with("<!--") {
+            i = rest.find("-->").map_or(html.len(), |e| k + e + 3);
+            continue;
+        }
+        if !b.get(k + 1).is_some_and(u8::is_ascii_alphabetic) {
+            i = k + 1;
+            continue;
+        }
+        let mut j = k + 1;
+        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-' || b[j] == b':') {
+            j += 1;
+        }
+        let tag = html[k + 1..j].to_ascii_lowercase();
+        let mut attrs: Vec<(usize, String, String)> = Vec::new();
+        loop {
+            while j < b.len() && (b[j].is_ascii_whitespace() || b[j] == b'/') {
+                j += 1;
+            }
+            if j >= b.len() || b[j] == b'>' {
+                break;
+            }
+            let start = j;
+            while j < b.len() && !b[j].is_ascii_whitespace() && !matches!(b[j], b'=' | b'>' | b'/')
+            {
+                j += 1;
+            }
+            let name = html[start..j].to_ascii_lowercase();
+            while j < b.len() && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            let mut value = String::new();
+            if b.get(j) == Some(&b'=') {
+                j += 1;
+                while j < b.len() && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                match b.get(j) {
+                    Some(&q) if q == b'"' || q == b'\'' => {
+                        let end = memchr::memchr(q, &b[j + 1..]).map_or(b.len(), |e| j + 1 + e);
+                        value = html[j + 1..end].to_string();
+                        j = (end + 1).min(b.len());
+                    }
+                    _ => {
+                        let s = j;
+                        while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
+                            j += 1;
+                        }
+                        value = html[s..j].to_string();
+                    }
+                }
+            }
+            if !name.is_empty() {
+                attrs.push((start, name, value));
+            }
+            if j == start {
+                j += 1;
+            }
+        }
+        let src = attrs
+            .iter()
+            .find(|(_, n, _)| n == "src")
+            .map(|(_, _, v)| v.clone());
+        if !policy.tags.contains(tag.as_str()) {
+            out.push(Removal {
+                at: k,
+                tag: tag.clone(),
+                attribute: None,
+                src,
+            });
+        } else {
+            for (at, name, value) in &attrs {
+                let allowed = policy.generic.contains(name.as_str())
+                    || policy.prefixes.iter().any(|p| name.starts_with(p))
+                    || policy
+                        .per_tag
+                        .get(tag.as_str())
+                        .is_some_and(|a| a.contains(name.as_str()));
+                let bad_url = allowed && URL_ATTRIBUTES.contains(&name.as_str()) && {
+                    let v = value.trim().to_ascii_lowercase();
+                    v.split_once(':').is_some_and(|(scheme, _)| {
+                        !scheme.contains(['/', '?', '#']) && !policy.schemes.contains(scheme)
+                    })
+                };
+                if !allowed || bad_url {
+                    out.push(Removal {
+                        at: *at,
+                        tag: tag.clone(),
+                        attribute: Some(name.clone()),
+                        src: None,
+                    });
+                }
+            }
+        }
+        i = (j + 1).min(html.len());
+        // A script's or style's text is no markup (`a<b` in a script is no tag), and it
+        // goes with its element.
+        if policy.dropped_with_content.contains(tag.as_str()) {
+            let close = format!("</{tag}");
+            i = html[i..]
+                .to_ascii_lowercase()
+                .find(&close)
+                .map_or(html.len(), |e| i + e);
+        }
+    }
+    out
+}
+
+/// A warning for each piece of the article's raw HTML (an HTML block, an inline tag) that
+/// the sanitizer changes, located at the first thing it removes, saying what goes and how
+/// to embed or write it instead.
+pub(crate) fn removal_warnings(
+    article: &crate::content::Article,
+    events: &[(Event<'_>, std::ops::Range<usize>)],
+) -> Vec<crate::diagnostics::Diagnostic> {
+    let body = article.body();
+    let mut warnings = Vec::new();
+    for (e, range) in events {
+        if !matches!(e, Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_)) {
+            continue;
+        }
+        let piece = &body[range.clone()];
+        let removed = removals(piece);
+        let Some(first) = removed.first() else {
+            continue;
+        };
+        let mut names: Vec<String> = Vec::new();
+        for r in &removed {
+            let d = r.describe();
+            if !names.contains(&d) {
+                names.push(d);
+            }
+        }
+        let shown = if names.len() > 4 {
+            format!("{} and {} more", names[..4].join(", "), names.len() - 4)
+        } else {
+            names.join(", ")
+        };
+        let start = article.body_offset + range.start + first.at;
+        let len = if first.attribute.is_some() {
+            first.attribute.as_ref().map_or(1, String::len)
+        } else {
+            first.tag.len() + 1
+        };
+        warnings.push(
+            crate::diagnostics::Diagnostic::at(
+                &article.path,
+                &article.source,
+                start..start + len,
+                format!("the sanitizer removes {shown} from this HTML: readers will not see it"),
+            )
+            .with_help(removal_help(piece, &removed))
+            .warning(),
+        );
+    }
+    warnings
+}
+
+/// How to say what `removed` tried to say: the embed block for an allow-listed address in
+/// the HTML, else what articles may hold.
+fn removal_help(piece: &str, removed: &[Removal]) -> String {
+    use super::embed;
+    // The address of an iframe first, then any address in the HTML (a social post's
+    // blockquote names its post before the script that would render it).
+    let candidates = removed
+        .iter()
+        .filter_map(|r| r.src.clone())
+        .chain(piece.match_indices("http").map(|(i, _)| {
+            piece[i..]
+                .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>'))
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        }));
+    for url in candidates {
+        let url = url.replace("&amp;", "&");
+        if let Ok(e) = embed::resolve(&url, None) {
+            return format!(
+                "to embed it, write instead:\n```embed\n{}\n```\nreaders then see a placeholder and load it from {} with a click",
+                e.original, e.provider
+            );
+        }
+    }
+    if removed.iter().any(|r| r.attribute.as_deref().is_some_and(|a| a.starts_with("on"))) {
+        return "event handlers (`on…`) run script, which an article may not: remove them"
+            .to_string();
+    }
+    format!(
+        "articles hold only markup that cannot run script or load from other hosts; write it \
+         in markdown, or embed a video, post or document with an ```embed block holding its \
+         address ({})",
+        embed::PROVIDERS_HELP
+    )
+}
 
 #[cfg(test)]
 mod tests {
@@ -184,6 +450,36 @@ mod tests {
         );
         assert!(!render("![x](data:image/png;base64,AAAA)").contains("<img"));
         assert!(!render("![x](data:image/svg+xml,<svg/onload=alert(1)>)").contains("<img"));
+    }
+
+    #[test]
+    fn removals_are_what_the_sanitizer_removes() {
+        let found = |html: &str| -> Vec<String> {
+            removals(html).iter().map(Removal::describe).collect()
+        };
+        assert_eq!(
+            found("<iframe src=\"https://www.youtube.com/embed/aqz-KE-bpKQ\"></iframe>"),
+            ["`<iframe>`"]
+        );
+        assert_eq!(
+            found("<p class=x onclick='alert(1)' title=\"t\">a<b</p><a href=\"javascript:x\">y</a>"),
+            ["`onclick` of `<p>`", "`href` of `<a>`"]
+        );
+        assert_eq!(
+            found("<script>if (a<b) {}</script><!-- <iframe> --><span>ok</span>"),
+            ["`<script>`"]
+        );
+        assert!(found("<table><tr><td style=\"text-align: left\">1</td></tr></table>").is_empty());
+        // Each one found is really removed by the sanitizer.
+        for (html, gone) in [
+            ("<iframe src=x></iframe>", "<iframe"),
+            ("<p onclick=x>a</p>", "onclick"),
+            ("<a href=\"javascript:x\">y</a>", "javascript"),
+            ("<div dir=rtl>a</div>", "dir="),
+        ] {
+            assert_eq!(removals(html).len(), 1, "{html}");
+            assert!(!clean_html(html).contains(gone), "{html}");
+        }
     }
 
     #[test]
