@@ -215,7 +215,7 @@ mod tests {
             body,
             Extensions {
                 smart_punctuation: true,
-                task_lists: false,
+                ..Extensions::default()
             },
         ))
         .text;

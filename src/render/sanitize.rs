@@ -462,7 +462,7 @@ mod tests {
             ["`<iframe>`"]
         );
         assert_eq!(
-            found("<p class=x onclick='alert(1)' title=\"t\">a<b</p><a href=\"javascript:x\">y</a>"),
+            found("<p class=x onclick='alert(1)' title=\"t\">a < b</p><a href=\"javascript:x\">y</a>"),
             ["`onclick` of `<p>`", "`href` of `<a>`"]
         );
         assert_eq!(

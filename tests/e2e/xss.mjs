@@ -105,6 +105,27 @@ try {
     await close();
   }
 
+  // Embeds: nothing loads before a click; a click on each button (gloss's and the forged
+  // ones) loads only the player gloss built from the allow-listed address.
+  {
+    const { page, close } = await newPage();
+    await page.goto(origin + '2019/einbettung/index.html', { waitUntil: 'load' });
+    const before = await page.$$eval('iframe', (fs) => fs.length);
+    check('embed: nothing from another host before the reader asks', before === 0, String(before));
+    const shown = await page.$$eval('button.gl-embed-load', (bs) => bs.filter((b) => !b.hidden).length);
+    check('embed: the allow-listed placeholder shows its button', shown >= 1, String(shown));
+    for (const b of await page.$$('button.gl-embed-load')) {
+      await b.click({ force: true, timeout: 1000 }).catch(() => {});
+    }
+    await page.waitForTimeout(200);
+    const srcs = await page.$$eval('iframe', (fs) => fs.map((f) => f.getAttribute('src')));
+    check('embed: a click loads only the player gloss built', srcs.length === 1
+      && srcs[0] === 'https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ', srcs.join(' '));
+    const found = await ran(page);
+    check('embed: no script of the content runs', found.length === 0, found.join(' | '));
+    await close();
+  }
+
   // A feed reader shows the entries' HTML: put it into a page and do the same.
   for (const feed of ['feed.xml', 'corrections.xml']) {
     const { page, close } = await newPage();

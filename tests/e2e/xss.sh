@@ -5,7 +5,8 @@
 # First the vectors gloss must refuse (script files in content/, articles in place of generated
 # pages): that build must fail and write nothing. Then the vectors it must make inert (heading
 # attributes, raw HTML, script links and images in bodies, summaries and notes; a file named
-# `javascript:…`): that build must succeed and no page may run the contributor's script.
+# `javascript:…`; embeds' captions and forged embed placeholders): that build must succeed
+# and no page may run the contributor's script, nor load anything but the embed gloss built.
 # Installs what it needs as run.sh does. Ends with `N passed, M failed`; exits 1 on failure.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -129,6 +130,22 @@ EOF
 mkdir -p "$S/content/a b"
 printf '+++\ntitle = "Zeichen"\ndate = 2019-07-26\n+++\nText.\n' >"$S/content/a b/#?%:x.md"
 
+# Embeds: a caption holding markup, and raw HTML forging gloss's placeholder with a script
+# address and an address off the allow-list (the sanitizer keeps the placeholder's attributes,
+# so gloss.js must refuse them). xss.mjs clicks every button and checks what loads.
+cat >"$S/content/2019/einbettung.md" <<'EOF'
++++
+title = "Einbettung"
+date = 2019-07-27
++++
+```embed
+https://youtu.be/aqz-KE-bpKQ
+<img src=x onerror=alert(25)> "Titel" <script>alert(26)</script>
+```
+
+<figure class="gl-embed"><div class="gl-embed-box"><button type="button" class="gl-embed-load" data-embed-src="javascript:alert(27)" data-embed-title="x">falsch</button> <button type="button" class="gl-embed-load" data-embed-src="https://evil.example/embed/aqz-KE-bpKQ" hidden>falsch 2</button></div></figure>
+EOF
+
 fail=0
 # Refused: each of `files`; the build must fail, name each and write nothing.
 refused() {
@@ -163,6 +180,18 @@ printf '+++\ntitle = "Home"\ndate = 2019-07-24\n+++\nx\n' >"$S/content/index.md"
 printf '+++\ntitle = "Claims"\ndate = 2019-07-24\n+++\nx\n' >"$S/content/claims.md"
 printf '+++\ntitle = "Feed"\ndate = 2019-07-24\n+++\nx\n' >"$S/content/feed.xml.md"
 refused "articles in place of generated pages" content/index.md content/claims.md content/feed.xml.md
+
+# An embed block whose address is a script, or off the allow-list: an error at its line.
+printf '+++\ntitle = "E"\ndate = 2019-07-24\n+++\n```embed\njavascript:alert(28)\n```\n\n```embed\nhttps://evil.example/v/1\n```\n' >"$S/content/x/einbettung.md"
+if (cd "$S" && "$GLOSS" build >"$TMP/refused.log" 2>&1); then
+  echo "not ok - embed blocks off the allow-list: the build fails"; fail=1
+elif [ -e "$S/public" ] || ! grep -qF "content/x/einbettung.md:6:1: error:" "$TMP/refused.log" \
+    || ! grep -qF "content/x/einbettung.md:10:1: error:" "$TMP/refused.log"; then
+  echo "not ok - embed blocks off the allow-list: each located, nothing written"; cat "$TMP/refused.log"; fail=1
+else
+  echo "ok - embed blocks off the allow-list: refused at their lines, nothing written"
+fi
+rm "$S/content/x/einbettung.md"
 
 (cd "$S" && "$GLOSS" build >&2)
 status=0
