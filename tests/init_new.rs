@@ -218,7 +218,7 @@ fn new_takes_the_title_from_the_file_name_and_never_overwrites() {
         .failure()
         .stderr(contains("inside the content folder"));
     assert!(!tmp.path().join("outside.md").exists());
-    for folder in [".", "content/.", "2024/"] {
+    for folder in [".", "content/.", "content/"] {
         gloss(tmp.path())
             .args(["new", folder])
             .assert()
@@ -226,7 +226,85 @@ fn new_takes_the_title_from_the_file_name_and_never_overwrites() {
             .stderr(contains("names a folder, not a file"));
     }
     assert!(!tmp.path().join("content.md").exists());
-    assert!(!tmp.path().join("content/2024.md").exists());
+}
+
+#[test]
+fn new_makes_a_slug_of_the_words_keeps_them_as_title_and_makes_bundles() {
+    let tmp = tempfile::tempdir().unwrap();
+    gloss(tmp.path())
+        .args(["init", "--lang", "en"])
+        .assert()
+        .success();
+    gloss(tmp.path())
+        .args(["new", "2026/Harbour Bridge"])
+        .assert()
+        .success()
+        .stderr(contains("content/2026/harbour-bridge.md"));
+    let text = std::fs::read_to_string(tmp.path().join("content/2026/harbour-bridge.md")).unwrap();
+    assert!(text.contains("title = \"Harbour Bridge\""), "{text}");
+    gloss(tmp.path())
+        .args(["new", "2026/x/"])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(tmp.path().join("content/2026/x/index.md")).unwrap();
+    assert!(text.contains("title = \"X\""), "{text}");
+    // --lang: the article's language, and its comments in it.
+    gloss(tmp.path())
+        .args(["new", "2026/pont", "--lang", "fr"])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(tmp.path().join("content/2026/pont.md")).unwrap();
+    assert!(text.contains("lang = \"fr\""), "{text}");
+    let french = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/scaffold/new.fr.md"),
+    )
+    .unwrap();
+    let comment = french.lines().find(|l| l.starts_with("# ")).unwrap();
+    assert!(text.contains(comment), "{text}");
+    gloss(tmp.path())
+        .args(["new", "2026/y", "--lang", "xx-bogus"])
+        .assert()
+        .failure()
+        .stderr(contains("--lang"));
+    gloss(tmp.path()).arg("build").assert().success();
+    assert!(tmp.path().join("public/2026/harbour-bridge/index.html").exists());
+    assert!(tmp.path().join("public/2026/x/index.html").exists());
+    let html = std::fs::read_to_string(tmp.path().join("public/2026/pont/index.html")).unwrap();
+    assert!(html.contains("lang=\"fr\""), "{html}");
+}
+
+#[test]
+fn the_generated_settings_name_no_file_the_site_does_not_have() {
+    for lang in ["de", "en", "fr", "es"] {
+        let tmp = tempfile::tempdir().unwrap();
+        gloss(tmp.path())
+            .args(["init", "--lang", lang])
+            .assert()
+            .success();
+        let toml = std::fs::read_to_string(tmp.path().join("site.toml")).unwrap();
+        // Every file name in it (a word ending in .md, .toml, .html, …) is a file of the site.
+        for word in toml.split(|c: char| c.is_whitespace() || matches!(c, '"' | '(' | ')' | '`' | ',')) {
+            let word = word.trim_end_matches(['.', ':', ';']);
+            let is_file = [".md", ".toml", ".html", ".css", ".js"]
+                .iter()
+                .any(|e| word.ends_with(e));
+            if is_file {
+                assert!(tmp.path().join(word).exists(), "{lang}: site.toml names {word}");
+            }
+        }
+        // Its commented examples are valid settings.
+        let uncommented = toml.replace("# [share]", "[share]").replace("# image", "image");
+        let image = uncommented
+            .lines()
+            .find_map(|l| l.strip_prefix("image = \""))
+            .unwrap()
+            .trim_end_matches('"')
+            .to_string();
+        std::fs::create_dir_all(tmp.path().join("static")).unwrap();
+        std::fs::write(tmp.path().join("static").join(&image), "png").unwrap();
+        std::fs::write(tmp.path().join("site.toml"), uncommented).unwrap();
+        gloss(tmp.path()).arg("build").assert().success();
+    }
 }
 
 #[test]
