@@ -14,6 +14,7 @@ pub mod links;
 pub mod markdown;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod slug;
 pub mod toml_input;

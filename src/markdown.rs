@@ -106,6 +106,20 @@ impl ReaderText {
     }
 }
 
+/// Markdown (a summary, a note, a conclusion) as the one line of plain text a reader sees of
+/// it: markup removed, white space folded. For search records and JSON-LD.
+pub fn plain_text(md: &str) -> String {
+    let text = ReaderText::from_events(&parse(md)).text;
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 fn is_block(tag: &TagEnd) -> bool {
     matches!(
         tag,

@@ -1,17 +1,94 @@
-//! The pages no single article shows: the index, claims, people, corrections and tags.
+//! The pages no single article shows: the index, claims, people, corrections and tags. Each
+//! listing is a pure function of the site and the articles' summaries: it returns the pages
+//! it wants (template, path, context) and its warnings, and [`super::render_pages`] renders
+//! and writes them all in one loop.
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::PathBuf;
 
 use serde::Serialize;
-use tera::Context;
 
-use super::Pages;
 use super::summary::ArticleSummary;
 use crate::config::{Person, Site};
 use crate::diagnostics::Diagnostic;
 use crate::i18n;
 use crate::render::{root_prefix, url_of_path};
 use crate::slug::slugify;
+
+/// A page a listing wants: its template, its path and what its template gets beyond what
+/// every page gets (see [`super::Shared::context`]).
+#[derive(Debug)]
+pub(crate) struct Page {
+    /// The template.
+    pub(crate) template: &'static str,
+    /// The page's path below the site root (`claims/`, `` for the home page), as its
+    /// template sees it.
+    pub(crate) path: String,
+    /// A file of its own instead of `path/index.html` (`404.html`); such a page is no page of
+    /// the site's own (not in the sitemap, not linked to).
+    pub(crate) own_file: Option<&'static str>,
+    /// The template's variables, in the order set.
+    pub(crate) vars: Vec<(&'static str, tera::Value)>,
+}
+
+impl Page {
+    fn new(template: &'static str, path: impl Into<String>) -> Page {
+        Page {
+            template,
+            path: path.into(),
+            own_file: None,
+            vars: Vec::new(),
+        }
+    }
+
+    /// Sets the template variable `name`.
+    fn set(&mut self, name: &'static str, value: &(impl Serialize + ?Sized)) {
+        self.vars.push((name, tera::Value::from_serializable(value)));
+    }
+
+    /// Where the page is written, below the output root.
+    pub(crate) fn file(&self) -> PathBuf {
+        match self.own_file {
+            Some(f) => PathBuf::from(f),
+            None => PathBuf::from(&self.path).join("index.html"),
+        }
+    }
+
+    /// Whether it is one of the site's pages (in the sitemap, a link target).
+    pub(crate) fn is_listed(&self) -> bool {
+        self.own_file.is_none()
+    }
+}
+
+/// What the listings want: their pages, in order, and their warnings.
+#[derive(Debug, Default)]
+pub(crate) struct Listings {
+    /// Pages to render.
+    pub(crate) pages: Vec<Page>,
+    /// Findings that do not stop a build (speakers not in the registry).
+    pub(crate) warnings: Vec<Diagnostic>,
+}
+
+/// Every listing page of the site for the articles `listed` (newest first), people's first:
+/// the first template error met in this order is the one reported.
+pub(crate) fn all<'a>(
+    site: &'a Site,
+    listed: &[&'a ArticleSummary],
+    people: &People<'a>,
+) -> Result<Listings, Diagnostic> {
+    let mut pages = people_pages(site, people);
+    pages.extend(claims(site, listed));
+    pages.extend(tags(site, listed)?);
+    pages.extend(index(site, listed));
+    pages.extend(corrections(site, listed));
+    pages.push(not_found(site));
+    if site.config.search.enabled {
+        pages.push(search_page());
+    }
+    Ok(Listings {
+        pages,
+        warnings: people.warnings.clone(),
+    })
+}
 
 /// An article in a list, with its link relative to the listing page.
 #[derive(Debug, Serialize)]
@@ -93,17 +170,16 @@ fn pager(base: &str, n: usize, total: usize, root: &str) -> Pager {
     }
 }
 
-/// Writes a listing of `items` at `base`, `paginate_by` to a page (one page, empty, when
-/// there are none): `fill` puts each page's items into its context, given the page's way to
-/// the site root; the pager is added. Returns the pages written.
+/// The pages of a listing of `items` at `base`, `paginate_by` to a page (one page, empty,
+/// when there are none): `fill` sets each page's items, given the page's way to the site
+/// root; the pager is added.
 fn each_page<T>(
     site: &Site,
-    pages: &Pages<'_>,
-    template: &str,
+    template: &'static str,
     base: &str,
     items: &[T],
-    fill: &dyn Fn(&mut Context, &[T], &str),
-) -> Result<usize, Diagnostic> {
+    fill: &dyn Fn(&mut Page, &[T], &str),
+) -> Vec<Page> {
     let per_page = site.config.paginate_by.max(1);
     let chunks: Vec<&[T]> = if items.is_empty() {
         vec![&[]]
@@ -111,44 +187,38 @@ fn each_page<T>(
         items.chunks(per_page).collect()
     };
     let total = chunks.len();
+    let mut pages = Vec::with_capacity(total);
     for (i, chunk) in chunks.iter().enumerate() {
         let n = i + 1;
         let here = page_path(base, n);
         let root = root_prefix(&here);
-        let mut cx = pages
-            .shared
-            .context(site.lang, &site.config.language, &here);
-        fill(&mut cx, chunk, &root);
-        cx.insert("pager", &pager(base, n, total, &root));
-        pages.render(template, &cx, &here)?;
+        let mut page = Page::new(template, here);
+        fill(&mut page, chunk, &root);
+        page.set("pager", &pager(base, n, total, &root));
+        pages.push(page);
     }
-    Ok(total)
+    pages
 }
 
-/// Writes a listing of `articles` at `base`, `paginate_by` to a page, with `extra` in each
-/// page's context; returns the pages written.
+/// The pages of a listing of `articles` at `base`, `paginate_by` to a page, with `extra` set
+/// on each.
 fn paginated(
     site: &Site,
-    pages: &Pages<'_>,
-    template: &str,
+    template: &'static str,
     base: &str,
     articles: &[&ArticleSummary],
-    extra: &dyn Fn(&mut Context),
-) -> Result<usize, Diagnostic> {
-    each_page(site, pages, template, base, articles, &|cx, chunk, root| {
+    extra: &dyn Fn(&mut Page),
+) -> Vec<Page> {
+    each_page(site, template, base, articles, &|page, chunk, root| {
         let items: Vec<ListItem<'_>> = chunk.iter().map(|a| list_item(site, a, root)).collect();
-        cx.insert("articles", &items);
-        extra(cx);
+        page.set("articles", &items);
+        extra(page);
     })
 }
 
 /// The home page: every article, newest first.
-pub fn index(
-    site: &Site,
-    pages: &Pages<'_>,
-    articles: &[&ArticleSummary],
-) -> Result<usize, Diagnostic> {
-    paginated(site, pages, "index.html", "", articles, &|_| {})
+pub(crate) fn index(site: &Site, articles: &[&ArticleSummary]) -> Vec<Page> {
+    paginated(site, "index.html", "", articles, &|_| {})
 }
 
 #[derive(Debug, Serialize)]
@@ -225,11 +295,7 @@ impl<'a> VerdictGroup<'a> {
 /// `paginate_by`), and claims/<verdict>/ (paginated) with all of them. One page of every
 /// claim would be 25 MB at 10,000 articles: too much for a browser, and for the build's
 /// memory.
-pub fn claims(
-    site: &Site,
-    pages: &Pages<'_>,
-    articles: &[&ArticleSummary],
-) -> Result<usize, Diagnostic> {
+pub(crate) fn claims(site: &Site, articles: &[&ArticleSummary]) -> Vec<Page> {
     let mut by_verdict: Vec<Vec<Claim<'_>>> = vec![Vec::new(); site.scale.verdicts.len()];
     for a in articles {
         for c in &a.claims {
@@ -259,31 +325,29 @@ pub fn claims(
                 .collect(),
         ));
     }
-    let mut cx = pages.shared.context(site.lang, &site.config.language, here);
-    cx.insert("groups", &groups);
-    cx.insert("total", &total);
-    pages.render("claims.html", &cx, here)?;
+    let mut page = Page::new("claims.html", here);
+    page.set("groups", &groups);
+    page.set("total", &total);
     drop(groups);
-    let mut written = 1;
+    let mut pages = vec![page];
     for (v, list) in site.scale.verdicts.iter().zip(&by_verdict) {
         if list.is_empty() {
             continue;
         }
         let base = format!("claims/{}/", slugify(&v.key));
-        written += each_page(
+        pages.extend(each_page(
             site,
-            pages,
             "verdict.html",
             &base,
             list,
-            &|cx, chunk, root| {
+            &|page, chunk, root| {
                 let claims = chunk.iter().map(|c| claim_item(site, *c, root)).collect();
                 let group = VerdictGroup::new(site, v, list.len(), format!("{root}{base}"), claims);
-                cx.insert("verdict", &group);
+                page.set("verdict", &group);
             },
-        )?;
+        ));
     }
-    Ok(written)
+    pages
 }
 
 /// A person with everything they said on the site.
@@ -328,22 +392,41 @@ struct QuoteItem<'a> {
     date_display: String,
 }
 
-/// What building the people pages leaves.
-pub struct PeoplePages {
+/// Everyone the site quotes and every registered claimant, each with their page: what the
+/// people pages and the search index both show, made once.
+pub(crate) struct People<'a> {
+    /// Those quoted or claiming anything, by name.
+    speakers: Vec<Speaker<'a>>,
+    /// Each speaker's page slug (`people/<slug>/`).
+    slugs: Vec<String>,
     /// Speakers missing from the registry.
-    pub warnings: Vec<Diagnostic>,
-    /// One search record per person.
-    pub records: Vec<super::search::Record<'static>>,
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
-/// people/ and people/<slug>/: everyone quoted and every registered claimant, quotes and
-/// claims filed under the registry's name (aliases and misspellings included). A registered
-/// person's page is `Site::person_page`, which article pages link to.
-pub fn people<'a>(
-    site: &'a Site,
-    pages: &Pages<'_>,
-    articles: &[&'a ArticleSummary],
-) -> Result<PeoplePages, Diagnostic> {
+impl People<'_> {
+    /// One search record per person.
+    pub(crate) fn records(&self, site: &Site) -> Vec<crate::search::Record<'static>> {
+        self.speakers
+            .iter()
+            .zip(&self.slugs)
+            .map(|(s, slug)| {
+                crate::search::records::person(
+                    site,
+                    &format!("people/{slug}/"),
+                    &s.name,
+                    s.role.iter().chain(&s.aliases).map(String::as_str),
+                    s.quotes.iter().map(|(_, q)| *q),
+                    s.claims.iter().map(|(_, c)| *c),
+                )
+            })
+            .collect()
+    }
+}
+
+/// Everyone quoted and every registered claimant, quotes and claims filed under the
+/// registry's name (aliases and misspellings included). A registered person's page is
+/// `Site::person_page`, which article pages link to.
+pub(crate) fn people<'a>(site: &'a Site, articles: &[&'a ArticleSummary]) -> People<'a> {
     let mut speakers: Vec<Speaker<'_>> = site
         .people
         .iter()
@@ -443,11 +526,21 @@ pub fn people<'a>(
         let mut all: Vec<Option<Speaker<'_>>> = speakers.into_iter().map(Some).collect();
         order.iter().filter_map(|&i| all[i].take()).collect()
     };
+    People {
+        speakers,
+        slugs: slug_of,
+        warnings,
+    }
+}
+
+/// people/ and people/<slug>/.
+pub(crate) fn people_pages(site: &Site, people: &People<'_>) -> Vec<Page> {
     let here = "people/";
     let root = root_prefix(here);
-    let items: Vec<PersonItem<'_>> = speakers
+    let items: Vec<PersonItem<'_>> = people
+        .speakers
         .iter()
-        .zip(&slug_of)
+        .zip(&people.slugs)
         .map(|(s, slug)| PersonItem {
             name: &s.name,
             role: s.role.as_deref(),
@@ -457,33 +550,11 @@ pub fn people<'a>(
             registered: s.registered,
         })
         .collect();
-    let mut cx = pages.shared.context(site.lang, &site.config.language, here);
-    cx.insert("people", &items);
-    pages.render("people.html", &cx, here)?;
-    let mut records = Vec::with_capacity(speakers.len());
-    for (s, slug) in speakers.iter().zip(&slug_of) {
+    let mut page = Page::new("people.html", here);
+    page.set("people", &items);
+    let mut pages = vec![page];
+    for (s, slug) in people.speakers.iter().zip(&people.slugs) {
         let here = format!("people/{slug}/");
-        let mut content = s.name.clone();
-        for extra in s.role.iter().chain(&s.aliases) {
-            content.push(' ');
-            content.push_str(extra);
-        }
-        for (_, q) in &s.quotes {
-            content.push(' ');
-            content.push_str(&q.text);
-        }
-        for (_, c) in &s.claims {
-            content.push(' ');
-            content.push_str(&c.text);
-        }
-        records.push(super::search::Record {
-            more: "",
-            url: format!("/{here}"),
-            title: s.name.clone(),
-            content,
-            lang: site.config.language.clone(),
-            kind: "person".into(),
-        });
         let root = root_prefix(&here);
         let quotes: Vec<QuoteItem<'_>> = s
             .quotes
@@ -498,10 +569,13 @@ pub fn people<'a>(
                 date_display: i18n::long_date(a.date, site.lang),
             })
             .collect();
-        let mut cx = pages
-            .shared
-            .context(site.lang, &site.config.language, &here);
-        cx.insert(
+        let claims: Vec<ClaimItem<'_>> = s
+            .claims
+            .iter()
+            .map(|c| claim_item(site, *c, &root))
+            .collect();
+        let mut page = Page::new("person.html", here);
+        page.set(
             "person",
             &PersonView {
                 name: &s.name,
@@ -511,16 +585,11 @@ pub fn people<'a>(
                 registered: s.registered,
             },
         );
-        cx.insert("quotes", &quotes);
-        let claims: Vec<ClaimItem<'_>> = s
-            .claims
-            .iter()
-            .map(|c| claim_item(site, *c, &root))
-            .collect();
-        cx.insert("claims", &claims);
-        pages.render("person.html", &cx, &here)?;
+        page.set("quotes", &quotes);
+        page.set("claims", &claims);
+        pages.push(page);
     }
-    Ok(PeoplePages { warnings, records })
+    pages
 }
 
 #[derive(Debug, Serialize)]
@@ -547,11 +616,7 @@ pub fn all_corrections<'a>(
 }
 
 /// corrections/: every correction, newest first.
-pub fn corrections(
-    site: &Site,
-    pages: &Pages<'_>,
-    articles: &[&ArticleSummary],
-) -> Result<usize, Diagnostic> {
+pub(crate) fn corrections(site: &Site, articles: &[&ArticleSummary]) -> Vec<Page> {
     let here = "corrections/";
     let root = root_prefix(here);
     let items: Vec<CorrectionItem<'_>> = all_corrections(articles)
@@ -566,10 +631,9 @@ pub fn corrections(
             date_display: i18n::long_date(c.date, site.lang),
         })
         .collect();
-    let mut cx = pages.shared.context(site.lang, &site.config.language, here);
-    cx.insert("corrections", &items);
-    pages.render("corrections.html", &cx, here)?;
-    Ok(1)
+    let mut page = Page::new("corrections.html", here);
+    page.set("corrections", &items);
+    vec![page]
 }
 
 #[derive(Debug, Serialize)]
@@ -580,11 +644,7 @@ struct TagItem {
 }
 
 /// tags/ and tags/<slug>/ (paginated).
-pub fn tags(
-    site: &Site,
-    pages: &Pages<'_>,
-    articles: &[&ArticleSummary],
-) -> Result<usize, Diagnostic> {
+pub(crate) fn tags(site: &Site, articles: &[&ArticleSummary]) -> Result<Vec<Page>, Diagnostic> {
     // Spellings of one tag ("KI", "ki") are one tag, shown as first written. Different tags
     // whose slugs agree would have to share a page, or one of them get a URL that depends on
     // the other: the editor decides which spelling is meant.
@@ -625,37 +685,29 @@ pub fn tags(
             count: list.len(),
         })
         .collect();
-    let mut cx = pages.shared.context(site.lang, &site.config.language, here);
-    cx.insert("tags", &items);
-    pages.render("tags.html", &cx, here)?;
-    let mut written = 1;
+    let mut page = Page::new("tags.html", here);
+    page.set("tags", &items);
+    let mut pages = vec![page];
     for (slug, (name, list)) in &by_slug {
         let base = format!("tags/{slug}/");
-        written += paginated(site, pages, "tag.html", &base, list, &|cx| {
-            cx.insert("tag", name);
-        })?;
+        pages.extend(paginated(site, "tag.html", &base, list, &|page| {
+            page.set("tag", name);
+        }));
     }
-    Ok(written)
+    Ok(pages)
 }
 
-/// search/: the search page; the index itself is written by the build.
-pub fn search_page(site: &Site, pages: &Pages<'_>) -> Result<usize, Diagnostic> {
-    let here = "search/";
-    let cx = pages.shared.context(site.lang, &site.config.language, here);
-    pages.render("search.html", &cx, here)?;
-    Ok(1)
+/// search/: the search page; the index itself is [`crate::search`]'s.
+pub(crate) fn search_page() -> Page {
+    Page::new("search.html", "search/")
 }
 
 /// 404.html: served for any missing path, so its links are absolute (from `base_url`).
-pub fn not_found(site: &Site, pages: &Pages<'_>) -> Result<usize, Diagnostic> {
-    let mut cx = pages.shared.context(site.lang, &site.config.language, "");
+pub(crate) fn not_found(site: &Site) -> Page {
+    let mut page = Page::new("404.html", "");
+    page.own_file = Some("404.html");
     // Absolute: the page is served for missing paths at any depth.
     let base = site.config.base_url.trim_end_matches('/');
-    cx.insert("root", &format!("{base}/"));
-    let html = pages.theme.render("404.html", &cx)?;
-    pages
-        .out
-        .write(Path::new("404.html"), html.as_bytes())
-        .map_err(|e| super::io_error(Path::new("404.html"), e))?;
-    Ok(1)
+    page.set("root", &format!("{base}/"));
+    page
 }

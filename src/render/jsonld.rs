@@ -5,6 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::annotate::{Anchored, fold};
+use crate::markdown::plain_text;
 use crate::config::{Person, Site};
 use crate::content::{Article, Detail};
 use crate::lang::Lang;
@@ -69,12 +70,6 @@ fn publisher(site: &Site, url_path: &str) -> Value {
         "name": site.config.title,
         "url": url,
     })
-}
-
-/// Markdown to the plain text a reader sees, white space folded.
-pub(crate) fn plain_text(md: &str) -> String {
-    let events = crate::markdown::parse(md);
-    fold(&crate::markdown::ReaderText::from_events(&events).text)
 }
 
 /// `text` in the quotation marks of `lang`.
