@@ -146,8 +146,7 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Report {
         listed.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
         let article_pages: Vec<&str> = listed.iter().map(|a| a.path.as_str()).collect();
         let mut laps = build::Laps::new();
-        match build::write_site_wide(&site, renderer, &listed, &article_pages, false, &mut laps)
-        {
+        match build::write_site_wide(&site, renderer, &listed, &article_pages, false, &mut laps) {
             Ok(written) => report.findings.extend(written.warnings),
             Err(errors) => report.findings.extend(errors),
         }

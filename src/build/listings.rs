@@ -42,7 +42,8 @@ impl Page {
 
     /// Sets the template variable `name`.
     fn set(&mut self, name: &'static str, value: &(impl Serialize + ?Sized)) {
-        self.vars.push((name, tera::Value::from_serializable(value)));
+        self.vars
+            .push((name, tera::Value::from_serializable(value)));
     }
 
     /// Where the page is written, below the output root.

@@ -154,6 +154,9 @@ impl Shared {
     }
 }
 
+/// Files written: each `/`-separated path below the output root with the hash of its bytes.
+pub(crate) type Written = Vec<(String, u128)>;
+
 /// Renders pages with the theme and writes them to an output.
 pub(crate) struct Pages<'a> {
     theme: &'a Theme,
@@ -212,7 +215,7 @@ fn render_pages(
     site: &Site,
     pages: &Pages<'_>,
     list: &[listings::Page],
-) -> Result<Vec<(String, u128)>, Diagnostic> {
+) -> Result<Written, Diagnostic> {
     list.par_iter()
         .map(|page| pages.render(site, page))
         .collect::<Vec<_>>()
@@ -223,7 +226,7 @@ fn render_pages(
 /// What the site-wide stage wrote.
 pub(crate) struct SiteWide {
     /// Every file, `/`-separated, with the hash of its bytes.
-    pub(crate) files: Vec<(String, u128)>,
+    pub(crate) files: Written,
     /// Pages rendered (the 404 page included).
     pub(crate) pages: usize,
     /// The listings' warnings.
@@ -245,7 +248,7 @@ pub(crate) fn write_site_wide(
     let listings = listings::all(site, listed, &people).map_err(|d| vec![d])?;
     let (rendered, index) = rayon::join(
         || render_pages(site, pages, &listings.pages).map_err(|d| vec![d]),
-        || -> Result<Vec<(String, u128)>, Vec<Diagnostic>> {
+        || -> Result<Written, Vec<Diagnostic>> {
             if !search {
                 return Ok(Vec::new());
             }
@@ -314,7 +317,7 @@ pub(crate) fn write_listings(
 pub(crate) fn write_search(
     records: Vec<crate::search::Record<'_>>,
     out: &dyn Output,
-) -> Result<Vec<(String, u128)>, Vec<Diagnostic>> {
+) -> Result<Written, Vec<Diagnostic>> {
     let written = Mutex::new(Vec::new());
     crate::search::write_index(records, &|rel, bytes| {
         let hash = out
@@ -455,7 +458,7 @@ pub(crate) fn write_article(
     pages: &Pages<'_>,
     article: &Article,
     anchored: &crate::annotate::Anchored<'_>,
-) -> Result<(ArticleSummary, Vec<(String, u128)>), Vec<Diagnostic>> {
+) -> Result<(ArticleSummary, Written), Vec<Diagnostic>> {
     let mut view = render::article_view(site, article, anchored);
     let mut cx = pages
         .shared
@@ -520,7 +523,7 @@ pub(crate) fn build_article(
 pub(crate) struct BuiltArticle {
     pub(crate) summary: ArticleSummary,
     pub(crate) warnings: Vec<Diagnostic>,
-    pub(crate) files: Vec<(String, u128)>,
+    pub(crate) files: Written,
     pub(crate) record: crate::annotate::history::Published,
 }
 
@@ -649,4 +652,3 @@ pub fn render_fragment(
         false,
     ))
 }
-

@@ -567,12 +567,17 @@ impl super::sink::Output for Writer<'_> {
     }
 
     fn collisions(&self) -> Vec<Collision> {
-        self.claims
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .collisions
-            .clone()
+        collisions_in(&self.claims)
     }
+}
+
+/// The collisions `claims` noted, in the order met.
+pub(crate) fn collisions_in(claims: &Mutex<Claims>) -> Vec<Collision> {
+    claims
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .collisions
+        .clone()
 }
 
 /// Puts `bytes` at `path` by writing a hidden file beside it and renaming that over it;

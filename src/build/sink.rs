@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use super::reuse::{Claims, Collision, Owner, key, replace_file};
+use super::reuse::{Claims, Collision, Owner, collisions_in, key, replace_file};
 
 /// An output the pipeline writes its files into.
 pub trait Output: Sync {
@@ -148,11 +148,7 @@ impl Output for Memory {
     }
 
     fn collisions(&self) -> Vec<Collision> {
-        self.claims
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .collisions
-            .clone()
+        collisions_in(&self.claims)
     }
 }
 
@@ -163,12 +159,18 @@ mod tests {
     #[test]
     fn memory_keeps_pages_as_text_and_finds_collisions() {
         let out = Memory::default();
-        out.write(Path::new("a/index.html"), b"<p id=\"x\">").unwrap();
+        out.write(Path::new("a/index.html"), b"<p id=\"x\">")
+            .unwrap();
         out.write(Path::new("feed.xml"), b"<feed/>").unwrap();
         let article = Owner::Content(PathBuf::from("content/feed.xml.md"));
-        out.write_as(&article, Path::new("feed.xml"), b"other").unwrap();
+        out.write_as(&article, Path::new("feed.xml"), b"other")
+            .unwrap();
         assert_eq!(out.read(Path::new("a/index.html")).unwrap(), "<p id=\"x\">");
-        assert_eq!(out.read(Path::new("feed.xml")), None, "only pages are kept as text");
+        assert_eq!(
+            out.read(Path::new("feed.xml")),
+            None,
+            "only pages are kept as text"
+        );
         assert_eq!(out.files(), ["a/index.html", "feed.xml"]);
         assert_eq!(out.collisions().len(), 1);
     }

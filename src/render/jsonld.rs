@@ -5,10 +5,10 @@
 use serde_json::{Map, Value, json};
 
 use crate::annotate::{Anchored, fold};
-use crate::markdown::plain_text;
 use crate::config::{Person, Site};
 use crate::content::{Article, Detail};
 use crate::lang::Lang;
+use crate::markdown::plain_text;
 
 /// The site's root address: `base_url` with a trailing slash, else relative from `url_path`.
 pub fn site_url(site: &Site, url_path: &str) -> String {
