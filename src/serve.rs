@@ -738,6 +738,76 @@ fn report_errors(shared: &Shared, errors: &[Diagnostic]) {
 mod tests {
     use super::*;
 
+    fn write(path: &Path, text: &str) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// The one session serve keeps: after the full build, a template change renders from
+    /// what it holds, an edit parses that article alone, the search index parses nothing.
+    #[test]
+    fn after_a_full_build_only_what_changes_is_parsed() {
+        let site = tempfile::tempdir().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let out = out.path().join("site");
+        let root = site.path();
+        write(
+            &root.join("site.toml"),
+            "title = \"T\"\nlanguage = \"de\"\n",
+        );
+        let article = |body: &str| {
+            format!(
+                "+++\ntitle = \"A\"\ndate = 2019-07-24\n[[note]]\ntext = \"Eins\"\nnote = \"n\"\n+++\n{body}\n"
+            )
+        };
+        write(&root.join("content/a.md"), &article("Eins."));
+        write(&root.join("content/b.md"), &article("Eins, zwei."));
+        write(
+            &root.join("templates/404.html"),
+            "<!DOCTYPE html><html><body><p>erste</p></body></html>",
+        );
+        let shared = Shared::default();
+        let mut worker = Worker::new(root, &out, false);
+        worker.rebuild_all(&shared);
+        let parses = |w: &Worker| w.session.as_ref().unwrap().parses();
+        assert_eq!(
+            parses(&worker),
+            2,
+            "the full build parses each article once"
+        );
+
+        write(
+            &root.join("templates/404.html"),
+            "<!DOCTYPE html><html><body><p>zweite</p></body></html>",
+        );
+        worker.apply(vec![root.join("templates/404.html")], &shared);
+        assert!(
+            std::fs::read_to_string(out.join("404.html"))
+                .unwrap()
+                .contains("zweite")
+        );
+        assert_eq!(parses(&worker), 2, "a template change parses nothing");
+
+        write(&root.join("content/a.md"), &article("Eins. Quokka."));
+        worker.apply(vec![root.join("content/a.md")], &shared);
+        assert!(
+            std::fs::read_to_string(out.join("a/index.html"))
+                .unwrap()
+                .contains("Quokka")
+        );
+        assert_eq!(parses(&worker), 3, "an edit parses that article alone");
+        assert!(worker.search_due);
+        worker.write_search();
+        assert_eq!(
+            parses(&worker),
+            3,
+            "the search index is made from summaries"
+        );
+        let shard = std::fs::read_to_string(out.join("search/i/t/qu.js")).unwrap();
+        assert!(shard.contains("\"quokka\""), "{shard}");
+        assert!(shared.error.read().unwrap().is_none());
+    }
+
     #[test]
     fn only_the_servers_own_names_are_served() {
         let local: SocketAddr = "127.0.0.1:1111".parse().unwrap();

@@ -3,6 +3,8 @@
 //! it wants (template, path, context) and its warnings, and [`super::render_pages`] renders
 //! and writes them all in one loop.
 use std::collections::{BTreeMap, HashMap};
+#[cfg(test)]
+use std::path::Path;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -711,4 +713,151 @@ pub(crate) fn not_found(site: &Site) -> Page {
     let base = site.config.base_url.trim_end_matches('/');
     page.set("root", &format!("{base}/"));
     page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small site: a registry of one, three articles (two on one tag, spelled two ways),
+    /// claims of two verdicts, quotes by a registered and an unregistered speaker, a
+    /// correction, two to a page.
+    fn desk() -> (tempfile::TempDir, Site, Vec<ArticleSummary>) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("site.toml"),
+            "title = \"Desk\"\nlanguage = \"en\"\nbase_url = \"https://example.org/desk\"\n\
+             paginate_by = 2\n[[person]]\nname = \"Priya Raman\"\nrole = \"Analyst\"\n\
+             aliases = [\"Priya Ramen\"]\n",
+        )
+        .unwrap();
+        let site = Site::load(dir.path()).unwrap();
+        let articles = [
+            (
+                "content/2026/levy.md",
+                "+++\ntitle = \"Levy\"\ndate = 2026-01-02\ntags = [\"Transit\", \"AI\"]\n\
+                 summary = \"The **levy**, in [brief](https://example.org/).\"\n\
+                 [[claim]]\ntext = \"the levy doubles fares\"\nby = \"Priya Ramen\"\n\
+                 verdict = \"false\"\nconclusion = \"It adds a tenth.\"\n\
+                 [[quote]]\ntext = \"We will see\"\nspeaker = \"Priya Raman\"\n+++\n\
+                 She says the levy doubles fares. \"We will see\", she said.\n",
+            ),
+            (
+                "content/2026/tram.md",
+                "+++\ntitle = \"Tram\"\ndate = 2026-01-03\ntags = [\"transit\"]\n\
+                 [[claim]]\ntext = \"The tram runs\"\nverdict = \"true\"\n\
+                 [[quote]]\ntext = \"on time\"\nspeaker = \"Jo Bloggs\"\nrole = \"Driver\"\n\
+                 [[correction]]\ntext = \"Mondya\"\ncorrect = \"Monday\"\n\
+                 note = \"A *typo*.\"\ndate = 2026-01-04\n+++\n\
+                 The tram runs on time since Mondya.\n",
+            ),
+            (
+                "content/2025/old.md",
+                "+++\ntitle = \"Old\"\ndate = 2025-12-31\n+++\nNothing to see.\n",
+            ),
+        ];
+        let summaries = articles
+            .iter()
+            .map(|(path, text)| {
+                let url = crate::content::url_path_for(Path::new(path));
+                let article = crate::content::parse_article(
+                    &site,
+                    PathBuf::from(path),
+                    text.to_string(),
+                    url,
+                )
+                .unwrap();
+                let anchored = crate::annotate::anchor(&article, true).unwrap();
+                ArticleSummary::new(&article, &anchored)
+            })
+            .collect();
+        (dir, site, summaries)
+    }
+
+    /// The pages as a snapshot shows them: template, path, file and variables.
+    fn shown(pages: &[Page]) -> String {
+        let pages: Vec<serde_json::Value> = pages
+            .iter()
+            .map(|p| {
+                let vars: serde_json::Map<String, serde_json::Value> = p
+                    .vars
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), serde_json::to_value(v).unwrap()))
+                    .collect();
+                serde_json::json!({
+                    "template": p.template,
+                    "path": p.path,
+                    "file": p.file(),
+                    "listed": p.is_listed(),
+                    "vars": vars,
+                })
+            })
+            .collect();
+        serde_json::to_string_pretty(&pages).unwrap()
+    }
+
+    fn listed(summaries: &[ArticleSummary]) -> Vec<&ArticleSummary> {
+        let mut listed: Vec<&ArticleSummary> = summaries.iter().collect();
+        listed.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
+        listed
+    }
+
+    #[test]
+    fn each_listing_wants_its_pages() {
+        let (_dir, site, summaries) = desk();
+        let listed = listed(&summaries);
+        insta::assert_snapshot!("index", shown(&index(&site, &listed)));
+        insta::assert_snapshot!("claims", shown(&claims(&site, &listed)));
+        insta::assert_snapshot!("tags", shown(&tags(&site, &listed).unwrap()));
+        insta::assert_snapshot!("corrections", shown(&corrections(&site, &listed)));
+        let people = people(&site, &listed);
+        insta::assert_snapshot!("people", shown(&people_pages(&site, &people)));
+        insta::assert_snapshot!("not_found", shown(&[not_found(&site)]));
+        let warnings: Vec<&str> = people.warnings.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            warnings,
+            ["speaker `Jo Bloggs` is not in the person registry"]
+        );
+    }
+
+    #[test]
+    fn all_listings_come_in_one_list_people_first() {
+        let (_dir, site, summaries) = desk();
+        let listed = listed(&summaries);
+        let people = people(&site, &listed);
+        let all = all(&site, &listed, &people).unwrap();
+        let paths: Vec<String> = all
+            .pages
+            .iter()
+            .map(|p| p.file().to_string_lossy().into_owned())
+            .collect();
+        insta::assert_snapshot!("all", paths.join("\n"));
+        assert_eq!(all.warnings.len(), 1);
+    }
+
+    #[test]
+    fn people_records_need_no_pages() {
+        let (_dir, site, summaries) = desk();
+        let listed = listed(&summaries);
+        let records = people(&site, &listed).records(&site);
+        let shown: Vec<(&str, &str, &str)> = records
+            .iter()
+            .map(|r| (r.url.as_str(), r.title.as_str(), r.content.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (
+                    "/people/jo-bloggs/",
+                    "Jo Bloggs",
+                    "Jo Bloggs Driver on time"
+                ),
+                (
+                    "/people/priya-raman/",
+                    "Priya Raman",
+                    "Priya Raman Analyst Priya Ramen We will see the levy doubles fares"
+                ),
+            ]
+        );
+    }
 }
