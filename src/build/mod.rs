@@ -2,9 +2,9 @@
 //!
 //! One pipeline, driven by `build`, `serve` and `check` alike: a [`Session`] holds the site,
 //! the theme and what each article gave (its [`summary::ArticleSummary`], warnings and the
-//! hashes of its files, from the cache); [`write_article`] anchors nothing but renders and
-//! writes one anchored article and makes its summary; [`write_site_wide`] turns the summaries
-//! into the listings' pages (pure functions in `listings`, rendered by [`render_pages`]), the
+//! hashes of its files, from the cache); `write_article` renders and writes one anchored
+//! article and makes its summary; `write_site_wide` turns the summaries
+//! into the listings' pages (pure functions in `listings`, rendered by `render_pages`), the
 //! search index ([`crate::search`]), the feeds and the sitemap. Everything goes through a
 //! [`sink::Output`]: staged on disk for `build`, replaced in place for `serve`, kept in
 //! memory for `check`.
