@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use gloss::annotate::figures::Lang;
 use gloss::annotate::figures::detect;
-use gloss::lang::Lang;
 
 fn content_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("GLOSS_BENCH_CORPUS") {

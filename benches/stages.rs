@@ -92,7 +92,7 @@ fn stages(c: &mut Criterion) {
                     let mut cx = tera::Context::new();
                     cx.insert("page", &view);
                     cx.insert("site", &serde_json::json!({"title": "B", "lang": "de"}));
-                    cx.insert("t", gloss::i18n::words(a.meta.lang));
+                    cx.insert("t", &site.locales.get(a.meta.lang).words);
                     cx.insert("root", "../../");
                     cx.insert("path", &a.url_path);
                     cx.insert("lang", "de");

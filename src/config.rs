@@ -2,6 +2,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use toml::Spanned;
 
 use crate::diagnostics::Diagnostic;
 use crate::lang::Lang;
@@ -46,6 +47,73 @@ pub struct SiteConfig {
     /// People quoted on the site (more may come from people.toml).
     #[serde(default, rename = "person")]
     pub people: Vec<Person>,
+    /// `[words]`: the theme's words as this site has them (see [`SiteWords`]).
+    #[serde(default, skip_serializing)]
+    pub words: SiteWords,
+}
+
+/// `[words]` in site.toml: any of the theme's words, changed for this site. A key set to a
+/// word changes it in the site's language (`claims = "Fact checks"`); a table named by a
+/// language's tag changes that language's (`[words.fr]`).
+#[derive(Debug, Clone, Default)]
+pub struct SiteWords(pub Vec<(Spanned<String>, SiteWord)>);
+
+/// One entry of `[words]`.
+#[derive(Debug, Clone)]
+pub enum SiteWord {
+    /// A word of the site's language.
+    Word(String),
+    /// A language's words, by key.
+    Language(Vec<(Spanned<String>, String)>),
+}
+
+impl<'de> Deserialize<'de> for SiteWords {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> serde::de::Visitor<'de> for Entries {
+            type Value = SiteWords;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a table of words")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<SiteWords, A::Error> {
+                let mut out = Vec::new();
+                while let Some(key) = m.next_key::<Spanned<String>>()? {
+                    out.push((key, m.next_value::<SiteWord>()?));
+                }
+                Ok(SiteWords(out))
+            }
+        }
+        d.deserialize_map(Entries)
+    }
+}
+
+impl<'de> Deserialize<'de> for SiteWord {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Entry;
+        impl<'de> serde::de::Visitor<'de> for Entry {
+            type Value = SiteWord;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a word (a string), or a table of a language's words")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<SiteWord, E> {
+                Ok(SiteWord::Word(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<SiteWord, A::Error> {
+                let mut out = Vec::new();
+                while let Some(key) = m.next_key::<Spanned<String>>()? {
+                    out.push((key, m.next_value::<String>()?));
+                }
+                Ok(SiteWord::Language(out))
+            }
+        }
+        d.deserialize_any(Entry)
+    }
 }
 
 fn default_language() -> String {
@@ -115,28 +183,31 @@ pub struct MarkdownConfig {
 pub enum Label {
     /// The same word in every language.
     Plain(String),
-    /// `{ de = "…", en = "…" }`.
-    PerLanguage {
-        /// German.
-        de: Option<String>,
-        /// English.
-        en: Option<String>,
-    },
+    /// `{ de = "…", en = "…" }`, by language tag (checked when the site loads).
+    PerLanguage(std::collections::BTreeMap<String, String>),
 }
 
 impl Label {
-    /// The label in `lang`, falling back to any label there is.
+    /// The label in `lang`, falling back to English, then to any label there is.
     pub fn get(&self, lang: Lang) -> &str {
         match self {
             Label::Plain(s) => s,
-            Label::PerLanguage { de, en } => {
-                let (first, second) = match lang {
-                    Lang::De => (de, en),
-                    Lang::En => (en, de),
-                };
-                first.as_deref().or(second.as_deref()).unwrap_or("")
-            }
+            Label::PerLanguage(labels) => labels
+                .iter()
+                .find(|(tag, _)| Lang::from_tag(tag) == Some(lang))
+                .or_else(|| {
+                    labels
+                        .iter()
+                        .find(|(tag, _)| Lang::from_tag(tag) == Some(Lang::EN))
+                })
+                .or_else(|| labels.iter().next())
+                .map_or("", |(_, l)| l.as_str()),
         }
+    }
+
+    /// Whether the label is the same word in every language.
+    pub fn is_plain(&self) -> bool {
+        matches!(self, Label::Plain(_))
     }
 }
 
@@ -161,30 +232,35 @@ pub struct VerdictScale {
 }
 
 impl VerdictScale {
-    /// The scale of DESIGN.md, labelled in German and English.
-    pub fn default_scale() -> Self {
-        let v = |key: &str, de: &str, en: &str, rating: Option<u8>| VerdictConfig {
-            key: key.into(),
-            label: Label::PerLanguage {
-                de: Some(de.into()),
-                en: Some(en.into()),
-            },
-            rating,
+    /// The scale of DESIGN.md, labelled in every language gloss has words for (the words
+    /// `verdict_<key>` of the locale files, or of the site's `[words]`).
+    pub fn default_scale(locales: &crate::i18n::Locales) -> Self {
+        let v = |key: &str, rating: Option<u8>| {
+            let word = format!("verdict_{}", key.replace('-', "_"));
+            VerdictConfig {
+                key: key.into(),
+                label: Label::PerLanguage(
+                    Lang::all()
+                        .map(|l| {
+                            (
+                                l.code().to_string(),
+                                locales.get(l).words.get(&word).to_string(),
+                            )
+                        })
+                        .collect(),
+                ),
+                rating,
+            }
         };
         VerdictScale {
             verdicts: vec![
-                v("true", "Stimmt", "True", Some(5)),
-                v("mostly-true", "Stimmt überwiegend", "Mostly true", Some(4)),
-                v("mixed", "Teils, teils", "Mixed", Some(3)),
-                v(
-                    "mostly-false",
-                    "Überwiegend falsch",
-                    "Mostly false",
-                    Some(2),
-                ),
-                v("false", "Falsch", "False", Some(1)),
-                v("misleading", "Irreführend", "Misleading", None),
-                v("unverified", "Nicht belegt", "Unverified", None),
+                v("true", Some(5)),
+                v("mostly-true", Some(4)),
+                v("mixed", Some(3)),
+                v("mostly-false", Some(2)),
+                v("false", Some(1)),
+                v("misleading", None),
+                v("unverified", None),
             ],
         }
     }
@@ -252,8 +328,10 @@ pub struct Site {
     pub root: PathBuf,
     /// site.toml.
     pub config: SiteConfig,
-    /// The site's language, if gloss has words for it (English otherwise).
+    /// The site's language (checked: gloss has words for it).
     pub lang: Lang,
+    /// Every language's words as this site shows them.
+    pub locales: crate::i18n::Locales,
     /// The verdict scale in force.
     pub scale: VerdictScale,
     /// site.toml's and people.toml's people.
@@ -325,11 +403,39 @@ impl Site {
         let path = root.join(SITE_FILE);
         let text = read_text(&path).map_err(|d| vec![d])?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        let config: SiteConfig =
+        let mut config: SiteConfig =
             toml_input::parse(Path::new(SITE_FILE), text, text, 0).map_err(|d| vec![d])?;
         let mut errors = Vec::new();
+        if let Err(e) = crate::i18n::check_builtins() {
+            return Err(vec![Diagnostic::file(Path::new(SITE_FILE), e)]);
+        }
+        let spans: Spans = toml::from_str(text).unwrap_or_default();
+        let at = |span: Option<std::ops::Range<usize>>, e: crate::lang::TagError| {
+            Diagnostic::at(Path::new(SITE_FILE), text, span.unwrap_or(0..0), e.message)
+                .with_help(e.help)
+        };
+        let lang = match crate::lang::page_language(&config.language) {
+            Ok((tag, lang)) => {
+                config.language = tag;
+                lang
+            }
+            Err(e) => {
+                errors.push(at(spans.language.map(|l| l.span()), e));
+                Lang::default()
+            }
+        };
+        for (v, spanned) in config.verdicts.iter().zip(&spans.verdict) {
+            if let Label::PerLanguage(labels) = &v.label {
+                for tag in labels.keys() {
+                    if let Err(e) = crate::lang::page_language(tag) {
+                        errors.push(at(spanned.label.as_ref().map(|l| l.span()), e));
+                    }
+                }
+            }
+        }
+        let locales = crate::i18n::Locales::new(site_words(&config.words, lang, text, &mut errors));
         let scale = if config.verdicts.is_empty() {
-            VerdictScale::default_scale()
+            VerdictScale::default_scale(&locales)
         } else {
             VerdictScale {
                 verdicts: config.verdicts.clone(),
@@ -351,7 +457,8 @@ impl Site {
         }
         Ok(Site {
             root: root.to_path_buf(),
-            lang: Lang::from_tag(&config.language).unwrap_or(Lang::En),
+            lang,
+            locales,
             config,
             scale,
             people,
@@ -362,15 +469,87 @@ impl Site {
     /// A site with default settings, for rendering an article that lives in no site.
     pub fn standalone() -> Site {
         let config: SiteConfig = toml::from_str("title = \"gloss\"").expect("default config");
+        let locales = crate::i18n::Locales::default();
         Site {
             root: PathBuf::from("."),
             lang: Lang::from_tag(&config.language).unwrap_or_default(),
-            scale: VerdictScale::default_scale(),
+            scale: VerdictScale::default_scale(&locales),
+            locales,
             people: Vec::new(),
             registry: Default::default(),
             config,
         }
     }
+}
+
+/// The places in site.toml of what is checked after parsing.
+#[derive(Deserialize, Default)]
+struct Spans {
+    language: Option<Spanned<String>>,
+    #[serde(default)]
+    verdict: Vec<VerdictSpans>,
+}
+
+#[derive(Deserialize, Default)]
+struct VerdictSpans {
+    label: Option<Spanned<toml::Value>>,
+}
+
+/// `[words]` checked against the locales' keys and languages: (language, key, word) for each
+/// valid entry, a located error with the closest valid key for each other.
+fn site_words(
+    words: &SiteWords,
+    site_lang: Lang,
+    text: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<(Lang, String, String)> {
+    let reference = crate::i18n::builtin(Lang::default());
+    let mut out = Vec::new();
+    let mut word = |lang: Lang, key: &Spanned<String>, w: &str, errors: &mut Vec<Diagnostic>| {
+        let k = key.get_ref();
+        if reference.words.keys().any(|known| known == k) {
+            out.push((lang, k.clone(), w.to_string()));
+            return;
+        }
+        let help = match toml_input::closest(k, reference.words.keys()) {
+            Some(best) => format!(
+                "did you mean `{best}`? The keys are those of [words] in the locale files (README, \"Languages\")"
+            ),
+            None => "the keys are those of [words] in the locale files (README, \"Languages\")"
+                .to_string(),
+        };
+        errors.push(
+            Diagnostic::at(
+                Path::new(SITE_FILE),
+                text,
+                key.span(),
+                format!("`{k}` is not a word of the theme"),
+            )
+            .with_help(help),
+        );
+    };
+    for (key, entry) in &words.0 {
+        match entry {
+            SiteWord::Word(w) => word(site_lang, key, w, errors),
+            SiteWord::Language(table) => match crate::lang::page_language(key.get_ref()) {
+                Ok((_, lang)) => {
+                    for (k, w) in table {
+                        word(lang, k, w, errors);
+                    }
+                }
+                Err(e) => errors.push(
+                    Diagnostic::at(
+                        Path::new(SITE_FILE),
+                        text,
+                        key.span(),
+                        format!("[words.{}]: {}", key.get_ref(), e.message),
+                    )
+                    .with_help(e.help),
+                ),
+            },
+        }
+    }
+    out
 }
 
 /// Reads a UTF-8 file; an unreadable or non-UTF-8 file is a located error.
@@ -403,7 +582,7 @@ mod tests {
 
     #[test]
     fn default_scale_has_ratings_and_off_scale_verdicts() {
-        let scale = VerdictScale::default_scale();
+        let scale = VerdictScale::default_scale(&crate::i18n::Locales::default());
         assert_eq!(scale.rating_bounds(), Some((5, 1)));
         assert_eq!(scale.get("misleading").unwrap().rating, None);
         let tones: Vec<Option<u8>> = scale.keys().map(|k| scale.tone(k)).collect();
@@ -411,7 +590,7 @@ mod tests {
             tones,
             [Some(5), Some(4), Some(3), Some(2), Some(1), None, None]
         );
-        assert_eq!(scale.get("true").unwrap().label.get(Lang::En), "True");
+        assert_eq!(scale.get("true").unwrap().label.get(Lang::EN), "True");
     }
 
     #[test]

@@ -1,397 +1,318 @@
-//! The default theme's words, in each language gloss knows.
+//! The pages' words and conventions in each language gloss knows: one locale file per
+//! language (`locales/<tag>.toml`, embedded at compile time, listed in [`crate::lang`]),
+//! with a site's own words laid over them (`[words]` in site.toml, see [`Locales::new`]).
+//!
+//! Plural categories ("1 Jahr", "1,5 Jahre"; French "1,5 an") come from `icu_plurals`
+//! (ICU4X): CLDR's rules for every language, released with each CLDR by the Unicode
+//! Consortium. It was preferred to `intl_pluralrules` (Project Fluent), whose last release
+//! is from 2022 and which brings its own `unic-langid`, where ICU4X shares
+//! `icu_locale_core` with the tag checks of [`crate::lang`].
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+use icu_plurals::{PluralCategory, PluralRules};
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::lang::Lang;
+use crate::lang::{FILES, Lang};
 
-/// Every word the default theme shows, for one language (field names are the keys
-/// templates use: `{{ t.claims }}`).
-#[allow(missing_docs)]
-#[derive(Debug, Clone, Serialize)]
-pub struct Words {
-    pub skip_to_content: &'static str,
-    pub home: &'static str,
-    pub articles: &'static str,
-    pub newest_first: &'static str,
-    pub published: &'static str,
-    pub updated: &'static str,
-    pub by: &'static str,
-    pub source: &'static str,
-    pub translated_from: &'static str,
-    pub translated_by_machine: &'static str,
-    pub annotations: &'static str,
-    pub claim: &'static str,
-    pub claims: &'static str,
-    pub quote: &'static str,
-    pub quotes: &'static str,
-    pub figure: &'static str,
-    pub figures: &'static str,
-    pub note: &'static str,
-    pub notes: &'static str,
-    pub correction: &'static str,
-    pub corrections: &'static str,
-    pub verdict: &'static str,
-    pub claimed_by: &'static str,
-    pub said_by: &'static str,
-    pub text_says: &'static str,
-    pub correct_is: &'static str,
-    pub sources: &'static str,
-    pub back_to_text: &'static str,
-    pub tags: &'static str,
-    pub previous_page: &'static str,
-    pub next_page: &'static str,
-    pub page_of: &'static str,
-    pub pagination: &'static str,
-    pub no_articles: &'static str,
-    pub value: &'static str,
-    pub generated_by: &'static str,
-    pub main_navigation: &'static str,
-    pub people: &'static str,
-    pub search: &'static str,
-    pub not_found_title: &'static str,
-    pub not_found_text: &'static str,
-    pub claims_intro: &'static str,
-    pub all_of_verdict: &'static str,
-    pub people_intro: &'static str,
-    pub corrections_intro: &'static str,
-    pub tags_intro: &'static str,
-    pub in_article: &'static str,
-    pub quotes_count: &'static str,
-    pub articles_count: &'static str,
-    pub feed: &'static str,
-    pub not_in_registry: &'static str,
-    pub also_written: &'static str,
-    /// "as written in the text", beside a registered name the article spells otherwise.
-    pub as_written_in_text: &'static str,
-    pub more_about: &'static str,
-    pub at_a_glance: &'static str,
-    pub people_quoted: &'static str,
-    pub no_claims_checked: &'static str,
-    pub highlights: &'static str,
-    pub key: &'static str,
-    pub close: &'static str,
-    pub more: &'static str,
-    pub figures_in_text: &'static str,
-    pub in_sentence: &'static str,
-    pub kind: &'static str,
-    pub approx: &'static str,
-    pub year_inferred: &'static str,
-    pub annotations_export: &'static str,
-    pub search_intro: &'static str,
-    pub search_needs_js: &'static str,
-    pub claims_in_article: &'static str,
-    pub go_to: &'static str,
-    pub this_article: &'static str,
-    pub no_corrections: &'static str,
-    pub quote_open: &'static str,
-    pub quote_close: &'static str,
-    pub search_label: &'static str,
-    pub fig_number: &'static str,
-    pub fig_money: &'static str,
-    pub fig_percent: &'static str,
-    pub fig_percentage_points: &'static str,
-    pub fig_year: &'static str,
-    pub fig_date: &'static str,
-    pub fig_duration: &'static str,
-}
+/// The pages' words in one language, by key (the keys templates use: `{{ t.claims }}`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Words(BTreeMap<String, String>);
 
-const DE: Words = Words {
-    skip_to_content: "Zum Inhalt springen",
-    home: "Startseite",
-    articles: "Artikel",
-    newest_first: "Neueste zuerst",
-    published: "Veröffentlicht",
-    updated: "Aktualisiert",
-    by: "von",
-    source: "Quelle",
-    translated_from: "Übersetzt aus dem",
-    translated_by_machine: "maschinell übersetzt",
-    annotations: "Anmerkungen",
-    claim: "Behauptung",
-    claims: "Behauptungen",
-    quote: "Zitat",
-    quotes: "Zitate",
-    figure: "Zahl",
-    figures: "Zahlen",
-    note: "Hinweis",
-    notes: "Hinweise",
-    correction: "Korrektur",
-    corrections: "Korrekturen",
-    verdict: "Bewertung",
-    claimed_by: "Behauptet von",
-    said_by: "Gesagt von",
-    text_says: "Im Text",
-    correct_is: "Richtig",
-    sources: "Quellen",
-    back_to_text: "Zurück zur Stelle im Text",
-    tags: "Schlagwörter",
-    previous_page: "Vorherige Seite",
-    next_page: "Nächste Seite",
-    page_of: "Seite {n} von {total}",
-    pagination: "Seitennavigation",
-    no_articles: "Noch keine Artikel.",
-    value: "Wert",
-    generated_by: "Erstellt mit gloss",
-    main_navigation: "Hauptnavigation",
-    people: "Personen",
-    search: "Suche",
-    not_found_title: "Seite nicht gefunden",
-    not_found_text: "Diese Seite gibt es nicht (mehr). Vielleicht hilft die Startseite weiter.",
-    claims_intro: "Jede geprüfte Behauptung dieser Seite, nach Bewertung geordnet.",
-    all_of_verdict: "Alle {n} ansehen",
-    people_intro: "Alle zitierten Personen mit ihren Zitaten.",
-    corrections_intro: "Jede Korrektur dieser Seite, die neueste zuerst.",
-    tags_intro: "Alle Schlagwörter.",
-    in_article: "in",
-    quotes_count: "Zitate",
-    articles_count: "Artikel",
-    feed: "Feed",
-    not_in_registry: "nicht im Personenverzeichnis",
-    also_written: "Auch geschrieben als",
-    as_written_in_text: "im Text",
-    more_about: "Mehr über",
-    at_a_glance: "Auf einen Blick",
-    people_quoted: "Zitierte Personen",
-    no_claims_checked: "Keine Behauptungen geprüft.",
-    highlights: "Markierungen",
-    key: "Legende",
-    close: "Schließen",
-    more: "Mehr",
-    figures_in_text: "Zahlen im Text",
-    in_sentence: "Satz",
-    kind: "Art",
-    approx: "ungefähr",
-    year_inferred: "Jahr aus dem Erscheinungsdatum ergänzt",
-    annotations_export: "Anmerkungen als W3C Web Annotations (JSON-LD)",
-    search_intro: "Durchsucht Artikel, Behauptungen und Personen.",
-    search_needs_js: "Die Suche braucht JavaScript. Ohne JavaScript führen die Listen weiter:",
-    claims_in_article: "Behauptungen in diesem Artikel",
-    go_to: "Zur Stelle",
-    this_article: "Dieser Artikel",
-    no_corrections: "Bisher keine Korrekturen.",
-    quote_open: "„",
-    quote_close: "“",
-    search_label: "Suchbegriff",
-    fig_number: "Zahl",
-    fig_money: "Geldbetrag",
-    fig_percent: "Prozent",
-    fig_percentage_points: "Prozentpunkte",
-    fig_year: "Jahr",
-    fig_date: "Datum",
-    fig_duration: "Dauer",
-};
+impl Words {
+    /// The word for `key`. Every locale has every key (checked when the locales load), so an
+    /// unknown key is a typo in gloss and shows as itself.
+    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
+        self.0.get(key).map_or(key, String::as_str)
+    }
 
-const EN: Words = Words {
-    skip_to_content: "Skip to content",
-    home: "Home",
-    articles: "Articles",
-    newest_first: "Newest first",
-    published: "Published",
-    updated: "Updated",
-    by: "by",
-    source: "Source",
-    translated_from: "Translated from",
-    translated_by_machine: "machine-translated",
-    annotations: "Annotations",
-    claim: "Claim",
-    claims: "Claims",
-    quote: "Quote",
-    quotes: "Quotes",
-    figure: "Figure",
-    figures: "Figures",
-    note: "Note",
-    notes: "Notes",
-    correction: "Correction",
-    corrections: "Corrections",
-    verdict: "Verdict",
-    claimed_by: "Claimed by",
-    said_by: "Said by",
-    text_says: "The text says",
-    correct_is: "Correct",
-    sources: "Sources",
-    back_to_text: "Back to the place in the text",
-    tags: "Tags",
-    previous_page: "Previous page",
-    next_page: "Next page",
-    page_of: "Page {n} of {total}",
-    pagination: "Pagination",
-    no_articles: "No articles yet.",
-    value: "Value",
-    generated_by: "Made with gloss",
-    main_navigation: "Main navigation",
-    people: "People",
-    search: "Search",
-    not_found_title: "Page not found",
-    not_found_text: "This page does not exist (any more). The home page may help.",
-    claims_intro: "Every claim checked on this site, by verdict.",
-    all_of_verdict: "See all {n}",
-    people_intro: "Everyone quoted on this site, with their quotes.",
-    corrections_intro: "Every correction on this site, newest first.",
-    tags_intro: "All tags.",
-    in_article: "in",
-    quotes_count: "quotes",
-    articles_count: "articles",
-    feed: "Feed",
-    not_in_registry: "not in the registry",
-    also_written: "Also written as",
-    as_written_in_text: "as written in the text",
-    more_about: "More about",
-    at_a_glance: "At a glance",
-    people_quoted: "People quoted",
-    no_claims_checked: "No claims checked.",
-    highlights: "Highlights",
-    key: "Key",
-    close: "Close",
-    more: "More",
-    figures_in_text: "Figures in the text",
-    in_sentence: "Sentence",
-    kind: "Kind",
-    approx: "approximately",
-    year_inferred: "year taken from the publication date",
-    annotations_export: "Annotations as W3C Web Annotations (JSON-LD)",
-    search_intro: "Searches articles, claims and people.",
-    search_needs_js: "Search needs JavaScript. Without it, the lists lead on:",
-    claims_in_article: "Claims in this article",
-    go_to: "Go to",
-    this_article: "This article",
-    no_corrections: "No corrections so far.",
-    quote_open: "“",
-    quote_close: "”",
-    search_label: "Search for",
-    fig_number: "Number",
-    fig_money: "Amount of money",
-    fig_percent: "Percent",
-    fig_percentage_points: "Percentage points",
-    fig_year: "Year",
-    fig_date: "Date",
-    fig_duration: "Duration",
-};
+    /// Every key.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
+    }
 
-/// The theme's words in `lang`.
-pub fn words(lang: Lang) -> &'static Words {
-    match lang {
-        Lang::De => &DE,
-        Lang::En => &EN,
+    /// Sets the word for `key`.
+    pub(crate) fn set(&mut self, key: &str, word: String) {
+        self.0.insert(key.to_string(), word);
     }
 }
 
-/// A date as readers of `lang` write it: "24. Juli 2019", "July 24, 2019".
-pub fn long_date(date: Date, lang: Lang) -> String {
-    let month = month_name(date.month() as u8, lang);
-    match lang {
-        Lang::De => format!("{}. {month} {}", date.day(), date.year()),
-        Lang::En => format!("{month} {}, {}", date.day(), date.year()),
-    }
+/// A word in each plural category a language uses (CLDR's names; `other` always).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Forms {
+    /// For zero, where the language says so (Arabic, Latvian).
+    pub zero: Option<String>,
+    /// For one (and whatever else the language counts as one: French 0 and 1,5).
+    pub one: Option<String>,
+    /// For two.
+    pub two: Option<String>,
+    /// For a few.
+    pub few: Option<String>,
+    /// For many.
+    pub many: Option<String>,
+    /// For every other number.
+    pub other: String,
 }
 
-/// The name of month `m` (1 to 12) in `lang`.
-pub fn month_name(m: u8, lang: Lang) -> &'static str {
-    const DE_MONTHS: [&str; 12] = [
-        "Januar",
-        "Februar",
-        "März",
-        "April",
-        "Mai",
-        "Juni",
-        "Juli",
-        "August",
-        "September",
-        "Oktober",
-        "November",
-        "Dezember",
-    ];
-    const EN_MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let i = usize::from(m.clamp(1, 12) - 1);
-    match lang {
-        Lang::De => DE_MONTHS[i],
-        Lang::En => EN_MONTHS[i],
-    }
+/// How numbers and dates are written: `{n}` a number, `{d}` a day, `{month}` a month's
+/// name, `{y}` a year.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Format {
+    /// The decimal mark.
+    pub decimal: String,
+    /// The mark between groups of three digits.
+    pub group: String,
+    /// A percentage: "{n} %".
+    pub percent: String,
+    /// A full date: "{d}. {month} {y}".
+    pub date: String,
+    /// A month of a year: "{month} {y}".
+    pub month_year: String,
+    /// A day of a month, without a year: "{d}. {month}".
+    pub day_month: String,
+    /// A decade, by its first year: "{y}er".
+    pub decade: String,
 }
 
-/// What a figure unit (a key of the unit list) is called after a number in `lang`,
-/// for one (`one`) or more; `None` for units shown without a word (counts, currencies).
-pub fn unit_name(key: &str, lang: Lang, one: bool) -> Option<&'static str> {
-    let (de1, de, en1, en) = match key {
-        "percentage-points" => (
-            "Prozentpunkt",
-            "Prozentpunkte",
-            "percentage point",
-            "percentage points",
-        ),
-        "people" => ("Mensch", "Menschen", "person", "people"),
-        "km" => ("km", "km", "km", "km"),
-        "m" => ("m", "m", "m", "m"),
-        "km2" => ("km²", "km²", "km²", "km²"),
-        "hectares" => ("ha", "ha", "ha", "ha"),
-        "kg" => ("kg", "kg", "kg", "kg"),
-        "tonnes" => ("Tonne", "Tonnen", "tonne", "tonnes"),
-        "litres" => ("Liter", "Liter", "litre", "litres"),
-        "celsius" => ("°C", "°C", "°C", "°C"),
-        "kwh" => ("kWh", "kWh", "kWh", "kWh"),
-        "years" => ("Jahr", "Jahre", "year", "years"),
-        "months" => ("Monat", "Monate", "month", "months"),
-        "weeks" => ("Woche", "Wochen", "week", "weeks"),
-        "days" => ("Tag", "Tage", "day", "days"),
-        "hours" => ("Stunde", "Stunden", "hour", "hours"),
-        "minutes" => ("Minute", "Minuten", "minute", "minutes"),
-        "seconds" => ("Sekunde", "Sekunden", "second", "seconds"),
-        _ => return None,
-    };
-    Some(match (lang, one) {
-        (Lang::De, true) => de1,
-        (Lang::De, false) => de,
-        (Lang::En, true) => en1,
-        (Lang::En, false) => en,
+/// Words for 10^6, 10^9 and 10^12 after an amount.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scales {
+    /// 10^6.
+    pub million: Forms,
+    /// 10^9.
+    pub billion: Forms,
+    /// 10^12.
+    pub trillion: Forms,
+}
+
+/// One language's words and conventions.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Locale {
+    /// The primary language subtag the locale serves.
+    #[serde(skip)]
+    pub code: &'static str,
+    /// The language's name in itself.
+    pub name: String,
+    /// Month names, January first.
+    pub months: Vec<String>,
+    /// How numbers and dates are written.
+    pub format: Format,
+    /// Words for large amounts.
+    pub scales: Scales,
+    /// Units' names after a number, by the unit list's key.
+    pub units: BTreeMap<String, Forms>,
+    /// Other languages' names as they follow `translated_from`, by tag.
+    pub languages: BTreeMap<String, String>,
+    /// The pages' words.
+    pub words: Words,
+    #[serde(skip)]
+    plurals: Option<Arc<PluralRules>>,
+}
+
+/// The built-in locales, checked, in [`Lang::all`]'s order.
+fn builtins() -> &'static Result<Vec<Locale>, String> {
+    static LOCALES: OnceLock<Result<Vec<Locale>, String>> = OnceLock::new();
+    LOCALES.get_or_init(|| {
+        let mut locales = Vec::new();
+        for (code, text) in FILES {
+            locales.push(Locale::parse(code, text)?);
+        }
+        let reference = &locales[0];
+        for locale in &locales[1..] {
+            check_same_keys(reference, locale)?;
+        }
+        Ok(locales)
     })
 }
 
-/// The word for 10^`power` (6, 9, 12) after an amount: "Mio.", "billion".
-pub fn scale_name(power: usize, lang: Lang) -> Option<&'static str> {
-    Some(match (power, lang) {
-        (6, Lang::De) => "Mio.",
-        (9, Lang::De) => "Mrd.",
-        (12, Lang::De) => "Bio.",
-        (6, Lang::En) => "million",
-        (9, Lang::En) => "billion",
-        (12, Lang::En) => "trillion",
-        _ => return None,
-    })
+/// Whether the built-in locales loaded; an error is a fault in gloss's own locale files,
+/// which the unit tests rule out.
+pub fn check_builtins() -> Result<(), String> {
+    builtins().as_ref().map(|_| ()).map_err(Clone::clone)
 }
 
-/// The name of a language, by its tag, in `lang` (for "translated from Chinese").
-pub fn language_name(tag: &str, lang: Lang) -> String {
-    let primary = tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
-    let (de, en) = match primary.as_str() {
-        "de" => ("Deutschen", "German"),
-        "en" => ("Englischen", "English"),
-        "zh" => ("Chinesischen", "Chinese"),
-        "fr" => ("Französischen", "French"),
-        "es" => ("Spanischen", "Spanish"),
-        "it" => ("Italienischen", "Italian"),
-        "ru" => ("Russischen", "Russian"),
-        "ja" => ("Japanischen", "Japanese"),
-        "ar" => ("Arabischen", "Arabic"),
-        "uk" => ("Ukrainischen", "Ukrainian"),
-        "pl" => ("Polnischen", "Polish"),
-        "tr" => ("Türkischen", "Turkish"),
-        _ => return tag.to_string(),
+/// The built-in locale of `lang`, without a site's words.
+pub fn builtin(lang: Lang) -> &'static Locale {
+    match builtins() {
+        Ok(all) => &all[lang.index()],
+        Err(e) => panic!("gloss's own locale files are broken (see the i18n tests): {e}"),
+    }
+}
+
+/// That `other` has exactly `reference`'s keys: every word, unit and month.
+fn check_same_keys(reference: &Locale, other: &Locale) -> Result<(), String> {
+    let differ = |what: &str, a: Vec<&str>, b: Vec<&str>| -> Result<(), String> {
+        let missing: Vec<&str> = a.iter().filter(|k| !b.contains(k)).copied().collect();
+        let extra: Vec<&str> = b.iter().filter(|k| !a.contains(k)).copied().collect();
+        if missing.is_empty() && extra.is_empty() {
+            return Ok(());
+        }
+        let mut msg = format!("locales/{}.toml", other.code);
+        if !missing.is_empty() {
+            msg.push_str(&format!(
+                " lacks the {what} {} that locales/{}.toml has",
+                quote_all(&missing),
+                reference.code
+            ));
+        }
+        if !extra.is_empty() {
+            msg.push_str(&format!(
+                "{} has the {what} {} that locales/{}.toml lacks",
+                if missing.is_empty() { "" } else { " and" },
+                quote_all(&extra),
+                reference.code
+            ));
+        }
+        Err(msg)
     };
-    match lang {
-        Lang::De => de.to_string(),
-        Lang::En => en.to_string(),
+    differ(
+        "words",
+        reference.words.keys().collect(),
+        other.words.keys().collect(),
+    )?;
+    differ(
+        "units",
+        reference.units.keys().map(String::as_str).collect(),
+        other.units.keys().map(String::as_str).collect(),
+    )
+}
+
+fn quote_all(keys: &[&str]) -> String {
+    keys.iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Locale {
+    /// Reads locale file `text` for language `code`.
+    fn parse(code: &'static str, text: &str) -> Result<Locale, String> {
+        let mut locale: Locale =
+            toml::from_str(text).map_err(|e| format!("locales/{code}.toml: {e}"))?;
+        locale.code = code;
+        if locale.months.len() != 12 {
+            return Err(format!(
+                "locales/{code}.toml: `months` has {} names, not 12",
+                locale.months.len()
+            ));
+        }
+        let id: icu_locale_core::LanguageIdentifier = code
+            .parse()
+            .map_err(|e| format!("locales/{code}.toml: `{code}` is not a tag: {e}"))?;
+        let rules = PluralRules::try_new_cardinal((&id).into())
+            .map_err(|e| format!("no plural rules for `{code}`: {e}"))?;
+        locale.plurals = Some(Arc::new(rules));
+        Ok(locale)
+    }
+
+    /// The word of `forms` for the number written `n` ("1", "1.5", "12"), by the language's
+    /// plural rules.
+    pub fn plural<'a>(&self, forms: &'a Forms, n: &str) -> &'a str {
+        let category = match (&self.plurals, fixed_decimal::Decimal::try_from_str(n)) {
+            (Some(rules), Ok(d)) => rules.category_for(&d),
+            _ => PluralCategory::Other,
+        };
+        let form = match category {
+            PluralCategory::Zero => &forms.zero,
+            PluralCategory::One => &forms.one,
+            PluralCategory::Two => &forms.two,
+            PluralCategory::Few => &forms.few,
+            PluralCategory::Many => &forms.many,
+            PluralCategory::Other => &None,
+        };
+        form.as_deref().unwrap_or(&forms.other)
+    }
+
+    /// What a figure unit (a key of the unit list) is called after the number written `n`;
+    /// `None` for units shown without a word (counts, currencies).
+    pub fn unit_name(&self, key: &str, n: &str) -> Option<&str> {
+        self.units.get(key).map(|forms| self.plural(forms, n))
+    }
+
+    /// The word for 10^`power` (6, 9, 12) after the amount written `n`: "Mio.", "milliards".
+    pub fn scale_name(&self, power: usize, n: &str) -> Option<&str> {
+        let forms = match power {
+            6 => &self.scales.million,
+            9 => &self.scales.billion,
+            12 => &self.scales.trillion,
+            _ => return None,
+        };
+        Some(self.plural(forms, n))
+    }
+
+    /// The name of month `m` (1 to 12).
+    pub fn month_name(&self, m: u8) -> &str {
+        &self.months[usize::from(m.clamp(1, 12) - 1)]
+    }
+
+    /// A date as the language writes it: "24. Juli 2019", "July 24, 2019".
+    pub fn long_date(&self, date: Date) -> String {
+        self.date_parts(
+            Some(date.year()),
+            date.month() as u8,
+            Some(date.day() as u8),
+        )
+    }
+
+    /// A date, a month of a year or a day of a month, in words.
+    pub fn date_parts(&self, y: Option<i16>, m: u8, d: Option<u8>) -> String {
+        let pattern = match (y, d) {
+            (Some(_), Some(_)) => &self.format.date,
+            (Some(_), None) => &self.format.month_year,
+            (None, _) => &self.format.day_month,
+        };
+        pattern
+            .replace("{month}", self.month_name(m))
+            .replace("{d}", &d.map_or(String::new(), |d| d.to_string()))
+            .replace("{y}", &y.map_or(String::new(), |y| y.to_string()))
+    }
+
+    /// The name of a language, by its tag, as it follows `translated_from`; the tag itself
+    /// for a language the locale has no name for.
+    pub fn language_name<'a>(&'a self, tag: &'a str) -> &'a str {
+        let primary = tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
+        self.languages.get(&primary).map_or(tag, String::as_str)
+    }
+
+    /// `text` between the language's quotation marks.
+    pub fn quoted(&self, text: &str) -> String {
+        format!(
+            "{}{text}{}",
+            self.words.get("quote_open"),
+            self.words.get("quote_close")
+        )
+    }
+}
+
+/// Every language's locale as a site shows it: the built-in words with the site's own.
+#[derive(Debug, Clone)]
+pub struct Locales(Vec<Locale>);
+
+impl Default for Locales {
+    fn default() -> Self {
+        Locales(Lang::all().map(|l| builtin(l).clone()).collect())
+    }
+}
+
+impl Locales {
+    /// The built-in locales with `words` (language, key, word) laid over them.
+    pub fn new(words: impl IntoIterator<Item = (Lang, String, String)>) -> Locales {
+        let mut locales = Locales::default();
+        for (lang, key, word) in words {
+            locales.0[lang.index()].words.set(&key, word);
+        }
+        locales
+    }
+
+    /// The locale of `lang`.
+    pub fn get(&self, lang: Lang) -> &Locale {
+        &self.0[lang.index()]
     }
 }
 
@@ -399,10 +320,86 @@ pub fn language_name(tag: &str, lang: Lang) -> String {
 mod tests {
     use super::*;
 
+    fn fr() -> Lang {
+        Lang::from_tag("fr").unwrap()
+    }
+
+    #[test]
+    fn every_locale_has_every_key() {
+        check_builtins().unwrap();
+        let reference: Vec<&str> = builtin(Lang::DE).words.keys().collect();
+        // The words templates and code use are all there (a sample of each kind).
+        for key in [
+            "claims",
+            "quote_open",
+            "search_many",
+            "fig_duration",
+            "page_of",
+        ] {
+            assert!(reference.contains(&key), "{key}");
+        }
+        for lang in Lang::all() {
+            let l = builtin(lang);
+            assert_eq!(l.words.keys().collect::<Vec<_>>(), reference, "{}", l.code);
+            assert!(l.words.0.values().all(|w| !w.is_empty()), "{}", l.code);
+            assert_eq!(l.months.len(), 12);
+        }
+    }
+
+    #[test]
+    fn a_missing_key_is_named() {
+        let de = Locale::parse("de", FILES[0].1).unwrap();
+        let text = FILES[1].1.replace("\nclaims = ", "\nclaimz = ");
+        let en = Locale::parse("en", &text).unwrap();
+        assert_eq!(
+            check_same_keys(&de, &en).unwrap_err(),
+            "locales/en.toml lacks the words `claims` that locales/de.toml has and has the \
+             words `claimz` that locales/de.toml lacks"
+        );
+        let text = FILES[1].1.replace("\n[scales]", "\n[scalez]");
+        assert!(
+            Locale::parse("en", &text)
+                .unwrap_err()
+                .contains("unknown field `scalez`")
+        );
+    }
+
     #[test]
     fn dates_read_naturally() {
         let d = Date::new(2019, 7, 24).unwrap();
-        assert_eq!(long_date(d, Lang::De), "24. Juli 2019");
-        assert_eq!(long_date(d, Lang::En), "July 24, 2019");
+        assert_eq!(builtin(Lang::DE).long_date(d), "24. Juli 2019");
+        assert_eq!(builtin(Lang::EN).long_date(d), "July 24, 2019");
+        assert_eq!(builtin(fr()).long_date(d), "24 juillet 2019");
+        let es = builtin(Lang::from_tag("es").unwrap());
+        assert_eq!(es.long_date(d), "24 de julio de 2019");
+    }
+
+    #[test]
+    fn plurals_follow_each_languages_rules() {
+        let (de, en, fr) = (builtin(Lang::DE), builtin(Lang::EN), builtin(fr()));
+        assert_eq!(de.unit_name("years", "1"), Some("Jahr"));
+        assert_eq!(de.unit_name("years", "1.5"), Some("Jahre"));
+        assert_eq!(en.unit_name("years", "0"), Some("years"));
+        // French counts 0 and 1.5 as one: "1,5 an", "0 an".
+        assert_eq!(fr.unit_name("years", "1.5"), Some("an"));
+        assert_eq!(fr.unit_name("years", "0"), Some("an"));
+        assert_eq!(fr.unit_name("years", "2"), Some("ans"));
+        assert_eq!(fr.scale_name(9, "1.2"), Some("milliard"));
+        assert_eq!(fr.scale_name(9, "3"), Some("milliards"));
+        assert_eq!(de.unit_name("count", "3"), None);
+    }
+
+    #[test]
+    fn site_words_override_one_language() {
+        let locales = Locales::new([(fr(), "claims".to_string(), "Vérifications".to_string())]);
+        assert_eq!(locales.get(fr()).words.get("claims"), "Vérifications");
+        assert_eq!(locales.get(Lang::EN).words.get("claims"), "Claims");
+    }
+
+    #[test]
+    fn quotation_marks_are_the_languages() {
+        assert_eq!(builtin(Lang::DE).quoted("a"), "„a“");
+        assert_eq!(builtin(Lang::EN).quoted("a"), "“a”");
+        assert_eq!(builtin(fr()).quoted("a"), "«\u{a0}a\u{a0}»");
     }
 }

@@ -54,9 +54,11 @@ pub fn init(dir: &Path, lang: Lang) -> Result<Created, Vec<Diagnostic>> {
             ]);
         }
     }
-    let (site, example, example_name) = match lang {
-        Lang::De => (SITE_DE, EXAMPLE_DE, "beispiel.md"),
-        Lang::En => (SITE_EN, EXAMPLE_EN, "example.md"),
+    // The example site is German or English (`gloss init --lang`); a site in another
+    // language starts from the English one with its `language` changed.
+    let (site, example, example_name) = match lang.code() {
+        "de" => (SITE_DE, EXAMPLE_DE, "beispiel.md"),
+        _ => (SITE_EN, EXAMPLE_EN, "example.md"),
     };
     let example = example.replace("{{date}}", &today().to_string());
     let files = [
@@ -192,9 +194,10 @@ pub fn new_article(
     let site = Site::load(root)?;
     let rel = article_path(path).map_err(|d| vec![d])?;
     let title = title.map_or_else(|| title_from(&rel), str::to_string);
-    let template = match site.lang {
-        Lang::De => NEW_DE,
-        Lang::En => NEW_EN,
+    // The new article's comments are German or English.
+    let template = match site.lang.code() {
+        "de" => NEW_DE,
+        _ => NEW_EN,
     };
     let verdicts: Vec<&str> = site.scale.keys().collect();
     let text = template

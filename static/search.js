@@ -147,15 +147,18 @@
     for (const doc of page) {
       const row = rows.get(Math.floor(doc / m.per))[doc % m.per];
       if (!row) continue;
-      const [url, title, kind, excerpt] = row;
+      const [url, title, kind, excerpt, lang] = row;
       const li = d.createElement('li');
       li.className = 'gl-result gl-result-' + kind;
-      const a = Object.assign(d.createElement('a'), { className: 'gl-result-link', href: href(url), textContent: title });
+      // A result's words in another language than the page's say so (WCAG 3.1.2).
+      const primary = (tag) => (tag || '').split('-')[0].toLowerCase();
+      const other = lang && primary(lang) !== primary(d.documentElement.lang) ? { lang } : {};
+      const a = Object.assign(d.createElement('a'), { className: 'gl-result-link', href: href(url), textContent: title, ...other });
       const k = Object.assign(d.createElement('span'), { className: 'gl-result-kind', textContent: text['kind' + kind[0].toUpperCase() + kind.slice(1)] || kind });
       const head = Object.assign(d.createElement('p'), { className: 'gl-result-title' });
       head.append(a, ' ', k);
       li.append(head);
-      if (excerpt) li.append(Object.assign(d.createElement('p'), { className: 'gl-result-excerpt', textContent: excerpt }));
+      if (excerpt) li.append(Object.assign(d.createElement('p'), { className: 'gl-result-excerpt', textContent: excerpt, ...other }));
       list.append(li);
       shown.push(doc);
     }

@@ -2,8 +2,8 @@
 //! news sentences (tests/figures_golden/*.txt; the format is described at the
 //! top of each file) and checks it on the seed article.
 
+use gloss::annotate::figures::Lang;
 use gloss::annotate::figures::{Approx, Figure, FigureKind, detect, detect_with};
-use gloss::lang::Lang;
 
 /// A labelled figure: span in the stripped text and what must be found there.
 struct Gold {

@@ -2,7 +2,7 @@
 //! figure lies on char boundaries, sorted and non-overlapping.
 #![no_main]
 use gloss::annotate::figures::detect;
-use gloss::lang::Lang;
+use gloss::annotate::figures::Lang;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

@@ -196,13 +196,10 @@ pub fn anchor<'a>(
             .collect());
     }
     let year = Some(article.meta.date.year());
-    let mut detected = if detect_figures {
-        let mut found = figures::detect_with(
-            &reader.text,
-            article.meta.lang,
-            year,
-            article.meta.figures_counts,
-        );
+    let rules = figures::Lang::for_language(article.meta.lang);
+    let mut detected = if detect_figures && let Some(rules) = rules {
+        let mut found =
+            figures::detect_with(&reader.text, rules, year, article.meta.figures_counts);
         drop_table_heads(&events, &reader, &mut found);
         found
     } else {

@@ -110,7 +110,7 @@ impl Entry {
     fn from_stored(rel: &Path, s: Stored<ArticleSummary, String, Vec<Diagnostic>>) -> Entry {
         let mut summary = s.summary;
         summary.source_path = rel.to_path_buf();
-        summary.lang_words = Lang::from_tag(&summary.lang).unwrap_or(Lang::En);
+        summary.lang_words = Lang::from_tag(&summary.lang).unwrap_or_default();
         summary.text = s.text;
         for (q, loc) in summary.quotes.iter_mut().zip(s.quote_locations) {
             q.location = loc;

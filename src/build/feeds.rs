@@ -94,7 +94,8 @@ pub fn articles_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
 /// corrections.xml: every correction, newest first.
 pub fn corrections_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
     let base = absolute_base(site);
-    let words = crate::i18n::words(site.lang);
+    let locale = site.locales.get(site.lang);
+    let words = &locale.words;
     let all = super::listings::all_corrections(articles);
     let updated = all
         .first()
@@ -115,12 +116,21 @@ pub fn corrections_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
             e.set_updated(timestamp(c.date));
             let mut content = Content::default();
             content.set_content_type(Some("html".to_string()));
+            // The correction's words are the article's language; the feed's and its
+            // quotation marks, the site's.
+            let colon = words.get("colon");
+            let passage = |text: &str| match crate::lang::other(&a.lang, site.lang) {
+                None => locale.quoted(&escape(text)),
+                Some(tag) => {
+                    locale.quoted(&format!("<span lang=\"{tag}\">{}</span>", escape(text)))
+                }
+            };
             let html = format!(
-                "<p>{}: „{}“ – {}: „{}“</p>{}",
-                words.text_says,
-                escape(&c.text),
-                words.correct_is,
-                escape(&c.correct),
+                "<p>{}{colon} {} – {}{colon} {}</p>{}",
+                words.get("text_says"),
+                passage(&c.text),
+                words.get("correct_is"),
+                passage(&c.correct),
                 c.note_html.as_deref().unwrap_or("")
             );
             content.set_value(Some(html));
@@ -130,7 +140,7 @@ pub fn corrections_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
         .collect();
     feed(
         site,
-        format!("{} – {}", site.config.title, words.corrections),
+        format!("{} – {}", site.config.title, words.get("corrections")),
         "corrections.xml",
         entries,
         updated,

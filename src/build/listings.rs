@@ -12,7 +12,6 @@ use serde::Serialize;
 use super::summary::ArticleSummary;
 use crate::config::{Person, Site};
 use crate::diagnostics::Diagnostic;
-use crate::i18n;
 use crate::render::{root_prefix, url_of_path};
 use crate::slug::slugify;
 
@@ -96,6 +95,8 @@ pub(crate) fn all<'a>(
 /// An article in a list, with its link relative to the listing page.
 #[derive(Debug, Serialize)]
 struct ListItem<'a> {
+    /// The article's language where it is not the listing's (its text's `lang`).
+    lang: Option<&'a str>,
     title: &'a str,
     href: String,
     date: String,
@@ -113,10 +114,11 @@ struct TagLink<'a> {
 
 fn list_item<'a>(site: &Site, a: &'a ArticleSummary, root: &str) -> ListItem<'a> {
     ListItem {
+        lang: crate::lang::other(&a.lang, site.lang),
         title: &a.title,
         href: format!("{root}{}", url_of_path(&a.path)),
         date: a.date.to_string(),
-        date_display: i18n::long_date(a.date, site.lang),
+        date_display: site.locales.get(site.lang).long_date(a.date),
         // Links to article files lead to their pages from this listing's place.
         summary_html: match &a.summary {
             Some(s) if crate::links::has_file_links(s) => {
@@ -226,6 +228,8 @@ pub(crate) fn index(site: &Site, articles: &[&ArticleSummary]) -> Vec<Page> {
 
 #[derive(Debug, Serialize)]
 struct ClaimItem<'a> {
+    /// The article's language where it is not the listing's (its text's `lang`).
+    lang: Option<&'a str>,
     text: &'a str,
     /// Who claims it, as the registry files them.
     by: Option<&'a str>,
@@ -246,6 +250,7 @@ fn claim_item<'a>(site: &'a Site, (a, c): Claim<'a>, root: &str) -> ClaimItem<'a
     let person = c.by.as_deref().and_then(|by| site.person(by));
     let by = c.by.as_deref().map(|by| site.filed_name(by));
     ClaimItem {
+        lang: crate::lang::other(&a.lang, site.lang),
         text: &c.text,
         by,
         by_as_written: c.by.as_deref().filter(|w| Some(*w) != by),
@@ -254,7 +259,7 @@ fn claim_item<'a>(site: &'a Site, (a, c): Claim<'a>, root: &str) -> ClaimItem<'a
         href: format!("{root}{}#{}", url_of_path(&a.path), c.id),
         article_title: &a.title,
         date: a.date.to_string(),
-        date_display: i18n::long_date(a.date, site.lang),
+        date_display: site.locales.get(site.lang).long_date(a.date),
     }
 }
 
@@ -386,6 +391,8 @@ struct PersonView<'a> {
 
 #[derive(Debug, Serialize)]
 struct QuoteItem<'a> {
+    /// The article's language where it is not the listing's (its text's `lang`).
+    lang: Option<&'a str>,
     text: &'a str,
     as_written: &'a str,
     role: Option<&'a str>,
@@ -563,13 +570,14 @@ pub(crate) fn people_pages(site: &Site, people: &People<'_>) -> Vec<Page> {
             .quotes
             .iter()
             .map(|(a, q)| QuoteItem {
+                lang: crate::lang::other(&a.lang, site.lang),
                 text: &q.text,
                 as_written: &q.speaker,
                 role: q.role.as_deref(),
                 href: format!("{root}{}#{}", url_of_path(&a.path), q.id),
                 article_title: &a.title,
                 date: a.date.to_string(),
-                date_display: i18n::long_date(a.date, site.lang),
+                date_display: site.locales.get(site.lang).long_date(a.date),
             })
             .collect();
         let claims: Vec<ClaimItem<'_>> = s
@@ -597,6 +605,8 @@ pub(crate) fn people_pages(site: &Site, people: &People<'_>) -> Vec<Page> {
 
 #[derive(Debug, Serialize)]
 struct CorrectionItem<'a> {
+    /// The article's language where it is not the listing's (its text's `lang`).
+    lang: Option<&'a str>,
     text: &'a str,
     correct: &'a str,
     note_html: Option<&'a str>,
@@ -625,13 +635,14 @@ pub(crate) fn corrections(site: &Site, articles: &[&ArticleSummary]) -> Vec<Page
     let items: Vec<CorrectionItem<'_>> = all_corrections(articles)
         .into_iter()
         .map(|(a, c)| CorrectionItem {
+            lang: crate::lang::other(&a.lang, site.lang),
             text: &c.text,
             correct: &c.correct,
             note_html: c.note_html.as_deref(),
             href: format!("{root}{}#{}", url_of_path(&a.path), c.id),
             article_title: &a.title,
             date: c.date.to_string(),
-            date_display: i18n::long_date(c.date, site.lang),
+            date_display: site.locales.get(site.lang).long_date(c.date),
         })
         .collect();
     let mut page = Page::new("corrections.html", here);

@@ -33,7 +33,6 @@ use tera::Context;
 use crate::config::Site;
 use crate::content::{self, Article, Kind};
 use crate::diagnostics::Diagnostic;
-use crate::i18n;
 use crate::render::{self, Theme};
 use sink::Output;
 use summary::ArticleSummary;
@@ -113,7 +112,9 @@ struct SiteView<'a> {
 /// build rather than once per page (the words alone are ~80 strings).
 pub(crate) struct Shared {
     site: tera::Value,
-    words: [tera::Value; 2],
+    words: Vec<tera::Value>,
+    /// The site's language, for its words (its title) on pages in another.
+    site_lang: (crate::lang::Lang, String),
 }
 
 impl Shared {
@@ -126,10 +127,10 @@ impl Shared {
         };
         Shared {
             site: tera::Value::from_serializable(&view),
-            words: [
-                tera::Value::from_serializable(i18n::words(crate::lang::Lang::De)),
-                tera::Value::from_serializable(i18n::words(crate::lang::Lang::En)),
-            ],
+            words: crate::lang::Lang::all()
+                .map(|l| tera::Value::from_serializable(&site.locales.get(l).words))
+                .collect(),
+            site_lang: (site.lang, site.config.language.clone()),
         }
     }
 
@@ -143,11 +144,11 @@ impl Shared {
         let mut cx = Context::new();
         cx.insert_value("site", self.site.clone());
         cx.insert("lang", lang_tag);
-        let words = match lang {
-            crate::lang::Lang::De => &self.words[0],
-            crate::lang::Lang::En => &self.words[1],
-        };
-        cx.insert_value("t", words.clone());
+        cx.insert_value("t", self.words[lang.index()].clone());
+        cx.insert(
+            "site_lang",
+            &(self.site_lang.0 != lang).then_some(self.site_lang.1.as_str()),
+        );
         cx.insert("root", &render::root_prefix(url_path));
         cx.insert("path", url_path);
         cx

@@ -55,7 +55,7 @@ pub struct RawSource {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTranslation {
-    pub from: String,
+    pub from: Spanned<String>,
     #[serde(default)]
     pub by: Option<String>,
 }

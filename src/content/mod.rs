@@ -722,19 +722,33 @@ impl Checker<'_> {
             Some(l) => l.get_ref().trim().to_string(),
             None => self.site.config.language.clone(),
         };
-        if lang_tag.is_empty()
-            || !lang_tag
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-')
-        {
-            let span = raw.lang.as_ref().map_or(0..0, Spanned::span);
-            self.error(
-                span,
-                format!("`{lang_tag}` is not a language tag"),
-                "write a BCP 47 tag such as \"de\" or \"en\"",
-            );
-        }
-        let lang = Lang::from_tag(&lang_tag).unwrap_or(Lang::En);
+        // The article's language is its page's: a tag gloss has words for.
+        let (lang_tag, lang) = match crate::lang::page_language(&lang_tag) {
+            Ok(ok) => ok,
+            Err(e) => {
+                let span = raw.lang.as_ref().map_or(0..0, Spanned::span);
+                let message = match &raw.lang {
+                    Some(_) => format!("lang: {}", e.message),
+                    None => format!("the site's language: {}", e.message),
+                };
+                self.error(span, message, e.help);
+                (lang_tag, Lang::default())
+            }
+        };
+        let translated_from = raw.translation.as_ref().map(|t| {
+            // The original may be in any language, named by a well-formed tag.
+            match crate::lang::well_formed(t.from.get_ref()) {
+                Ok(tag) => tag,
+                Err(e) => {
+                    self.error(
+                        t.from.span(),
+                        format!("translation.from: {}", e.message),
+                        e.help,
+                    );
+                    t.from.get_ref().clone()
+                }
+            }
+        });
         if raw.title.get_ref().trim().is_empty() {
             self.error(raw.title.span(), "the title is empty", "write the headline");
         }
@@ -770,7 +784,7 @@ impl Checker<'_> {
             draft: raw.draft,
             source,
             translation: raw.translation.as_ref().map(|t| Translation {
-                from: t.from.clone(),
+                from: translated_from.clone().unwrap_or_default(),
                 by: t.by.clone(),
             }),
             figures_auto: raw.figures.as_ref().map(|f| f.auto),

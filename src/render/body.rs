@@ -22,7 +22,7 @@ pub fn body_html(
 ) -> String {
     body_html_on(
         article,
-        &VerdictScale::default_scale(),
+        &VerdictScale::default_scale(&crate::i18n::Locales::default()),
         anchored,
         numbers,
         safe,

@@ -7,7 +7,6 @@ use serde_json::{Map, Value, json};
 use crate::annotate::{Anchored, fold};
 use crate::config::{Person, Site};
 use crate::content::{Article, Detail};
-use crate::lang::Lang;
 use crate::markdown::plain_text;
 
 /// The site's root address: `base_url` with a trailing slash, else relative from `url_path`.
@@ -70,14 +69,6 @@ fn publisher(site: &Site, url_path: &str) -> Value {
         "name": site.config.title,
         "url": url,
     })
-}
-
-/// `text` in the quotation marks of `lang`.
-fn quoted(text: &str, lang: Lang) -> String {
-    match lang {
-        Lang::De => format!("„{text}“"),
-        Lang::En => format!("“{text}”"),
-    }
 }
 
 fn obj<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
@@ -196,8 +187,8 @@ pub fn article_graph(
                         "text",
                         json!(format!(
                             "{} → {}",
-                            quoted(&text, lang),
-                            quoted(&fold(correct), lang)
+                            site.locales.get(lang).quoted(&text),
+                            site.locales.get(lang).quoted(&fold(correct))
                         )),
                     ),
                     ("url", json!(anchor_url)),

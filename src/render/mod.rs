@@ -13,7 +13,6 @@ use crate::annotate::{Anchored, figures};
 use crate::config::Site;
 use crate::content::{Article, Detail, Kind, Link};
 use crate::i18n;
-use crate::lang::Lang;
 
 pub use body::{body_html, body_html_on};
 pub use theme::Theme;
@@ -51,7 +50,7 @@ pub struct NoteView<'a> {
     /// `claim`, `quote`, `figure`, `note`, `correction`.
     pub kind: Kind,
     /// The kind in the article's language.
-    pub kind_label: &'static str,
+    pub kind_label: &'a str,
     /// The highlighted words.
     pub text: &'a str,
     /// The note, as HTML.
@@ -117,7 +116,7 @@ pub struct FigureView<'a> {
     /// What kind of quantity it is.
     pub kind: crate::annotate::figures::FigureKind,
     /// The kind in the article's language ("Geldbetrag").
-    pub kind_label: &'static str,
+    pub kind_label: &'a str,
     /// "about", "more-than", …
     pub approx: Option<&'static str>,
     /// The year was taken from the article's date.
@@ -263,7 +262,8 @@ pub fn article_view<'a>(
     anchored: &'a Anchored<'_>,
 ) -> ArticleView<'a> {
     let lang = article.meta.lang;
-    let words = i18n::words(lang);
+    let locale = site.locales.get(lang);
+    let words = &locale.words;
     let numbers = reading_order(anchored);
     let root = root_prefix(&article.url_path);
     let body = body_html_on(
@@ -283,7 +283,7 @@ pub fn article_view<'a>(
             id: &ann.id,
             number: numbers[i],
             kind: ann.kind,
-            kind_label: kind_label(ann.kind, lang),
+            kind_label: kind_label(ann.kind, words),
             text: &anchored.reader.text[range.clone()],
             note_html: ann
                 .note
@@ -337,7 +337,7 @@ pub fn article_view<'a>(
                 if let Some((value, unit, kind, max)) = anchored.figure_of(i) {
                     view.value = Some(value);
                     view.unit = unit;
-                    view.display = Some(figure_display(kind, value, max, unit, lang));
+                    view.display = Some(figure_display(kind, value, max, unit, locale));
                     view.datetime = figures::units::datetime(kind, value, unit);
                 }
             }
@@ -348,32 +348,28 @@ pub fn article_view<'a>(
     }
     notes.sort_by_key(|n| n.number);
     let translation = article.meta.translation.as_ref().map(|t| {
-        let from = i18n::language_name(&t.from, lang);
-        match (t.by.as_deref(), lang) {
-            (Some("machine"), _) => format!(
-                "{} {from}, {}",
-                words.translated_from, words.translated_by_machine
+        let from = locale.language_name(&t.from);
+        let translated_from = words.get("translated_from");
+        match t.by.as_deref() {
+            Some("machine") => format!(
+                "{translated_from} {from}, {}",
+                words.get("translated_by_machine")
             ),
-            (Some(by), Lang::De) => format!(
-                "{} {from} von {}",
-                words.translated_from,
+            Some(by) => format!(
+                "{translated_from} {from} {} {}",
+                words.get("by"),
                 site.filed_name(by)
             ),
-            (Some(by), Lang::En) => format!(
-                "{} {from} by {}",
-                words.translated_from,
-                site.filed_name(by)
-            ),
-            (None, _) => format!("{} {from}", words.translated_from),
+            None => format!("{translated_from} {from}"),
         }
     });
-    let figure_sentences = figure_sentences(anchored, lang);
+    let figure_sentences = figure_sentences(anchored, locale);
     ArticleView {
         title: &article.meta.title,
         date: article.meta.date.to_string(),
-        date_display: i18n::long_date(article.meta.date, lang),
+        date_display: locale.long_date(article.meta.date),
         updated: article.meta.updated.map(|d| d.to_string()),
-        updated_display: article.meta.updated.map(|d| i18n::long_date(d, lang)),
+        updated_display: article.meta.updated.map(|d| locale.long_date(d)),
         lang: &article.meta.lang_tag,
         authors: article
             .meta
@@ -427,10 +423,13 @@ type Group<'a> = (
     Vec<FigureView<'a>>,
 );
 
-fn figure_sentences<'a>(anchored: &'a Anchored<'_>, lang: Lang) -> Vec<FigureSentence<'a>> {
+fn figure_sentences<'a>(
+    anchored: &'a Anchored<'_>,
+    locale: &'a i18n::Locale,
+) -> Vec<FigureSentence<'a>> {
     let text = &anchored.reader.text;
     let sentences = Sentences::new(text);
-    let words = i18n::words(lang);
+    let words = &locale.words;
     let mut groups: Vec<Group<'a>> = Vec::new();
     for span in &anchored.spans {
         let crate::annotate::Target::Figure {
@@ -452,7 +451,7 @@ fn figure_sentences<'a>(anchored: &'a Anchored<'_>, lang: Lang) -> Vec<FigureSen
             unit: unit.as_deref(),
             max: max.as_deref(),
             datetime: figures::units::datetime(*kind, value, unit.as_deref()),
-            display: figure_display(*kind, value, max.as_deref(), unit.as_deref(), lang),
+            display: figure_display(*kind, value, max.as_deref(), unit.as_deref(), locale),
             kind: *kind,
             kind_label: figure_kind_label(*kind, words),
             approx: approx.map(|a| a.key()),
@@ -498,42 +497,41 @@ fn marked_sentence(
     html
 }
 
-/// A figure as readers of `lang` write it: the one formatter of the margin, the figures
+/// A figure as readers of `locale`'s language write it: the one formatter of the margin, the figures
 /// panel and the annotation export (see [`figures::units::display`]).
 pub fn figure_display(
     kind: figures::FigureKind,
     value: &str,
     max: Option<&str>,
     unit: Option<&str>,
-    lang: Lang,
+    locale: &i18n::Locale,
 ) -> String {
-    figures::units::display(kind, value, max, unit, lang)
+    figures::units::display(kind, value, max, unit, locale)
 }
 
 /// A figure kind's name in the article's language.
-fn figure_kind_label(kind: crate::annotate::figures::FigureKind, w: &i18n::Words) -> &'static str {
+fn figure_kind_label(kind: crate::annotate::figures::FigureKind, w: &i18n::Words) -> &str {
     use crate::annotate::figures::FigureKind as K;
-    match kind {
-        K::Number => w.fig_number,
-        K::Money => w.fig_money,
-        K::Percent => w.fig_percent,
-        K::PercentagePoints => w.fig_percentage_points,
-        K::Year => w.fig_year,
-        K::Date => w.fig_date,
-        K::Duration => w.fig_duration,
-    }
+    w.get(match kind {
+        K::Number => "fig_number",
+        K::Money => "fig_money",
+        K::Percent => "fig_percent",
+        K::PercentagePoints => "fig_percentage_points",
+        K::Year => "fig_year",
+        K::Date => "fig_date",
+        K::Duration => "fig_duration",
+    })
 }
 
-/// The kind's name in `lang`.
-pub fn kind_label(kind: Kind, lang: Lang) -> &'static str {
-    let w = i18n::words(lang);
-    match kind {
-        Kind::Claim => w.claim,
-        Kind::Quote => w.quote,
-        Kind::Figure => w.figure,
-        Kind::Note => w.note,
-        Kind::Correction => w.correction,
-    }
+/// The kind's name in the language of `words`.
+pub fn kind_label(kind: Kind, words: &i18n::Words) -> &str {
+    words.get(match kind {
+        Kind::Claim => "claim",
+        Kind::Quote => "quote",
+        Kind::Figure => "figure",
+        Kind::Note => "note",
+        Kind::Correction => "correction",
+    })
 }
 
 /// What a path segment keeps unencoded: RFC 3986's unreserved characters. Everything else,

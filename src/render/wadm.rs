@@ -11,7 +11,6 @@ use super::jsonld::site_url;
 use crate::annotate::Anchored;
 use crate::config::Site;
 use crate::content::{Annotation, Article, Detail, Kind};
-use crate::i18n;
 
 /// The export's file name, written beside the article's `index.html`.
 pub const FILE_NAME: &str = "annotations.jsonld";
@@ -123,7 +122,7 @@ pub fn annotation_collection(
         items.push(Value::Object(a));
     }
 
-    let words = i18n::words(article.meta.lang);
+    let words = &site.locales.get(article.meta.lang).words;
     let total = items.len();
     // Built by hand so that the items move in: `json!` would copy them, value by value.
     let mut first = Map::new();
@@ -139,7 +138,7 @@ pub fn annotation_collection(
         "label".into(),
         json!(format!(
             "{}: {}",
-            words.annotations,
+            words.get("annotations"),
             article.meta.title.trim()
         )),
     );
@@ -206,7 +205,13 @@ fn bodies(
         Detail::Figure { .. } => {
             if let Some((value, unit, kind, max)) = anchored.figure_of(i) {
                 // The words a reader of the page sees, from the one formatter.
-                let v = crate::render::figure_display(kind, value, max, unit, article.meta.lang);
+                let v = crate::render::figure_display(
+                    kind,
+                    value,
+                    max,
+                    unit,
+                    site.locales.get(article.meta.lang),
+                );
                 out.push(textual(&v, "text/plain", "describing"));
             }
         }

@@ -46,10 +46,11 @@ pub(super) fn file_hash(path: &Path, bytes: &[u8]) -> (u64, u64) {
 
 /// `d/<i>.js`: the rows of records `recs`, the `i`th docs shard.
 pub(super) fn docs_file(i: usize, recs: &[Record<'_>]) -> (PathBuf, Vec<u8>) {
-    let mut rows: Vec<[&str; 4]> = Vec::with_capacity(recs.len());
+    let mut rows: Vec<[&str; 5]> = Vec::with_capacity(recs.len());
     let excerpts: Vec<String> = recs.iter().map(|r| excerpt(&r.title, &r.content)).collect();
     for (r, e) in recs.iter().zip(&excerpts) {
-        rows.push([&r.url, &r.title, &r.kind, e]);
+        // The language, so that a result in another than the page's carries `lang`.
+        rows.push([&r.url, &r.title, &r.kind, e, &r.lang]);
     }
     let json = script_safe(&serde_json::to_string(&rows).unwrap_or_default());
     let text = format!("gloss_search_docs({i},{json});\n");

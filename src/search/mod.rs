@@ -14,7 +14,7 @@
 //!   begin with `<key>` (and are not in a longer key's shard), each pointing at its stem group(s) `g` (one per language it was seen
 //!   in), the stems, and per group its postings (doc numbers as gaps, with a precomputed BM25
 //!   weight). `-1` marks a word so common it is left out (a query ignores it).
-//! - `d/<n>.js`: `gloss_search_docs(n, [[url, title, kind, excerpt], …])`: records
+//! - `d/<n>.js`: `gloss_search_docs(n, [[url, title, kind, excerpt, lang], …])`: records
 //!   `n * per ..`, in record order (an article is followed by its claims, so their rows share
 //!   a shard).
 //!

@@ -63,7 +63,10 @@ pub fn articles<'a>(site: &Site, summaries: &[&'a ArticleSummary]) -> Vec<Record
             }
             records.push(Record {
                 url: format!("/{}#{}", render::url_of_path(&a.path), c.id),
-                title: format!("{label}: „{}“", c.text),
+                title: format!(
+                    "{label}: {}",
+                    site.locales.get(a.lang_words).quoted(&c.text)
+                ),
                 content,
                 more: "",
                 lang: a.lang.clone(),

@@ -8,8 +8,7 @@
 
 use super::FigureKind;
 use crate::content::is_decimal;
-use crate::i18n;
-use crate::lang::Lang;
+use crate::i18n::Locale;
 
 /// What a unit's value must look like.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -367,40 +366,40 @@ fn html_duration(value: &str) -> Option<String> {
     Some(out)
 }
 
-/// A figure as a reader of `lang` writes it: "50 %", "96 Mio. USD", "45 days",
+/// A figure as a reader of `loc`'s language writes it: "50 %", "96 Mio. USD", "45 days",
 /// "1. März 2027", "10–15 %". `max` is the high end of a range.
 pub fn display(
     kind: FigureKind,
     value: &str,
     max: Option<&str>,
     unit: Option<&str>,
-    lang: Lang,
+    loc: &Locale,
 ) -> String {
     let Some(max) = max else {
-        let (low, suffix) = parts(kind, value, value, unit, lang);
-        return join(low, &suffix, lang);
+        let (low, suffix) = parts(kind, value, value, unit, loc);
+        return join(low, &suffix, loc);
     };
     // The unit's word agrees with the high end: "1–2 Jahre".
-    let (low, suffix) = parts(kind, value, max, unit, lang);
-    let (high, high_suffix) = parts(kind, max, max, unit, lang);
+    let (low, suffix) = parts(kind, value, max, unit, loc);
+    let (high, high_suffix) = parts(kind, max, max, unit, loc);
     if high_suffix == suffix {
-        join(format!("{low}–{high}"), &suffix, lang)
+        join(format!("{low}–{high}"), &suffix, loc)
     } else {
         format!(
             "{} – {}",
-            join(low, &suffix, lang),
-            join(high, &high_suffix, lang)
+            join(low, &suffix, loc),
+            join(high, &high_suffix, loc)
         )
     }
 }
 
-fn join(number: String, suffix: &str, lang: Lang) -> String {
+fn join(number: String, suffix: &str, loc: &Locale) -> String {
     if suffix.is_empty() {
         return number;
     }
-    // English glues the per-cent sign to the number; German puts a space before it.
-    if suffix == "%" && lang == Lang::En {
-        return format!("{number}%");
+    // Whether the per-cent sign is glued to the number is the language's ("50%", "50 %").
+    if suffix == "%" {
+        return loc.format.percent.replace("{n}", &number);
     }
     format!("{number} {suffix}")
 }
@@ -411,38 +410,37 @@ fn parts(
     value: &str,
     named: &str,
     unit: Option<&str>,
-    lang: Lang,
+    loc: &Locale,
 ) -> (String, String) {
-    let plural = |key: &str| i18n::unit_name(key, lang, named == "1").unwrap_or("");
+    let plural = |key: &str| loc.unit_name(key, named).unwrap_or("");
     match kind {
-        FigureKind::Percent => (number(&shift_two(value), lang), "%".to_owned()),
+        FigureKind::Percent => (number(&shift_two(value), loc), "%".to_owned()),
         FigureKind::PercentagePoints => {
-            (number(value, lang), plural("percentage-points").to_owned())
+            (number(value, loc), plural("percentage-points").to_owned())
         }
-        FigureKind::Year if unit == Some("decade") => match lang {
-            Lang::De => (format!("{value}er"), String::new()),
-            Lang::En => (format!("{value}s"), String::new()),
-        },
+        FigureKind::Year if unit == Some("decade") => {
+            (loc.format.decade.replace("{y}", value), String::new())
+        }
         FigureKind::Year => (value.to_owned(), String::new()),
-        FigureKind::Date => (date(value, lang), String::new()),
+        FigureKind::Date => (date(value, loc), String::new()),
         FigureKind::Duration => match parse_duration(value).as_deref() {
             Some(&[(d, time, n)]) => {
                 let named = parse_duration(named)
                     .and_then(|p| p.first().map(|x| x.2))
                     .unwrap_or(n);
                 let key = time_unit_key(d, time);
-                let name = i18n::unit_name(key, lang, named == "1").unwrap_or(key);
-                (number(n, lang), name.to_owned())
+                let name = loc.unit_name(key, named).unwrap_or(key);
+                (number(n, loc), name.to_owned())
             }
-            _ => (duration(value, lang), String::new()),
+            _ => (duration(value, loc), String::new()),
         },
         FigureKind::Money => {
-            let (n, scale) = scaled(value, lang);
+            let (n, scale) = scaled(value, loc);
             let code = unit.unwrap_or("");
             (n, [scale, code].join(" ").trim().to_owned())
         }
         FigureKind::Number => {
-            let (n, scale) = scaled(value, lang);
+            let (n, scale) = scaled(value, loc);
             let name = unit.filter(|u| *u != "count").map_or("", |u| plural(u));
             (n, [scale, name].join(" ").trim().to_owned())
         }
@@ -450,7 +448,7 @@ fn parts(
 }
 
 /// A large round amount with a scale word ("96 Mio.", "1.2 billion"), else grouped digits.
-fn scaled(value: &str, lang: Lang) -> (String, &'static str) {
+fn scaled<'a>(value: &str, loc: &'a Locale) -> (String, &'a str) {
     let (sign, digits) = match value.strip_prefix('-') {
         Some(r) => ("-", r),
         None => ("", value),
@@ -461,27 +459,24 @@ fn scaled(value: &str, lang: Lang) -> (String, &'static str) {
             let (head, tail) = int.split_at(int.len() - p);
             let rest = format!("{tail}{frac}");
             let rest = rest.trim_end_matches('0');
-            if rest.len() <= 2
-                && let Some(word) = i18n::scale_name(p, lang)
-            {
+            if rest.len() <= 2 {
                 let n = if rest.is_empty() {
                     format!("{sign}{head}")
                 } else {
                     format!("{sign}{head}.{rest}")
                 };
-                return (number(&n, lang), word);
+                if let Some(word) = loc.scale_name(p, &n) {
+                    return (number(&n, loc), word);
+                }
             }
         }
     }
-    (number(value, lang), "")
+    (number(value, loc), "")
 }
 
 /// A decimal string with the language's digit grouping and decimal mark.
-pub fn number(value: &str, lang: Lang) -> String {
-    let (group, mark) = match lang {
-        Lang::De => ('.', ','),
-        Lang::En => (',', '.'),
-    };
+pub fn number(value: &str, loc: &Locale) -> String {
+    let (group, mark) = (&loc.format.group, &loc.format.decimal);
     let (sign, digits) = match value.strip_prefix('-') {
         Some(rest) => ("-", rest),
         None => ("", value),
@@ -493,12 +488,12 @@ pub fn number(value: &str, lang: Lang) -> String {
     let mut out = String::from(sign);
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 && int.len() > 4 {
-            out.push(group);
+            out.push_str(group);
         }
         out.push(c);
     }
     if !frac.is_empty() {
-        out.push(mark);
+        out.push_str(mark);
         out.push_str(frac);
     }
     out
@@ -527,19 +522,14 @@ fn shift_two(value: &str) -> String {
 }
 
 /// An ISO date, month or yearless date in words: "1. März 2027", "March 2027", "July 22".
-fn date(value: &str, lang: Lang) -> String {
+fn date(value: &str, loc: &Locale) -> String {
     let Some((y, m, d)) = date_parts(value) else {
         return value.to_owned();
     };
-    let month = i18n::month_name(m as u8, lang);
-    match (y, d, lang) {
-        (Some(y), Some(d), Lang::De) => format!("{d}. {month} {y}"),
-        (Some(y), Some(d), Lang::En) => format!("{month} {d}, {y}"),
-        (Some(y), None, _) => format!("{month} {y}"),
-        (None, Some(d), Lang::De) => format!("{d}. {month}"),
-        (None, Some(d), Lang::En) => format!("{month} {d}"),
-        (None, None, _) => value.to_owned(),
+    if y.is_none() && d.is_none() {
+        return value.to_owned();
     }
+    loc.date_parts(y.map(|y| y as i16), m as u8, d.map(|d| d as u8))
 }
 
 /// The unit list's key for an ISO duration designator.
@@ -556,7 +546,7 @@ fn time_unit_key(d: u8, time: bool) -> &'static str {
 }
 
 /// An ISO duration in words: "5 Jahre", "1 year, 6 months", "2 Stunden, 30 Minuten".
-fn duration(value: &str, lang: Lang) -> String {
+fn duration(value: &str, loc: &Locale) -> String {
     let Some(parts) = parse_duration(value) else {
         return value.to_owned();
     };
@@ -573,8 +563,8 @@ fn duration(value: &str, lang: Lang) -> String {
         .into_iter()
         .map(|&(d, time, n)| {
             let key = time_unit_key(d, time);
-            let name = i18n::unit_name(key, lang, n == "1").unwrap_or(key);
-            format!("{} {name}", number(n, lang))
+            let name = loc.unit_name(key, n).unwrap_or(key);
+            format!("{} {name}", number(n, loc))
         })
         .collect();
     words.join(", ")
@@ -583,7 +573,16 @@ fn duration(value: &str, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::builtin;
+    use crate::lang::Lang;
     use FigureKind as K;
+
+    fn de() -> &'static Locale {
+        builtin(Lang::DE)
+    }
+    fn en() -> &'static Locale {
+        builtin(Lang::EN)
+    }
 
     #[test]
     fn currencies_are_sorted() {
@@ -649,80 +648,60 @@ mod tests {
     #[test]
     fn figures_are_shown_as_readers_write_them() {
         let show = |k, v, u, l| display(k, v, None, u, l);
-        assert_eq!(show(K::Percent, "0.005", Some("percent"), Lang::En), "0.5%");
-        assert_eq!(show(K::Percent, "0.5", Some("percent"), Lang::De), "50 %");
+        assert_eq!(show(K::Percent, "0.005", Some("percent"), en()), "0.5%");
+        assert_eq!(show(K::Percent, "0.5", Some("percent"), de()), "50 %");
+        assert_eq!(show(K::Percent, "0.5", Some("probability"), de()), "50 %");
         assert_eq!(
-            show(K::Percent, "0.5", Some("probability"), Lang::De),
-            "50 %"
-        );
-        assert_eq!(
-            show(K::Money, "96000000", Some("USD"), Lang::En),
+            show(K::Money, "96000000", Some("USD"), en()),
             "96 million USD"
         );
+        assert_eq!(show(K::Money, "96000000", Some("USD"), de()), "96 Mio. USD");
         assert_eq!(
-            show(K::Money, "96000000", Some("USD"), Lang::De),
-            "96 Mio. USD"
-        );
-        assert_eq!(
-            show(K::Money, "1200000000", Some("EUR"), Lang::De),
+            show(K::Money, "1200000000", Some("EUR"), de()),
             "1,2 Mrd. EUR"
         );
         assert_eq!(
-            show(K::Money, "604300000.5", Some("EUR"), Lang::En),
+            show(K::Money, "604300000.5", Some("EUR"), en()),
             "604,300,000.5 EUR"
         );
-        assert_eq!(show(K::Number, "2500", None, Lang::De), "2500");
-        assert_eq!(show(K::Number, "-12500", None, Lang::De), "-12.500");
+        assert_eq!(show(K::Number, "2500", None, de()), "2500");
+        assert_eq!(show(K::Number, "-12500", None, de()), "-12.500");
+        assert_eq!(show(K::Number, "1200", Some("people"), en()), "1200 people");
+        assert_eq!(show(K::Number, "1", Some("people"), de()), "1 Mensch");
+        assert_eq!(show(K::Number, "3.5", Some("km2"), de()), "3,5 km²");
+        assert_eq!(show(K::Duration, "P45D", Some("days"), en()), "45 days");
+        assert_eq!(show(K::Duration, "P1Y", Some("years"), en()), "1 year");
+        assert_eq!(show(K::Duration, "P1Y6M", None, de()), "1 Jahr, 6 Monate");
         assert_eq!(
-            show(K::Number, "1200", Some("people"), Lang::En),
-            "1200 people"
-        );
-        assert_eq!(show(K::Number, "1", Some("people"), Lang::De), "1 Mensch");
-        assert_eq!(show(K::Number, "3.5", Some("km2"), Lang::De), "3,5 km²");
-        assert_eq!(show(K::Duration, "P45D", Some("days"), Lang::En), "45 days");
-        assert_eq!(show(K::Duration, "P1Y", Some("years"), Lang::En), "1 year");
-        assert_eq!(
-            show(K::Duration, "P1Y6M", None, Lang::De),
-            "1 Jahr, 6 Monate"
-        );
-        assert_eq!(
-            show(K::Duration, "PT2H30M", None, Lang::En),
+            show(K::Duration, "PT2H30M", None, en()),
             "2 hours, 30 minutes"
         );
-        assert_eq!(show(K::Date, "2027-03-01", None, Lang::De), "1. März 2027");
-        assert_eq!(show(K::Date, "2027-03-01", None, Lang::En), "March 1, 2027");
-        assert_eq!(show(K::Date, "2027-03", None, Lang::En), "March 2027");
-        assert_eq!(show(K::Date, "--07-22", None, Lang::De), "22. Juli");
-        assert_eq!(show(K::Year, "2099", Some("year"), Lang::De), "2099");
-        assert_eq!(show(K::Year, "1990", Some("decade"), Lang::En), "1990s");
+        assert_eq!(show(K::Date, "2027-03-01", None, de()), "1. März 2027");
+        assert_eq!(show(K::Date, "2027-03-01", None, en()), "March 1, 2027");
+        assert_eq!(show(K::Date, "2027-03", None, en()), "March 2027");
+        assert_eq!(show(K::Date, "--07-22", None, de()), "22. Juli");
+        assert_eq!(show(K::Year, "2099", Some("year"), de()), "2099");
+        assert_eq!(show(K::Year, "1990", Some("decade"), en()), "1990s");
         assert_eq!(
-            show(
-                K::PercentagePoints,
-                "2.5",
-                Some("percentage-points"),
-                Lang::De
-            ),
+            show(K::PercentagePoints, "2.5", Some("percentage-points"), de()),
             "2,5 Prozentpunkte"
         );
         let range = |k, v, m, u, l| display(k, v, Some(m), u, l);
         assert_eq!(
-            range(K::Duration, "P1Y", "P2Y", Some("years"), Lang::De),
+            range(K::Duration, "P1Y", "P2Y", Some("years"), de()),
             "1–2 Jahre"
         );
+        assert_eq!(range(K::Duration, "P2W", "P3W", None, en()), "2–3 weeks");
         assert_eq!(
-            range(K::Duration, "P2W", "P3W", None, Lang::En),
-            "2–3 weeks"
-        );
-        assert_eq!(
-            range(K::Percent, "0.1", "0.15", Some("percent"), Lang::De),
+            range(K::Percent, "0.1", "0.15", Some("percent"), de()),
             "10–15 %"
         );
         assert_eq!(
-            range(K::Number, "3000000", "5000000", None, Lang::En),
+            range(K::Number, "3000000", "5000000", None, en()),
             "3–5 million"
         );
         assert_eq!(
-            range(K::Money, "900000", "1200000", Some("EUR"), Lang::De),
+            range(K::Money, "900000", "1200000", Some("EUR"), de()),
             "900.000 EUR – 1,2 Mio. EUR"
         );
     }

@@ -2,7 +2,7 @@
 //! lowercased by [`lower`], so the tables list lowercase forms only.
 
 use super::Approx;
-use crate::lang::Lang;
+use super::Lang;
 
 /// The longest word any table below can match; longer words are skipped
 /// without lowercasing them.
