@@ -255,7 +255,7 @@ fn check_article(
                 out.findings.push(d);
                 None
             });
-            annotate::history::reconcile(article, &mut anchored, remembered);
+            annotate::history::reconcile(article, &mut anchored, remembered.as_deref());
             out.findings.extend(anchored.warnings.iter().cloned());
             if let Some(renderer) = renderer {
                 match build::write_article(site, renderer, article, &anchored) {

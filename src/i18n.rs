@@ -74,6 +74,8 @@ pub struct Format {
     pub month_year: String,
     /// A day of a month, without a year: "{d}. {month}".
     pub day_month: String,
+    /// The first day of a month, where dates write it otherwise than "1" (French "1er").
+    pub day_one: String,
     /// A decade, by its first year: "{y}er".
     pub decade: String,
 }
@@ -269,7 +271,14 @@ impl Locale {
         };
         pattern
             .replace("{month}", self.month_name(m))
-            .replace("{d}", &d.map_or(String::new(), |d| d.to_string()))
+            .replace(
+                "{d}",
+                &match d {
+                    Some(1) => self.format.day_one.clone(),
+                    Some(d) => d.to_string(),
+                    None => String::new(),
+                },
+            )
             .replace("{y}", &y.map_or(String::new(), |y| y.to_string()))
     }
 
@@ -370,6 +379,9 @@ mod tests {
         assert_eq!(builtin(Lang::DE).long_date(d), "24. Juli 2019");
         assert_eq!(builtin(Lang::EN).long_date(d), "July 24, 2019");
         assert_eq!(builtin(fr()).long_date(d), "24 juillet 2019");
+        let first = Date::new(2026, 3, 1).unwrap();
+        assert_eq!(builtin(fr()).long_date(first), "1er mars 2026");
+        assert_eq!(builtin(Lang::DE).long_date(first), "1. März 2026");
         let es = builtin(Lang::from_tag("es").unwrap());
         assert_eq!(es.long_date(d), "24 de julio de 2019");
     }

@@ -14,6 +14,25 @@
   const KEY = 'gloss-highlights';
   let opener = null;
 
+  // What only this script uses is made here, not sent in every note: each note's id for
+  // pointing (`data-gl`, as its highlights have it) and its "more" button, which opens it in
+  // place and has no use without the script.
+  if (list) {
+    for (const li of list.children) {
+      const id = li.id.slice('note-'.length);
+      li.dataset.gl = id;
+      const foot = li.querySelector('.gl-note-foot');
+      const head = li.querySelector('.gl-note-head');
+      if (!foot || !head) continue;
+      const b = Object.assign(d.createElement('button'), { type: 'button', className: 'gl-open' });
+      b.dataset.gl = id;
+      const what = [head.querySelector('.gl-kind'), head.querySelector('.gl-num')].map((e) => e ? e.textContent : '');
+      b.append(list.dataset.more || '', Object.assign(d.createElement('span'), {
+        className: 'visually-hidden', textContent: ` (${what.join(' ')})` }));
+      foot.prepend(b, ' ');
+    }
+  }
+
   // Each note beside the line of its reference, none overlapping another: the positions closest
   // to the lines in the least-squares sense (pool adjacent violators), below the summary box.
   function layout() {

@@ -105,7 +105,7 @@ fn bare_counts_are_marked_only_when_the_site_asks() {
         html.contains("<data class=\"gl gl-figure\" value=\"0.1\" data-max=\"0.15\""),
         "{html}"
     );
-    assert!(html.contains("10–15 %</data>"), "the panel shows the range");
+    assert!(html.contains(">10–15 %</a>"), "the panel shows the range");
 
     let counting = site(&[
         (
@@ -118,6 +118,42 @@ fn bare_counts_are_marked_only_when_the_site_asks() {
     let html = read(counting.path(), "public/a/index.html");
     let marked = text_of(&html, ".gl-body .gl-figure");
     assert!(marked.starts_with("Zwei3"), "{marked}");
+}
+
+#[test]
+fn the_figures_panel_links_each_figure_once_by_kind_without_reprinting_the_text() {
+    let dir = site(&[("content/a.md", &article("", COUNTS_BODY))]);
+    assert!(gloss(dir.path(), &["build"]).status.success());
+    let html = read(dir.path(), "public/a/index.html");
+    let doc = scraper::Html::parse_document(&html);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    let ids: Vec<String> = doc
+        .select(&sel(".gl-body .gl-figure[id]"))
+        .map(|e| format!("#{}", e.value().id().unwrap()))
+        .collect();
+    let mut links: Vec<String> = doc
+        .select(&sel(".gl-figures a"))
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 5, "{html}");
+    // Grouped by kind (percentages first, as they first appear, then the year), each once.
+    assert_eq!(links, [&*ids[0], &ids[1], &ids[3], &ids[4], &ids[2]]);
+    links.sort();
+    links.dedup();
+    assert_eq!(links.len(), ids.len());
+    let kinds = text_of(&html, ".gl-figures dt");
+    assert_eq!(kinds, "Prozent (4)Jahr (1)");
+    assert!(
+        html.contains("(5)</span></h2>"),
+        "the panel counts every figure"
+    );
+    // The values as readers write them; the sentences stay in the body only.
+    let panel = text_of(&html, ".gl-figures");
+    assert!(
+        panel.contains("40 %") && panel.contains("10–15 %"),
+        "{panel}"
+    );
+    assert!(!panel.contains("Lehrer"), "{panel}");
 }
 
 /// Whether `v` is a valid HTML `datetime` value of the kinds gloss writes: a year, month,
@@ -245,4 +281,56 @@ fn a_unit_without_value_takes_the_detected_value_and_checks_it() {
     let dir = site(&[("content/a.md", &article(front, "Es dauert 5 Jahre.\n"))]);
     let err = stderr(&gloss(dir.path(), &["build"]));
     assert!(err.contains("not a calendar year"), "{err}");
+}
+
+#[test]
+fn figures_inside_a_highlight_nest_in_it_without_splitting_it() {
+    let front = "[[claim]]\ntext = \"stieg der Umsatz 2023 um 5 Prozent auf 7 Millionen Euro\"\nverdict = \"true\"\n";
+    let body = "Laut Bericht stieg der Umsatz 2023 um 5 Prozent auf 7 Millionen Euro an.\n";
+    let dir = site(&[("content/a.md", &article(front, body))]);
+    assert!(gloss(dir.path(), &["build"]).status.success());
+    let html = read(dir.path(), "public/a/index.html");
+    let doc = scraper::Html::parse_document(&html);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    let marks: Vec<_> = doc.select(&sel(".gl-body mark.gl-claim")).collect();
+    assert_eq!(marks.len(), 1, "one element for the whole claim: {html}");
+    let inside: Vec<String> = marks[0]
+        .select(&sel(".gl-figure"))
+        .map(|f| f.text().collect())
+        .collect();
+    assert_eq!(inside, ["2023", "5 Prozent", "7 Millionen Euro"]);
+    assert_eq!(
+        marks[0].text().collect::<String>(),
+        "stieg der Umsatz 2023 um 5 Prozent auf 7 Millionen Euro"
+    );
+}
+
+#[test]
+fn only_figures_with_a_note_answer_to_one() {
+    let front = "[[figure]]\ntext = \"7 Millionen Euro\"\nnote = \"Laut Bericht.\"\n";
+    let body = "Der Umsatz stieg 2023 um 5 Prozent auf 7 Millionen Euro.\n";
+    let dir = site(&[("content/a.md", &article(front, body))]);
+    assert!(gloss(dir.path(), &["build"]).status.success());
+    let html = read(dir.path(), "public/a/index.html");
+    let doc = scraper::Html::parse_document(&html);
+    let sel = scraper::Selector::parse(".gl-body .gl-figure").unwrap();
+    let figures: Vec<(String, Option<String>)> = doc
+        .select(&sel)
+        .map(|e| {
+            (
+                e.text().collect(),
+                e.value().attr("data-gl").map(str::to_string),
+            )
+        })
+        .collect();
+    assert_eq!(figures.len(), 3, "{html}");
+    assert_eq!(figures[0], ("2023".into(), None));
+    assert_eq!(figures[1], ("5 Prozent".into(), None));
+    assert_eq!(
+        figures[2],
+        (
+            "7 Millionen Euro".into(),
+            Some("figure-7-millionen-euro".into())
+        )
+    );
 }

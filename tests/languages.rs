@@ -148,6 +148,12 @@ fn a_site_changes_any_word_in_site_toml() {
     let dir = site_in("en", "[words.german]\nclaims = \"Checks\"\n", &[]);
     let err = stderr(&gloss(dir.path(), &["build"]));
     assert!(err.contains("write \"de\""), "{err}");
+    // A verdict's labels are by language tag too.
+    let verdict = "[[verdict]]\nkey = \"ok\"\nlabel = { en = \"OK\", german = \"Gut\" }\n";
+    let dir = site_in("en", verdict, &[]);
+    let err = stderr(&gloss(dir.path(), &["build"]));
+    assert!(err.contains("site.toml:6:9"), "{err}");
+    assert!(err.contains("write \"de\""), "{err}");
 }
 
 #[test]

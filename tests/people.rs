@@ -157,3 +157,48 @@ fn a_correction_may_apply_to_every_occurrence() {
         "{err}"
     );
 }
+
+#[test]
+fn a_person_with_many_quotes_and_claims_gets_pages_that_stay_small() {
+    // 420 quotes and 200 claims of one person: two pages of 500 entries, quotes first.
+    let mut front = String::from("+++\ntitle = \"Many\"\ndate = 2026-01-02\n");
+    let mut body = String::new();
+    for i in 0..620 {
+        if i < 420 {
+            front.push_str(&format!(
+                "[[quote]]\ntext = \"said q{i:03}x\"\nspeaker = \"Priya Raman\"\n"
+            ));
+            body.push_str(&format!("She said q{i:03}x here. "));
+        } else {
+            front.push_str(&format!(
+                "[[claim]]\ntext = \"claimed c{i:03}x\"\nby = \"Priya Raman\"\nverdict = \"false\"\n"
+            ));
+            body.push_str(&format!("She claimed c{i:03}x there. "));
+        }
+    }
+    front.push_str("+++\n");
+    let dir = site(&[
+        ("site.toml", SITE),
+        ("content/a.md", &format!("{front}{body}\n")),
+    ]);
+    let out = gloss(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let first = read(dir.path(), "public/people/priya-raman/index.html");
+    let second = read(dir.path(), "public/people/priya-raman/page/2/index.html");
+    assert!(!dir.path().join("public/people/priya-raman/page/3").exists());
+    let count = |html: &str, sel: &str| {
+        let doc = scraper::Html::parse_document(html);
+        doc.select(&scraper::Selector::parse(sel).unwrap()).count()
+    };
+    assert_eq!(count(&first, ".quote-list > li"), 420);
+    assert_eq!(count(&first, ".claim-list > li"), 80);
+    assert_eq!(count(&second, ".quote-list > li"), 0);
+    assert_eq!(count(&second, ".claim-list > li"), 120);
+    // Each page counts all the person said, not what it shows, and links the other.
+    assert_eq!(text_of(&first, "h2 .count"), "(420)(200)");
+    assert_eq!(text_of(&second, "h2 .count"), "(200)");
+    assert!(first.contains("href=\"page/2/\"") || first.contains("people/priya-raman/page/2/"));
+    assert!(second.contains("rel=\"prev\""));
+    // Every link from the second, deeper page still reaches the article.
+    assert!(second.contains("href=\"../../../../a/#claim-"), "{second}");
+}

@@ -153,10 +153,43 @@ fn escape(s: &str) -> String {
     out
 }
 
-/// sitemap.xml for `paths` (page paths below the root, `""` for the home page).
-pub fn sitemap(site: &Site, pages: &[(String, Option<Date>)]) -> String {
+/// Addresses in one sitemap file: about 400 KB, so that no file of the site grows with the
+/// archive (the protocol allows 50,000; one file for a 10k archive was 1.3 MB).
+const SITEMAP_URLS: usize = 5_000;
+
+/// The sitemap files for `pages` (page paths below the root, `""` for the home page), by
+/// name: `sitemap.xml` alone, or, beyond [`SITEMAP_URLS`] addresses, `sitemap.xml` as the
+/// index of `sitemap-1.xml`, `sitemap-2.xml`, … (robots.txt names `sitemap.xml` either way).
+pub fn sitemaps(site: &Site, pages: &[(String, Option<Date>)]) -> Vec<(String, String)> {
+    if pages.len() <= SITEMAP_URLS {
+        return vec![("sitemap.xml".into(), sitemap(site, pages))];
+    }
     let base = absolute_base(site);
-    let mut out = String::from(
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut files = Vec::new();
+    for (i, chunk) in pages.chunks(SITEMAP_URLS).enumerate() {
+        let name = format!("sitemap-{}.xml", i + 1);
+        index.push_str("<sitemap><loc>");
+        index.push_str(&escape(&format!("{base}{name}")));
+        index.push_str("</loc>");
+        if let Some(d) = chunk.iter().filter_map(|(_, d)| *d).max() {
+            index.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        index.push_str("</sitemap>\n");
+        files.push((name, sitemap(site, chunk)));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.insert(0, ("sitemap.xml".into(), index));
+    files
+}
+
+/// One sitemap file (a `urlset`) for `pages`.
+fn sitemap(site: &Site, pages: &[(String, Option<Date>)]) -> String {
+    let base = absolute_base(site);
+    let mut out = String::with_capacity(pages.len() * 96 + 128);
+    out.push_str(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for (path, modified) in pages {
@@ -179,4 +212,62 @@ pub fn robots(site: &Site) -> String {
         out.push_str(&format!("Sitemap: {}sitemap.xml\n", absolute_base(site)));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_sitemap_is_split_under_an_index() {
+        let site = Site::standalone();
+        let date = Date::new(2026, 1, 2).unwrap();
+        let few: Vec<(String, Option<Date>)> =
+            vec![(String::new(), None), ("a/".into(), Some(date))];
+        let one = sitemaps(&site, &few);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].0, "sitemap.xml");
+        assert!(
+            one[0].1.contains("<urlset")
+                && one[0]
+                    .1
+                    .contains("<loc>/a/</loc><lastmod>2026-01-02</lastmod>")
+        );
+
+        let many: Vec<(String, Option<Date>)> = (0..SITEMAP_URLS * 2 + 1)
+            .map(|i| (format!("p{i}/"), (i == 7).then_some(date)))
+            .collect();
+        let files = sitemaps(&site, &many);
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sitemap.xml",
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml"
+            ]
+        );
+        let index = &files[0].1;
+        assert!(index.contains("<sitemapindex"), "{index}");
+        assert!(
+            index.contains(
+                "<sitemap><loc>/sitemap-1.xml</loc><lastmod>2026-01-02</lastmod></sitemap>"
+            )
+        );
+        assert!(index.contains("<sitemap><loc>/sitemap-3.xml</loc></sitemap>"));
+        // Every address once, in order, none in the index itself.
+        let locs: Vec<&str> = files[1..]
+            .iter()
+            .flat_map(|(_, text)| {
+                text.split("<loc>")
+                    .skip(1)
+                    .map(|l| &l[..l.find('<').unwrap()])
+            })
+            .collect();
+        assert_eq!(locs.len(), many.len());
+        assert_eq!(locs[0], "/p0/");
+        assert_eq!(locs[many.len() - 1], format!("/p{}/", many.len() - 1));
+        assert!(files[1..].iter().all(|(_, t)| t.len() < 1_000_000));
+    }
 }

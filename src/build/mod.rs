@@ -278,18 +278,21 @@ pub(crate) fn write_site_wide(
         .iter()
         .map(|p| (p.to_string(), modified.get(p).copied()))
         .collect();
-    let feeds = [
-        ("feed.xml", feeds::articles_feed(site, listed)),
-        ("corrections.xml", feeds::corrections_feed(site, listed)),
-        ("sitemap.xml", feeds::sitemap(site, &sitemap_pages)),
-        ("robots.txt", feeds::robots(site)),
+    let mut feeds = vec![
+        ("feed.xml".to_string(), feeds::articles_feed(site, listed)),
+        (
+            "corrections.xml".into(),
+            feeds::corrections_feed(site, listed),
+        ),
+        ("robots.txt".into(), feeds::robots(site)),
     ];
+    feeds.extend(feeds::sitemaps(site, &sitemap_pages));
     for (name, text) in feeds {
         let hash = pages
             .out
-            .write(Path::new(name), text.as_bytes())
-            .map_err(|e| vec![io_error(Path::new(name), e)])?;
-        files.push((name.to_string(), hash));
+            .write(Path::new(&name), text.as_bytes())
+            .map_err(|e| vec![io_error(Path::new(&name), e)])?;
+        files.push((name, hash));
     }
     laps.lap("feeds");
     Ok(SiteWide {

@@ -95,45 +95,6 @@ pub struct NoteView<'a> {
     pub sources: &'a [Link],
 }
 
-/// One figure of the figures panel.
-#[derive(Debug, Serialize)]
-pub struct FigureView<'a> {
-    /// HTML id of the figure in the text.
-    pub id: &'a str,
-    /// The words in the text ("1 Milliarde US-Dollar").
-    pub text: &'a str,
-    /// Normalized value.
-    pub value: &'a str,
-    /// Unit of the value.
-    pub unit: Option<&'a str>,
-    /// The high end of a range (`value` is the low end).
-    pub max: Option<&'a str>,
-    /// The value as HTML's `datetime` accepts it, if HTML can express it.
-    pub datetime: Option<String>,
-    /// Value and unit as a reader of the article's language writes them ("50 %", "5 Jahre",
-    /// "1.000.000.000 USD"); `value` and `unit` stay machine-readable.
-    pub display: String,
-    /// What kind of quantity it is.
-    pub kind: crate::annotate::figures::FigureKind,
-    /// The kind in the article's language ("Geldbetrag").
-    pub kind_label: &'a str,
-    /// "about", "more-than", …
-    pub approx: Option<&'static str>,
-    /// The year was taken from the article's date.
-    pub year_inferred: bool,
-}
-
-/// One sentence of the figures panel with the figures that stand in it, in reading order.
-/// Grouped so that a sentence with four figures is shown once, not four times: on the
-/// generated archive the repeated sentences were half of every page's bytes.
-#[derive(Debug, Serialize)]
-pub struct FigureSentence<'a> {
-    /// The sentence, escaped, each figure in a `<mark>`.
-    pub html: String,
-    /// Its figures.
-    pub figures: Vec<FigureView<'a>>,
-}
-
 /// The sentences of a text: where each ends, found once so that many figures can ask.
 pub struct Sentences<'t> {
     text: &'t str,
@@ -230,8 +191,8 @@ pub struct ArticleView<'a> {
     pub body_html: String,
     /// Annotations in reading order.
     pub notes: Vec<NoteView<'a>>,
-    /// Figures in reading order, grouped by the sentence they stand in (figures panel).
-    pub figure_sentences: Vec<FigureSentence<'a>>,
+    /// The figures panel, rendered once in Rust (see [`figures_panel`]); empty without figures.
+    pub figures_html: String,
     /// How many figures there are.
     pub figure_count: usize,
     /// How many claims of each verdict key.
@@ -363,7 +324,7 @@ pub fn article_view<'a>(
             None => format!("{translated_from} {from}"),
         }
     });
-    let figure_sentences = figure_sentences(anchored, locale);
+    let (figure_count, figures_html) = figures_panel(anchored, locale);
     ArticleView {
         title: &article.meta.title,
         date: article.meta.date.to_string(),
@@ -387,8 +348,8 @@ pub fn article_view<'a>(
         translation,
         body_html: body,
         notes,
-        figure_count: figure_sentences.iter().map(|s| s.figures.len()).sum(),
-        figure_sentences,
+        figure_count,
+        figures_html,
         verdict_counts,
         verdict_order: site.scale.keys().collect(),
         path: &article.url_path,
@@ -416,21 +377,26 @@ fn filed<'a>(
     }
 }
 
-/// A sentence's range, its figures' ranges and their views, while grouping.
-type Group<'a> = (
-    std::ops::Range<usize>,
-    Vec<std::ops::Range<usize>>,
-    Vec<FigureView<'a>>,
-);
-
-fn figure_sentences<'a>(
-    anchored: &'a Anchored<'_>,
-    locale: &'a i18n::Locale,
-) -> Vec<FigureSentence<'a>> {
-    let text = &anchored.reader.text;
-    let sentences = Sentences::new(text);
+/// The figures panel: every figure of the text, grouped by kind in the order the kinds first
+/// appear, each as its value in the reader's notation linking to where it stands.
+///
+/// The text around a figure is one click away, and the body's `<data>`/`<time>` carry the
+/// machine-readable value, unit and id, so the panel does not reprint sentences or values: on
+/// the generated archive the sentences and rows were 40 % of every article page's bytes.
+/// Written here rather than in the template because it is a hundred rows per article (the
+/// template loop was 1.6–2.6 CPU-s of a 10k first build). Returns the figure count and the
+/// panel's HTML (empty without figures).
+pub fn figures_panel(anchored: &Anchored<'_>, locale: &i18n::Locale) -> (usize, String) {
+    use std::fmt::Write;
     let words = &locale.words;
-    let mut groups: Vec<Group<'a>> = Vec::new();
+    let word = |key: &str| {
+        let mut out = String::new();
+        let _ = pulldown_cmark_escape::escape_html(&mut out, words.get(key));
+        out
+    };
+    let (approx_word, inferred_word) = (word("approx"), word("year_inferred"));
+    let mut groups: Vec<(figures::FigureKind, usize, String)> = Vec::new();
+    let mut count = 0;
     for span in &anchored.spans {
         let crate::annotate::Target::Figure {
             value,
@@ -444,57 +410,54 @@ fn figure_sentences<'a>(
         else {
             continue;
         };
-        let view = FigureView {
-            id: &span.id,
-            text: &text[span.range.clone()],
-            value,
-            unit: unit.as_deref(),
-            max: max.as_deref(),
-            datetime: figures::units::datetime(*kind, value, unit.as_deref()),
-            display: figure_display(*kind, value, max.as_deref(), unit.as_deref(), locale),
-            kind: *kind,
-            kind_label: figure_kind_label(*kind, words),
-            approx: approx.map(|a| a.key()),
-            year_inferred: *year_inferred,
-        };
-        let sentence = sentences.around_range(span.range.clone());
-        match groups.last_mut() {
-            Some((last, marks, figures)) if *last == sentence => {
-                marks.push(span.range.clone());
-                figures.push(view);
+        count += 1;
+        let at = match groups.iter().position(|(k, _, _)| k == kind) {
+            Some(at) => at,
+            None => {
+                groups.push((*kind, 0, String::with_capacity(2048)));
+                groups.len() - 1
             }
-            _ => groups.push((sentence, vec![span.range.clone()], vec![view])),
+        };
+        let (_, n, html) = &mut groups[at];
+        *n += 1;
+        html.push_str("<li><a href=\"#");
+        escape_attr(html, &span.id);
+        html.push_str("\">");
+        if approx.is_some() {
+            let _ = write!(html, "<abbr title=\"{approx_word}\">≈</abbr> ");
+        }
+        let display = figure_display(*kind, value, max.as_deref(), unit.as_deref(), locale);
+        let _ = pulldown_cmark_escape::escape_html_body_text(&mut *html, &display);
+        html.push_str("</a>");
+        if *year_inferred {
+            let _ = write!(html, " <span class=\"gl-meta\">({inferred_word})</span>");
         }
     }
-    groups
-        .into_iter()
-        .map(|(sentence, marks, figures)| FigureSentence {
-            html: marked_sentence(text, sentence, &marks),
-            figures,
-        })
-        .collect()
+    if count == 0 {
+        return (0, String::new());
+    }
+    let mut out = String::with_capacity(groups.iter().map(|g| g.2.len() + 96).sum::<usize>() + 256);
+    let _ = write!(
+        out,
+        "<section class=\"gl-figures\" aria-labelledby=\"figures-heading\">\n<details>\n\
+         <summary><h2 id=\"figures-heading\">{} <span class=\"count\">({count})</span></h2></summary>\n\
+         <dl class=\"gl-figure-kinds\">\n",
+        word("figures_in_text")
+    );
+    for (kind, n, html) in &groups {
+        let _ = write!(
+            out,
+            "<dt>{} <span class=\"count\">({n})</span></dt>\n<dd><ul class=\"gl-figure-list\">{html}</ul></dd>\n",
+            word(figure_kind_key(*kind))
+        );
+    }
+    out.push_str("</dl>\n</details>\n</section>\n");
+    (count, out)
 }
 
-/// `text[sentence]` escaped, with each of `marks` (sorted) that lies inside it in a `<mark>`.
-fn marked_sentence(
-    text: &str,
-    sentence: std::ops::Range<usize>,
-    marks: &[std::ops::Range<usize>],
-) -> String {
-    let mut html = String::with_capacity(sentence.len() + marks.len() * 40);
-    let mut at = sentence.start;
-    for m in marks {
-        if m.start < at || m.end > sentence.end {
-            continue;
-        }
-        let _ = pulldown_cmark_escape::escape_html_body_text(&mut html, &text[at..m.start]);
-        html.push_str("<mark class=\"gl-k gl-k-figure\">");
-        let _ = pulldown_cmark_escape::escape_html_body_text(&mut html, &text[m.clone()]);
-        html.push_str("</mark>");
-        at = m.end;
-    }
-    let _ = pulldown_cmark_escape::escape_html_body_text(&mut html, &text[at..sentence.end]);
-    html
+/// `s` escaped for a double-quoted attribute value.
+fn escape_attr(out: &mut String, s: &str) {
+    let _ = pulldown_cmark_escape::escape_html(&mut *out, s);
 }
 
 /// A figure as readers of `locale`'s language write it: the one formatter of the margin, the figures
@@ -509,10 +472,10 @@ pub fn figure_display(
     figures::units::display(kind, value, max, unit, locale)
 }
 
-/// A figure kind's name in the article's language.
-fn figure_kind_label(kind: crate::annotate::figures::FigureKind, w: &i18n::Words) -> &str {
+/// The locale's key for a figure kind's name.
+fn figure_kind_key(kind: crate::annotate::figures::FigureKind) -> &'static str {
     use crate::annotate::figures::FigureKind as K;
-    w.get(match kind {
+    match kind {
         K::Number => "fig_number",
         K::Money => "fig_money",
         K::Percent => "fig_percent",
@@ -520,7 +483,7 @@ fn figure_kind_label(kind: crate::annotate::figures::FigureKind, w: &i18n::Words
         K::Year => "fig_year",
         K::Date => "fig_date",
         K::Duration => "fig_duration",
-    })
+    }
 }
 
 /// The kind's name in the language of `words`.

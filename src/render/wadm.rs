@@ -46,7 +46,7 @@ pub fn annotation_collection(
         None => "./",
     };
     let collection_id = format!("{dir}{FILE_NAME}");
-    let creator = creator(site, &article.url_path);
+    let (creator, creator_ref) = creator(site, &article.url_path);
     let created = date_time(article.meta.date);
 
     // Code-point offsets for every anchor boundary, found in one pass over the text.
@@ -87,12 +87,12 @@ pub fn annotation_collection(
             ("type", json!("Annotation")),
             ("motivation", json!(motivation(ann.kind))),
             ("created", json!(created)),
-            ("creator", creator.clone()),
+            ("creator", creator_ref.clone()),
         ]);
         let mut bodies = bodies(site, article, anchored, i, ann);
         for b in &mut bodies {
             if let Value::Object(b) = b {
-                b.insert("creator".into(), creator.clone());
+                b.insert("creator".into(), creator_ref.clone());
             }
         }
         if !bodies.is_empty() {
@@ -240,17 +240,26 @@ fn bodies(
     out
 }
 
-/// The site as the annotations' creator.
-fn creator(site: &Site, url_path: &str) -> Value {
+/// The site as the annotations' creator: the agent, described once on the collection, and
+/// what each annotation and body says for it.
+///
+/// With an absolute home page the agent's `id` is that page and every annotation and body
+/// names it by that IRI alone (WADM wants one `creator` on each): the description repeated in
+/// every annotation and body was a third of each export's bytes. Without one there is no IRI
+/// to refer by, so the description is repeated.
+fn creator(site: &Site, url_path: &str) -> (Value, Value) {
     let mut o = obj([
         ("type", json!("Organization")),
         ("name", json!(site.config.title)),
     ]);
     let home = site_url(site, url_path);
     if is_iri(&home) {
+        o.insert("id".into(), json!(home));
         o.insert("homepage".into(), json!(home));
+        return (Value::Object(o), json!(home));
     }
-    Value::Object(o)
+    let o = Value::Object(o);
+    (o.clone(), o)
 }
 
 /// Midnight UTC of `date`, as `xsd:dateTime`.
@@ -394,6 +403,9 @@ Jahren*, schreibt Cade Matz. „Was ist OpenAI?“, fragt er. Zu 50 % sicher. �
         );
         assert_eq!(v["label"], "Anmerkungen: Übergänge");
         assert_eq!(v["total"], 5);
+        // The creator is described once, and named by its IRI in each annotation and body.
+        assert_eq!(v["creator"]["name"], "gloss");
+        assert_eq!(v["creator"]["id"], "https://example.org/gloss/");
         assert_eq!(v["first"]["type"], "AnnotationPage");
         let items = v["first"]["items"].as_array().unwrap();
         assert_eq!(items.len(), 5);
@@ -418,7 +430,8 @@ Jahren*, schreibt Cade Matz. „Was ist OpenAI?“, fragt er. Zu 50 % sicher. �
                 "https://example.org/gloss/2019/x/"
             );
             assert_eq!(a["target"]["source"]["language"], "de");
-            assert_eq!(a["body"][0]["creator"]["name"], "gloss");
+            assert_eq!(a["creator"], "https://example.org/gloss/");
+            assert_eq!(a["body"][0]["creator"], a["creator"]);
             assert!(
                 a["id"]
                     .as_str()
@@ -512,6 +525,7 @@ Jahren*, schreibt Cade Matz. „Was ist OpenAI?“, fragt er. Zu 50 % sicher. �
         assert_eq!(v["id"], "./annotations.jsonld");
         assert!(v["first"]["items"].as_array().unwrap().is_empty());
         assert!(v["creator"].get("homepage").is_none());
+        assert!(v["creator"].get("id").is_none());
     }
 
     #[test]

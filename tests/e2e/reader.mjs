@@ -77,6 +77,20 @@ async function reader(label, opts) {
       const median = offs[Math.floor(offs.length / 2)];
       check(`${label}: margin notes sit beside their highlights (median offset < 60px)`, median < 60, `median ${Math.round(median)}px`);
       check(`${label}: margin notes never overlap`, gaps.every((g, i) => i === 0 || g.top >= gaps[i - 1].bottom - 1));
+      // The script gives each margin note its "more" button, named after the note.
+      const opens = await page.$$eval('.gl-notes > ol > li', (lis) => lis.map((li) => {
+        const b = li.querySelector('.gl-note-foot .gl-open');
+        const head = li.querySelector('.gl-note-head');
+        const want = `(${head.querySelector('.gl-kind').textContent} ${head.querySelector('.gl-num').textContent})`;
+        return !!b && b.dataset.gl === li.dataset.gl && b.offsetWidth > 0 && b.textContent.endsWith(want)
+          && b.textContent.length > want.length + 1;
+      }));
+      check(`${label}: every margin note has a named "more" button`, opens.length > 0 && opens.every(Boolean));
+      await page.click('.gl-notes > ol > li .gl-open');
+      await page.waitForTimeout(100);
+      check(`${label}: "more" opens the note in place`, await popOpen(page));
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(100);
     } else {
       check(`${label}: notes list below the text (no margin)`, !margin);
       const below = await page.evaluate(() => document.querySelector('.gl-notes').getBoundingClientRect().top
