@@ -175,6 +175,13 @@ impl PublishedIds {
         }
     }
 
+    /// What is left to save once every article is built: the record if one changed (or the
+    /// site had none), else nothing, so that the file as read (47 MB at 10k articles) is not
+    /// held through the site-wide pages, where a build's memory peaks.
+    pub fn unsaved(self) -> Option<PublishedIds> {
+        self.dirty.then_some(self)
+    }
+
     /// Writes the file if a record changed (or the site had none): in full, sorted, into a
     /// hidden file beside it that then takes its place, so that the file is always whole.
     /// The lines of articles this build did not change are copied as they were.
@@ -436,8 +443,13 @@ mod tests {
         let slot = &again.records["content/a.md"];
         assert!(slot.record.get().is_none());
         // The same record put back changes nothing, and is still not held.
-        again.put(PathBuf::from("content/a.md"), record);
+        again.put(PathBuf::from("content/a.md"), record.clone());
         assert!(!again.dirty && again.records["content/a.md"].record.get().is_none());
+        // Nothing left to save: the file as read goes.
+        assert!(again.unsaved().is_none());
+        let mut changed = PublishedIds::load(dir.path()).unwrap();
+        changed.put(PathBuf::from("content/b.md"), record);
+        assert!(changed.unsaved().is_some());
     }
 
     #[test]

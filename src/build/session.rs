@@ -162,6 +162,15 @@ impl Session {
             &content.articles,
             &self.opts,
         )?;
+        // A build that goes no further lets go of the record as read once every article is
+        // built, keeping it only if something is left to save (the file is 47 MB at 10k
+        // articles, and memory peaks in the site-wide pages); a session that goes on
+        // (`serve`) keeps it to reconcile later edits against.
+        let to_save = if self.articles.is_none() {
+            std::mem::replace(&mut self.ids, PublishedIds::unreadable(&self.site.root)).unsaved()
+        } else {
+            None
+        };
         laps.lap("articles");
         let mut warnings = Vec::new();
         let mut sources: Vec<(&PathBuf, &cache::Entry)> = self.cache.entries().collect();
@@ -230,8 +239,12 @@ impl Session {
         }
         let _ = self.cache.save(root);
         // Only once the output is in place: what was published is what readers may link to.
+        let ids = to_save
+            .as_ref()
+            .or(self.articles.is_some().then_some(&self.ids));
         if !self.opts.preview
-            && let Err(e) = self.ids.save()
+            && let Some(ids) = ids
+            && let Err(e) = ids.save()
         {
             warnings.push(
                 Diagnostic::file(
