@@ -391,6 +391,18 @@ impl Site {
         self.person(name).map_or(name, |(_, p)| p.name.as_str())
     }
 
+    /// `base_url` as addresses are built on it: trimmed, without its trailing slash; empty
+    /// when the site has none. The one rule for every absolute address gloss writes.
+    pub fn base_url(&self) -> &str {
+        self.config.base_url.trim().trim_end_matches('/')
+    }
+
+    /// The site's root address, absolute: [`Site::base_url`] and a slash (`/` alone when the
+    /// site has no `base_url`).
+    pub fn root_url(&self) -> String {
+        format!("{}/", self.base_url())
+    }
+
     /// The page of registered person `i` below the site root: `people/<slug>/`.
     pub fn person_page(&self, i: usize) -> String {
         format!("people/{}/", self.registry().slugs[i])
@@ -482,6 +494,63 @@ impl Site {
     }
 }
 
+/// Why a source file (site.toml, an article, a template) could not be loaded: made where
+/// the file is read, a [`Diagnostic`] at the edge.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read at all.
+    #[error("cannot read this file: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not UTF-8 from byte `at` on (1-based `line` and `col` of that byte).
+    #[error("not valid UTF-8 (byte {at})")]
+    NotUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// The first byte that is not UTF-8.
+        at: usize,
+        /// Its line.
+        line: usize,
+        /// Its column, in characters.
+        col: usize,
+    },
+    /// An article file larger than gloss builds.
+    #[error(
+        "the article is {:.1} MB; gloss builds articles of up to {} MB",
+        *.len as f64 / 1e6,
+        crate::content::MAX_ARTICLE_BYTES / 1_000_000
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes.
+        len: u64,
+    },
+}
+
+impl From<LoadError> for Diagnostic {
+    fn from(e: LoadError) -> Self {
+        let message = e.to_string();
+        match e {
+            LoadError::Read { path, .. } => Diagnostic::file(path, message),
+            LoadError::NotUtf8 {
+                path, line, col, ..
+            } => {
+                let mut d = Diagnostic::file(path, message).with_help("save the file as UTF-8");
+                (d.line, d.col) = (line, col);
+                d
+            }
+            LoadError::TooLarge { path, .. } => Diagnostic::file(path, message).with_help(
+                "split it into several articles (a series), or cut what readers do not need",
+            ),
+        }
+    }
+}
+
 /// The places in site.toml of what is checked after parsing.
 #[derive(Deserialize, Default)]
 struct Spans {
@@ -554,17 +623,25 @@ fn site_words(
 
 /// Reads a UTF-8 file; an unreadable or non-UTF-8 file is a located error.
 pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::file(path, format!("cannot read this file: {e}")))?;
+    read_utf8(path).map_err(Diagnostic::from)
+}
+
+/// Reads a UTF-8 file.
+pub fn read_utf8(path: &Path) -> Result<String, LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
         let (line, col) = crate::diagnostics::line_col(&valid, at);
-        let mut d = Diagnostic::file(path, format!("not valid UTF-8 (byte {at})"))
-            .with_help("save the file as UTF-8");
-        d.line = line;
-        d.col = col;
-        d
+        LoadError::NotUtf8 {
+            path: path.to_path_buf(),
+            at,
+            line,
+            col,
+        }
     })
 }
 
@@ -579,6 +656,31 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unreadable_and_non_utf8_files_are_load_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join("gone.md");
+        assert!(matches!(read_utf8(&gone), Err(LoadError::Read { path, .. }) if path == gone));
+        let bad = dir.path().join("bad.md");
+        std::fs::write(&bad, b"ok\n\xc3\xa4 \xff").unwrap();
+        let e = read_utf8(&bad).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                LoadError::NotUtf8 {
+                    at: 6,
+                    line: 2,
+                    col: 3,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        let d = Diagnostic::from(e);
+        assert_eq!((d.line, d.col), (2, 3));
+        assert_eq!(d.message, "not valid UTF-8 (byte 6)");
+    }
 
     #[test]
     fn default_scale_has_ratings_and_off_scale_verdicts() {

@@ -186,33 +186,6 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Several findings, as one error value.
-#[derive(Debug, Default)]
-pub struct Diagnostics(pub Vec<Diagnostic>);
-
-impl fmt::Display for Diagnostics {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for d in &self.0 {
-            write!(f, "{d}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for Diagnostics {}
-
-impl From<Diagnostic> for Diagnostics {
-    fn from(d: Diagnostic) -> Self {
-        Diagnostics(vec![d])
-    }
-}
-
-impl From<Vec<Diagnostic>> for Diagnostics {
-    fn from(v: Vec<Diagnostic>) -> Self {
-        Diagnostics(v)
-    }
-}
-
 /// 1-based line and column (in characters) of byte `offset` in `source`.
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(source, offset.min(source.len()));

@@ -97,6 +97,8 @@ fn main() -> ExitCode {
     ignore_file_size_signal();
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal();
+    // Only a build has an output to keep whole.
+    let builds = matches!(cli.command, Command::Build { .. });
     let result = match cli.command {
         Command::Build {
             out,
@@ -141,8 +143,9 @@ fn main() -> ExitCode {
                 .filter(|d| d.severity == Severity::Error)
                 .count();
             eprintln!(
-                "{errors} error{}; nothing was written",
-                if errors == 1 { "" } else { "s" }
+                "{errors} error{}{}",
+                if errors == 1 { "" } else { "s" },
+                if builds { "; nothing was written" } else { "" }
             );
             ExitCode::FAILURE
         }
@@ -249,11 +252,20 @@ fn run_render(file: &str, figures: bool) -> Result<Vec<Diagnostic>, Vec<Diagnost
         (path.clone(), config::read_text(&path).map_err(|d| vec![d])?)
     };
     let html = build::render_fragment(&site, &path, text, figures, file != "-")?;
-    let mut out = std::io::stdout().lock();
-    out.write_all(html.as_bytes())
-        .and_then(|_| out.flush())
+    print_stdout(&html)
         .map_err(|e| vec![Diagnostic::file("<stdout>", format!("cannot write: {e}"))])?;
     Ok(Vec::new())
+}
+
+/// Writes `text` to stdout. A reader that stopped reading (`gloss render - | head`) is no
+/// error: as in ripgrep and C programs that die of SIGPIPE, gloss then stops quietly (Rust
+/// ignores SIGPIPE, so the write fails with `BrokenPipe` instead).
+fn print_stdout(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
 }
 
 fn run_init(dir: Option<PathBuf>, lang: &str) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
@@ -373,8 +385,10 @@ fn run_check(format: &str, drafts: bool, external: bool) -> ExitCode {
     } else {
         gloss::check::to_text(&report)
     };
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+    if let Err(e) = print_stdout(&text) {
+        eprintln!("<stdout>: cannot write the report: {e}");
+        return ExitCode::FAILURE;
+    }
     if report.summary.errors > 0 {
         ExitCode::FAILURE
     } else {
@@ -385,31 +399,13 @@ fn run_check(format: &str, drafts: bool, external: bool) -> ExitCode {
 /// Past a file-size limit (`ulimit -f`) a write fails with EFBIG, and the kernel also sends
 /// SIGXFSZ, whose default action kills the process: a build would die without a word and
 /// leave its staging folder behind. Ignored, the write's error is reported with the file's
-/// name and the staging folder removed, as on a full disk. Elsewhere SIGXFSZ keeps its
-/// default; a killed build still leaves the old output.
+/// name and the staging folder removed, as on a full disk. Off Unix there is no such
+/// signal.
 fn ignore_file_size_signal() {
-    #[cfg(any(
-        all(
-            target_os = "linux",
-            not(any(
-                target_arch = "mips",
-                target_arch = "mips64",
-                target_arch = "mips32r6",
-                target_arch = "mips64r6"
-            ))
-        ),
-        target_os = "macos"
-    ))]
-    {
-        // SIGXFSZ is 25 on Linux (but on MIPS) and macOS.
-        const SIGXFSZ: i32 = 25;
-        const SIG_IGN: usize = 1;
-        unsafe extern "C" {
-            fn signal(signum: i32, handler: usize) -> usize;
-        }
-        // SAFETY: sets one signal's disposition to "ignore"; no handler code runs.
-        unsafe {
-            signal(SIGXFSZ, SIG_IGN);
-        }
+    #[cfg(unix)]
+    // SAFETY: sets one signal's disposition to "ignore" before any thread starts; no
+    // handler code runs.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
 }

@@ -665,7 +665,12 @@ impl Worker {
             }),
         };
         let built = next.and_then(|mut session| {
-            let out = build::output::check_location(&self.root, &self.out).map_err(|d| vec![d])?;
+            let out = build::output::check_location(
+                &self.root,
+                &self.out,
+                build::output::OutputFrom::CommandLine,
+            )
+            .map_err(|e| vec![e.into()])?;
             session.build(&out).map(|report| (session, report))
         });
         match built {

@@ -1,6 +1,6 @@
 //! Anchoring: each annotation's words found in the text a reader sees; figures detected.
 pub mod figures;
-pub mod history;
+pub(crate) mod history;
 
 use std::ops::Range;
 
@@ -106,6 +106,14 @@ pub fn anchor<'a>(
     article: &'a Article,
     detect_figures: bool,
 ) -> Result<Anchored<'a>, Vec<Diagnostic>> {
+    try_anchor(article, detect_figures).map_err(Vec::from)
+}
+
+/// [`anchor`], with each annotation's error as it was made.
+pub fn try_anchor<'a>(
+    article: &'a Article,
+    detect_figures: bool,
+) -> Result<Anchored<'a>, AnchorFailure> {
     let events = crate::markdown::parse(article.body());
     let reader = ReaderText::from_events(&events);
     let folded = Folded::new(&reader.text);
@@ -129,7 +137,7 @@ pub fn anchor<'a>(
                 }
                 Err(problem) => {
                     alone.push(false);
-                    problems.push((ann, problem));
+                    problems.push((i, problem));
                     placed.push(None);
                     states.push(AnchorState::Orphaned);
                 }
@@ -174,26 +182,31 @@ pub fn anchor<'a>(
             }
             Err(problem) => {
                 alone.push(false);
-                problems.push((ann, problem));
+                problems.push((i, problem));
                 placed.push(None);
                 states.push(AnchorState::Orphaned);
             }
         }
     }
-    let clashes = heading_clashes(article, &events);
-    if !problems.is_empty() || !clashes.is_empty() {
+    problems.extend(heading_clashes(article, &events));
+    if !problems.is_empty() {
         // The "did you mean" searches share one budget, so that an article whose every
         // annotation is missing (its body replaced, say) is still explained in moments.
         let missing = problems
             .iter()
-            .filter(|(_, p)| matches!(p, Problem::Missing))
+            .filter(|(_, p)| matches!(p, AnchorError::Missing))
             .count();
         let budget = (SUGGESTIONS_BUDGET / missing.max(1)).min(SUGGESTION_BUDGET);
-        return Err(problems
-            .into_iter()
-            .map(|(ann, problem)| problem.diagnostic(article, ann, &folded, &reader, budget))
-            .chain(clashes)
-            .collect());
+        let diagnostics = problems
+            .iter()
+            .map(|(i, problem)| {
+                problem.diagnostic(article, &article.annotations[*i], &folded, &reader, budget)
+            })
+            .collect();
+        return Err(AnchorFailure {
+            errors: problems,
+            diagnostics,
+        });
     }
     let year = Some(article.meta.date.year());
     let rules = figures::Lang::for_language(article.meta.lang);
@@ -340,7 +353,10 @@ pub fn anchor<'a>(
         });
     }
     if !figure_problems.is_empty() {
-        return Err(figure_problems);
+        return Err(AnchorFailure {
+            errors: Vec::new(),
+            diagnostics: figure_problems,
+        });
     }
     spans.sort_by(|a, b| {
         a.range
@@ -363,7 +379,7 @@ pub fn anchor<'a>(
 
 /// Annotations whose id, or the id of their note or reference, a heading of the body
 /// (`# Title {#id}`) has already: the page would hold the id twice.
-fn heading_clashes(article: &Article, events: &Events<'_>) -> Vec<Diagnostic> {
+fn heading_clashes(article: &Article, events: &Events<'_>) -> Vec<(usize, AnchorError)> {
     let headings: std::collections::HashSet<&str> = events
         .iter()
         .filter_map(|(e, _)| match e {
@@ -377,7 +393,7 @@ fn heading_clashes(article: &Article, events: &Events<'_>) -> Vec<Diagnostic> {
         return Vec::new();
     }
     let mut out = Vec::new();
-    for ann in &article.annotations {
+    for (i, ann) in article.annotations.iter().enumerate() {
         let taken = [
             ann.id.clone(),
             format!("note-{}", ann.id),
@@ -385,23 +401,9 @@ fn heading_clashes(article: &Article, events: &Events<'_>) -> Vec<Diagnostic> {
         ]
         .into_iter()
         .find(|id| headings.contains(id.as_str()));
-        let Some(taken) = taken else { continue };
-        let span = ann.id_span.clone().unwrap_or(ann.span.clone());
-        let d = Diagnostic::at(
-            &article.path,
-            &article.source,
-            span,
-            format!(
-                "a heading of the text has the id `{taken}`, which this annotation's page elements need"
-            ),
-        );
-        out.push(match &ann.id_span {
-            Some(_) => d.with_help("give this annotation another `id`, or the heading another `{#id}`"),
-            None => d.with_help(format!(
-                "add `id = \"{}-2\"` (or another) to this annotation, or give the heading another `{{#id}}`",
-                ann.id
-            )),
-        });
+        if let Some(taken) = taken {
+            out.push((i, AnchorError::HeadingClash(taken)));
+        }
     }
     out
 }
@@ -518,11 +520,42 @@ impl Folded {
 pub use crate::markdown::fold;
 
 /// Why an annotation could not be placed.
-enum Problem {
+/// Why an annotation could not be anchored: made where its words are looked for, a
+/// [`Diagnostic`] (with the suggestions that need the text) at the end of [`try_anchor`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AnchorError {
+    /// Its `text` is nowhere in the article.
+    #[error("annotation `text` not found in the article")]
     Missing,
+    /// Its `text` is in more than one place (folded offsets), and nothing picks one.
+    #[error("annotation `text` occurs {} times in the article", .0.len())]
     Ambiguous(Vec<usize>),
+    /// `occurrence` is past the last of the places found (how many there are).
+    #[error("`occurrence` asks for a match that does not exist: there are {0}")]
     NoSuchOccurrence(usize),
+    /// Its `text` is in several places, and its `prefix`/`suffix` fit none of them.
+    #[error("annotation `text` occurs {} times, but none has the given `prefix`/`suffix`", .0.len())]
     ContextMismatch(Vec<usize>),
+    /// A heading of the body has this id, which the annotation's page elements need.
+    #[error("a heading of the text has the id `{0}`, which this annotation's page elements need")]
+    HeadingClash(String),
+}
+
+/// The annotations of an article that could not be anchored: each one's error, and the
+/// same as located findings.
+#[derive(Debug)]
+pub struct AnchorFailure {
+    /// (annotation index, why), in the order of the annotations; empty when only a figure's
+    /// value failed.
+    pub errors: Vec<(usize, AnchorError)>,
+    /// Everything that failed, as findings to show.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl From<AnchorFailure> for Vec<Diagnostic> {
+    fn from(f: AnchorFailure) -> Self {
+        f.diagnostics
+    }
 }
 
 fn context_matches(hay: &str, at: usize, len: usize, prefix: &str, suffix: &str) -> bool {
@@ -608,7 +641,7 @@ impl Places {
     }
 }
 
-fn locate(folded: &Folded, ann: &Annotation, all: &[usize]) -> Result<Found, Problem> {
+fn locate(folded: &Folded, ann: &Annotation, all: &[usize]) -> Result<Found, AnchorError> {
     let needle = fold(&ann.anchor.text);
     let prefix = fold(ann.anchor.prefix.as_deref().unwrap_or(""));
     let suffix = fold(ann.anchor.suffix.as_deref().unwrap_or(""));
@@ -622,16 +655,16 @@ fn locate(folded: &Folded, ann: &Annotation, all: &[usize]) -> Result<Found, Pro
     if let Some(n) = ann.anchor.occurrence {
         return match fitting.get(n - 1) {
             Some(&at) => Ok((to_range(at), AnchorState::Exact, None, all.len())),
-            None if all.is_empty() => Err(Problem::Missing),
-            None => Err(Problem::NoSuchOccurrence(fitting.len())),
+            None if all.is_empty() => Err(AnchorError::Missing),
+            None => Err(AnchorError::NoSuchOccurrence(fitting.len())),
         };
     }
     let has_context = !prefix.is_empty() || !suffix.is_empty();
     match (fitting.as_slice(), all) {
         ([at], _) => Ok((to_range(*at), AnchorState::Exact, None, all.len())),
-        ([], []) => Err(Problem::Missing),
+        ([], []) => Err(AnchorError::Missing),
         ([], [at]) => Ok((to_range(*at), AnchorState::Moved, None, 1)),
-        ([], several) => Err(Problem::ContextMismatch(several.to_vec())),
+        ([], several) => Err(AnchorError::ContextMismatch(several.to_vec())),
         // The editor gave context and it was not enough: like annotation tools, take the
         // first match, and say so. Without any context the editor must choose.
         ([first, ..], _) if has_context => Ok((
@@ -640,7 +673,7 @@ fn locate(folded: &Folded, ann: &Annotation, all: &[usize]) -> Result<Found, Pro
             Some(fitting.len()),
             all.len(),
         )),
-        (several, _) => Err(Problem::Ambiguous(several.to_vec())),
+        (several, _) => Err(AnchorError::Ambiguous(several.to_vec())),
     }
 }
 
@@ -649,7 +682,7 @@ fn locate_all(
     folded: &Folded,
     ann: &Annotation,
     all: &[usize],
-) -> Result<Vec<Range<usize>>, Problem> {
+) -> Result<Vec<Range<usize>>, AnchorError> {
     let needle = fold(&ann.anchor.text);
     let prefix = fold(ann.anchor.prefix.as_deref().unwrap_or(""));
     let suffix = fold(ann.anchor.suffix.as_deref().unwrap_or(""));
@@ -661,14 +694,14 @@ fn locate_all(
         .collect();
     match (fitting.is_empty(), all.len()) {
         (false, _) => Ok(fitting),
-        (true, 0) => Err(Problem::Missing),
-        (true, _) => Err(Problem::ContextMismatch(all.to_vec())),
+        (true, 0) => Err(AnchorError::Missing),
+        (true, _) => Err(AnchorError::ContextMismatch(all.to_vec())),
     }
 }
 
-impl Problem {
+impl AnchorError {
     fn diagnostic(
-        self,
+        &self,
         article: &Article,
         ann: &Annotation,
         folded: &Folded,
@@ -695,9 +728,10 @@ impl Problem {
                 })
                 .collect()
         };
+        let message = self.to_string();
         match self {
-            Problem::Missing => {
-                let d = located(article, ann, "annotation `text` not found in the article");
+            AnchorError::Missing => {
+                let d = located(article, ann, message);
                 match closest_passage(&folded.text, &needle, budget) {
                     Some((at, passage)) => d.with_help(format!(
                         "did you mean `{passage}` (line {})? The text must match the article's words exactly; white space may differ",
@@ -706,25 +740,28 @@ impl Problem {
                     None => d.with_help("copy the words from the article; white space may differ"),
                 }
             }
-            Problem::Ambiguous(places) => {
-                let lines = occurrences(&places);
-                located(
-                    article,
-                    ann,
-                    format!("annotation `text` occurs {} times in the article", places.len()),
-                )
+            AnchorError::Ambiguous(places) => {
+                let lines = occurrences(places);
+                located(article, ann, message)
                 .with_help(format!(
                     "pick one with `occurrence = N`, or add `prefix`/`suffix` (words just before/after):\n{}",
                     lines.join("\n")
                 ))
             }
-            Problem::NoSuchOccurrence(found) => located(
-                article,
-                ann,
-                format!("`occurrence` asks for a match that does not exist: there are {found}"),
-            )
-            .with_help(format!("write an `occurrence` from 1 to {found}")),
-            Problem::ContextMismatch(places) => {
+            AnchorError::HeadingClash(_) => {
+                let span = ann.id_span.clone().unwrap_or(ann.span.clone());
+                let d = Diagnostic::at(&article.path, &article.source, span, message);
+                match &ann.id_span {
+                    Some(_) => d.with_help("give this annotation another `id`, or the heading another `{#id}`"),
+                    None => d.with_help(format!(
+                        "add `id = \"{}-2\"` (or another) to this annotation, or give the heading another `{{#id}}`",
+                        ann.id
+                    )),
+                }
+            }
+            AnchorError::NoSuchOccurrence(found) => located(article, ann, message)
+                .with_help(format!("write an `occurrence` from 1 to {found}")),
+            AnchorError::ContextMismatch(places) => {
                 let prefix = fold(ann.anchor.prefix.as_deref().unwrap_or(""));
                 let suffix = fold(ann.anchor.suffix.as_deref().unwrap_or(""));
                 let len = needle.len();
@@ -756,15 +793,8 @@ impl Problem {
                 .into_iter()
                 .flatten()
                 .collect();
-                let lines = occurrences(&places);
-                located(
-                    article,
-                    ann,
-                    format!(
-                        "annotation `text` occurs {} times, but none has the given `prefix`/`suffix`",
-                        places.len()
-                    ),
-                )
+                let lines = occurrences(places);
+                located(article, ann, message)
                 .with_help(format!(
                     "{}; correct `prefix`/`suffix` to the words just before/after the intended place, or pick one with `occurrence = N`:\n{}",
                     sides.join(", and "),
@@ -900,8 +930,9 @@ mod tests {
             "[[note]]\ntext = \"Cade Mats\"\nnote = \"n\"\n",
             "Erster Absatz.\n\n—Cade Matz, Technologiereporter\n",
         );
-        let e = anchor(&a, false).unwrap_err();
-        assert_eq!(e[0].message, "annotation `text` not found in the article");
+        let f = try_anchor(&a, false).unwrap_err();
+        assert_eq!(f.errors, [(0, AnchorError::Missing)]);
+        let e = f.diagnostics;
         assert_eq!(e[0].line, 5);
         let help = e[0].help.as_deref().unwrap();
         assert!(help.contains("did you mean `Cade Matz`"), "{help}");
@@ -912,11 +943,12 @@ mod tests {
     fn ambiguous_anchor_lists_places_and_occurrence_picks() {
         let body = "Eins und zwei.\n\nZwei und eins.\n";
         let a = article("[[note]]\ntext = \"und\"\nnote = \"n\"\n", body);
-        let e = anchor(&a, false).unwrap_err();
-        assert_eq!(
-            e[0].message,
-            "annotation `text` occurs 2 times in the article"
+        let f = try_anchor(&a, false).unwrap_err();
+        assert!(
+            matches!(&f.errors[..], [(0, AnchorError::Ambiguous(p))] if p.len() == 2),
+            "{f:?}"
         );
+        let e = f.diagnostics;
         let help = e[0].help.as_deref().unwrap();
         assert!(help.contains("occurrence 2 on line 10"), "{help}");
         let a = article(
@@ -925,6 +957,16 @@ mod tests {
         );
         let anchored = anchor(&a, false).unwrap();
         assert_eq!(anchored.placed[0], Some(20..23));
+        let a = article(
+            "[[note]]\ntext = \"und\"\noccurrence = 3\nnote = \"n\"\n",
+            body,
+        );
+        let f = try_anchor(&a, false).unwrap_err();
+        assert_eq!(f.errors, [(0, AnchorError::NoSuchOccurrence(2))]);
+        assert_eq!(
+            f.diagnostics[0].help.as_deref(),
+            Some("write an `occurrence` from 1 to 2")
+        );
         let a = article(
             "[[note]]\ntext = \"und\"\nprefix = \"Zwei\"\nnote = \"n\"\n",
             body,
@@ -961,11 +1003,12 @@ mod tests {
             "[[note]]\ntext = \"und\"\nprefix = \"Eins\"\nsuffix = \"vier\"\nnote = \"n\"\n",
             body,
         );
-        let e = anchor(&a, false).unwrap_err();
-        assert_eq!(
-            e[0].message,
-            "annotation `text` occurs 2 times, but none has the given `prefix`/`suffix`"
+        let f = try_anchor(&a, false).unwrap_err();
+        assert!(
+            matches!(&f.errors[..], [(0, AnchorError::ContextMismatch(p))] if p.len() == 2),
+            "{f:?}"
         );
+        let e = f.diagnostics;
         let help = e[0].help.as_deref().unwrap();
         assert!(
             help.starts_with("the `prefix` `Eins` fits occurrence 1 only, and the `suffix` `vier` fits occurrence 2 only;"),
@@ -1000,12 +1043,12 @@ mod tests {
             "[[note]]\ntext = \"Eins\"\nid = \"eins\"\nnote = \"n\"\n",
             "# Kopf {#note-eins}\n\nEins.\n",
         );
-        let e = anchor(&a, false).unwrap_err();
-        assert!(
-            e[0].message
-                .contains("heading of the text has the id `note-eins`"),
-            "{e:?}"
+        let f = try_anchor(&a, false).unwrap_err();
+        assert_eq!(
+            f.errors,
+            [(0, AnchorError::HeadingClash("note-eins".into()))]
         );
+        let e = f.diagnostics;
         assert_eq!((e[0].line, e[0].col), (6, 6));
     }
 

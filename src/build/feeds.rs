@@ -11,12 +11,6 @@ use crate::render::url_of_path;
 /// How many entries a feed holds.
 const FEED_LEN: usize = 50;
 
-/// `base_url` with a trailing slash ("/" when the site has none).
-pub fn absolute_base(site: &Site) -> String {
-    let base = site.config.base_url.trim_end_matches('/');
-    format!("{base}/")
-}
-
 fn timestamp(date: Date) -> FixedDateTime {
     FixedDateTime::from_str(&format!("{date}T00:00:00Z"))
         .unwrap_or_else(|_| FixedDateTime::from_str("1970-01-01T00:00:00Z").expect("epoch"))
@@ -30,7 +24,7 @@ fn link(href: String, rel: &str) -> Link {
 }
 
 fn feed(site: &Site, title: String, self_path: &str, entries: Vec<Entry>, updated: Date) -> String {
-    let base = absolute_base(site);
+    let base = site.root_url();
     let mut f = Feed::default();
     f.set_title(Text::plain(title));
     f.set_id(format!("{base}{self_path}"));
@@ -49,7 +43,7 @@ fn feed(site: &Site, title: String, self_path: &str, entries: Vec<Entry>, update
 
 /// feed.xml: the newest articles.
 pub fn articles_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
-    let base = absolute_base(site);
+    let base = site.root_url();
     let entries: Vec<Entry> = articles
         .iter()
         .take(FEED_LEN)
@@ -93,7 +87,7 @@ pub fn articles_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
 
 /// corrections.xml: every correction, newest first.
 pub fn corrections_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
-    let base = absolute_base(site);
+    let base = site.root_url();
     let locale = site.locales.get(site.lang);
     let words = &locale.words;
     let all = super::listings::all_corrections(articles);
@@ -164,7 +158,7 @@ pub fn sitemaps(site: &Site, pages: &[(String, Option<Date>)]) -> Vec<(String, S
     if pages.len() <= SITEMAP_URLS {
         return vec![("sitemap.xml".into(), sitemap(site, pages))];
     }
-    let base = absolute_base(site);
+    let base = site.root_url();
     let mut index = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -187,7 +181,7 @@ pub fn sitemaps(site: &Site, pages: &[(String, Option<Date>)]) -> Vec<(String, S
 
 /// One sitemap file (a `urlset`) for `pages`.
 fn sitemap(site: &Site, pages: &[(String, Option<Date>)]) -> String {
-    let base = absolute_base(site);
+    let base = site.root_url();
     let mut out = String::with_capacity(pages.len() * 96 + 128);
     out.push_str(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
@@ -208,8 +202,8 @@ fn sitemap(site: &Site, pages: &[(String, Option<Date>)]) -> String {
 /// robots.txt: everything may be crawled; the sitemap is named when the site has a base URL.
 pub fn robots(site: &Site) -> String {
     let mut out = String::from("User-agent: *\nAllow: /\n");
-    if !site.config.base_url.is_empty() {
-        out.push_str(&format!("Sitemap: {}sitemap.xml\n", absolute_base(site)));
+    if !site.base_url().is_empty() {
+        out.push_str(&format!("Sitemap: {}sitemap.xml\n", site.root_url()));
     }
     out
 }
@@ -217,6 +211,28 @@ pub fn robots(site: &Site) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_absolute_address_takes_base_url_by_one_rule() {
+        let mut site = Site::standalone();
+        site.config.base_url = " https://example.org/t/ ".into();
+        assert_eq!(
+            robots(&site),
+            "User-agent: *\nAllow: /\nSitemap: https://example.org/t/sitemap.xml\n"
+        );
+        let sitemap = sitemap(&site, &[("a/".into(), None)]);
+        assert!(
+            sitemap.contains("<loc>https://example.org/t/a/</loc>"),
+            "{sitemap}"
+        );
+        assert_eq!(
+            crate::render::jsonld::page_url(&site, "a/"),
+            "https://example.org/t/a/"
+        );
+        site.config.base_url = "  ".into();
+        assert_eq!(robots(&site), "User-agent: *\nAllow: /\n");
+        assert_eq!(site.root_url(), "/");
+    }
 
     #[test]
     fn a_large_sitemap_is_split_under_an_index() {

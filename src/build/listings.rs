@@ -736,8 +736,7 @@ pub(crate) fn not_found(site: &Site) -> Page {
     let mut page = Page::new("404.html", "");
     page.own_file = Some("404.html");
     // Absolute: the page is served for missing paths at any depth.
-    let base = site.config.base_url.trim_end_matches('/');
-    page.set("root", &format!("{base}/"));
+    page.set("root", &site.root_url());
     page
 }
 

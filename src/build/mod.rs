@@ -11,12 +11,12 @@
 mod cache;
 mod feeds;
 mod listings;
-pub mod output;
+pub(crate) mod output;
 mod published;
 pub mod reuse;
 mod session;
-pub mod sink;
-pub mod summary;
+pub(crate) mod sink;
+pub(crate) mod summary;
 
 pub use published::PublishedIds;
 pub use session::Session;
@@ -199,11 +199,14 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     let started = Instant::now();
     let laps = Laps::new();
     let site = Site::load(root)?;
-    let out = match &opts.out {
-        Some(p) => p.clone(),
-        None => root.join(&site.config.output_dir),
+    let (out, from) = match &opts.out {
+        Some(p) => (p.clone(), output::OutputFrom::CommandLine),
+        None => (
+            root.join(&site.config.output_dir),
+            output::OutputFrom::SiteToml,
+        ),
     };
-    let out = output::check_location(root, &out).map_err(|d| vec![d])?;
+    let out = output::check_location(root, &out, from).map_err(|e| vec![e.into()])?;
     let mut session = Session::new(site, opts)?;
     let mut report = session.build_timed(&out, laps)?;
     report.elapsed = started.elapsed();
@@ -398,7 +401,7 @@ pub(crate) fn write_files(
 ) -> Result<(), Vec<Diagnostic>> {
     for (rel, source) in &theme.static_files {
         if copy {
-            copy_static(source, out, rel).map_err(|e| vec![io_error(rel, e)])?;
+            copy_static(source, out, rel).map_err(|e| vec![e.into()])?;
         } else {
             out.reserve(&reuse::Owner::Theme, rel);
         }
@@ -410,7 +413,10 @@ pub(crate) fn write_files(
             out.reserve(&owner, rel);
             continue;
         }
-        let bytes = std::fs::read(content_dir.join(rel)).map_err(|e| vec![io_error(rel, e)])?;
+        let bytes = std::fs::read(content_dir.join(rel)).map_err(|e| {
+            let shown = Path::new(content::CONTENT_DIR).join(rel);
+            vec![output::OutputError::read(shown, e).into()]
+        })?;
         out.write_as(&owner, rel, &bytes)
             .map_err(|e| vec![io_error(rel, e)])?;
     }
@@ -570,7 +576,7 @@ fn collision_error(c: &reuse::Collision) -> Diagnostic {
 }
 
 pub(crate) fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
-    Diagnostic::file(path, format!("cannot write: {e}"))
+    Diagnostic::from(output::OutputError::write(path, e))
         .with_help("check that the output folder is writable and the disk has room")
 }
 
@@ -578,15 +584,16 @@ fn copy_static(
     source: &render::theme::StaticSource,
     out: &dyn Output,
     rel: &Path,
-) -> std::io::Result<()> {
-    match source {
-        render::theme::StaticSource::Embedded(bytes) => {
-            out.write_as(&reuse::Owner::Theme, rel, bytes).map(|_| ())
-        }
-        render::theme::StaticSource::File(path) => out
-            .write_as(&reuse::Owner::Theme, rel, &std::fs::read(path)?)
-            .map(|_| ()),
-    }
+) -> Result<(), output::OutputError> {
+    let bytes = match source {
+        render::theme::StaticSource::Embedded(bytes) => std::borrow::Cow::Borrowed(*bytes),
+        render::theme::StaticSource::File(path) => std::fs::read(path)
+            .map_err(|e| output::OutputError::read(Path::new("static").join(rel), e))?
+            .into(),
+    };
+    out.write_as(&reuse::Owner::Theme, rel, &bytes)
+        .map(|_| ())
+        .map_err(|e| output::OutputError::write(rel, e))
 }
 
 /// Whether figures are detected in `article`: its own setting, else the site's.
@@ -600,7 +607,7 @@ pub fn figures_enabled(site: &Site, article: &Article) -> bool {
 /// Forgets what builds of the site at `root` remembered of the output folder `out` (for a
 /// temporary output about to be deleted).
 pub fn forget_output(root: &Path, out: &Path) {
-    if let Ok(out) = output::check_location(root, out) {
+    if let Ok(out) = output::check_location(root, out, output::OutputFrom::CommandLine) {
         reuse::Manifest::forget(root, &out);
     }
 }

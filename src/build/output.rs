@@ -44,40 +44,156 @@ fn resolve(path: &Path) -> PathBuf {
     resolved
 }
 
-/// Checks that `out` may be written and replaced: never the site root, `content/`,
-/// `templates/`, `static/`, anything inside those, or a folder above the site.
-pub fn check_location(root: &Path, out: &Path) -> Result<PathBuf, Diagnostic> {
+/// A file going into the output that could not be read, or a file of the output that could
+/// not be written: made where it happens, a [`Diagnostic`] at the edge.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// A file gloss copies or renders into the output (a theme's or content's asset).
+    #[error("cannot read: {source}")]
+    Read {
+        /// The file, as the reader knows it (relative to the site or to `static/`).
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A file or folder of the output.
+    #[error("cannot write: {source}")]
+    Write {
+        /// The file below the output folder, or the folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+impl OutputError {
+    /// A failed read of `path`.
+    pub fn read(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        OutputError::Read {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// A failed write of `path`.
+    pub fn write(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        OutputError::Write {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+impl From<OutputError> for Diagnostic {
+    fn from(e: OutputError) -> Self {
+        let (OutputError::Read { path, .. } | OutputError::Write { path, .. }) = &e;
+        Diagnostic::file(path.clone(), e.to_string())
+    }
+}
+
+/// Who named the output folder: what an error about it points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFrom {
+    /// `--out DIR` (or `serve`'s own temporary folder).
+    CommandLine,
+    /// site.toml's `output_dir`.
+    SiteToml,
+}
+
+/// Why an output folder may not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum LocationError {
+    /// The folder holds the site (or is it).
+    #[error("the output folder {} would contain the site itself; building there would delete it", .out.display())]
+    ContainsSite {
+        /// The folder.
+        out: PathBuf,
+        /// Who named it.
+        from: OutputFrom,
+    },
+    /// The folder is inside one of the site's own folders.
+    #[error("the output folder {} lies inside the site's {folder}/ folder", .out.display())]
+    InsideSite {
+        /// The folder.
+        out: PathBuf,
+        /// `content`, `templates` or `static`.
+        folder: &'static str,
+        /// Who named it.
+        from: OutputFrom,
+    },
+    /// The folder holds files gloss did not write.
+    #[error("{} exists and was not made by gloss; gloss replaces its output folder and will not delete files it did not write", .out.display())]
+    NotOurs {
+        /// The folder.
+        out: PathBuf,
+        /// Who named it.
+        from: OutputFrom,
+    },
+    /// The folder is a mount point, which no rename can replace.
+    #[error("{} is a mount point: gloss builds the output beside it and swaps it in with a rename, which cannot replace a mount point", .out.display())]
+    MountPoint {
+        /// The folder.
+        out: PathBuf,
+        /// Who named it, where known.
+        from: Option<OutputFrom>,
+    },
+}
+
+impl From<LocationError> for Diagnostic {
+    fn from(e: LocationError) -> Self {
+        let message = e.to_string();
+        match e {
+            LocationError::MountPoint { out, from } => {
+                let instead = format!("--out {}", out.join("site").display());
+                let help = match from {
+                    Some(OutputFrom::CommandLine) => {
+                        format!("build into a folder inside it instead (`{instead}`), and serve that folder")
+                    }
+                    _ => format!(
+                        "build into a folder inside it instead (`{instead}` or `output_dir` in site.toml), and serve that folder"
+                    ),
+                };
+                Diagnostic::file(out, message).with_help(help)
+            }
+            LocationError::ContainsSite { out, from }
+            | LocationError::InsideSite { out, from, .. }
+            | LocationError::NotOurs { out, from } => match from {
+                // The folder was named on the command line: site.toml is not to blame.
+                OutputFrom::CommandLine => Diagnostic::file(out, message)
+                    .with_help("choose another output folder with `--out DIR`"),
+                OutputFrom::SiteToml => Diagnostic::file(crate::config::SITE_FILE, message)
+                    .with_help(
+                        "choose another output folder with `output_dir` in site.toml (or `--out DIR`)",
+                    ),
+            },
+        }
+    }
+}
+
+/// Checks that `out` (named by `from`) may be written and replaced: never the site root,
+/// `content/`, `templates/`, `static/`, anything inside those, or a folder above the site.
+pub fn check_location(root: &Path, out: &Path, from: OutputFrom) -> Result<PathBuf, LocationError> {
     let root = resolve(root);
     let out = resolve(out);
-    let refuse = |why: String| {
-        Diagnostic::file(crate::config::SITE_FILE, why)
-            .with_help("choose another output folder with `--out DIR` or `output_dir` in site.toml")
-    };
     if root.starts_with(&out) {
-        return Err(refuse(format!(
-            "the output folder {} would contain the site itself; building there would delete it",
-            out.display()
-        )));
+        return Err(LocationError::ContainsSite { out, from });
     }
-    for protected in ["content", "templates", "static"] {
-        if out.starts_with(root.join(protected)) {
-            return Err(refuse(format!(
-                "the output folder {} lies inside the site's {protected}/ folder",
-                out.display()
-            )));
+    for folder in ["content", "templates", "static"] {
+        if out.starts_with(root.join(folder)) {
+            return Err(LocationError::InsideSite { out, folder, from });
         }
     }
     if is_mount_point(&out) {
-        return Err(mount_point(&out));
+        return Err(LocationError::MountPoint {
+            out,
+            from: Some(from),
+        });
     }
     if out.exists() {
         let made_by_gloss = out.join(MARKER).exists();
         let empty = std::fs::read_dir(&out).is_ok_and(|mut d| d.next().is_none());
         if !out.is_dir() || !(made_by_gloss || empty) {
-            return Err(refuse(format!(
-                "{} exists and was not made by gloss; gloss replaces its output folder and will not delete files it did not write",
-                out.display()
-            )));
+            return Err(LocationError::NotOurs { out, from });
         }
     }
     Ok(out)
@@ -97,28 +213,17 @@ fn is_mount_point(dir: &Path) -> bool {
     false
 }
 
-/// The error for an output folder that is a mount point, which no rename can replace.
-pub fn mount_point(out: &Path) -> Diagnostic {
-    Diagnostic::file(
-        out,
-        format!(
-            "{} is a mount point: gloss builds the output beside it and swaps it in with a rename, which cannot replace a mount point",
-            out.display()
-        ),
-    )
-    .with_help(format!(
-        "build into a folder inside it instead (`--out {}` or `output_dir` in site.toml), and serve that folder",
-        out.join("site").display()
-    ))
-}
-
 /// The error for a failed swap of the output `out`.
 pub fn commit_error(out: &Path, e: std::io::Error) -> Diagnostic {
     #[cfg(target_os = "linux")]
     if e.raw_os_error() == Some(rustix::io::Errno::BUSY.raw_os_error()) {
-        return mount_point(out);
+        return LocationError::MountPoint {
+            out: out.to_path_buf(),
+            from: None,
+        }
+        .into();
     }
-    super::io_error(out, e)
+    OutputError::write(out, e).into()
 }
 
 /// A new output being written next to the final folder, swapped in by [`Staging::commit`].
@@ -375,29 +480,30 @@ pub fn strays(out: &Path, wanted: impl Fn(&str) -> bool + Sync) -> Vec<String> {
         .collect()
 }
 
-/// Writes `bytes` to `dir/rel`, creating folders on the way; a file already there is replaced
-/// in one rename, so that a server reading it meanwhile never gets half of it.
-pub fn write(dir: &Path, rel: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let path = dir.join(rel);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    super::reuse::replace_file(&path, bytes).map(|_| ())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Writes `bytes` to `dir/rel` as `gloss serve` replaces a file.
+    fn write(dir: &Path, rel: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        use crate::build::sink::{InPlace, Output};
+        InPlace::new(dir).write(rel, bytes).map(|_| ())
+    }
 
     #[test]
     fn refuses_root_ancestors_and_protected_folders() {
         let site = tempfile::tempdir().unwrap();
         let root = site.path();
         for bad in [".", "..", "content", "content/x", "templates", "static/out"] {
-            assert!(check_location(root, &root.join(bad)).is_err(), "{bad}");
+            assert!(
+                check_location(root, &root.join(bad), OutputFrom::SiteToml).is_err(),
+                "{bad}"
+            );
         }
-        assert!(check_location(root, &root.join("public")).is_ok());
-        assert!(check_location(root, &root.join("content/../public")).is_ok());
+        assert!(check_location(root, &root.join("public"), OutputFrom::SiteToml).is_ok());
+        assert!(
+            check_location(root, &root.join("content/../public"), OutputFrom::SiteToml).is_ok()
+        );
     }
 
     #[test]
@@ -406,8 +512,8 @@ mod tests {
         let out = site.path().join("docs");
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(out.join("notes.txt"), "mine").unwrap();
-        let e = check_location(site.path(), &out).unwrap_err();
-        assert!(e.message.contains("was not made by gloss"), "{}", e.message);
+        let e = check_location(site.path(), &out, OutputFrom::SiteToml).unwrap_err();
+        assert!(matches!(e, LocationError::NotOurs { .. }), "{e:?}");
     }
 
     #[test]

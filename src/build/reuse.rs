@@ -256,19 +256,6 @@ impl Manifest {
         let _ = std::fs::remove_file(root.join(CACHE_DIR).join(manifest_name(out)));
     }
 
-    /// Forgets every manifest of the site at `root`, when one may no longer describe its
-    /// output and it is not known which.
-    pub fn forget_all(root: &Path) {
-        let Ok(entries) = std::fs::read_dir(root.join(CACHE_DIR)) else {
-            return;
-        };
-        for entry in entries.filter_map(Result::ok) {
-            if entry.file_name().to_string_lossy().starts_with(MANIFEST) {
-                let _ = std::fs::remove_file(entry.path());
-            }
-        }
-    }
-
     /// The stamp of `rel` (a `/`-separated path), if the manifest has it.
     pub fn get(&self, rel: &str) -> Option<&Stamp> {
         self.files.get(rel)

@@ -533,13 +533,6 @@ pub fn load_file(
     })
 }
 
-/// Loads one article file (`rel` relative to the site root) whatever it holds, drafts too.
-pub fn load_one(site: &Site, rel: &Path) -> Result<Article, Vec<Diagnostic>> {
-    refuse_huge(site, rel)?;
-    let text = read_text(&site.root.join(rel)).map_err(|d| vec![d.relative_to(&site.root)])?;
-    parse_article(site, rel.to_path_buf(), text, url_path_for(rel))
-}
-
 /// An article file larger than [`MAX_ARTICLE_BYTES`] is refused before it is read.
 fn refuse_huge(site: &Site, rel: &Path) -> Result<(), Vec<Diagnostic>> {
     match std::fs::metadata(site.root.join(rel)) {
@@ -549,15 +542,11 @@ fn refuse_huge(site: &Site, rel: &Path) -> Result<(), Vec<Diagnostic>> {
 }
 
 fn too_large(path: &Path, len: u64) -> Diagnostic {
-    Diagnostic::file(
-        path,
-        format!(
-            "the article is {:.1} MB; gloss builds articles of up to {} MB",
-            len as f64 / 1e6,
-            MAX_ARTICLE_BYTES / 1_000_000
-        ),
-    )
-    .with_help("split it into several articles (a series), or cut what readers do not need")
+    crate::config::LoadError::TooLarge {
+        path: path.to_path_buf(),
+        len,
+    }
+    .into()
 }
 
 /// The page path of a content file: `content/a/b.md` → `a/b/`, `content/a/index.md` → `a/`.

@@ -10,6 +10,37 @@ use crate::config::VerdictScale;
 use crate::content::{Article, Detail};
 use crate::markdown::Run;
 
+/// The elements gloss's highlights are written as.
+pub(crate) const GLOSS_TAGS: &[&str] = &["mark", "data", "time"];
+/// The attributes gloss's own markup carries on any element. The sanitizer keeps exactly
+/// these (and [`GLOSS_TAG_ATTRIBUTES`]) on raw HTML's pages: an attribute the writer adds
+/// without adding it here would vanish from every highlight of a page with raw HTML.
+pub(crate) const GLOSS_ATTRIBUTES: &[&str] = &[
+    CLASS,
+    ID,
+    DATA_GL,
+    DATA_UNIT,
+    DATA_MAX,
+    DATA_APPROX,
+    DATA_YEAR,
+];
+/// The attributes gloss writes on one kind of element only.
+pub(crate) const GLOSS_TAG_ATTRIBUTES: &[(&str, &[&str])] =
+    &[("data", &[VALUE]), ("time", &[DATETIME])];
+
+const CLASS: &str = "class";
+const ID: &str = "id";
+/// Which annotation or figure a highlight belongs to (its id).
+const DATA_GL: &str = "data-gl";
+const DATA_UNIT: &str = "data-unit";
+/// The high end of a range; `value`/`datetime` hold the low end.
+const DATA_MAX: &str = "data-max";
+const DATA_APPROX: &str = "data-approx";
+/// `inferred`: the year is gloss's inference from the article's date.
+const DATA_YEAR: &str = "data-year";
+const VALUE: &str = "value";
+const DATETIME: &str = "datetime";
+
 /// Renders the body of `article`. `numbers[i]` is the reader-facing number of annotation `i`
 /// (its note's number). With `safe` (what `build` publishes), script links are defused, raw
 /// HTML sanitized and links to article files pointed at their pages; with no highlights and
@@ -255,7 +286,7 @@ fn open_tag(article: &Article, scale: &VerdictScale, span: &Span, first: bool, o
             }
             out.push('"');
             // Every place of one annotation answers to its note.
-            attr(out, "data-gl", &ann.id);
+            attr(out, DATA_GL, &ann.id);
         }
         Target::Figure {
             value,
@@ -269,44 +300,44 @@ fn open_tag(article: &Article, scale: &VerdictScale, span: &Span, first: bool, o
             match datetime(*kind, value, unit.as_deref()) {
                 Some(dt) => {
                     out.push_str("<time class=\"gl gl-figure\"");
-                    attr(out, "datetime", &dt);
+                    attr(out, DATETIME, &dt);
                 }
                 None => {
                     out.push_str("<data class=\"gl gl-figure\"");
-                    attr(out, "value", value);
+                    attr(out, VALUE, value);
                 }
             }
             if let Some(max) = max {
                 // The high end of a range; `datetime`/`value` hold the low end.
-                attr(out, "data-max", max);
+                attr(out, DATA_MAX, max);
             }
             if let Some(unit) = unit {
-                attr(out, "data-unit", unit);
+                attr(out, DATA_UNIT, unit);
             }
             if let Some(approx) = approx {
-                attr(out, "data-approx", approx.key());
+                attr(out, DATA_APPROX, approx.key());
             }
             if *year_inferred {
                 // Says that the year is gloss's inference from the article's date.
-                attr(out, "data-year", "inferred");
+                attr(out, DATA_YEAR, "inferred");
             }
             // A figure with a note answers to it; a detected one has none to light up
             // (pointing at it lights the highlight around it instead), and its `id` is
             // enough to link it: 16 bytes on each of a hundred figures an article.
             if annotation.is_some() {
-                attr(out, "data-gl", &span.id);
+                attr(out, DATA_GL, &span.id);
             }
         }
     }
     if first {
-        attr(out, "id", &span.id);
+        attr(out, ID, &span.id);
     }
     out.push('>');
     if first {
         // Ids the highlight was published under before: links to them land on its words.
         for alias in &span.aliases {
             out.push_str("<span class=\"gl-alias\"");
-            attr(out, "id", alias);
+            attr(out, ID, alias);
             out.push_str("></span>");
         }
     }
@@ -372,5 +403,99 @@ impl std::fmt::Display for EscapedId<'_> {
         let mut s = String::new();
         let _ = escape_html(&mut s, self.0);
         f.write_str(&s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Site;
+    use crate::content::parse_article;
+    use std::collections::BTreeSet;
+    use std::path::PathBuf;
+
+    /// An article with every kind of annotation and every kind of figure gloss marks up
+    /// (approximate, a range, a date with an inferred year, a unit), and raw HTML.
+    const EVERY_KIND: &str = include_str!("../../tests/fixtures/every_kind.md");
+    const RAW: &str = "<span class=\"roh\">roh</span>";
+
+    fn render(text: &str, safe: bool) -> String {
+        let site = Site::standalone();
+        let article = parse_article(
+            &site,
+            PathBuf::from("content/2019/alles.md"),
+            text.into(),
+            "2019/alles/".into(),
+        )
+        .unwrap();
+        let anchored = crate::annotate::anchor(&article, true).unwrap();
+        let numbers: Vec<usize> = (1..=article.annotations.len()).collect();
+        body_html(&article, &anchored, &numbers, safe)
+    }
+
+    /// Every (element, attribute) pair in `html`.
+    fn attributes(html: &str) -> BTreeSet<(String, String)> {
+        let doc = scraper::Html::parse_fragment(html);
+        doc.root_element()
+            .descendants()
+            .filter_map(scraper::ElementRef::wrap)
+            .flat_map(|e| {
+                let tag = e.value().name().to_string();
+                e.value()
+                    .attrs()
+                    .map(move |(a, _)| (tag.clone(), a.to_string()))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_sanitizer_keeps_every_attribute_the_writer_writes() {
+        let html = render(EVERY_KIND, false);
+        let written = attributes(&html);
+        let listed = |tag: &str, a: &str| {
+            GLOSS_ATTRIBUTES.contains(&a)
+                || GLOSS_TAG_ATTRIBUTES
+                    .iter()
+                    .any(|(t, attrs)| *t == tag && attrs.contains(&a))
+        };
+        // Links (the note references) are markdown's own, which the sanitizer always keeps.
+        for (tag, a) in written
+            .iter()
+            .filter(|(t, a)| (t.as_str(), a.as_str()) != ("a", "href"))
+        {
+            assert!(listed(tag, a), "<{tag} {a}> is written but not listed");
+        }
+        // The fixture shows every listed attribute, so that the sanitizer is tried on each.
+        for a in GLOSS_ATTRIBUTES {
+            assert!(
+                written.iter().any(|(_, w)| w == a),
+                "{a} is not in the fixture"
+            );
+        }
+        assert_eq!(super::super::sanitize::clean_html(&html), html);
+    }
+
+    #[test]
+    fn raw_html_keeps_the_figures_attributes() {
+        let html = render(EVERY_KIND, true);
+        assert!(html.contains(RAW), "{html}");
+        for a in [
+            "data-approx=\"about\"",
+            "data-max=",
+            "data-year=\"inferred\"",
+            "data-unit=",
+        ] {
+            assert!(html.contains(a), "{a} lost: {html}");
+        }
+        let plain = render(&EVERY_KIND.replace(RAW, "roh"), true);
+        assert!(!plain.contains(RAW));
+        let mut raw = attributes(&html);
+        raw.remove(&("span".to_string(), "class".to_string()));
+        assert_eq!(
+            raw,
+            attributes(&plain),
+            "gloss's own attributes are all kept"
+        );
     }
 }

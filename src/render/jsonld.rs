@@ -5,18 +5,19 @@
 use serde_json::{Map, Value, json};
 
 use crate::annotate::{Anchored, fold};
-use crate::config::{Person, Site};
+use crate::config::Site;
 use crate::content::{Article, Detail};
 use crate::markdown::plain_text;
 
+use super::script_safe;
+
 /// The site's root address: `base_url` with a trailing slash, else relative from `url_path`.
 pub fn site_url(site: &Site, url_path: &str) -> String {
-    let base = site.config.base_url.trim().trim_end_matches('/');
-    if base.is_empty() {
+    if site.base_url().is_empty() {
         let up = super::root_prefix(url_path);
         if up.is_empty() { "./".into() } else { up }
     } else {
-        format!("{base}/")
+        site.root_url()
     }
 }
 
@@ -25,7 +26,7 @@ pub fn site_url(site: &Site, url_path: &str) -> String {
 /// `./` resolves to the article page both from its `index.html` and from the
 /// `annotations.jsonld` beside it.
 pub fn page_url(site: &Site, url_path: &str) -> String {
-    let base = site.config.base_url.trim().trim_end_matches('/');
+    let base = site.base_url();
     if base.is_empty() {
         "./".into()
     } else {
@@ -33,16 +34,11 @@ pub fn page_url(site: &Site, url_path: &str) -> String {
     }
 }
 
-/// The registry entry for `name`, matched on name or alias, ignoring case and spacing.
-pub fn find_person<'a>(site: &'a Site, name: &str) -> Option<&'a Person> {
-    site.person(name).map(|(_, p)| p)
-}
-
 /// A schema.org agent for `name`: a `Person` when the registry knows it (under its
 /// registered name), else a `Person` or `Organization` as `unknown_is_person` says.
 fn agent(site: &Site, name: &str, unknown_is_person: bool) -> Value {
-    match find_person(site, name) {
-        Some(p) => {
+    match site.person(name) {
+        Some((_, p)) => {
             let mut o = obj([("@type", json!("Person")), ("name", json!(p.name))]);
             if let Some(url) = p.url.as_deref().filter(|u| !u.trim().is_empty()) {
                 o.insert("url".into(), json!(url));
@@ -258,27 +254,10 @@ pub fn article_graph(
     json!({ "@context": "https://schema.org", "@graph": graph })
 }
 
-/// JSON text made safe to embed in an HTML `<script>` element: `<`, `>`, `&` and the
-/// JavaScript line terminators U+2028/U+2029 become `\u` escapes. Only valid on JSON, where
-/// these characters can occur only inside strings.
-pub fn script_safe(json: &str) -> String {
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Person;
     use crate::content::parse_article;
     use std::path::PathBuf;
 

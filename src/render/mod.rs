@@ -1,7 +1,7 @@
 //! Rendering: an anchored article to an HTML fragment, and pages through the theme's templates.
 mod body;
 pub mod jsonld;
-pub mod sanitize;
+pub(crate) mod sanitize;
 pub mod theme;
 pub mod wadm;
 
@@ -18,13 +18,8 @@ pub use body::{body_html, body_html_on};
 pub use theme::Theme;
 
 /// Markdown of front matter (notes, summaries) to HTML, always sanitized: front matter is
-/// data, and data may come from anywhere.
-pub fn markdown_html(md: &str) -> String {
-    markdown_html_in(md, std::path::Path::new(""), "")
-}
-
-/// [`markdown_html`] for markdown written in the article file `from`, shown on a page whose
-/// way to the site root is `root`: its links to article files lead to their pages.
+/// data, and data may come from anywhere. Written in the article file `from`, shown on a
+/// page whose way to the site root is `root`: its links to article files lead to their pages.
 pub fn markdown_html_in(md: &str, from: &std::path::Path, root: &str) -> String {
     let mut events: Vec<_> =
         pulldown_cmark::Parser::new_ext(md, crate::markdown::options()).collect();
@@ -531,9 +526,39 @@ pub fn root_prefix(url_path: &str) -> String {
     "../".repeat(url_path.matches('/').count())
 }
 
+/// JSON text made safe to embed in an HTML `<script>` element: `<`, `>`, `&` and the
+/// JavaScript line terminators U+2028/U+2029 become `\u` escapes. Only valid on JSON, where
+/// these characters can occur only inside strings.
+pub fn script_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn script_safe_escapes_what_could_end_a_script_or_a_line() {
+        let json = serde_json::json!({"t": "</script><!--&\u{2028}\u{2029}ü"}).to_string();
+        let safe = script_safe(&json);
+        assert_eq!(
+            safe,
+            r#"{"t":"\u003c/script\u003e\u003c!--\u0026\u2028\u2029ü"}"#
+        );
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back["t"], "</script><!--&\u{2028}\u{2029}ü");
+    }
 
     #[test]
     fn paths_become_relative_urls() {

@@ -1,5 +1,6 @@
 //! Making hostile input inert: raw HTML is sanitized, script URLs are defused.
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
@@ -96,26 +97,27 @@ fn is_safe_name(name: &str, reserved: &[&str]) -> bool {
 /// Sanitizes an HTML fragment, keeping what gloss itself writes (highlights, references,
 /// footnotes, tables) and safe markup; scripts, event handlers and script URLs go.
 pub fn clean_html(html: &str) -> String {
+    CLEANER.clean(html).to_string()
+}
+
+/// The one sanitizer, set up once: it keeps gloss's own elements and attributes (the
+/// writer's lists in `body`), and of pulldown-cmark's, task list checkboxes and table cell
+/// alignment.
+static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    use super::body::{GLOSS_ATTRIBUTES, GLOSS_TAG_ATTRIBUTES, GLOSS_TAGS};
     let mut b = ammonia::Builder::default();
-    b.add_tags(["mark", "data", "time", "input"])
-        .add_generic_attributes([
-            "class",
-            "id",
-            "data-gl",
-            "data-unit",
-            "data-max",
-            "data-approx",
-            "data-year",
-        ])
-        .add_tag_attributes("data", ["value"])
-        .add_tag_attributes("time", ["datetime"])
+    b.add_tags(GLOSS_TAGS.iter().copied().chain(["input"]))
+        .add_generic_attributes(GLOSS_ATTRIBUTES.iter().copied())
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
         .filter_style_properties(HashSet::from(["text-align"]))
         .link_rel(None);
-    b.clean(html).to_string()
-}
+    for (tag, attrs) in GLOSS_TAG_ATTRIBUTES {
+        b.add_tag_attributes(*tag, attrs.iter().copied());
+    }
+    b
+});
 
 #[cfg(test)]
 mod tests {

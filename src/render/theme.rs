@@ -119,11 +119,6 @@ impl Theme {
         })
     }
 
-    /// Whether a template of that name exists.
-    pub fn has(&self, name: &str) -> bool {
-        self.sources.contains_key(name)
-    }
-
     /// Renders template `name` with `context`.
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
         self.tera.render(name, context).map_err(|e| {

@@ -15,9 +15,6 @@ use crate::content::{Annotation, Article, Detail, Kind};
 /// The export's file name, written beside the article's `index.html`.
 pub const FILE_NAME: &str = "annotations.jsonld";
 
-/// The media type to serve the export with.
-pub const MEDIA_TYPE: &str = "application/ld+json; profile=\"http://www.w3.org/ns/anno.jsonld\"";
-
 /// Characters of context kept before and after the quoted words.
 const CONTEXT_CHARS: usize = 32;
 
@@ -184,7 +181,7 @@ fn bodies(
             }
         }
         Detail::Quote { speaker, role } => {
-            let person = super::jsonld::find_person(site, speaker);
+            let person = site.person(speaker).map(|(_, p)| p);
             let name = person.map_or(speaker.as_str(), |p| p.name.as_str());
             let who = match role.as_deref().filter(|r| !r.trim().is_empty()) {
                 Some(role) => format!("{name}, {role}"),

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::index::Group;
 use super::{DIR, Record};
+use crate::render::script_safe;
 
 /// Records per docs shard.
 pub(super) const DOCS_PER_SHARD: usize = 128;
@@ -143,13 +144,6 @@ pub(super) fn shard_file(key: &str, groups: &[(&Group, Vec<&str>)]) -> (PathBuf,
             .join(format!("{}.js", file_name(key))),
         text.into_bytes(),
     )
-}
-
-/// JSON that is safe inside a script (and inside HTML): `<`, `>` and `&` escaped.
-fn script_safe(json: &str) -> String {
-    json.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
 }
 
 /// The first line of `content` (after the title, where it repeats it), white space folded,

@@ -364,6 +364,20 @@ mod tests {
     }
 
     #[test]
+    fn line_separators_are_escaped_in_the_scripts() {
+        let files = index(vec![rec(
+            "/a/",
+            "Zeile\u{2028}eins",
+            "Text\u{2029}zwei",
+            "de",
+        )])
+        .unwrap();
+        let docs = file(&files, "d/0.js");
+        assert!(!docs.contains(['\u{2028}', '\u{2029}']), "{docs:?}");
+        assert_eq!(json_of(docs)[0][1], "Zeile\u{2028}eins");
+    }
+
+    #[test]
     fn index_has_meta_shards_and_docs() {
         let records = vec![
             rec(
