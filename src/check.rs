@@ -66,6 +66,9 @@ pub struct Summary {
     /// Distinct external addresses checked (only with `--external`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_links: Option<usize>,
+    /// Sources without an archived copy (only with `--external`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unarchived_sources: Option<usize>,
 }
 
 /// Everything `check` found.
@@ -77,6 +80,9 @@ pub struct Report {
     pub anchors: Vec<AnchorReport>,
     /// Counts.
     pub summary: Summary,
+    /// Sources with an http(s) address but no archived copy, each located at its address
+    /// (listed after `--external`; errors instead with `[check] require_archive`).
+    pub unarchived: Vec<Diagnostic>,
 }
 
 /// A link written in an article: where it points, and where it is written in the source
@@ -139,6 +145,11 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Report {
         .par_iter()
         .map(|a| check_article(&site, renderer.as_ref(), &published, a))
         .collect();
+    let published_files: HashSet<&Path> =
+        content.articles.iter().map(|a| a.path.as_path()).collect();
+    report
+        .findings
+        .extend(build::nav_errors(&site, &|p| published_files.contains(p)));
     let summaries: Vec<ArticleSummary> =
         checks.iter_mut().filter_map(|c| c.summary.take()).collect();
     if let (Some(theme), Some(renderer)) = (&theme, &renderer) {
@@ -157,7 +168,7 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Report {
     } else {
         // No theme, no pages: the articles' places and the content's files are still known.
         for a in &content.articles {
-            for rel in build::article_files(&a.url_path) {
+            for rel in build::article_outputs(a) {
                 memory.reserve(&build::reuse::Owner::Content(a.path.clone()), &rel);
             }
         }
@@ -179,26 +190,53 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Report {
     }
 
     // Every use of an external address, located where it is written.
-    let mut external_uses: Vec<(String, Diagnostic)> = Vec::new();
+    let mut external_uses: Vec<ExternalUse> = Vec::new();
     let want_external = opts.external.is_some();
     for (a, c) in content.articles.iter().zip(checks) {
         for link in &c.links {
             if want_external && external::is_checked(link.dest.trim()) {
-                external_uses.push((link.dest.trim().to_string(), link.at.clone()));
+                external_uses.push(ExternalUse::plain((
+                    link.dest.trim().to_string(),
+                    link.at.clone(),
+                )));
             } else if let Some(d) = check_link(&a.url_path, link, &pages) {
                 report.findings.push(d);
             }
         }
+        let sources = front_matter_sources(a);
+        unarchived_sources(&site, &sources, want_external, &mut report);
         if want_external {
-            external_uses.extend(front_matter_links(a));
+            for s in sources {
+                let archive = s.archive.map(|(url, at)| {
+                    if external::is_checked(&url) {
+                        external_uses.push(ExternalUse::plain((url.clone(), at)));
+                    }
+                    url
+                });
+                external_uses.push(ExternalUse {
+                    url: s.url,
+                    at: s.at,
+                    archive,
+                });
+            }
         }
         report.findings.extend(c.findings);
         report.anchors.extend(c.anchors);
     }
     let registry = registry_files(&site);
     if let Some(ext) = &opts.external {
-        external_uses.extend(registry_links(&site, &registry));
+        external_uses.extend(
+            registry_links(&site, &registry)
+                .into_iter()
+                .map(ExternalUse::plain),
+        );
         check_external(external_uses, ext, &mut report);
+    }
+    if want_external {
+        report
+            .unarchived
+            .sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
+        report.summary.unarchived_sources = Some(report.unarchived.len());
     }
     report
         .findings
@@ -257,6 +295,7 @@ fn check_article(
             });
             annotate::history::reconcile(article, &mut anchored, remembered.as_deref());
             out.findings.extend(anchored.warnings.iter().cloned());
+            out.findings.extend(content::claim_warnings(article));
             if let Some(renderer) = renderer {
                 match build::write_article(site, renderer, article, &anchored) {
                     Ok((summary, _)) => out.summary = Some(summary),
@@ -402,28 +441,100 @@ fn located(article: &Article, at: std::ops::Range<usize>) -> Diagnostic {
     Diagnostic::at(&article.path, &article.source, at, String::new())
 }
 
-/// External addresses in front matter: the article's `source.url` and each annotation's
-/// `sources`, located where they are written.
-fn front_matter_links(article: &Article) -> Vec<(String, Diagnostic)> {
+/// A source of an article (its `source`, or one of an annotation's `sources`) that has an
+/// http(s) address, located where its address is written.
+struct SourceUse {
+    url: String,
+    at: Diagnostic,
+    /// Its archived copy's address, and where that is written.
+    archive: Option<(String, Diagnostic)>,
+}
+
+/// The http(s) sources of an article's front matter.
+fn front_matter_sources(article: &Article) -> Vec<SourceUse> {
     let mut out = Vec::new();
     let front = article.body_offset;
-    if let Some(url) = article.meta.source.as_ref().and_then(|s| s.url.as_deref())
-        && external::is_checked(url)
+    let src = &article.source;
+    if let Some(s) = article.meta.source.as_ref()
+        && let Some(url) = s.url.as_deref().filter(|u| external::is_checked(u))
     {
-        out.push((
-            url.to_string(),
-            located(article, find_in(&article.source, url, 0, front)),
-        ));
+        out.push(SourceUse {
+            url: url.to_string(),
+            at: located(article, find_in(src, url, 0, front)),
+            archive: s
+                .archive
+                .as_ref()
+                .map(|a| (a.clone(), located(article, find_in(src, a, 0, front)))),
+        });
     }
     for ann in &article.annotations {
         for link in &ann.sources {
-            if external::is_checked(&link.url) {
-                let at = find_in(&article.source, &link.url, table_start(article, ann), front);
-                out.push((link.url.clone(), located(article, at)));
+            if !external::is_checked(&link.url) {
+                continue;
             }
+            let (from, to) = if link.span.is_empty() {
+                (table_start(article, ann), front)
+            } else {
+                (link.span.start, link.span.end)
+            };
+            out.push(SourceUse {
+                url: link.url.clone(),
+                at: located(article, find_in(src, &link.url, from, to)),
+                archive: link.archive.as_ref().map(|a| {
+                    // After the address: an archive's address usually holds the live one.
+                    let after = find_in(src, &link.url, from, to).end;
+                    (
+                        a.clone(),
+                        located(article, find_in(src, a, after.min(to), to)),
+                    )
+                }),
+            });
         }
     }
     out
+}
+
+/// One place an external address is written, and the archived copy that stands in for it.
+struct ExternalUse {
+    url: String,
+    at: Diagnostic,
+    archive: Option<String>,
+}
+
+impl ExternalUse {
+    fn plain((url, at): (String, Diagnostic)) -> Self {
+        ExternalUse {
+            url,
+            at,
+            archive: None,
+        }
+    }
+}
+
+/// What `gloss check` says about sources that have no archived copy: with `[check]
+/// require_archive`, an error each; else, after `--external`, a list (`unarchived`).
+fn unarchived_sources(
+    site: &Site,
+    sources: &[SourceUse],
+    want_external: bool,
+    report: &mut Report,
+) {
+    for s in sources.iter().filter(|s| s.archive.is_none()) {
+        if site.config.check.require_archive {
+            let mut d = s.at.clone();
+            d.message = format!("source `{}` has no archived copy", s.url);
+            d.help = Some(format!(
+                "add `archive = \"…\"` with a copy in a web archive (e.g. https://web.archive.org/web/{}): the site asks for one (`[check] require_archive` in site.toml)",
+                s.url
+            ));
+            report.findings.push(d);
+        } else if want_external {
+            let mut d = s.at.clone();
+            d.message = s.url.clone();
+            d.severity = Severity::Warning;
+            report.unarchived.push(d);
+        }
+    }
 }
 
 /// The registry's files (site.toml and people.toml) as written, for locating its entries.
@@ -464,18 +575,39 @@ fn registry_links(site: &Site, files: &[(&str, String)]) -> Vec<(String, Diagnos
     out
 }
 
-/// Asks each distinct address once and turns every use of a failed one into a finding.
-fn check_external(uses: Vec<(String, Diagnostic)>, opts: &ExternalOptions, report: &mut Report) {
-    let urls: HashSet<String> = uses.iter().map(|(u, _)| external::request_url(u)).collect();
+/// Asks each distinct address once and turns every use of a failed one into a finding. A
+/// source whose page is gone but whose archived copy answers is a warning: readers still
+/// reach what it said (the archive's own address is checked as a use of its own).
+fn check_external(uses: Vec<ExternalUse>, opts: &ExternalOptions, report: &mut Report) {
+    let urls: HashSet<String> = uses.iter().map(|u| external::request_url(&u.url)).collect();
     report.summary.external_links = Some(urls.len());
     let failed = external::check_urls(urls, opts);
-    for (url, mut d) in uses {
-        if let Some(e) = failed.get(&external::request_url(&url)) {
-            d.message = format!("link `{url}`: {e}");
-            d.help = Some(e.help());
-            d.severity = e.severity();
-            report.findings.push(d);
+    for ExternalUse {
+        url,
+        mut at,
+        archive,
+    } in uses
+    {
+        let Some(e) = failed.get(&external::request_url(&url)) else {
+            continue;
+        };
+        at.message = format!("link `{url}`: {e}");
+        at.help = Some(e.help());
+        at.severity = e.severity();
+        let archive_answers = archive.as_deref().filter(|a| {
+            !external::is_checked(a) || !failed.contains_key(&external::request_url(a))
+        });
+        if at.severity == Severity::Error
+            && let Some(archive) = archive_answers
+        {
+            at.severity = Severity::Warning;
+            at.message
+                .push_str("; its archived copy is still there, and readers are offered it");
+            at.help = Some(format!(
+                "keep `archive = \"{archive}\"`; if the page moved, link where it is now"
+            ));
         }
+        report.findings.push(at);
     }
 }
 
@@ -844,10 +976,12 @@ fn unquoted_people(
 ) -> Vec<Diagnostic> {
     let named: HashSet<usize> = articles
         .iter()
-        .flat_map(|a| &a.annotations)
-        .filter_map(|ann| match &ann.detail {
+        .flat_map(|a| a.annotations.iter().map(move |ann| (a, ann)))
+        .filter_map(|(a, ann)| match &ann.detail {
             Detail::Quote { speaker, .. } => site.person(speaker),
-            Detail::Claim { by: Some(by), .. } => site.person(by),
+            // A claimant has a record too, the source of an article's own claims included.
+            Detail::Claim { by, .. } => content::claimant(by.as_deref(), a.meta.source.as_ref())
+                .and_then(|n| site.person(n)),
             _ => None,
         })
         .map(|(i, _)| i)
@@ -859,7 +993,7 @@ fn unquoted_people(
         }
         let literal = toml::Value::String(p.name.clone()).to_string();
         let message = format!(
-            "`{}` is in the people registry, but no article quotes them",
+            "`{}` is in the people registry, but no article quotes them or names them as a claimant",
             p.name
         );
         let d = sources
@@ -871,7 +1005,7 @@ fn unquoted_people(
             .unwrap_or_else(|| Diagnostic::file(crate::config::SITE_FILE, message.clone()));
         out.push(
             d.with_help(format!(
-                "remove the entry, or add a [[quote]] with `speaker = {literal}`"
+                "remove the entry, or add a [[quote]] with `speaker = {literal}` or a [[claim]] with `by = {literal}`"
             ))
             .warning(),
         );
@@ -895,6 +1029,15 @@ pub fn to_text(report: &Report) -> String {
         }
         out.push('\n');
     }
+    if !report.unarchived.is_empty() {
+        out.push_str(&format!(
+            "sources without an archived copy ({}; `archive = \"…\"` adds one):\n",
+            report.unarchived.len()
+        ));
+        for d in &report.unarchived {
+            out.push_str(&format!("  {}: {}\n", d.location(), d.message));
+        }
+    }
     out.push_str(&summary_line(&report.summary));
     out.push('\n');
     out
@@ -911,8 +1054,17 @@ pub fn summary_line(s: &Summary) -> String {
             plural(n, "external address", "external addresses")
         )
     });
+    let unarchived = s
+        .unarchived_sources
+        .filter(|n| *n > 0)
+        .map_or(String::new(), |n| {
+            format!(
+                ", {} without an archived copy",
+                plural(n, "source", "sources")
+            )
+        });
     format!(
-        "{}, {}: {} exact, {} moved, {} orphaned{external}; {}, {}",
+        "{}, {}: {} exact, {} moved, {} orphaned{external}{unarchived}; {}, {}",
         plural(s.articles, "article", "articles"),
         plural(s.annotations, "annotation", "annotations"),
         s.exact,
@@ -948,7 +1100,15 @@ pub fn to_json(report: &Report) -> String {
             help: d.help.as_deref(),
         })
         .collect();
+    let unarchived: Vec<serde_json::Value> = report
+        .unarchived
+        .iter()
+        .map(|d| {
+            serde_json::json!({ "path": slashed(&d.path), "line": d.line, "col": d.col, "url": d.message })
+        })
+        .collect();
     let value = serde_json::json!({
+        "unarchived": unarchived,
         "findings": findings,
         "anchors": report.anchors,
         "summary": report.summary,

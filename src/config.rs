@@ -41,6 +41,12 @@ pub struct SiteConfig {
     /// The static search index.
     #[serde(default)]
     pub search: SearchConfig,
+    /// What `gloss check` insists on.
+    #[serde(default)]
+    pub check: CheckConfig,
+    /// Links to standalone pages in the site's navigation, in this order.
+    #[serde(default)]
+    pub nav: Vec<NavItem>,
     /// The verdict scale; empty means the default scale.
     #[serde(default, rename = "verdict")]
     pub verdicts: Vec<VerdictConfig>,
@@ -168,6 +174,35 @@ impl Default for SearchConfig {
     }
 }
 
+/// One `[[nav]]` entry of site.toml: a link in every page's navigation.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NavItem {
+    /// What the link says: a string, or `{ de = "…", en = "…" }`.
+    pub title: Label,
+    /// The content file it leads to, relative to `content/` (`about.md`, `@/about.md`).
+    pub page: String,
+}
+
+impl NavItem {
+    /// The content file, relative to the site root (`content/about.md`).
+    pub fn file(&self) -> PathBuf {
+        let page = self.page.trim();
+        let page = page.strip_prefix("@/").unwrap_or(page);
+        Path::new(crate::content::CONTENT_DIR).join(page.trim_start_matches('/'))
+    }
+}
+
+/// `[check]` in site.toml.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckConfig {
+    /// Every source with an http(s) address needs an archived copy (`archive = "…"`):
+    /// `gloss check` reports each one without as an error.
+    #[serde(default)]
+    pub require_archive: bool,
+}
+
 /// `[markdown]` in site.toml.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -222,6 +257,9 @@ pub struct VerdictConfig {
     /// Position on the true-to-false scale (ClaimReview ratingValue); none for verdicts off it.
     #[serde(default)]
     pub rating: Option<u8>,
+    /// What the verdict means, for the list of verdicts (`{{ verdict_scale() }}`).
+    #[serde(default)]
+    pub description: Option<Label>,
 }
 
 /// The verdict scale of a site.
@@ -250,6 +288,20 @@ impl VerdictScale {
                         .collect(),
                 ),
                 rating,
+                description: Some(Label::PerLanguage(
+                    Lang::all()
+                        .map(|l| {
+                            (
+                                l.code().to_string(),
+                                locales
+                                    .get(l)
+                                    .words
+                                    .get(&format!("{word}_description"))
+                                    .to_string(),
+                            )
+                        })
+                        .collect(),
+                )),
             }
         };
         VerdictScale {
@@ -312,6 +364,31 @@ pub struct Person {
     /// Their page elsewhere.
     #[serde(default)]
     pub url: Option<String>,
+    /// What the entry is: a person (the default) or an organisation; ClaimReview names
+    /// claimants with this schema.org type.
+    #[serde(default)]
+    pub kind: PersonKind,
+}
+
+/// What a registry entry is: `kind = "person"` or `kind = "organization"`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PersonKind {
+    /// A person (the default).
+    #[default]
+    Person,
+    /// A company, party, ministry, newspaper, …
+    Organization,
+}
+
+impl PersonKind {
+    /// The schema.org type: `Person` or `Organization`.
+    pub fn schema_type(self) -> &'static str {
+        match self {
+            PersonKind::Person => "Person",
+            PersonKind::Organization => "Organization",
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -436,14 +513,21 @@ impl Site {
                 Lang::default()
             }
         };
-        for (v, spanned) in config.verdicts.iter().zip(&spans.verdict) {
-            if let Label::PerLanguage(labels) = &v.label {
+        let mut tags = |label: Option<&Label>, span: Option<&Spanned<toml::Value>>| {
+            if let Some(Label::PerLanguage(labels)) = label {
                 for tag in labels.keys() {
                     if let Err(e) = crate::lang::page_language(tag) {
-                        errors.push(at(spanned.label.as_ref().map(|l| l.span()), e));
+                        errors.push(at(span.map(|l| l.span()), e));
                     }
                 }
             }
+        };
+        for (v, spanned) in config.verdicts.iter().zip(&spans.verdict) {
+            tags(Some(&v.label), spanned.label.as_ref());
+            tags(v.description.as_ref(), spanned.description.as_ref());
+        }
+        for (item, spanned) in config.nav.iter().zip(&spans.nav) {
+            tags(Some(&item.title), spanned.title.as_ref());
         }
         let locales = crate::i18n::Locales::new(site_words(&config.words, lang, text, &mut errors));
         let scale = if config.verdicts.is_empty() {
@@ -557,11 +641,19 @@ struct Spans {
     language: Option<Spanned<String>>,
     #[serde(default)]
     verdict: Vec<VerdictSpans>,
+    #[serde(default)]
+    nav: Vec<NavSpans>,
 }
 
 #[derive(Deserialize, Default)]
 struct VerdictSpans {
     label: Option<Spanned<toml::Value>>,
+    description: Option<Spanned<toml::Value>>,
+}
+
+#[derive(Deserialize, Default)]
+struct NavSpans {
+    title: Option<Spanned<toml::Value>>,
 }
 
 /// `[words]` checked against the locales' keys and languages: (language, key, word) for each
@@ -701,6 +793,7 @@ mod tests {
             key: key.into(),
             label: Label::Plain(key.into()),
             rating,
+            description: None,
         };
         let scale = VerdictScale {
             verdicts: vec![
@@ -723,6 +816,7 @@ mod tests {
             role: None,
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
             url: None,
+            kind: PersonKind::Person,
         };
         let mut site = Site::standalone();
         site.people = vec![

@@ -101,10 +101,12 @@ pub fn file_link(from: &Path, to: &str) -> String {
 /// (`transit.example.gov/…`, `www.example.org`) rather than a file (`report.pdf`).
 pub fn looks_like_host(url: &str) -> bool {
     let url = url.trim();
-    if url.contains("://") || url.starts_with(['/', '.', '#', '?']) {
+    let host = url.split(['/', '?', '#']).next().unwrap_or("");
+    // A scheme ends before the first `/`; a `://` further on belongs to the path (a web
+    // archive's address holds the archived one: `web.archive.org/web/2019/https://…`).
+    if host.contains(':') || url.starts_with(['/', '.', '#', '?']) {
         return false;
     }
-    let host = url.split(['/', '?', '#']).next().unwrap_or("");
     let labels: Vec<&str> = host.split('.').collect();
     let Some(tld) = labels.last() else {
         return false;
@@ -181,5 +183,9 @@ mod tests {
         assert!(!looks_like_host("../x/"));
         assert!(!looks_like_host("https://example.org"));
         assert!(!looks_like_host("v1.2/notes"));
+        assert!(looks_like_host(
+            "web.archive.org/web/2019/https://example.org/"
+        ));
+        assert!(!looks_like_host("mailto:a@example.org"));
     }
 }

@@ -15,8 +15,11 @@ pub fn parse<T: DeserializeOwned>(
 ) -> Result<T, Diagnostic> {
     toml::from_str(toml_text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
+        let (message, help) = match mistake(e.message(), toml_text, span.clone()) {
+            Some((message, help)) => (message, Some(help)),
+            None => explain(e.message()),
+        };
         let span = span.start + offset..span.end + offset;
-        let (message, help) = explain(e.message());
         let mut d = Diagnostic::at(path, file_text, span, message);
         if let Some(help) = help {
             d = d.with_help(help);
@@ -58,6 +61,132 @@ fn explain(message: &str) -> (String, Option<String>) {
         );
     }
     (message.to_string(), None)
+}
+
+/// The tables front matter writes once per annotation, as arrays of tables (`[[claim]]`).
+const ARRAY_TABLES: &[&str] = &[
+    "claim",
+    "quote",
+    "figure",
+    "note",
+    "correction",
+    "person",
+    "verdict",
+    "nav",
+];
+
+/// The TOML mistakes editors make, in their words: what TOML's parser says about them is
+/// true but names the symptom (`invalid float`, `duplicate key` at the *next* table), not
+/// what was meant. `span` is where the parser stopped, in `text`.
+fn mistake(message: &str, text: &str, span: std::ops::Range<usize>) -> Option<(String, String)> {
+    let line_start = text[..span.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    let line = text[line_start..line_end].trim_end_matches('\r');
+    let at = text.get(span.clone()).unwrap_or("");
+    let trimmed = line.trim();
+    // `[quote]` where `[[quote]]` was meant: one table, which a second one repeats.
+    if let Some(name) = trimmed
+        .strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .filter(|n| !n.starts_with('[') && ARRAY_TABLES.contains(&n.trim()))
+    {
+        let name = name.trim();
+        return Some((
+            format!(
+                "`[{name}]` is one table; each {name} is written `[[{name}]]`, with two brackets"
+            ),
+            format!("write `[[{name}]]` here and above every other {name}"),
+        ));
+    }
+    if message.starts_with("duplicate key") && !at.is_empty() {
+        let key = at.trim_matches(['[', ']', ' ']);
+        return Some((
+            format!("`{key}` is set twice"),
+            format!("keep one `{key}`: an earlier line of this table already sets it"),
+        ));
+    }
+    if let Some((key, value)) = trimmed.split_once('=') {
+        let (key, value) = (key.trim(), value.trim());
+        // `date = 18.11.2026`, `date = 18/11/2026`: a date as readers write it.
+        if let Some(iso) = iso_date(value) {
+            return Some((
+                format!("`{value}` is not a date TOML can read"),
+                format!("write `{key} = {iso}` (year-month-day)"),
+            ));
+        }
+        // `value = 96000000` where a string is wanted.
+        if let Some(rest) = message.strip_prefix("invalid type: ")
+            && rest.ends_with("expected a string")
+            && !value.starts_with(['"', '\'', '[', '{'])
+        {
+            let what = rest.split('`').next().unwrap_or("").trim();
+            return Some((
+                format!(
+                    "`{key}` is written as text, but this is {}",
+                    article_of(what)
+                ),
+                format!("put it in quotes: `{key} = \"{value}\"`"),
+            ));
+        }
+    }
+    // A list, an inline table or a table header left open.
+    for (what, kind, close, example) in [
+        ("unclosed array table", "table header", "]]", None),
+        ("unclosed table", "table header", "]", None),
+        ("unclosed array", "list", "]", Some("tags = [\"a\", \"b\"]")),
+        (
+            "unclosed inline table",
+            "table",
+            "}",
+            Some("source = { name = \"…\", url = \"https://…\" }"),
+        ),
+    ] {
+        // In this order: "unclosed array table" also starts with "unclosed array".
+        if message.starts_with(what) {
+            let help = match example {
+                Some(e) => {
+                    format!("close it with `{close}`; a {kind} ends on the line it starts (`{e}`)")
+                }
+                None => format!("close it with `{close}` on the same line"),
+            };
+            return Some((
+                format!("this {kind} is never closed: `{close}` is missing"),
+                help,
+            ));
+        }
+    }
+    None
+}
+
+/// "an integer", "a floating point number", … for serde's name of a TOML type.
+fn article_of(what: &str) -> String {
+    match what {
+        "integer" => "a number".to_string(),
+        "floating point" => "a decimal number".to_string(),
+        "boolean" => "`true` or `false`".to_string(),
+        other => format!("a {other}"),
+    }
+}
+
+/// `value` as a year-month-day date if it is a day written the German or British way
+/// (`18.11.2026`, `18/11/2026`, `"18.11.2026"`), else `None`.
+pub fn iso_date(value: &str) -> Option<String> {
+    let value = value.trim().trim_matches(['"', '\'']);
+    let parts: Vec<&str> = value.split(['.', '/']).collect();
+    let [d, m, y] = parts.as_slice() else {
+        return None;
+    };
+    if !(1..=2).contains(&d.len()) || !(1..=2).contains(&m.len()) || y.len() != 4 {
+        return None;
+    }
+    let (d, m, y): (i8, i8, i16) = (d.parse().ok()?, m.parse().ok()?, y.parse().ok()?);
+    jiff::civil::Date::new(y, m, d)
+        .ok()
+        .map(|date| date.to_string())
 }
 
 fn list(keys: &[&str]) -> String {

@@ -175,7 +175,7 @@ fn every_error_is_reported_at_once_and_the_old_output_survives() {
     );
     assert!(err.contains("`mostly-true`"), "valid keys listed: {err}");
     assert!(
-        err.contains("content/c.md:2:9: error: invalid type"),
+        err.contains("content/c.md:2:9: error: `title` is written as text, but this is a number"),
         "{err}"
     );
     assert!(err.contains("3 errors; nothing was written"), "{err}");

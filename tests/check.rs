@@ -253,21 +253,31 @@ fn people_nobody_quotes_are_a_warning_at_their_entry() {
     let dir = site(&[(
         "content/a.md",
         &article(
-            "[[quote]]\ntext = \"Eins\"\nspeaker = \"Cade Matz\"\n",
-            "Eins.\n",
+            "source = { name = \"Beispielzeitung\", url = \"https://example.com/a\" }\n\
+             [[quote]]\ntext = \"Eins\"\nspeaker = \"Cade Matz\"\n\
+             [[claim]]\ntext = \"Zwei\"\nby = \"Microsoft\"\nverdict = \"true\"\n\
+             [[claim]]\ntext = \"Drei\"\nby = \"@article\"\nverdict = \"true\"\n",
+            "Eins. Zwei. Drei.\n",
         ),
     )]);
     std::fs::write(
         dir.path().join("people.toml"),
-        "[[person]]\nname = \"Cade Metz\"\naliases = [\"Cade Matz\"]\n\n[[person]]\nname = \"Niemand\"\n",
+        "[[person]]\nname = \"Cade Metz\"\naliases = [\"Cade Matz\"]\n\n[[person]]\nname = \"Niemand\"\n\n\
+         [[person]]\nname = \"Microsoft\"\nkind = \"organization\"\n\n\
+         [[person]]\nname = \"Beispielzeitung\"\nkind = \"organization\"\n",
     )
     .unwrap();
     let out = stdout(&check(dir.path()).success());
     assert!(
-        out.contains("people.toml:6:8: warning: `Niemand` is in the people registry, but no article quotes them"),
+        out.contains("people.toml:6:8: warning: `Niemand` is in the people registry, but no article quotes them or names them as a claimant"),
         "{out}"
     );
+    // Claimants have a record: neither a claimant nor the source of the article's own claims
+    // is an entry to remove.
     assert!(!out.contains("Cade Metz"), "{out}");
+    assert!(!out.contains("`Microsoft`"), "{out}");
+    assert!(!out.contains("`Beispielzeitung`"), "{out}");
+    assert!(out.contains("0 errors, 1 warning"), "{out}");
 }
 
 #[test]

@@ -253,8 +253,8 @@ fn each_kind_of_answer_is_one_located_finding() {
 
     assert_eq!(report.summary.external_links, Some(9));
     assert_eq!(report.summary.errors, 5, "{}", show());
-    // The three above, and Ada, whom no article quotes.
-    assert_eq!(report.summary.warnings, 4, "{}", show());
+    // The three above, Ada, whom no article quotes, and the claim that names no claimant.
+    assert_eq!(report.summary.warnings, 5, "{}", show());
 }
 
 #[test]
@@ -385,4 +385,147 @@ fn the_command_line_reports_dead_links_and_fails() {
         text.ends_with("; 2 external addresses checked; 1 error, 0 warnings\n"),
         "{text}"
     );
+}
+
+#[test]
+fn a_gone_source_with_an_archived_copy_is_a_warning_and_sources_without_one_are_listed() {
+    let server = Server::start();
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let article = format!(
+        "+++\ntitle = \"A\"\ndate = 2019-07-24\n\
+         source = {{ name = \"Q\", url = \"{base}/gone\", archive = \"{base}/ok2\" }}\n\
+         [[claim]]\ntext = \"Eins\"\nverdict = \"true\"\n\
+         sources = [\"{base}/ok\", {{ title = \"T\", url = \"{base}/missing\", archive = \"{base}/ok\", accessed = 2024-05-03 }}, {{ title = \"U\", url = \"{base}/gone\", archive = \"{base}/missing\" }}]\n\
+         +++\nEins.\n"
+    );
+    let dir = site(&[
+        ("site.toml", "title = \"T\"\nlanguage = \"de\"\n"),
+        ("content/a.md", &article),
+    ]);
+    let report = check(dir.path(), &options(20));
+    let f = &report.findings;
+    let show = || format!("{f:#?}\n{:#?}", report.unarchived);
+    let line8 = article.lines().nth(7).unwrap();
+    let col_of = |needle: &str, from: usize| line8[from..].find(needle).unwrap() + from + 1;
+
+    // source.url is gone (410), its archive answers: a warning that says so.
+    let gone = find(f, &format!("`{base}/gone`"));
+    assert_eq!(gone.len(), 2, "{}", show());
+    assert_eq!((gone[0].line, gone[0].severity), (4, Severity::Warning));
+    assert!(gone[0].message.contains("archived copy"), "{}", show());
+    assert!(
+        gone[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains(&format!("{base}/ok2")),
+        "{}",
+        show()
+    );
+    // U is gone and so is its archive: both errors, each at its own address.
+    let u_at = line8.find("title = \"U\"").unwrap();
+    assert_eq!(
+        (gone[1].line, gone[1].col, gone[1].severity),
+        (8, col_of(&format!("{base}/gone"), u_at), Severity::Error),
+        "{}",
+        show()
+    );
+    let missing = find(f, &format!("`{base}/missing`"));
+    assert_eq!(missing.len(), 2, "{}", show());
+    // T's page is gone (404) but its archive answers.
+    let t_at = line8.find("title = \"T\"").unwrap();
+    assert_eq!(
+        (missing[0].col, missing[0].severity),
+        (col_of(&format!("{base}/missing"), t_at), Severity::Warning),
+        "{}",
+        show()
+    );
+    let u_archive = line8
+        .find("archive = \"")
+        .map(|_| line8.rfind("archive = \"").unwrap());
+    assert_eq!(
+        (missing[1].col, missing[1].severity),
+        (
+            col_of(&format!("{base}/missing"), u_archive.unwrap()),
+            Severity::Error
+        ),
+        "{}",
+        show()
+    );
+    assert_eq!(report.summary.errors, 2, "{}", show());
+    // The two above, and the claim that names no claimant.
+    assert_eq!(report.summary.warnings, 3, "{}", show());
+
+    // The one source without an archive is listed, at its address.
+    assert_eq!(report.unarchived.len(), 1, "{}", show());
+    let u = &report.unarchived[0];
+    assert_eq!(
+        (u.line, u.col, u.message.as_str()),
+        (
+            8,
+            col_of(&format!("{base}/ok"), 0),
+            format!("{base}/ok").as_str()
+        )
+    );
+    assert_eq!(report.summary.unarchived_sources, Some(1));
+    let text = gloss::check::to_text(&report);
+    assert!(
+        text.contains(&format!(
+            "sources without an archived copy (1; `archive = \"…\"` adds one):\n  content/a.md:8:{}: {base}/ok\n",
+            u.col
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(", 1 source without an archived copy; 2 errors"),
+        "{text}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&gloss::check::to_json(&report)).unwrap();
+    assert_eq!(json["unarchived"][0]["url"], format!("{base}/ok"));
+    assert_eq!(json["summary"]["unarchived_sources"], 1);
+}
+
+#[test]
+fn require_archive_makes_a_source_without_one_an_error_of_check_not_of_build() {
+    let article = "+++\ntitle = \"A\"\ndate = 2019-07-24\n[[note]]\ntext = \"Eins\"\nnote = \"N\"\n\
+         sources = [{ title = \"T\", url = \"https://example.org/t\" }, { url = \"https://example.org/a\", archive = \"https://web.archive.org/web/2024/https://example.org/a\" }, \"kopie.pdf\"]\n+++\nEins.\n";
+    let dir = site(&[
+        (
+            "site.toml",
+            "title = \"T\"\nlanguage = \"de\"\n[check]\nrequire_archive = true\n",
+        ),
+        ("content/a.md", article),
+    ]);
+    let report = check(dir.path(), &CheckOptions::default());
+    let f = &report.findings;
+    assert_eq!(f.len(), 1, "{f:#?}");
+    let d = &f[0];
+    assert_eq!(
+        (d.line, d.col, d.severity),
+        (
+            7,
+            "sources = [{ title = \"T\", url = \"".len() + 1,
+            Severity::Error
+        ),
+        "{d:?}"
+    );
+    assert_eq!(
+        d.message,
+        "source `https://example.org/t` has no archived copy"
+    );
+    assert!(
+        d.help.as_deref().unwrap().contains("require_archive"),
+        "{d:?}"
+    );
+    // A build publishes all the same: the setting is the checker's.
+    gloss::build::build(dir.path(), &gloss::build::BuildOptions::default()).unwrap();
+    // Without the setting, and without --external, nothing is said.
+    std::fs::write(
+        dir.path().join("site.toml"),
+        "title = \"T\"\nlanguage = \"de\"\n",
+    )
+    .unwrap();
+    let report = check(dir.path(), &CheckOptions::default());
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+    assert!(report.unarchived.is_empty());
 }

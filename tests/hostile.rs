@@ -151,7 +151,7 @@ fn script_urls_in_sources_are_refused_with_a_location() {
     )]);
     let err = stderr(&gloss(dir.path(), &["build"]));
     assert!(
-        err.contains("content/a.md:5:8: error: source `javascript:alert(1)` is not a web address"),
+        err.contains("content/a.md:7:13: error: source `javascript:alert(1)` is not a web address"),
         "{err}"
     );
 }

@@ -50,7 +50,7 @@ fn assert_unique_ids(html: &str) {
 }
 
 fn claim(words: &str) -> String {
-    format!("[[claim]]\ntext = \"{words}\"\nverdict = \"true\"\n")
+    format!("[[claim]]\ntext = \"{words}\"\nby = \"@article\"\nverdict = \"true\"\n")
 }
 
 fn write(dir: &Path, claims: &[&str], body: &str) {
@@ -143,7 +143,7 @@ fn published_ids_keep_their_words_when_claims_are_inserted_reordered_and_removed
     let (removed, log) = build(p);
     assert!(
         log.contains(
-            "warning: the claim published as `#claim-zwei-ist-zwei`, `#claim-2` („Zwei ist zwei“, line 17 at the last build) is gone"
+            "warning: the claim published as `#claim-zwei-ist-zwei`, `#claim-2` („Zwei ist zwei“, line 21 at the last build) is gone"
         ),
         "{log}"
     );
@@ -178,7 +178,7 @@ fn published_ids_keep_their_words_when_claims_are_inserted_reordered_and_removed
         p.join("content/a.md"),
         article(
             &format!(
-                "{}[[claim]]\ntext = \"Eins ist genau eins\"\nid = \"claim-eins-ist-eins\"\nverdict = \"true\"\n{}",
+                "{}[[claim]]\ntext = \"Eins ist genau eins\"\nid = \"claim-eins-ist-eins\"\nby = \"@article\"\nverdict = \"true\"\n{}",
                 claim("Drei ist drei"),
                 claim("Null ist null")
             ),

@@ -7,7 +7,7 @@ const SITE: &str = "title = \"Desk\"\nlanguage = \"en\"\n";
 
 fn b() -> String {
     article(
-        "[[claim]]\ntext = \"the sun\"\nverdict = \"true\"\n",
+        "[[claim]]\ntext = \"the sun\"\nby = \"@article\"\nverdict = \"true\"\n",
         "About the sun.\n",
     )
 }
@@ -186,14 +186,14 @@ fn links_to_article_files_lead_to_their_pages() {
 
 #[test]
 fn a_source_without_a_scheme_is_an_error_with_the_fix() {
-    let front = "[[claim]]\ntext = \"moon\"\nverdict = \"false\"\nsources = [\"transit.example.gov/report\"]\n";
+    let front = "[[claim]]\ntext = \"moon\"\nby = \"@article\"\nverdict = \"false\"\nsources = [\"transit.example.gov/report\"]\n";
     let dir = desk(front, "The moon.\n");
     let out = gloss(dir.path(), &["build"]);
     let err = stderr(&out);
     assert!(!out.status.success(), "{err}");
     assert!(
         err.contains(
-            "content/2026/a.md:7:13: error: source `transit.example.gov/report` has no scheme"
+            "content/2026/a.md:8:13: error: source `transit.example.gov/report` has no scheme"
         ),
         "{err}"
     );
@@ -222,7 +222,7 @@ fn every_hint_followed_builds_and_reaches_the_right_page() {
         ("img", "pic.PNG", "2026/pic.png"),
         ("img", "../../bund/chart.jpg", "bund/chart.png"),
     ];
-    let front = "[[claim]]\ntext = \"moon\"\nverdict = \"false\"\n";
+    let front = "[[claim]]\ntext = \"moon\"\nby = \"@article\"\nverdict = \"false\"\n";
     for (tag, href, want) in cases {
         let written = if tag == "img" {
             format!("![x]({href})")

@@ -292,9 +292,9 @@ fn search_json(dir: &std::path::Path, rel: &str) -> serde_json::Value {
 fn search_index_and_page_are_written() {
     let dir = two_articles();
     assert!(gloss(dir.path(), &["build"]).status.success());
-    // 2 articles, each followed by its claims (2), then 2 people.
+    // 2 articles, each followed by its claims (2), then 3 people (Microsoft only claims).
     let meta = search_json(dir.path(), "meta.js");
-    assert_eq!(meta["docs"], 6, "{meta}");
+    assert_eq!(meta["docs"], 7, "{meta}");
     let docs = search_json(dir.path(), "d/0.js");
     let urls: Vec<&str> = docs
         .as_array()
@@ -310,18 +310,20 @@ fn search_index_and_page_are_written() {
             "/2019/a/#claim-investierte-1-milliarde",
             "/2019/a/#claim-statistiken-zeigen",
             "/people/cade-metz/",
+            "/people/microsoft/",
             "/people/unbekannte-person/"
         ]
     );
     assert_eq!(docs[2][1], "Stimmt: „investierte 1 Milliarde“");
     assert_eq!(docs[2][2], "claim");
     assert_eq!(docs[2][3], "Stimmt.", "the conclusion is the excerpt");
-    // "Milliarde" is stemmed, found in the article and its claim, weighted.
+    // "Milliarde" is stemmed, found in the article, its claim and the claimant's page,
+    // weighted.
     let mi = search_json(dir.path(), "t/mi.js");
     let group = mi["w"]["milliarde"].as_u64().expect("word → stem group") as usize;
     assert_eq!(mi["s"][group], "milliard");
     let postings = mi["p"][group].as_array().unwrap();
-    assert_eq!(postings.len(), 4, "two records: {mi}");
+    assert_eq!(postings.len(), 6, "three records: {mi}");
     assert!(
         dir.path().join("public/search/i/t/fl.js").exists(),
         "fließt"

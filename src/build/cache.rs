@@ -279,6 +279,11 @@ impl Cache {
         });
     }
 
+    /// What the cache holds for `rel`, if anything.
+    pub fn entry(&self, rel: &Path) -> Option<&Entry> {
+        self.entries.get(rel)
+    }
+
     /// Every entry, in no particular order.
     pub fn entries(&self) -> impl Iterator<Item = (&PathBuf, &Entry)> {
         self.entries.iter()

@@ -228,8 +228,11 @@ pub(crate) fn index(site: &Site, articles: &[&ArticleSummary]) -> Vec<Page> {
 
 #[derive(Debug, Serialize)]
 struct ClaimItem<'a> {
+    /// What is claimed: the editor's statement, else the anchored words.
+    statement: &'a str,
     /// The article's language where it is not the listing's (its text's `lang`).
     lang: Option<&'a str>,
+    /// The anchored words.
     text: &'a str,
     /// Who claims it, as the registry files them.
     by: Option<&'a str>,
@@ -237,8 +240,13 @@ struct ClaimItem<'a> {
     by_as_written: Option<&'a str>,
     /// Their page, if the registry knows them.
     by_href: Option<String>,
+    /// The article itself makes the claim.
+    article_itself: bool,
     conclusion: Option<&'a str>,
+    /// The claim's own page.
     href: String,
+    /// The highlight in the article.
+    passage_href: String,
     article_title: &'a str,
     date: String,
     date_display: String,
@@ -249,17 +257,95 @@ type Claim<'a> = (&'a ArticleSummary, &'a super::summary::ClaimEntry);
 fn claim_item<'a>(site: &'a Site, (a, c): Claim<'a>, root: &str) -> ClaimItem<'a> {
     let person = c.by.as_deref().and_then(|by| site.person(by));
     let by = c.by.as_deref().map(|by| site.filed_name(by));
+    let article = url_of_path(&a.path);
     ClaimItem {
+        statement: c.statement(),
         lang: crate::lang::other(&a.lang, site.lang),
         text: &c.text,
         by,
-        by_as_written: c.by.as_deref().filter(|w| Some(*w) != by),
+        by_as_written: c
+            .by
+            .as_deref()
+            .filter(|w| Some(crate::annotate::fold(w).as_str()) != by),
         by_href: person.map(|(i, _)| format!("{root}{}", site.person_page(i))),
+        article_itself: c.article_itself,
         conclusion: c.conclusion.as_deref(),
-        href: format!("{root}{}#{}", url_of_path(&a.path), c.id),
+        href: format!(
+            "{root}{}",
+            url_of_path(&crate::render::claim_page_path(&a.path, &c.id))
+        ),
+        passage_href: format!("{root}{article}#{}", c.id),
         article_title: &a.title,
         date: a.date.to_string(),
         date_display: site.locales.get(site.lang).long_date(a.date),
+    }
+}
+
+/// One bar of a scorecard.
+#[derive(Debug, Serialize)]
+struct ScoreRow<'a> {
+    key: &'a str,
+    label: &'a str,
+    tone: Option<u8>,
+    count: usize,
+    /// The bar's length, in percent of the longest bar's.
+    width: f64,
+    /// The bar's top in the chart, in pixels (the label stands above it).
+    y: usize,
+}
+
+/// Claims by verdict, as a bar chart (drawn by `partials/scorecard.html`) and as words.
+#[derive(Debug, Serialize)]
+struct Scorecard<'a> {
+    /// Claims counted.
+    total: usize,
+    /// Every verdict of the scale, in its order, with how many of the claims have it.
+    rows: Vec<ScoreRow<'a>>,
+    /// The chart's height in pixels.
+    height: usize,
+    /// The chart as one sentence ("Stimmt: 6, …"), its accessible name.
+    text: String,
+}
+
+/// The height of one scorecard row (label line and bar), in pixels.
+const SCORE_ROW: usize = 42;
+
+/// The scorecard of `claims` (verdict keys), in the site's language.
+fn scorecard<'a>(site: &'a Site, claims: impl Iterator<Item = &'a str>) -> Scorecard<'a> {
+    let mut counts = vec![0usize; site.scale.verdicts.len()];
+    let mut total = 0;
+    for key in claims {
+        if let Some(i) = site.scale.verdicts.iter().position(|v| v.key == key) {
+            counts[i] += 1;
+            total += 1;
+        }
+    }
+    let max = counts.iter().copied().max().unwrap_or(0).max(1);
+    let rows: Vec<ScoreRow<'a>> = site
+        .scale
+        .verdicts
+        .iter()
+        .zip(&counts)
+        .enumerate()
+        .map(|(i, (v, &count))| ScoreRow {
+            key: &v.key,
+            label: v.label.get(site.lang),
+            tone: site.scale.tone(&v.key),
+            count,
+            width: (count as f64 * 1000.0 / max as f64).round() / 10.0,
+            y: i * SCORE_ROW + 20,
+        })
+        .collect();
+    let text = rows
+        .iter()
+        .map(|r| format!("{}: {}", r.label, r.count))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Scorecard {
+        total,
+        height: rows.len() * SCORE_ROW,
+        rows,
+        text,
     }
 }
 
@@ -334,6 +420,13 @@ pub(crate) fn claims(site: &Site, articles: &[&ArticleSummary]) -> Vec<Page> {
         ));
     }
     let mut page = Page::new("claims.html", here);
+    page.set(
+        "scorecard",
+        &scorecard(
+            site,
+            by_verdict.iter().flatten().map(|(_, c)| c.verdict.as_str()),
+        ),
+    );
     page.set("groups", &groups);
     page.set("total", &total);
     drop(groups);
@@ -365,8 +458,9 @@ struct Speaker<'a> {
     url: Option<String>,
     aliases: Vec<String>,
     registered: bool,
+    kind: crate::config::PersonKind,
     quotes: Vec<(&'a ArticleSummary, &'a super::summary::QuoteEntry)>,
-    /// What they claim, if the registry knows them.
+    /// What they claim.
     claims: Vec<Claim<'a>>,
 }
 
@@ -387,6 +481,8 @@ struct PersonView<'a> {
     url: Option<&'a str>,
     aliases: &'a [String],
     registered: bool,
+    /// `person` or `organization`.
+    kind: crate::config::PersonKind,
 }
 
 #[derive(Debug, Serialize)]
@@ -450,6 +546,7 @@ pub(crate) fn people<'a>(site: &'a Site, articles: &[&'a ArticleSummary]) -> Peo
             url: p.url.clone(),
             aliases: p.aliases.clone(),
             registered: true,
+            kind: p.kind,
             quotes: Vec::new(),
             claims: Vec::new(),
         })
@@ -483,6 +580,7 @@ pub(crate) fn people<'a>(site: &'a Site, articles: &[&'a ArticleSummary]) -> Peo
                         url: None,
                         aliases: Vec::new(),
                         registered: false,
+                        kind: crate::config::PersonKind::Person,
                         quotes: Vec::new(),
                         claims: Vec::new(),
                     });
@@ -493,9 +591,49 @@ pub(crate) fn people<'a>(site: &'a Site, articles: &[&'a ArticleSummary]) -> Peo
             speakers[i].quotes.push((a, q));
         }
         for c in &a.claims {
-            if let Some((i, _)) = c.by.as_deref().and_then(|by| site.person(by)) {
-                speakers[i].claims.push((a, c));
-            }
+            let Some(by) = c.by.as_deref().filter(|b| !b.trim().is_empty()) else {
+                continue;
+            };
+            let i = match site.person(by) {
+                Some((i, _)) => i,
+                None => {
+                    // Someone who only makes claims has a record too, under the name as
+                    // written.
+                    let key = crate::config::name_key(by);
+                    if let Some(&i) = unregistered.get(&key) {
+                        speakers[i].claims.push((a, c));
+                        continue;
+                    }
+                    let what = if c.article_itself {
+                        "the article's source"
+                    } else {
+                        "claimant"
+                    };
+                    let mut d = Diagnostic::file(
+                        &a.source_path,
+                        format!("{what} `{by}` is not in the person registry"),
+                    )
+                    .warning()
+                    .with_help(
+                        "add a [[person]] with this name (or as an alias) to people.toml or site.toml; `kind = \"organization\"` for an organisation",
+                    );
+                    (d.line, d.col) = c.location;
+                    warnings.push(d);
+                    speakers.push(Speaker {
+                        name: crate::annotate::fold(by),
+                        role: None,
+                        url: None,
+                        aliases: Vec::new(),
+                        registered: false,
+                        kind: crate::config::PersonKind::Person,
+                        quotes: Vec::new(),
+                        claims: Vec::new(),
+                    });
+                    unregistered.insert(key, speakers.len() - 1);
+                    speakers.len() - 1
+                }
+            };
+            speakers[i].claims.push((a, c));
         }
     }
     // Registered people keep the registry's slugs (article pages link them); the others
@@ -592,9 +730,26 @@ pub(crate) fn people_pages(site: &Site, people: &People<'_>) -> Vec<Page> {
                 })
                 .collect();
             let claims_at = |i: usize| i.saturating_sub(s.quotes.len());
-            let claims: Vec<ClaimItem<'_>> = s.claims[claims_at(from)..claims_at(to)]
+            let on_page = &s.claims[claims_at(from)..claims_at(to)];
+            let claims: Vec<ClaimItem<'_>> = on_page
                 .iter()
                 .map(|c| claim_item(site, *c, &root))
+                .collect();
+            // The page's claims by verdict, in the scale's order; the scorecard counts all.
+            let groups: Vec<VerdictGroup<'_>> = site
+                .scale
+                .verdicts
+                .iter()
+                .filter_map(|v| {
+                    let list: Vec<ClaimItem<'_>> = on_page
+                        .iter()
+                        .filter(|(_, c)| c.verdict == v.key)
+                        .map(|c| claim_item(site, *c, &root))
+                        .collect();
+                    let count = s.claims.iter().filter(|(_, c)| c.verdict == v.key).count();
+                    (!list.is_empty())
+                        .then(|| VerdictGroup::new(site, v, count, format!("#v-{}", v.key), list))
+                })
                 .collect();
             let mut page = Page::new("person.html", page_here);
             page.set(
@@ -605,12 +760,18 @@ pub(crate) fn people_pages(site: &Site, people: &People<'_>) -> Vec<Page> {
                     url: s.url.as_deref(),
                     aliases: &s.aliases,
                     registered: s.registered,
+                    kind: s.kind,
                 },
             );
             page.set("quotes", &quotes);
             page.set("quote_count", &s.quotes.len());
             page.set("claims", &claims);
             page.set("claim_count", &s.claims.len());
+            page.set(
+                "scorecard",
+                &scorecard(site, s.claims.iter().map(|(_, c)| c.verdict.as_str())),
+            );
+            page.set("groups", &groups);
             page.set("pager", &pager(&here, n, total, &root));
             pages.push(page);
         }

@@ -13,6 +13,7 @@ mod feeds;
 mod listings;
 pub(crate) mod output;
 mod published;
+pub mod record;
 pub mod reuse;
 mod session;
 pub(crate) mod sink;
@@ -115,6 +116,35 @@ pub(crate) struct Shared {
     words: Vec<tera::Value>,
     /// The site's language, for its words (its title) on pages in another.
     site_lang: (crate::lang::Lang, String),
+    /// The site's `[[nav]]` links, in each language.
+    nav: Vec<tera::Value>,
+}
+
+/// One `[[nav]]` link as templates see it.
+#[derive(Serialize)]
+struct NavView<'a> {
+    title: &'a str,
+    /// The page's path below the site root, as `path` is on that page.
+    path: String,
+    /// The same, as a URL.
+    href: String,
+}
+
+fn nav_view(site: &Site, lang: crate::lang::Lang) -> tera::Value {
+    let items: Vec<NavView<'_>> = site
+        .config
+        .nav
+        .iter()
+        .map(|item| {
+            let path = content::url_path_for(&item.file());
+            NavView {
+                title: item.title.get(lang),
+                href: render::url_of_path(&path).into_owned(),
+                path,
+            }
+        })
+        .collect();
+    tera::Value::from_serializable(&items)
 }
 
 impl Shared {
@@ -131,6 +161,9 @@ impl Shared {
                 .map(|l| tera::Value::from_serializable(&site.locales.get(l).words))
                 .collect(),
             site_lang: (site.lang, site.config.language.clone()),
+            nav: crate::lang::Lang::all()
+                .map(|l| nav_view(site, l))
+                .collect(),
         }
     }
 
@@ -149,6 +182,7 @@ impl Shared {
             "site_lang",
             &(self.site_lang.0 != lang).then_some(self.site_lang.1.as_str()),
         );
+        cx.insert_value("nav", self.nav[lang.index()].clone());
         cx.insert("root", &render::root_prefix(url_path));
         cx.insert("path", url_path);
         cx
@@ -248,6 +282,8 @@ pub(crate) fn write_site_wide(
     search: bool,
     laps: &mut Laps,
 ) -> Result<SiteWide, Vec<Diagnostic>> {
+    let all = listed;
+    let listed = &articles_only(listed);
     let people = listings::people(site, listed);
     let listings = listings::all(site, listed, &people).map_err(|d| vec![d])?;
     let (rendered, index) = rayon::join(
@@ -273,15 +309,27 @@ pub(crate) fn write_site_wide(
             .map(|p| p.path.as_str()),
     );
     written.sort_unstable();
-    let modified: HashMap<&str, jiff::civil::Date> = listed
+    // Standalone pages are in the sitemap too, dated only when they say when they changed.
+    let modified: HashMap<&str, jiff::civil::Date> = all
         .iter()
-        .map(|a| (a.path.as_str(), a.updated.unwrap_or(a.date)))
+        .filter_map(|a| {
+            let date = if a.page {
+                a.updated?
+            } else {
+                a.updated.unwrap_or(a.date)
+            };
+            Some((a.path.as_str(), date))
+        })
         .collect();
     let sitemap_pages: Vec<(String, Option<jiff::civil::Date>)> = written
         .iter()
         .map(|p| (p.to_string(), modified.get(p).copied()))
         .collect();
     let mut feeds = vec![
+        (
+            record::JSON_FILE.to_string(),
+            record::claims_json(site, listed),
+        ),
         ("feed.xml".to_string(), feeds::articles_feed(site, listed)),
         (
             "corrections.xml".into(),
@@ -297,6 +345,12 @@ pub(crate) fn write_site_wide(
             .map_err(|e| vec![io_error(Path::new(&name), e)])?;
         files.push((name, hash));
     }
+    let csv = record::claims_csv(site, listed);
+    let hash = pages
+        .out
+        .write(Path::new(record::CSV_FILE), &csv)
+        .map_err(|e| vec![io_error(Path::new(record::CSV_FILE), e)])?;
+    files.push((record::CSV_FILE.to_string(), hash));
     laps.lap("feeds");
     Ok(SiteWide {
         files,
@@ -313,6 +367,7 @@ pub(crate) fn write_listings(
     pages: &Pages<'_>,
     listed: &[&ArticleSummary],
 ) -> Result<Vec<Diagnostic>, Diagnostic> {
+    let listed = &articles_only(listed);
     let people = listings::people(site, listed);
     let listings = listings::all(site, listed, &people)?;
     render_pages(site, pages, &listings.pages)?;
@@ -460,33 +515,31 @@ fn commit(
     staging.commit()
 }
 
-/// Renders and writes one anchored article's files (its page and its W3C export) and makes
-/// its summary, the one place either is made; returns the summary and each file written with
-/// the hash of its bytes.
+/// Renders and writes one anchored article's files (its page, its W3C export and the page
+/// of each of its claims; a standalone page's one page) and makes its summary, the one place
+/// either is made; returns the summary and each file written with the hash of its bytes.
 pub(crate) fn write_article(
     site: &Site,
     pages: &Pages<'_>,
     article: &Article,
     anchored: &crate::annotate::Anchored<'_>,
 ) -> Result<(ArticleSummary, Written), Vec<Diagnostic>> {
-    let mut view = render::article_view(site, article, anchored);
-    let mut cx = pages
-        .shared
-        .context(article.meta.lang, &article.meta.lang_tag, &article.url_path);
-    let url = render::jsonld::page_url(site, &article.url_path);
-    view.jsonld = render::jsonld::article_jsonld(site, article, anchored, &url);
-    cx.insert("page", &view);
-    let html = pages
-        .theme
-        .render("article.html", &cx)
-        .map_err(|d| vec![d])?;
-    drop(view);
+    let html =
+        render_view(site, pages.theme, &pages.shared, article, anchored).map_err(|d| vec![d])?;
     let owner = reuse::Owner::Content(article.path.clone());
-    let [page, export] = article_files(&article.url_path);
+    let page = Path::new(&article.url_path).join("index.html");
     let page_hash = pages
         .out
         .write_as(&owner, &page, html.as_bytes())
         .map_err(|e| vec![io_error(&page, e)])?;
+    drop(html);
+    let mut files = vec![(reuse::key(&page), page_hash)];
+    if article.meta.page {
+        // A page has no annotations to export.
+        return Ok((ArticleSummary::new(article, anchored), files));
+    }
+    let url = render::jsonld::page_url(site, &article.url_path);
+    let export = Path::new(&article.url_path).join(render::wadm::FILE_NAME);
     let anno = render::wadm::annotation_collection(site, article, anchored, &url);
     let bytes = serde_json::to_vec(&anno)
         .map_err(|e| vec![Diagnostic::file(&export, format!("cannot write: {e}"))])?;
@@ -494,19 +547,122 @@ pub(crate) fn write_article(
         .out
         .write_as(&owner, &export, &bytes)
         .map_err(|e| vec![io_error(&export, e)])?;
-    let files = vec![
-        (reuse::key(&page), page_hash),
-        (reuse::key(&export), export_hash),
-    ];
+    files.push((reuse::key(&export), export_hash));
+    for claim in render::claim_page::claim_pages(site, article, anchored) {
+        let mut cx = pages
+            .shared
+            .context(article.meta.lang, &article.meta.lang_tag, &claim.path);
+        cx.insert("claim", &claim.view);
+        let html = pages.theme.render("claim.html", &cx).map_err(|d| vec![d])?;
+        let rel = Path::new(&claim.path).join("index.html");
+        let hash = pages
+            .out
+            .write_as(&owner, &rel, html.as_bytes())
+            .map_err(|e| vec![io_error(&rel, e)])?;
+        files.push((reuse::key(&rel), hash));
+    }
     Ok((ArticleSummary::new(article, anchored), files))
 }
 
-/// The files an article's build writes (its page and its W3C export), below the output root.
-pub(crate) fn article_files(url_path: &str) -> [PathBuf; 2] {
-    [
-        Path::new(url_path).join("index.html"),
-        Path::new(url_path).join(render::wadm::FILE_NAME),
-    ]
+/// An article's page through `article.html`, or a standalone page's through `page.html`
+/// (with the verdict scale, which `{{ verdict_scale() }}` in its text lists).
+fn render_view(
+    site: &Site,
+    theme: &Theme,
+    shared: &Shared,
+    article: &Article,
+    anchored: &crate::annotate::Anchored<'_>,
+) -> Result<String, Diagnostic> {
+    let mut view = render::article_view(site, article, anchored);
+    let mut cx = shared.context(article.meta.lang, &article.meta.lang_tag, &article.url_path);
+    if article.meta.page {
+        cx.insert("scale", &render::scale_view(site, article.meta.lang));
+        if render::has_shortcode(&view.body_html) {
+            let list = theme.render("partials/verdict_scale.html", &cx)?;
+            view.body_html = render::expand_shortcodes(&view.body_html, &list);
+        }
+        cx.insert("page", &view);
+        return theme.render("page.html", &cx);
+    }
+    let url = render::jsonld::page_url(site, &article.url_path);
+    view.jsonld = render::jsonld::article_jsonld(site, article, anchored, &url);
+    cx.insert("page", &view);
+    theme.render("article.html", &cx)
+}
+
+/// An article's page as the site shows it (for `check`, which reads its ids).
+pub fn render_article_html(
+    site: &Site,
+    theme: &Theme,
+    article: &Article,
+    anchored: &crate::annotate::Anchored<'_>,
+) -> Result<String, Diagnostic> {
+    render_view(site, theme, &Shared::new(site), article, anchored)
+}
+
+/// Each `[[nav]]` entry of site.toml whose `page` is no content file the site publishes
+/// (`published` says which are), as an error at that `page`.
+pub fn nav_errors(site: &Site, published: &dyn Fn(&Path) -> bool) -> Vec<Diagnostic> {
+    let text =
+        std::fs::read_to_string(site.root.join(crate::config::SITE_FILE)).unwrap_or_default();
+    let mut errors = Vec::new();
+    let mut from = 0;
+    for item in &site.config.nav {
+        let file = item.file();
+        let quoted = toml::Value::String(item.page.clone()).to_string();
+        let at = text[from..]
+            .find(&quoted)
+            .map(|i| from + i + 1..from + i + quoted.len() - 1);
+        if let Some(at) = &at {
+            from = at.end;
+        }
+        if published(&file) {
+            continue;
+        }
+        let message = format!(
+            "the navigation links `{}`, which is not a page of the site",
+            item.page
+        );
+        let exists = site.root.join(&file).is_file();
+        let help = if exists {
+            "it is a draft: publish it (`draft = false`) or take it out of `[[nav]]`".to_string()
+        } else {
+            format!(
+                "write the page's file relative to content/ (`about.md` for content/about.md); {} does not exist",
+                file.display()
+            )
+        };
+        let d = match at {
+            Some(at) => Diagnostic::at(crate::config::SITE_FILE, &text, at, message),
+            None => Diagnostic::file(crate::config::SITE_FILE, message),
+        };
+        errors.push(d.with_help(help));
+    }
+    errors
+}
+
+/// The articles of `listed`, without the standalone pages, which no listing, feed or search
+/// shows.
+pub(crate) fn articles_only<'a>(listed: &[&'a ArticleSummary]) -> Vec<&'a ArticleSummary> {
+    listed.iter().copied().filter(|a| !a.page).collect()
+}
+
+/// The files an article's build writes (its page, annotation export and claim pages; a
+/// standalone page's one page), below the output root.
+pub(crate) fn article_outputs(article: &Article) -> Vec<PathBuf> {
+    let page = Path::new(&article.url_path).join("index.html");
+    if article.meta.page {
+        return vec![page];
+    }
+    let mut files = vec![
+        page,
+        Path::new(&article.url_path).join(render::wadm::FILE_NAME),
+    ];
+    for a in article.annotations.iter().filter(|a| a.kind == Kind::Claim) {
+        files
+            .push(Path::new(&render::claim_page_path(&article.url_path, &a.id)).join("index.html"));
+    }
+    files
 }
 
 /// Anchors one article against the ids its last build published (`remembered`), renders and
@@ -520,9 +676,11 @@ pub(crate) fn build_article(
     let mut anchored = crate::annotate::anchor(article, figures_enabled(site, article))?;
     let record = crate::annotate::history::reconcile(article, &mut anchored, remembered);
     let (summary, files) = write_article(site, pages, article, &anchored)?;
+    let mut warnings = anchored.warnings;
+    warnings.extend(content::claim_warnings(article));
     Ok(BuiltArticle {
         summary,
-        warnings: anchored.warnings,
+        warnings,
         files,
         record,
     })
@@ -568,7 +726,7 @@ fn collision_error(c: &reuse::Collision) -> Diagnostic {
     let help = if article {
         "rename or move the article: gloss makes index.html, page/, claims/, people/, \
          corrections/, tags/, search/, feed.xml, corrections.xml, sitemap.xml, robots.txt, \
-         404.html and the theme's files itself"
+         claims.json, claims.csv, 404.html, each article's claims/ and the theme's files itself"
     } else {
         "rename or move the file: a file of content/ never replaces a page or another file"
     };
@@ -598,10 +756,12 @@ fn copy_static(
 
 /// Whether figures are detected in `article`: its own setting, else the site's.
 pub fn figures_enabled(site: &Site, article: &Article) -> bool {
-    article
-        .meta
-        .figures_auto
-        .unwrap_or(site.config.figures.auto)
+    // A page is the site's own text about itself: no figures panel.
+    !article.meta.page
+        && article
+            .meta
+            .figures_auto
+            .unwrap_or(site.config.figures.auto)
 }
 
 /// Forgets what builds of the site at `root` remembered of the output folder `out` (for a
@@ -643,6 +803,7 @@ pub fn render_fragment(
                 summary: None,
                 tags: Vec::new(),
                 draft: false,
+                page: false,
                 source: None,
                 translation: None,
                 figures_auto: None,

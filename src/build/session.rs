@@ -172,9 +172,20 @@ impl Session {
             None
         };
         laps.lap("articles");
+        let nav = super::nav_errors(&self.site, &|p| self.cache.entry(p).is_some());
+        if !nav.is_empty() {
+            return Err(nav);
+        }
         let mut warnings = Vec::new();
         let mut sources: Vec<(&PathBuf, &cache::Entry)> = self.cache.entries().collect();
         sources.sort_by(|a, b| a.0.cmp(b.0));
+        // Every page an article's build wrote (its own, its claims'), for the sitemap.
+        let mut article_pages: Vec<&str> = sources
+            .iter()
+            .flat_map(|(_, e)| e.outputs.iter())
+            .filter_map(|(f, _)| f.strip_suffix("index.html"))
+            .collect();
+        article_pages.sort_unstable();
         for (_, entry) in &sources {
             warnings.extend(entry.warnings.iter().cloned());
         }
@@ -202,7 +213,6 @@ impl Session {
                 kept
             }
             None => {
-                let article_pages: Vec<&str> = listed.iter().map(|a| a.path.as_str()).collect();
                 let search = self.site.config.search.enabled;
                 let written = write_site_wide(
                     &self.site,
@@ -261,9 +271,9 @@ impl Session {
         laps.lap("commit");
 
         let mut report = BuildReport {
-            articles: listed.len(),
+            articles: listed.iter().filter(|a| !a.page).count(),
             unchanged,
-            pages: listed.len() + site_wide.pages,
+            pages: article_pages.len() + site_wide.pages,
             out_dir: out.to_path_buf(),
             warnings,
             stages: laps.laps,
@@ -407,7 +417,7 @@ impl Session {
         if !self.site.config.search.enabled {
             return Ok(());
         }
-        let listed = self.listed();
+        let listed = super::articles_only(&self.listed());
         let people = super::listings::people(&self.site, &listed);
         let mut records = crate::search::records::articles(&self.site, &listed);
         records.extend(people.records(&self.site));
@@ -525,7 +535,10 @@ fn build_articles(
     for (rel, outcome) in paths.iter().zip(outcomes) {
         match outcome {
             Ok(Outcome::Kept(stamp)) => {
-                unchanged += 1;
+                // Counted as articles are, without the standalone pages.
+                if !cache.entry(rel).is_some_and(|e| e.summary.page) {
+                    unchanged += 1;
+                }
                 present.insert(rel);
                 if let Some(stamp) = stamp {
                     cache.restamp(rel, stamp);

@@ -12,19 +12,71 @@ use crate::lang::Lang;
 /// the site root.
 const CORRECTIONS_ROOT: &str = "../";
 
-/// One claim, as listed on the claims page.
+/// One claim, as listed on the claims page, its own page, the claimant's page and in the
+/// site's claim data (`claims.json`, `claims.csv`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ClaimEntry {
     /// HTML id of the highlight in its article.
     pub id: String,
-    /// The claim's words.
+    /// The claim's words in the article.
     pub text: String,
+    /// What is claimed, as the editor states it (`claim = "…"`).
+    pub statement: Option<String>,
     /// Verdict key.
     pub verdict: String,
-    /// Who claims it.
+    /// Who claims it, as written: a name (`by` as written, or the name of the article's
+    /// `source` for a claim of the article itself); `None` for the article itself without a
+    /// source, or a claim that names nobody.
     pub by: Option<String>,
+    /// The article itself makes the claim (`by = "@article"`).
+    pub article_itself: bool,
+    /// When the claim was made, if the editor says so.
+    pub date: Option<Date>,
     /// One-sentence conclusion.
     pub conclusion: Option<String>,
+    /// Sources of the check.
+    pub sources: Vec<crate::content::Link>,
+    /// Line and column of the claim in the article source (for warnings).
+    pub location: (usize, usize),
+}
+
+impl ClaimEntry {
+    /// The claim annotation `ann` of `article`, anchored at the words `text`; `None` for an
+    /// annotation that is no claim.
+    pub fn of(
+        article: &Article,
+        ann: &crate::content::Annotation,
+        text: &str,
+    ) -> Option<ClaimEntry> {
+        let Detail::Claim {
+            statement,
+            by,
+            date,
+            verdict,
+            conclusion,
+        } = &ann.detail
+        else {
+            return None;
+        };
+        Some(ClaimEntry {
+            id: ann.id.clone(),
+            text: text.to_string(),
+            statement: statement.clone(),
+            verdict: verdict.clone(),
+            by: crate::content::claimant(by.as_deref(), article.meta.source.as_ref())
+                .map(str::to_string),
+            article_itself: by.as_deref() == Some(crate::content::ARTICLE_ITSELF),
+            date: *date,
+            conclusion: conclusion.clone(),
+            sources: ann.sources.clone(),
+            location: crate::diagnostics::line_col(&article.source, ann.span.start),
+        })
+    }
+
+    /// What is claimed: the editor's statement, else the anchored words.
+    pub fn statement(&self) -> &str {
+        self.statement.as_deref().unwrap_or(&self.text)
+    }
 }
 
 /// One quote, as listed on a person's page.
@@ -79,12 +131,17 @@ pub struct ArticleSummary {
     pub lang_words: Lang,
     /// Authors.
     pub authors: Vec<String>,
+    /// Where the text first appeared.
+    pub source: Option<crate::content::SourceInfo>,
     /// Summary as HTML.
     pub summary_html: Option<String>,
     /// Summary as plain markdown, for feeds.
     pub summary: Option<String>,
     /// Tags.
     pub tags: Vec<String>,
+    /// A standalone page (`kind = "page"`): not listed, not in feeds or search.
+    #[serde(default)]
+    pub page: bool,
     /// Annotations by kind.
     pub kinds: BTreeMap<Kind, usize>,
     /// Claims.
@@ -118,17 +175,7 @@ impl ArticleSummary {
             };
             let text = anchored.reader.text[range].to_string();
             match &ann.detail {
-                Detail::Claim {
-                    by,
-                    verdict,
-                    conclusion,
-                } => claims.push(ClaimEntry {
-                    id: ann.id.clone(),
-                    text,
-                    verdict: verdict.clone(),
-                    by: by.clone(),
-                    conclusion: conclusion.clone(),
-                }),
+                Detail::Claim { .. } => claims.extend(ClaimEntry::of(article, ann, &text)),
                 Detail::Quote { speaker, role } => quotes.push(QuoteEntry {
                     id: ann.id.clone(),
                     text,
@@ -157,6 +204,7 @@ impl ArticleSummary {
             lang: article.meta.lang_tag.clone(),
             lang_words: article.meta.lang,
             authors: article.meta.authors.clone(),
+            source: article.meta.source.clone(),
             // Listings and feeds show it from the site root (or re-render it, see `listings`).
             summary_html: article
                 .meta
@@ -165,6 +213,7 @@ impl ArticleSummary {
                 .map(|s| crate::render::markdown_html_in(s, &article.path, "")),
             summary: article.meta.summary.clone(),
             tags: article.meta.tags.clone(),
+            page: article.meta.page,
             kinds,
             claims,
             quotes,

@@ -9,7 +9,12 @@ use toml::Spanned;
 #[serde(deny_unknown_fields)]
 pub struct RawFrontMatter {
     pub title: Spanned<String>,
-    pub date: Spanned<toml::Value>,
+    /// `"article"` (the default) or `"page"`: a standalone page (About, a policy).
+    #[serde(default)]
+    pub kind: Option<Spanned<String>>,
+    /// Required of articles; a page may have one.
+    #[serde(default)]
+    pub date: Option<Spanned<toml::Value>>,
     #[serde(default)]
     pub updated: Option<Spanned<toml::Value>>,
     #[serde(default)]
@@ -40,7 +45,7 @@ pub struct RawFrontMatter {
     pub correction: Vec<RawAnnotation>,
 }
 
-/// `source = { name, url, date }`.
+/// `source = { name, url, date, archive, accessed }`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
@@ -49,6 +54,12 @@ pub struct RawSource {
     pub url: Option<Spanned<String>>,
     #[serde(default)]
     pub date: Option<Spanned<toml::Value>>,
+    /// An archived copy of the original.
+    #[serde(default)]
+    pub archive: Option<Spanned<String>>,
+    /// When the editor last saw the original.
+    #[serde(default)]
+    pub accessed: Option<Spanned<toml::Value>>,
 }
 
 /// `translation = { from, by }`.
@@ -60,17 +71,53 @@ pub struct RawTranslation {
     pub by: Option<String>,
 }
 
-/// A source of a check: a bare URL or a titled link.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+/// A source of a check: a bare URL or a table `{ title, url, date, archive, accessed }`.
+#[derive(Debug, Clone)]
 pub enum RawLink {
     Url(String),
-    Titled {
-        title: String,
-        url: String,
-        #[serde(default)]
-        date: Option<String>,
-    },
+    Titled(RawTitledLink),
+}
+
+/// A source written as a table. Its keys are checked like every other key of front matter
+/// (an unknown one is an error at that key, with the closest known one), which serde's
+/// `untagged` enums cannot do: they only say that nothing matched.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTitledLink {
+    #[serde(default)]
+    pub title: Option<String>,
+    pub url: Spanned<String>,
+    /// When the source was published, as written.
+    #[serde(default)]
+    pub date: Option<Spanned<toml::Value>>,
+    /// An archived copy's address.
+    #[serde(default)]
+    pub archive: Option<Spanned<String>>,
+    /// When the editor last saw the source.
+    #[serde(default)]
+    pub accessed: Option<Spanned<toml::Value>>,
+}
+
+impl<'de> Deserialize<'de> for RawLink {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawLink;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a source: an address in quotes, or a table such as { title = \"…\", url = \"https://…\" }",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawLink, E> {
+                Ok(RawLink::Url(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawLink, A::Error> {
+                RawTitledLink::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawLink::Titled)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// One `[[claim]]`, `[[quote]]`, `[[figure]]`, `[[note]]` or `[[correction]]`. One struct for
@@ -91,8 +138,11 @@ pub struct RawAnnotation {
     #[serde(default)]
     pub note: Option<String>,
     #[serde(default)]
-    pub sources: Vec<RawLink>,
+    pub sources: Vec<Spanned<RawLink>>,
     // claim
+    /// What is claimed, as a statement ("Whitfield: the extension ran 40 % over budget").
+    #[serde(default)]
+    pub claim: Option<Spanned<String>>,
     #[serde(default)]
     pub by: Option<Spanned<String>>,
     #[serde(default)]
@@ -133,6 +183,7 @@ impl RawAnnotation {
             }
         };
         check("by", self.by.as_ref().map(Spanned::span), &["claim"]);
+        check("claim", self.claim.as_ref().map(Spanned::span), &["claim"]);
         check(
             "verdict",
             self.verdict.as_ref().map(Spanned::span),
@@ -164,7 +215,7 @@ impl RawAnnotation {
         check(
             "date",
             self.date.as_ref().map(Spanned::span),
-            &["correction"],
+            &["claim", "correction"],
         );
         check("all", self.all.as_ref().map(Spanned::span), &["correction"]);
         found

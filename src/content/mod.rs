@@ -76,6 +76,10 @@ pub struct Meta {
     pub tags: Vec<String>,
     /// Drafts are built only with `--drafts`.
     pub draft: bool,
+    /// A standalone page (`kind = "page"`: About, how the site rates claims, a policy):
+    /// outside the listings, feeds and search, without annotations. Its `date` is the day
+    /// of its `updated` or `date` (the one readers see, if any), else [`UNDATED`].
+    pub page: bool,
     /// Where the text first appeared.
     pub source: Option<SourceInfo>,
     /// The text is a translation.
@@ -87,8 +91,11 @@ pub struct Meta {
     pub figures_counts: bool,
 }
 
+/// The `date` of a page that gives none: never shown, only sorted by.
+pub const UNDATED: Date = Date::constant(1970, 1, 1);
+
 /// Where an article's text first appeared.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SourceInfo {
     /// Publication name.
     pub name: String,
@@ -96,6 +103,10 @@ pub struct SourceInfo {
     pub url: Option<String>,
     /// Date of the original.
     pub date: Option<Date>,
+    /// An archived copy of the original.
+    pub archive: Option<String>,
+    /// When the editor last saw the original.
+    pub accessed: Option<Date>,
 }
 
 /// Which language an article was translated from, and by whom.
@@ -108,7 +119,7 @@ pub struct Translation {
 }
 
 /// A link to a source of a check.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Link {
     /// What to show; the URL itself when no title was given.
     pub title: String,
@@ -116,6 +127,13 @@ pub struct Link {
     pub url: String,
     /// When the source was published, as written.
     pub date: Option<String>,
+    /// An archived copy's address (a web archive's snapshot, a saved PDF beside the article).
+    pub archive: Option<String>,
+    /// When the editor last saw the source.
+    pub accessed: Option<Date>,
+    /// Where the source is written in the article's file (the string, or the table).
+    #[serde(skip)]
+    pub span: Range<usize>,
 }
 
 /// The kinds of annotation.
@@ -198,8 +216,12 @@ pub struct Annotation {
 pub enum Detail {
     /// A claim.
     Claim {
-        /// Who claims it.
+        /// What is claimed, as a statement; the anchored words when not given.
+        statement: Option<String>,
+        /// Who claims it: a name, or [`ARTICLE_ITSELF`].
         by: Option<String>,
+        /// When the claim was made, if the editor says so.
+        date: Option<Date>,
         /// A key of the site's verdict scale.
         verdict: String,
         /// One sentence with the verdict.
@@ -230,6 +252,39 @@ pub enum Detail {
         /// When the correction was made.
         date: Option<Date>,
     },
+}
+
+/// What a claim's `by` says for a claim the article itself makes: its claimant is the
+/// article's `source` (or, without one, its authors), and it appeared where the article did.
+pub const ARTICLE_ITSELF: &str = "@article";
+
+/// Who makes a claim, as listings and pages file it: the name `by` gives (for
+/// [`ARTICLE_ITSELF`], the name of the article's `source`), or `None` for the article itself
+/// without a source, or for a claim that names nobody.
+pub fn claimant<'a>(by: Option<&'a str>, source: Option<&'a SourceInfo>) -> Option<&'a str> {
+    match by {
+        Some(ARTICLE_ITSELF) => source
+            .map(|s| s.name.as_str())
+            .filter(|n| !n.trim().is_empty()),
+        other => other,
+    }
+}
+
+/// Warnings about an article's claims that do not stop a build: a claim that names no
+/// claimant (its ClaimReview cannot say who made it).
+pub fn claim_warnings(article: &Article) -> Vec<Diagnostic> {
+    article
+        .annotations
+        .iter()
+        .filter(|a| matches!(a.detail, Detail::Claim { by: None, .. }))
+        .map(|a| {
+            Diagnostic::at(&article.path, &article.source, a.span.clone(), "this claim names no claimant")
+                .with_help(format!(
+                    "add `by = \"…\"` with who made it (a name in the people registry), or `by = \"{ARTICLE_ITSELF}\"` if the article itself claims it"
+                ))
+                .warning()
+        })
+        .collect()
 }
 
 /// All articles of a site, and the other files of `content/` to copy.
@@ -609,6 +664,9 @@ pub fn parse_article(
                     .with_help("end the front matter with a line that holds only `+++`"),
             ]);
         }
+        None if source.starts_with("---") => {
+            return Err(vec![yaml_front_matter(&path, &source)]);
+        }
         None => {
             let d = if source.trim().is_empty() {
                 Diagnostic::file(&path, "empty file").with_help(
@@ -633,7 +691,7 @@ pub fn parse_article(
         errors: Vec::new(),
     };
     cx.limits(&raw, &source[fm.clone()]);
-    let meta = cx.meta(&raw);
+    let meta = cx.meta(&raw, &source[fm.clone()]);
     let annotations = cx.annotations(raw);
     if !cx.errors.is_empty() {
         return Err(cx.errors);
@@ -647,6 +705,44 @@ pub fn parse_article(
         meta,
         annotations,
     })
+}
+
+/// The error for front matter written in YAML (`---` lines, `key: value`), as Hugo, Jekyll
+/// and Zola's YAML option write it: its help shows the first lines as TOML.
+fn yaml_front_matter(path: &Path, source: &str) -> Diagnostic {
+    let mut lines = source.lines().skip(1);
+    let mut shown = Vec::new();
+    for line in lines.by_ref() {
+        if line.trim_end() == "---" || shown.len() == 3 {
+            break;
+        }
+        if let Some((key, value)) = line.split_once(':')
+            && !key.trim().is_empty()
+            && !key.starts_with([' ', '\t', '-', '#'])
+        {
+            let value = value.trim();
+            let toml_value = if value.is_empty()
+                || value.parse::<Date>().is_ok()
+                || value.starts_with(['"', '[', '{'])
+                || matches!(value, "true" | "false")
+                || value.parse::<f64>().is_ok()
+            {
+                value.to_string()
+            } else {
+                toml::Value::String(value.trim_matches('\'').to_string()).to_string()
+            };
+            shown.push(format!("`{} = {toml_value}`", key.trim()));
+        }
+    }
+    let example = if shown.is_empty() {
+        "`title = \"…\"`, `date = 2019-07-24`".to_string()
+    } else {
+        shown.join(", ")
+    };
+    Diagnostic::at(path, source, 0..3, "the front matter is YAML (`---`); gloss reads TOML between `+++` lines")
+        .with_help(format!(
+            "replace both `---` lines with `+++` and write each `key: value` as `key = value`, text in quotes: {example}"
+        ))
 }
 
 /// Where the top-level key `key` is written in the front matter `front` (the key itself), or
@@ -695,18 +791,146 @@ impl Checker<'_> {
             _ => None,
         };
         if parsed.is_none() {
+            let iso = match value.get_ref() {
+                toml::Value::String(s) => crate::toml_input::iso_date(s),
+                _ => None,
+            };
             self.error(
                 value.span(),
                 format!("`{key}` is not a date"),
-                format!("write `{key} = 2019-07-24` (year-month-day)"),
+                format!(
+                    "write `{key} = {}` (year-month-day)",
+                    iso.as_deref().unwrap_or("2019-07-24")
+                ),
             );
         }
         parsed
     }
 
-    fn meta(&mut self, raw: &RawFrontMatter) -> Option<Meta> {
-        let date = self.date(&raw.date, "date");
+    /// Checks an address the page will link to (`key` names it in messages, `whose` in the
+    /// help): an http(s) address or a relative path; never a script or `data:` URL, nor an
+    /// address without its scheme, which would be a broken path on this site.
+    fn address(&mut self, url: &str, span: Range<usize>, key: &str, whose: &str) {
+        let span = self.unquoted(span);
+        if crate::links::looks_like_host(url) {
+            self.error(
+                span,
+                format!(
+                    "{key} `{}` has no scheme, so it would link to a page of this site",
+                    url.trim()
+                ),
+                format!("did you mean `https://{}`?", url.trim()),
+            );
+        } else if !crate::render::sanitize::is_safe_url(url) {
+            self.error(
+                span,
+                format!("{key} `{url}` is not a web address"),
+                format!("write {whose} http(s) address (or a path relative to the article); script and data URLs are refused"),
+            );
+        }
+    }
+
+    /// A string value's span (front matter relative) without its quotes, so that an error
+    /// points at the address itself.
+    fn unquoted(&self, span: Range<usize>) -> Range<usize> {
+        let text = self
+            .source
+            .get(self.offset + span.start..self.offset + span.end)
+            .unwrap_or_default();
+        let q = |c: char| c == '"' || c == '\'';
+        if text.len() >= 2 && text.starts_with(q) && text.ends_with(q) {
+            span.start + 1..span.end - 1
+        } else {
+            span
+        }
+    }
+
+    /// One entry of `sources`, checked: its addresses as [`Checker::address`] says, its
+    /// `accessed` a date.
+    fn link(&mut self, raw: Spanned<RawLink>) -> Link {
+        let span = raw.span();
+        match raw.into_inner() {
+            RawLink::Url(url) => {
+                self.address(&url, span.clone(), "source", "the source's");
+                Link {
+                    title: url.clone(),
+                    url,
+                    date: None,
+                    archive: None,
+                    accessed: None,
+                    span: span.start + self.offset..span.end + self.offset,
+                }
+            }
+            RawLink::Titled(t) => {
+                self.address(t.url.get_ref(), t.url.span(), "source", "the source's");
+                if let Some(archive) = &t.archive {
+                    self.address(
+                        archive.get_ref(),
+                        archive.span(),
+                        "archive",
+                        "the archived copy's",
+                    );
+                }
+                let date = t.date.map(|d| match d.into_inner() {
+                    toml::Value::String(s) => s,
+                    other => other.to_string(),
+                });
+                let accessed = t.accessed.as_ref().and_then(|d| self.date(d, "accessed"));
+                let url = t.url.into_inner();
+                Link {
+                    title: t
+                        .title
+                        .filter(|t| !t.trim().is_empty())
+                        .unwrap_or_else(|| url.clone()),
+                    url,
+                    date,
+                    archive: t.archive.map(Spanned::into_inner),
+                    accessed,
+                    span: span.start + self.offset..span.end + self.offset,
+                }
+            }
+        }
+    }
+
+    fn meta(&mut self, raw: &RawFrontMatter, front: &str) -> Option<Meta> {
+        let page = match &raw.kind {
+            None => false,
+            Some(k) => match k.get_ref().as_str() {
+                "article" => false,
+                "page" => true,
+                other => {
+                    let msg = match crate::toml_input::closest(other, ["article", "page"]) {
+                        Some(best) => format!("unknown kind `{other}`, did you mean `{best}`?"),
+                        None => format!("unknown kind `{other}`"),
+                    };
+                    self.error(
+                        k.span(),
+                        msg,
+                        "write `kind = \"page\"` for a standalone page (About, a policy); articles need no `kind`",
+                    );
+                    false
+                }
+            },
+        };
+        let date = raw.date.as_ref().and_then(|d| self.date(d, "date"));
         let updated = raw.updated.as_ref().and_then(|u| self.date(u, "updated"));
+        if raw.date.is_none() && !page {
+            self.error(
+                0..0,
+                "missing required key `date`",
+                "add `date = YYYY-MM-DD` (the day the article was published); a standalone page needs `kind = \"page\"` instead",
+            );
+        }
+        if page {
+            self.page_keys(raw, front);
+        }
+        let (date, updated) = if page {
+            // A page shows one date, the day it was last changed.
+            let shown = updated.or(date);
+            (Some(shown.unwrap_or(UNDATED)), shown)
+        } else {
+            (date, updated)
+        };
         let lang_tag = match &raw.lang {
             Some(l) => l.get_ref().trim().to_string(),
             None => self.site.config.language.clone(),
@@ -741,25 +965,28 @@ impl Checker<'_> {
         if raw.title.get_ref().trim().is_empty() {
             self.error(raw.title.span(), "the title is empty", "write the headline");
         }
-        if let Some(url) = raw.source.as_ref().and_then(|s| s.url.as_ref())
-            && (!crate::render::sanitize::is_safe_url(url.get_ref())
-                || crate::links::looks_like_host(url.get_ref()))
-        {
-            let help = if crate::links::looks_like_host(url.get_ref()) {
-                format!("did you mean `https://{}`?", url.get_ref().trim())
-            } else {
-                "write the original's http(s) address".to_string()
-            };
-            self.error(
-                url.span(),
-                format!("`{}` is not a web address", url.get_ref()),
-                help,
-            );
-        }
-        let source = raw.source.as_ref().map(|s| SourceInfo {
-            name: s.name.clone(),
-            url: s.url.as_ref().map(|u| u.get_ref().clone()),
-            date: s.date.as_ref().and_then(|d| self.date(d, "source.date")),
+        let source = raw.source.as_ref().map(|s| {
+            if let Some(url) = &s.url {
+                self.address(url.get_ref(), url.span(), "source.url", "the original's");
+            }
+            if let Some(archive) = &s.archive {
+                self.address(
+                    archive.get_ref(),
+                    archive.span(),
+                    "source.archive",
+                    "the archived copy's",
+                );
+            }
+            SourceInfo {
+                name: s.name.clone(),
+                url: s.url.as_ref().map(|u| u.get_ref().clone()),
+                date: s.date.as_ref().and_then(|d| self.date(d, "source.date")),
+                archive: s.archive.as_ref().map(|a| a.get_ref().clone()),
+                accessed: s
+                    .accessed
+                    .as_ref()
+                    .and_then(|d| self.date(d, "source.accessed")),
+            }
         });
         Some(Meta {
             title: raw.title.get_ref().clone(),
@@ -771,6 +998,7 @@ impl Checker<'_> {
             summary: raw.summary.clone(),
             tags: raw.tags.clone(),
             draft: raw.draft,
+            page,
             source,
             translation: raw.translation.as_ref().map(|t| Translation {
                 from: translated_from.clone().unwrap_or_default(),
@@ -784,6 +1012,47 @@ impl Checker<'_> {
                 .or(self.site.config.figures.counts)
                 .unwrap_or(false),
         })
+    }
+
+    /// Refuses on a page (`kind = "page"`) what only an article has: annotations, tags,
+    /// authors, a source, a translation, figure settings. A page is about the site, not a
+    /// text that was checked; each would be dropped, or would put the page in a listing.
+    fn page_keys(&mut self, raw: &RawFrontMatter, front: &str) {
+        let help = "a standalone page has none: remove it, or make this an article (remove `kind = \"page\"` and give it a `date`)";
+        let set = [
+            ("tags", !raw.tags.is_empty()),
+            ("authors", !raw.authors.is_empty()),
+            ("source", raw.source.is_some()),
+            ("translation", raw.translation.is_some()),
+            ("figures", raw.figures.is_some()),
+        ];
+        for (key, is_set) in set {
+            if is_set {
+                let span = key_span(front, key);
+                let span = if span.is_empty() && key == "figures" {
+                    front.find("[figures]").map_or(0..0, |i| i..i + 9)
+                } else {
+                    span
+                };
+                self.error(span, format!("a page has no `{key}`"), help);
+            }
+        }
+        let annotations = [
+            ("claim", &raw.claim),
+            ("quote", &raw.quote),
+            ("figure", &raw.figure),
+            ("note", &raw.note),
+            ("correction", &raw.correction),
+        ];
+        for (kind, list) in annotations {
+            if let Some(first) = list.first() {
+                self.error(
+                    first.text.span(),
+                    format!("a page has no annotations, but this is a [[{kind}]]"),
+                    "annotate articles; link the article from the page instead, or make this page an article (remove `kind = \"page\"` and give it a `date`)",
+                );
+            }
+        }
     }
 
     /// Refuses more tags or annotations than any article needs (see [`MAX_TAGS`],
@@ -916,8 +1185,39 @@ impl Checker<'_> {
                     );
                     self.error(spanned.span(), msg, help);
                 }
+                let statement = match &a.claim {
+                    Some(c) if c.get_ref().trim().is_empty() => {
+                        self.error(
+                            c.span(),
+                            "`claim` is empty",
+                            "write what is claimed as a short statement, or remove `claim`",
+                        );
+                        None
+                    }
+                    Some(c) => Some(crate::annotate::fold(c.get_ref())),
+                    None => None,
+                };
+                let by = match &a.by {
+                    Some(b) if b.get_ref().trim().is_empty() => None,
+                    Some(b) if b.get_ref().trim().starts_with('@') => {
+                        if b.get_ref().trim() != ARTICLE_ITSELF {
+                            self.error(
+                                b.span(),
+                                format!("`{}` is not a claimant", b.get_ref().trim()),
+                                format!(
+                                    "write `by = \"{ARTICLE_ITSELF}\"` for a claim the article itself makes, or the claimant's name"
+                                ),
+                            );
+                        }
+                        Some(ARTICLE_ITSELF.to_string())
+                    }
+                    Some(b) => Some(b.get_ref().clone()),
+                    None => None,
+                };
                 Detail::Claim {
-                    by: a.by.map(Spanned::into_inner),
+                    statement,
+                    by,
+                    date: a.date.as_ref().and_then(|d| self.date(d, "date")),
                     verdict: verdict.unwrap_or_default(),
                     conclusion: a.conclusion.map(Spanned::into_inner),
                 }
@@ -979,42 +1279,7 @@ impl Checker<'_> {
                 date: a.date.as_ref().and_then(|d| self.date(d, "date")),
             },
         };
-        let mut sources = Vec::new();
-        for link in a.sources {
-            let link = match link {
-                RawLink::Url(url) => Link {
-                    title: url.clone(),
-                    url,
-                    date: None,
-                },
-                RawLink::Titled { title, url, date } => Link { title, url, date },
-            };
-            if !crate::render::sanitize::is_safe_url(&link.url) {
-                self.error(
-                    text_span.clone(),
-                    format!("source `{}` is not a web address", link.url),
-                    "sources must be http(s) links or relative paths; script and data URLs are refused",
-                );
-            } else if crate::links::looks_like_host(&link.url) {
-                // As written it would be a path on this site: a broken link in the notes.
-                let url = link.url.trim();
-                let at = self.source[..self.offset + text_span.start]
-                    .rfind("\n[[")
-                    .and_then(|from| {
-                        let i = self.source[from..].find(url)? + from - self.offset;
-                        Some(i..i + url.len())
-                    })
-                    .unwrap_or(text_span.clone());
-                self.error(
-                    at,
-                    format!(
-                        "source `{url}` has no scheme, so it would link to a page of this site"
-                    ),
-                    format!("did you mean `https://{url}`?"),
-                );
-            }
-            sources.push(link);
-        }
+        let sources: Vec<Link> = a.sources.into_iter().map(|l| self.link(l)).collect();
         if self.errors.len() > before {
             return None;
         }

@@ -34,12 +34,16 @@ pub fn page_url(site: &Site, url_path: &str) -> String {
     }
 }
 
-/// A schema.org agent for `name`: a `Person` when the registry knows it (under its
-/// registered name), else a `Person` or `Organization` as `unknown_is_person` says.
+/// A schema.org agent for `name`: the registry's entry with its own type (`Person` or
+/// `Organization`) under its registered name, else a `Person` or `Organization` as
+/// `unknown_is_person` says.
 fn agent(site: &Site, name: &str, unknown_is_person: bool) -> Value {
     match site.person(name) {
         Some((_, p)) => {
-            let mut o = obj([("@type", json!("Person")), ("name", json!(p.name))]);
+            let mut o = obj([
+                ("@type", json!(p.kind.schema_type())),
+                ("name", json!(p.name)),
+            ]);
             if let Some(url) = p.url.as_deref().filter(|u| !u.trim().is_empty()) {
                 o.insert("url".into(), json!(url));
             }
@@ -56,9 +60,166 @@ fn agent(site: &Site, name: &str, unknown_is_person: bool) -> Value {
     }
 }
 
+/// The article a claim was reviewed in, as [`claim_review`] needs it: from the article
+/// itself while it is built, or from its summary for the site's claim data.
+pub struct ReviewedIn<'a> {
+    /// Headline.
+    pub title: &'a str,
+    /// Page path below the site root (`2019/x/`).
+    pub path: &'a str,
+    /// Publication date (the review's date).
+    pub date: jiff::civil::Date,
+    /// Language tag.
+    pub lang_tag: &'a str,
+    /// Language of the verdict's words.
+    pub lang: crate::lang::Lang,
+    /// Where the text first appeared.
+    pub source: Option<&'a crate::content::SourceInfo>,
+    /// The article's authors.
+    pub authors: &'a [String],
+}
+
+impl<'a> ReviewedIn<'a> {
+    /// The article being built.
+    pub fn article(a: &'a Article) -> Self {
+        ReviewedIn {
+            title: &a.meta.title,
+            path: &a.url_path,
+            date: a.meta.date,
+            lang_tag: &a.meta.lang_tag,
+            lang: a.meta.lang,
+            source: a.meta.source.as_ref(),
+            authors: &a.meta.authors,
+        }
+    }
+
+    /// An article as the listings know it.
+    pub fn summary(a: &'a crate::build::summary::ArticleSummary) -> Self {
+        ReviewedIn {
+            title: &a.title,
+            path: &a.path,
+            date: a.date,
+            lang_tag: &a.lang,
+            lang: a.lang_words,
+            source: a.source.as_ref(),
+            authors: &a.authors,
+        }
+    }
+}
+
+/// The one ClaimReview of claim `c` of article `a`, the same on the article page, the claim's
+/// page and in `claims.json`. `base` is the site root's address as seen from where the
+/// review is published (see [`site_url`]).
+///
+/// It says only what gloss knows: the claim's author is the registry's entry with its type
+/// (for a claim of the article itself, the article's `source`, else its authors); it
+/// appeared in the article's `source` where there is one with an address, else in the
+/// article; it was made on the claim's own `date`, else the source's date, else (for the
+/// article's own claims) the article's date, and otherwise no date is given.
+pub fn claim_review(
+    site: &Site,
+    a: &ReviewedIn<'_>,
+    c: &crate::build::summary::ClaimEntry,
+    base: &str,
+) -> Value {
+    let article_url = format!("{base}{}", super::url_of_path(a.path));
+    let url = format!(
+        "{base}{}",
+        super::url_of_path(&super::claim_page_path(a.path, &c.id))
+    );
+    let v = site.scale.get(&c.verdict);
+    let label = v.map_or(c.verdict.as_str(), |v| v.label.get(a.lang));
+    let mut rating = obj([("@type", json!("Rating")), ("alternateName", json!(label))]);
+    if let (Some(value), Some((best, worst))) =
+        (v.and_then(|v| v.rating), site.scale.rating_bounds())
+    {
+        rating.insert("ratingValue".into(), json!(value));
+        rating.insert("bestRating".into(), json!(best));
+        rating.insert("worstRating".into(), json!(worst));
+    }
+    let source = a.source.filter(|s| s.url.is_some());
+    let appearance = match source {
+        Some(s) => {
+            let mut o = obj([
+                ("@type", json!("CreativeWork")),
+                ("url", json!(s.url)),
+                ("name", json!(s.name)),
+            ]);
+            if let Some(d) = s.date {
+                o.insert("datePublished".into(), json!(d.to_string()));
+            }
+            o
+        }
+        None => obj([
+            ("@type", json!("CreativeWork")),
+            ("url", json!(article_url)),
+            ("headline", json!(a.title.trim())),
+            ("datePublished", json!(a.date.to_string())),
+        ]),
+    };
+    let mut claim = obj([
+        ("@type", json!("Claim")),
+        ("appearance", Value::Object(appearance)),
+    ]);
+    let made = c
+        .date
+        .or(a.source.and_then(|s| s.date))
+        .or(c.article_itself.then_some(a.date));
+    if let Some(made) = made {
+        claim.insert("datePublished".into(), json!(made.to_string()));
+    }
+    let author = match (&c.by, c.article_itself) {
+        (Some(by), true) if site.person(by).is_none() => {
+            // The article's source, as its front matter names it.
+            let mut o = obj([("@type", json!("Organization")), ("name", json!(fold(by)))]);
+            if let Some(url) = a.source.and_then(|s| s.url.as_deref()) {
+                o.insert("url".into(), json!(url));
+            }
+            Some(Value::Object(o))
+        }
+        (Some(by), _) => Some(agent(site, by, true)),
+        (None, true) => {
+            let authors: Vec<Value> = a
+                .authors
+                .iter()
+                .filter(|n| !n.trim().is_empty())
+                .map(|n| agent(site, n, true))
+                .collect();
+            match authors.len() {
+                0 => None,
+                1 => authors.into_iter().next(),
+                _ => Some(Value::Array(authors)),
+            }
+        }
+        (None, false) => None,
+    };
+    if let Some(author) = author {
+        claim.insert("author".into(), author);
+    }
+    let mut review = obj([
+        ("@type", json!("ClaimReview")),
+        ("@id", json!(url)),
+        ("url", json!(url)),
+        ("claimReviewed", json!(fold(c.statement()))),
+        ("reviewRating", Value::Object(rating)),
+        ("itemReviewed", Value::Object(claim)),
+        ("author", publisher_at(site, base)),
+        ("datePublished", json!(a.date.to_string())),
+        ("inLanguage", json!(a.lang_tag)),
+    ]);
+    if let Some(conclusion) = c.conclusion.as_deref().map(fold).filter(|c| !c.is_empty()) {
+        review.insert("reviewBody".into(), json!(conclusion));
+    }
+    Value::Object(review)
+}
+
 /// The site as the publishing organization.
 fn publisher(site: &Site, url_path: &str) -> Value {
-    let url = site_url(site, url_path);
+    publisher_at(site, &site_url(site, url_path))
+}
+
+/// The site as the publishing organization, its address `url`.
+fn publisher_at(site: &Site, url: &str) -> Value {
     json!({
         "@type": "Organization",
         "@id": format!("{url}#publisher"),
@@ -169,7 +330,8 @@ pub fn article_graph(
 
     let mut corrections = Vec::new();
     let mut reviews = Vec::new();
-    let bounds = site.scale.rating_bounds();
+    let reviewed = ReviewedIn::article(article);
+    let base = site_url(site, &article.url_path);
     for (i, ann) in article.annotations.iter().enumerate() {
         let Some(text) = anchored_text(i) else {
             continue;
@@ -177,7 +339,10 @@ pub fn article_graph(
         let anchor_url = format!("{page_url}#{}", ann.id);
         match &ann.detail {
             Detail::Correction { correct, date } => {
-                let mut c = obj([
+                // Every correction is dated: its own date, else the article's update (or
+                // publication) date, which the corrections page shows too.
+                let when = date.or(meta.updated).unwrap_or(meta.date);
+                let c = obj([
                     ("@type", json!("CorrectionComment")),
                     (
                         "text",
@@ -188,60 +353,14 @@ pub fn article_graph(
                         )),
                     ),
                     ("url", json!(anchor_url)),
+                    ("datePublished", json!(when.to_string())),
                 ]);
-                if let Some(d) = date {
-                    c.insert("datePublished".into(), json!(d.to_string()));
-                }
                 corrections.push(Value::Object(c));
             }
-            Detail::Claim {
-                by,
-                verdict,
-                conclusion,
-            } => {
-                let v = site.scale.get(verdict);
-                let label = v.map_or(verdict.as_str(), |v| v.label.get(lang));
-                let mut rating = obj([("@type", json!("Rating")), ("alternateName", json!(label))]);
-                if let (Some(value), Some((best, worst))) = (v.and_then(|v| v.rating), bounds) {
-                    rating.insert("ratingValue".into(), json!(value));
-                    rating.insert("bestRating".into(), json!(best));
-                    rating.insert("worstRating".into(), json!(worst));
+            Detail::Claim { .. } => {
+                if let Some(entry) = crate::build::summary::ClaimEntry::of(article, ann, &text) {
+                    reviews.push(claim_review(site, &reviewed, &entry, &base));
                 }
-                let mut claim = obj([
-                    ("@type", json!("Claim")),
-                    ("datePublished", json!(date)),
-                    (
-                        "appearance",
-                        json!({
-                            "@type": "CreativeWork",
-                            "url": page_url,
-                            "headline": meta.title.trim(),
-                        }),
-                    ),
-                ]);
-                if let Some(by) = by.as_deref().filter(|b| !b.trim().is_empty()) {
-                    claim.insert("author".into(), agent(site, by, false));
-                }
-                if let Some(src) = meta.source.as_ref().and_then(|s| s.url.as_ref()) {
-                    claim.insert(
-                        "firstAppearance".into(),
-                        json!({ "@type": "CreativeWork", "url": src }),
-                    );
-                }
-                let mut review = obj([
-                    ("@type", json!("ClaimReview")),
-                    ("url", json!(anchor_url)),
-                    ("claimReviewed", json!(text)),
-                    ("reviewRating", Value::Object(rating)),
-                    ("itemReviewed", Value::Object(claim)),
-                    ("author", publisher.clone()),
-                    ("datePublished", json!(date)),
-                    ("inLanguage", json!(meta.lang_tag)),
-                ]);
-                if let Some(c) = conclusion.as_deref().map(fold).filter(|c| !c.is_empty()) {
-                    review.insert("reviewBody".into(), json!(c));
-                }
-                reviews.push(Value::Object(review));
             }
             _ => {}
         }
@@ -299,6 +418,7 @@ Eine *enorme Summe*.
             role: None,
             aliases: vec!["Cade Matz".into()],
             url: Some("https://example.org/metz".into()),
+            kind: Default::default(),
         });
         site
     }
@@ -365,7 +485,7 @@ Eine *enorme Summe*.
         );
         assert_eq!(
             r["url"],
-            "https://example.org/gloss/2019/x/#claim-microsoft-investierte-1-milliarde-us"
+            "https://example.org/gloss/2019/x/claims/claim-microsoft-investierte-1-milliarde-us/"
         );
         assert_eq!(r["reviewRating"]["alternateName"], "Stimmt");
         assert_eq!(r["reviewRating"]["ratingValue"], 5);
@@ -373,12 +493,18 @@ Eine *enorme Summe*.
         assert_eq!(r["reviewRating"]["worstRating"], 1);
         assert_eq!(r["reviewBody"], "Stimmt: angekündigt am 22. Juli 2019.");
         assert_eq!(r["itemReviewed"]["@type"], "Claim");
-        assert_eq!(r["itemReviewed"]["author"]["@type"], "Organization");
+        // Not in the registry: the registry's default kind, a person.
+        assert_eq!(r["itemReviewed"]["author"]["@type"], "Person");
         assert_eq!(r["itemReviewed"]["author"]["name"], "Microsoft");
-        assert_eq!(r["itemReviewed"]["datePublished"], "2019-07-24");
+        // Made when the source appeared, and there.
+        assert_eq!(r["itemReviewed"]["datePublished"], "2019-07-23");
         assert_eq!(
             r["itemReviewed"]["appearance"]["url"],
-            "https://example.org/gloss/2019/x/"
+            "https://example.com/original"
+        );
+        assert_eq!(
+            r["itemReviewed"]["appearance"]["datePublished"],
+            "2019-07-23"
         );
         assert_eq!(r["author"]["name"], "Gloss & </script> Co");
         assert_eq!(r["datePublished"], "2019-07-24");
@@ -389,6 +515,64 @@ Eine *enorme Summe*.
         assert!(off.get("bestRating").is_none());
         assert_eq!(reviews[2]["itemReviewed"]["author"]["@type"], "Person");
         assert_eq!(reviews[2]["itemReviewed"]["author"]["name"], "Cade Metz");
+    }
+
+    #[test]
+    fn claim_review_says_who_claimed_what_where_and_when() {
+        let mut site = site();
+        site.people.push(Person {
+            name: "Microsoft".into(),
+            role: None,
+            aliases: vec![],
+            url: None,
+            kind: crate::config::PersonKind::Organization,
+        });
+        let text = "+++\ntitle = \"T\"\ndate = 2019-07-24\nauthors = [\"Cade Matz\"]\n\
+             [[claim]]\ntext = \"investierte\"\nclaim = \"Microsoft investiert\"\nby = \"Microsoft\"\ndate = 2019-07-22\nverdict = \"true\"\n\
+             [[claim]]\ntext = \"Summe\"\nby = \"@article\"\nverdict = \"mixed\"\n\
+             [[claim]]\ntext = \"OpenAI\"\nverdict = \"false\"\n\
+             [[correction]]\ntext = \"Matz\"\ncorrect = \"Metz\"\n+++\n\
+             Microsoft investierte eine Summe in OpenAI, schreibt Cade Matz.\n";
+        let g = graph(&site, text);
+        let r = &g["@graph"];
+        // The statement is what was reviewed; the registry's kind is the author's type;
+        // the claim's own date is when it was made.
+        assert_eq!(r[1]["claimReviewed"], "Microsoft investiert");
+        assert_eq!(r[1]["itemReviewed"]["author"]["@type"], "Organization");
+        assert_eq!(r[1]["itemReviewed"]["datePublished"], "2019-07-22");
+        // Without a source, it appeared in the article, on the article's date.
+        assert_eq!(
+            r[1]["itemReviewed"]["appearance"]["url"],
+            "https://example.org/gloss/2019/x/"
+        );
+        assert_eq!(
+            r[1]["itemReviewed"]["appearance"]["datePublished"],
+            "2019-07-24"
+        );
+        // The article's own claim: its authors made it, when it appeared.
+        assert_eq!(r[2]["claimReviewed"], "Summe");
+        assert_eq!(r[2]["itemReviewed"]["author"]["name"], "Cade Metz");
+        assert_eq!(r[2]["itemReviewed"]["datePublished"], "2019-07-24");
+        // Nobody named, no date known: neither is made up.
+        assert!(r[3]["itemReviewed"].get("author").is_none());
+        assert!(r[3]["itemReviewed"].get("datePublished").is_none());
+        // A correction without a date of its own carries the article's.
+        assert_eq!(r[0]["correction"][0]["datePublished"], "2019-07-24");
+    }
+
+    #[test]
+    fn the_article_itself_is_its_source() {
+        let site = site();
+        let text = "+++\ntitle = \"T\"\ndate = 2019-07-24\n\
+             source = { name = \"Beispielzeitung\", url = \"https://example.com/o\", date = 2019-07-20 }\n\
+             [[claim]]\ntext = \"Summe\"\nby = \"@article\"\nverdict = \"mixed\"\n+++\nEine Summe.\n";
+        let g = graph(&site, text);
+        let claim = &g["@graph"][1]["itemReviewed"];
+        assert_eq!(claim["author"]["@type"], "Organization");
+        assert_eq!(claim["author"]["name"], "Beispielzeitung");
+        assert_eq!(claim["author"]["url"], "https://example.com/o");
+        assert_eq!(claim["appearance"]["url"], "https://example.com/o");
+        assert_eq!(claim["datePublished"], "2019-07-20");
     }
 
     #[test]

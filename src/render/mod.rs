@@ -1,5 +1,6 @@
 //! Rendering: an anchored article to an HTML fragment, and pages through the theme's templates.
 mod body;
+pub mod claim_page;
 pub mod jsonld;
 pub(crate) mod sanitize;
 pub mod theme;
@@ -60,6 +61,12 @@ pub struct NoteView<'a> {
     pub tone: Option<u8>,
     /// Claim: its one-sentence conclusion.
     pub conclusion: Option<&'a str>,
+    /// Claim: what is claimed, as the editor states it.
+    pub statement: Option<&'a str>,
+    /// Claim: its own page (`claims/<id>/` below the article).
+    pub claim_href: Option<String>,
+    /// Claim: the article itself makes it (`by = "@article"`).
+    pub article_itself: bool,
     /// Claim: who claims it, as the registry files them.
     pub by: Option<&'a str>,
     /// Claim: who claims it as the text writes it, where that differs from `by`.
@@ -87,7 +94,57 @@ pub struct NoteView<'a> {
     /// HTML can express (then shown in `<time>`, else in `<data value>`).
     pub datetime: Option<String>,
     /// Sources of the check.
-    pub sources: &'a [Link],
+    pub sources: Vec<SourceView<'a>>,
+}
+
+/// A source of a check as a template sees it.
+#[derive(Debug, Serialize)]
+pub struct SourceView<'a> {
+    /// What to show (the address when no title was given).
+    pub title: &'a str,
+    /// Where it points.
+    pub url: &'a str,
+    /// When it was published, as written.
+    pub date: Option<&'a str>,
+    /// An archived copy's address.
+    pub archive: Option<&'a str>,
+    /// When the editor last saw it, ISO (for `<time datetime>`).
+    pub accessed: Option<String>,
+    /// The same date as the page's readers write dates.
+    pub accessed_display: Option<String>,
+}
+
+impl<'a> SourceView<'a> {
+    /// `link` for a page whose dates `locale` writes.
+    pub fn new(link: &'a Link, locale: &i18n::Locale) -> Self {
+        SourceView {
+            title: &link.title,
+            url: &link.url,
+            date: link.date.as_deref(),
+            archive: link.archive.as_deref(),
+            accessed: link.accessed.map(|d| d.to_string()),
+            accessed_display: link.accessed.map(|d| locale.long_date(d)),
+        }
+    }
+}
+
+/// Where an article's text first appeared, as a template sees it.
+#[derive(Debug, Serialize)]
+pub struct OriginView<'a> {
+    /// Publication name.
+    pub name: &'a str,
+    /// Address of the original.
+    pub url: Option<&'a str>,
+    /// Date of the original, ISO.
+    pub date: Option<String>,
+    /// The same date as the page's readers write dates.
+    pub date_display: Option<String>,
+    /// An archived copy of the original.
+    pub archive: Option<&'a str>,
+    /// When the editor last saw the original, ISO.
+    pub accessed: Option<String>,
+    /// The same date as the page's readers write dates.
+    pub accessed_display: Option<String>,
 }
 
 /// The sentences of a text: where each ends, found once so that many figures can ask.
@@ -179,7 +236,7 @@ pub struct ArticleView<'a> {
     /// Tags.
     pub tags: &'a [String],
     /// Where the text first appeared.
-    pub source: Option<&'a crate::content::SourceInfo>,
+    pub source: Option<OriginView<'a>>,
     /// "translated from Chinese (machine)".
     pub translation: Option<String>,
     /// The body with its highlights.
@@ -250,6 +307,9 @@ pub fn article_view<'a>(
             rating: None,
             tone: None,
             conclusion: None,
+            statement: None,
+            claim_href: None,
+            article_itself: false,
             by: None,
             by_as_written: None,
             by_href: None,
@@ -262,21 +322,34 @@ pub fn article_view<'a>(
             unit: None,
             display: None,
             datetime: None,
-            sources: &ann.sources,
+            sources: ann
+                .sources
+                .iter()
+                .map(|l| SourceView::new(l, locale))
+                .collect(),
         };
         match &ann.detail {
             Detail::Claim {
+                statement,
                 by,
                 verdict,
                 conclusion,
+                ..
             } => {
+                view.statement = statement.as_deref();
+                view.claim_href = Some(format!(
+                    "{root}{}",
+                    url_of_path(&claim_page_path(&article.url_path, &ann.id))
+                ));
+                view.article_itself = by.as_deref() == Some(crate::content::ARTICLE_ITSELF);
+                let by = crate::content::claimant(by.as_deref(), article.meta.source.as_ref());
                 let v = site.scale.get(verdict);
                 view.verdict = Some(verdict);
                 view.verdict_label = v.map(|v| v.label.get(lang));
                 view.rating = v.and_then(|v| v.rating);
                 view.tone = site.scale.tone(verdict);
                 view.conclusion = conclusion.as_deref();
-                if let Some(by) = by.as_deref() {
+                if let Some(by) = by {
                     let (filed, written, href) = filed(site, by, &root);
                     (view.by, view.by_as_written, view.by_href) = (Some(filed), written, href);
                 }
@@ -339,7 +412,15 @@ pub fn article_view<'a>(
             .as_deref()
             .map(|s| markdown_html_in(s, &article.path, &root)),
         tags: &article.meta.tags,
-        source: article.meta.source.as_ref(),
+        source: article.meta.source.as_ref().map(|s| OriginView {
+            name: &s.name,
+            url: s.url.as_deref(),
+            date: s.date.map(|d| d.to_string()),
+            date_display: s.date.map(|d| locale.long_date(d)),
+            archive: s.archive.as_deref(),
+            accessed: s.accessed.map(|d| d.to_string()),
+            accessed_display: s.accessed.map(|d| locale.long_date(d)),
+        }),
         translation,
         body_html: body,
         notes,
@@ -350,6 +431,91 @@ pub fn article_view<'a>(
         path: &article.url_path,
         jsonld: String::new(),
     }
+}
+
+/// One verdict of the site's scale, as `partials/verdict_scale.html` lists it.
+#[derive(Debug, Serialize)]
+pub struct ScaleEntry<'a> {
+    /// What front matter writes.
+    pub key: &'a str,
+    /// What readers see, in the page's language.
+    pub label: &'a str,
+    /// Its rating, if it is on the scale.
+    pub rating: Option<u8>,
+    /// Its place on the scale, 1 (worst) to 5 (best): the `gl-r-N` class.
+    pub tone: Option<u8>,
+    /// The scale's best rating, for "4 of 5".
+    pub best: Option<u8>,
+    /// What it means, in the page's language.
+    pub description: Option<&'a str>,
+}
+
+/// The site's verdict scale in `lang`, in its order (best first, off-scale verdicts last).
+pub fn scale_view(site: &Site, lang: crate::lang::Lang) -> Vec<ScaleEntry<'_>> {
+    site.scale
+        .verdicts
+        .iter()
+        .map(|v| ScaleEntry {
+            key: &v.key,
+            label: v.label.get(lang),
+            rating: v.rating,
+            tone: site.scale.tone(&v.key),
+            best: v
+                .rating
+                .and(site.scale.rating_bounds().map(|(best, _)| best)),
+            description: v
+                .description
+                .as_ref()
+                .map(|d| d.get(lang))
+                .filter(|d| !d.is_empty()),
+        })
+        .collect()
+}
+
+/// The shortcode a standalone page writes as a paragraph of its own to list the site's
+/// verdict scale: Zola's form, `{{ verdict_scale() }}`, or Hugo's, `{{< verdict_scale >}}`.
+const SHORTCODES: [&str; 2] = ["{{verdict_scale()}}", "{{&lt;verdict_scale&gt;}}"];
+
+/// The shortcode's paragraphs in `html` (a rendered body), as byte ranges.
+fn shortcode_paragraphs(html: &str) -> Vec<std::ops::Range<usize>> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = html[from..].find("<p>{{") {
+        let start = from + i;
+        let Some(len) = html[start..].find("</p>") else {
+            break;
+        };
+        let end = start + len + "</p>".len();
+        let inner: String = html[start + 3..start + len]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if SHORTCODES.contains(&inner.as_str()) {
+            found.push(start..end);
+        }
+        from = end;
+    }
+    found
+}
+
+/// Whether a rendered page body holds the verdict scale's shortcode.
+pub fn has_shortcode(html: &str) -> bool {
+    !shortcode_paragraphs(html).is_empty()
+}
+
+/// `html` with each shortcode paragraph replaced by `list` (the theme's rendering of the
+/// scale). What replaces it comes from the trusted theme; the shortcode's own text cannot
+/// carry anything into it.
+pub fn expand_shortcodes(html: &str, list: &str) -> String {
+    let mut out = String::with_capacity(html.len() + list.len());
+    let mut at = 0;
+    for r in shortcode_paragraphs(html) {
+        out.push_str(&html[at..r.start]);
+        out.push_str(list.trim());
+        at = r.end;
+    }
+    out.push_str(&html[at..]);
+    out
 }
 
 /// `name` as the registry files it, `name` as written where that differs, and the person's
@@ -450,6 +616,32 @@ pub fn figures_panel(anchored: &Anchored<'_>, locale: &i18n::Locale) -> (usize, 
     (count, out)
 }
 
+/// `text[sentence]` escaped, with each of `marks` (sorted) that lies inside it in a `<mark>`
+/// of class `class`.
+fn marked_text(
+    text: &str,
+    sentence: std::ops::Range<usize>,
+    marks: &[std::ops::Range<usize>],
+    class: &str,
+) -> String {
+    let mut html = String::with_capacity(sentence.len() + marks.len() * 40);
+    let mut at = sentence.start;
+    for m in marks {
+        if m.start < at || m.end > sentence.end {
+            continue;
+        }
+        let _ = pulldown_cmark_escape::escape_html_body_text(&mut html, &text[at..m.start]);
+        html.push_str("<mark class=\"");
+        html.push_str(class);
+        html.push_str("\">");
+        let _ = pulldown_cmark_escape::escape_html_body_text(&mut html, &text[m.clone()]);
+        html.push_str("</mark>");
+        at = m.end;
+    }
+    let _ = pulldown_cmark_escape::escape_html_body_text(&mut html, &text[at..sentence.end]);
+    html
+}
+
 /// `s` escaped for a double-quoted attribute value.
 fn escape_attr(out: &mut String, s: &str) {
     let _ = pulldown_cmark_escape::escape_html(&mut *out, s);
@@ -521,6 +713,12 @@ pub fn url_of_path(path: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// The page of claim `id` of the article at `article_path`, below the site root
+/// (`2019/x/claims/claim-id/`): below its article, as ids are the article's own.
+pub fn claim_page_path(article_path: &str, id: &str) -> String {
+    format!("{article_path}claims/{id}/")
+}
+
 /// The relative path from a page at `url_path` back to the site root (`../../` for `a/b/`).
 pub fn root_prefix(url_path: &str) -> String {
     "../".repeat(url_path.matches('/').count())
@@ -568,6 +766,17 @@ mod tests {
             "javascript%3Aalert%28document.domain%29%252F%252F/"
         );
         assert_eq!(url_of_path("a b/#?\\ü/"), "a%20b/%23%3F%5C%C3%BC/");
+    }
+
+    #[test]
+    fn the_scale_shortcode_is_a_paragraph_of_its_own() {
+        let html = "<p>Vorher</p>\n<p>{{ verdict_scale() }}</p>\n<p>{{&lt; verdict_scale &gt;}}</p>\n<p>{{ verdict_scale() }} und mehr</p>\n<pre><code>{{ verdict_scale() }}\n</code></pre>\n";
+        assert!(has_shortcode(html));
+        assert_eq!(
+            expand_shortcodes(html, "<ul>S</ul>\n"),
+            "<p>Vorher</p>\n<ul>S</ul>\n<ul>S</ul>\n<p>{{ verdict_scale() }} und mehr</p>\n<pre><code>{{ verdict_scale() }}\n</code></pre>\n"
+        );
+        assert!(!has_shortcode("<p>{{ other() }}</p>"));
     }
 
     #[test]

@@ -229,7 +229,8 @@ fn bodies(
         }));
     }
     // Who makes a claim, under the registry's name.
-    if let Detail::Claim { by: Some(by), .. } = &ann.detail
+    if let Detail::Claim { by, .. } = &ann.detail
+        && let Some(by) = crate::content::claimant(by.as_deref(), article.meta.source.as_ref())
         && !by.trim().is_empty()
     {
         out.push(textual(site.filed_name(by), "text/plain", "identifying"));
@@ -364,6 +365,7 @@ Jahren*, schreibt Cade Matz. „Was ist OpenAI?“, fragt er. Zu 50 % sicher. �
             role: None,
             aliases: vec!["Merity".into()],
             url: Some("https://smerity.com/".into()),
+            kind: Default::default(),
         });
         site
     }

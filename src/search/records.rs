@@ -65,7 +65,7 @@ pub fn articles<'a>(site: &Site, summaries: &[&'a ArticleSummary]) -> Vec<Record
                 url: format!("/{}#{}", render::url_of_path(&a.path), c.id),
                 title: format!(
                     "{label}: {}",
-                    site.locales.get(a.lang_words).quoted(&c.text)
+                    site.locales.get(a.lang_words).quoted(c.statement())
                 ),
                 content,
                 more: "",
@@ -89,7 +89,7 @@ pub fn person<'a>(
 ) -> Record<'static> {
     let mut content = name.to_string();
     let said = quotes.map(|q| q.text.as_str());
-    for extra in also.chain(said).chain(claims.map(|c| c.text.as_str())) {
+    for extra in also.chain(said).chain(claims.map(|c| c.statement())) {
         content.push(' ');
         content.push_str(extra);
     }
