@@ -231,6 +231,20 @@ impl Locale {
         form.as_deref().unwrap_or(&forms.other)
     }
 
+    /// `one` or `other` after the count `n`, by the language's plural rules: French counts
+    /// 0 as one ("0 citation"), English and German do not ("0 quotes").
+    pub fn count_word<'a>(&self, n: u64, one: &'a str, other: &'a str) -> &'a str {
+        let category = self
+            .plurals
+            .as_ref()
+            .map_or(PluralCategory::Other, |rules| rules.category_for(n));
+        if category == PluralCategory::One {
+            one
+        } else {
+            other
+        }
+    }
+
     /// What a figure unit (a key of the unit list) is called after the number written `n`;
     /// `None` for units shown without a word (counts, currencies).
     pub fn unit_name(&self, key: &str, n: &str) -> Option<&str> {
@@ -331,6 +345,20 @@ mod tests {
 
     fn fr() -> Lang {
         Lang::from_tag("fr").unwrap()
+    }
+
+    #[test]
+    fn counts_take_the_languages_plural() {
+        let word =
+            |code: &str, n| builtin(Lang::from_tag(code).unwrap()).count_word(n, "one", "other");
+        assert_eq!(word("fr", 0), "one");
+        assert_eq!(word("fr", 1), "one");
+        assert_eq!(word("fr", 2), "other");
+        assert_eq!(word("en", 0), "other");
+        assert_eq!(word("en", 1), "one");
+        assert_eq!(word("de", 0), "other");
+        assert_eq!(word("es", 0), "other");
+        assert_eq!(word("es", 1), "one");
     }
 
     #[test]

@@ -51,8 +51,8 @@ enum Command {
     Init {
         /// The new site's folder (new or empty; default: the current folder).
         dir: Option<PathBuf>,
-        /// The site's language.
-        #[arg(long, default_value = "de", value_parser = ["de", "en"])]
+        /// The site's language: a BCP 47 tag gloss has a locale for (an unknown one lists them).
+        #[arg(long, default_value = "de")]
         lang: String,
     },
     /// Create a new article below content/, with its front matter filled in.
@@ -270,7 +270,7 @@ fn print_stdout(text: &str) -> std::io::Result<()> {
 
 fn run_init(dir: Option<PathBuf>, lang: &str) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     let dir = cwd()?.join(dir.unwrap_or_default());
-    let lang = gloss::lang::Lang::from_tag(lang).unwrap_or_default();
+    let lang = gloss::scaffold::init_language(lang).map_err(|d| vec![d])?;
     let created = gloss::scaffold::init(&dir, lang)?;
     for f in &created.files {
         eprintln!("created {}", created.root.join(f).display());

@@ -7,12 +7,63 @@ use crate::content::CONTENT_DIR;
 use crate::diagnostics::Diagnostic;
 use crate::lang::Lang;
 
-const SITE_DE: &str = include_str!("scaffold/site.de.toml");
-const SITE_EN: &str = include_str!("scaffold/site.en.toml");
-const EXAMPLE_DE: &str = include_str!("scaffold/example.de.md");
-const EXAMPLE_EN: &str = include_str!("scaffold/example.en.md");
-const NEW_DE: &str = include_str!("scaffold/new.de.md");
-const NEW_EN: &str = include_str!("scaffold/new.en.md");
+/// The files `init` and `new` start from, per language: the site settings, the example
+/// article and its file name, and the template of a new article.
+struct Scaffold {
+    code: &'static str,
+    site: &'static str,
+    example: &'static str,
+    example_name: &'static str,
+    new: &'static str,
+}
+
+/// One entry per locale in [`crate::lang::FILES`] (a unit test holds them to it).
+const SCAFFOLDS: &[Scaffold] = &[
+    Scaffold {
+        code: "de",
+        site: include_str!("scaffold/site.de.toml"),
+        example: include_str!("scaffold/example.de.md"),
+        example_name: "beispiel.md",
+        new: include_str!("scaffold/new.de.md"),
+    },
+    Scaffold {
+        code: "en",
+        site: include_str!("scaffold/site.en.toml"),
+        example: include_str!("scaffold/example.en.md"),
+        example_name: "example.md",
+        new: include_str!("scaffold/new.en.md"),
+    },
+    Scaffold {
+        code: "fr",
+        site: include_str!("scaffold/site.fr.toml"),
+        example: include_str!("scaffold/example.fr.md"),
+        example_name: "exemple.md",
+        new: include_str!("scaffold/new.fr.md"),
+    },
+    Scaffold {
+        code: "es",
+        site: include_str!("scaffold/site.es.toml"),
+        example: include_str!("scaffold/example.es.md"),
+        example_name: "ejemplo.md",
+        new: include_str!("scaffold/new.es.md"),
+    },
+];
+
+/// The scaffold of `lang`; English for a locale that has none yet.
+fn scaffold(lang: Lang) -> &'static Scaffold {
+    SCAFFOLDS
+        .iter()
+        .find(|s| s.code == lang.code())
+        .unwrap_or(&SCAFFOLDS[1])
+}
+
+/// The language of `gloss init --lang TAG`: a language gloss has words for, else an error
+/// that names those it has.
+pub fn init_language(tag: &str) -> Result<Lang, Diagnostic> {
+    crate::lang::page_language(tag)
+        .map(|(_, lang)| lang)
+        .map_err(|e| Diagnostic::file("--lang", e.message).with_help(e.help))
+}
 
 /// What `init` wrote, relative to the new site's folder.
 #[derive(Debug)]
@@ -54,12 +105,12 @@ pub fn init(dir: &Path, lang: Lang) -> Result<Created, Vec<Diagnostic>> {
             ]);
         }
     }
-    // The example site is German or English (`gloss init --lang`); a site in another
-    // language starts from the English one with its `language` changed.
-    let (site, example, example_name) = match lang.code() {
-        "de" => (SITE_DE, EXAMPLE_DE, "beispiel.md"),
-        _ => (SITE_EN, EXAMPLE_EN, "example.md"),
-    };
+    let Scaffold {
+        site,
+        example,
+        example_name,
+        ..
+    } = scaffold(lang);
     let example = example.replace("{{date}}", &today().to_string());
     let files = [
         (PathBuf::from(SITE_FILE), site.to_string()),
@@ -194,11 +245,8 @@ pub fn new_article(
     let site = Site::load(root)?;
     let rel = article_path(path).map_err(|d| vec![d])?;
     let title = title.map_or_else(|| title_from(&rel), str::to_string);
-    // The new article's comments are German or English.
-    let template = match site.lang.code() {
-        "de" => NEW_DE,
-        _ => NEW_EN,
-    };
+    // The new article's comments are in the site's language.
+    let template = scaffold(site.lang).new;
     let verdicts: Vec<&str> = site.scale.keys().collect();
     let text = template
         // A TOML string literal, so quotes and backslashes in the title stay valid.
@@ -250,6 +298,14 @@ mod tests {
             let e = article_path(bad).unwrap_err();
             assert!(!e.message.is_empty(), "{bad}");
         }
+    }
+
+    #[test]
+    fn every_locale_has_a_scaffold() {
+        for lang in Lang::all() {
+            assert_eq!(scaffold(lang).code, lang.code());
+        }
+        assert_eq!(SCAFFOLDS.len(), Lang::all().count());
     }
 
     #[test]

@@ -27,6 +27,8 @@ fn init_then_build_highlights_every_kind() {
     for (lang, page, words) in [
         ("de", "beispiel", "das längste Radwegenetz des Landes"),
         ("en", "example", "the longest cycle network in the"),
+        ("fr", "exemple", "le plus long réseau cyclable"),
+        ("es", "ejemplo", "la red de carriles bici"),
     ] {
         let tmp = tempfile::tempdir().unwrap();
         gloss(tmp.path())
@@ -57,6 +59,79 @@ fn init_then_build_highlights_every_kind() {
                 "5 annotations: 5 exact, 0 moved, 0 orphaned; 0 errors, 0 warnings",
             ));
     }
+}
+
+/// The text a reader sees on a page, its tags removed.
+fn visible(html: &str) -> String {
+    Html::parse_document(html)
+        .root_element()
+        .text()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn init_in_french_and_spanish_makes_pages_in_that_language() {
+    for (lang, page, words, people) in [
+        (
+            "fr",
+            "exemple",
+            ["Affirmé par", "Plutôt faux", "Citation"],
+            "1 Citation · 1 Affirmation",
+        ),
+        (
+            "es",
+            "ejemplo",
+            ["Afirmado por", "Mayormente falso", "Cita"],
+            "1 Cita · 1 Afirmación",
+        ),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        gloss(tmp.path())
+            .args(["init", "site", "--lang", lang])
+            .assert()
+            .success();
+        let site = tmp.path().join("site");
+        gloss(&site).arg("build").assert().success();
+        let html = std::fs::read_to_string(site.join(format!("public/{page}/index.html"))).unwrap();
+        assert!(html.contains(&format!("<html lang=\"{lang}\"")), "{lang}");
+        let text = visible(&html);
+        for w in words {
+            assert!(text.contains(w), "{lang}: no {w:?} in {text}");
+        }
+        let people_page = std::fs::read_to_string(site.join("public/people/index.html")).unwrap();
+        assert!(
+            visible(&people_page).contains(people),
+            "{lang}: {people_page}"
+        );
+        // A new article in that site starts from that language's template.
+        gloss(&site)
+            .args(["new", "deux", "--title", "Deux"])
+            .assert()
+            .success();
+        let new = std::fs::read_to_string(site.join("content/deux.md")).unwrap();
+        let comment = if lang == "fr" {
+            "# Annotations : retirez le `#`"
+        } else {
+            "# Anotaciones: quite el `#`"
+        };
+        assert!(new.contains(comment), "{lang}: {new}");
+        gloss(&site).arg("build").assert().success();
+    }
+}
+
+#[test]
+fn init_names_the_languages_gloss_has() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut out = gloss(tmp.path())
+        .args(["init", "site", "--lang", "it"])
+        .assert()
+        .failure()
+        .stderr(contains("gloss has no words for the language `it`"));
+    for lang in gloss::lang::Lang::all() {
+        out = out.stderr(contains(format!("`{}`", lang.code())));
+    }
+    assert!(!tmp.path().join("site").exists());
 }
 
 #[test]

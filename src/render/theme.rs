@@ -83,6 +83,7 @@ impl Theme {
             }
         }
         let mut tera = Tera::new();
+        tera.register_function("plural", plural);
         if errors.is_empty()
             && let Err(e) = tera.add_raw_templates(
                 sources
@@ -157,5 +158,43 @@ fn template_error(e: &tera::Error, path: &Path, text: &str) -> Diagnostic {
                 .with_help("see the template syntax at https://keats.github.io/tera/")
         }
         other => Diagnostic::file(path, other.to_string()),
+    }
+}
+
+/// The template function `plural(n=3, one=t.quote, other=t.quotes_count)`: the word for a
+/// count by the plural rules of the page's language (the context's `lang`), so that no
+/// template writes its own `n == 1`.
+fn plural(kwargs: tera::Kwargs, state: &tera::State) -> tera::TeraResult<String> {
+    let n = kwargs.must_get::<u64>("n")?;
+    let one = kwargs.must_get::<&str>("one")?;
+    let other = kwargs.must_get::<&str>("other")?;
+    let tag = state.get::<String>("lang")?.unwrap_or_default();
+    let lang = crate::lang::Lang::from_tag(&tag).unwrap_or_default();
+    Ok(crate::i18n::builtin(lang)
+        .count_word(n, one, other)
+        .to_string())
+}
+
+#[cfg(test)]
+mod plural_tests {
+    use super::*;
+
+    #[test]
+    fn plural_follows_the_pages_language() {
+        let mut tera = Tera::new();
+        tera.register_function("plural", plural);
+        tera.add_raw_template("t", "{{ plural(n=n, one='one', other='other') }}")
+            .unwrap();
+        let render = |lang: &str, n: u64| {
+            let mut cx = Context::new();
+            cx.insert("lang", lang);
+            cx.insert("n", &n);
+            tera.render("t", &cx).unwrap()
+        };
+        assert_eq!(render("fr", 0), "one");
+        assert_eq!(render("fr-CA", 1), "one");
+        assert_eq!(render("en", 0), "other");
+        assert_eq!(render("en", 1), "one");
+        assert_eq!(render("es", 2), "other");
     }
 }
