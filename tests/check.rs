@@ -373,7 +373,7 @@ fn check_renders_into_memory_and_writes_nowhere() {
         (
             "content/a.md",
             &article(
-                "tags = [\"KI\"]\n[[claim]]\ntext = \"Zwei\"\nverdict = \"true\"\n",
+                "tags = [\"KI\"]\n[[claim]]\ntext = \"Zwei\"\nverdict = \"true\"\nby = \"@article\"\n",
                 "Eins. Zwei. [Behauptungen](../claims/#main), [Feed](../feed.xml), \
                  [Export](annotations.jsonld).\n",
             ),
