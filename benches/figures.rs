@@ -15,8 +15,7 @@ use std::time::{Duration, Instant};
 
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use gloss::annotate::figures::Lang;
-use gloss::annotate::figures::detect;
+use gloss::annotate::figures::{detect, rules_for};
 
 fn content_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("GLOSS_BENCH_CORPUS") {
@@ -116,9 +115,10 @@ fn load() -> (Vec<String>, u64) {
 }
 
 fn detect_all(bodies: &[String]) -> usize {
+    let de = rules_for("de").expect("German figure rules");
     bodies
         .iter()
-        .map(|t| detect(std::hint::black_box(t), Lang::De, Some(2019)).len())
+        .map(|t| detect(std::hint::black_box(t), de, Some(2019)).len())
         .sum()
 }
 

@@ -152,6 +152,9 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Report {
         .extend(build::nav_errors(&site, &|p| published_files.contains(p)));
     let summaries: Vec<ArticleSummary> =
         checks.iter_mut().filter_map(|c| c.summary.take()).collect();
+    report
+        .findings
+        .extend(build::translation_findings(&summaries));
     if let (Some(theme), Some(renderer)) = (&theme, &renderer) {
         let mut listed: Vec<&ArticleSummary> = summaries.iter().collect();
         listed.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
@@ -348,7 +351,26 @@ pub(crate) fn article_links(
     let lines = Lines::new(&article.source);
     let mut links = body_links(article, events, &lines);
     links.extend(note_links(article, &lines));
+    links.extend(translations_at(article, &lines));
     links
+}
+
+/// The files `translations` names, located where each is written: links that must lead to
+/// an article like any other.
+pub(crate) fn translation_links(article: &Article) -> Vec<LinkRef> {
+    translations_at(article, &Lines::new(&article.source))
+}
+
+fn translations_at(article: &Article, lines: &Lines) -> Vec<LinkRef> {
+    article
+        .meta
+        .translations
+        .iter()
+        .map(|t| LinkRef {
+            dest: t.file.clone(),
+            at: lines.locate(article, t.span.clone()),
+        })
+        .collect()
 }
 
 /// Where each line of a source starts, so that many findings in a large file are located

@@ -23,6 +23,11 @@ pub struct SiteConfig {
     /// The site's language (BCP 47), the default for articles.
     #[serde(default = "default_language")]
     pub language: String,
+    /// The languages with listings of their own: home page, listings, feeds and search
+    /// (`language` at the root, the others below `<tag>/`); empty means every language of
+    /// the site's articles. An article in a language left out is listed with `language`'s.
+    #[serde(default)]
+    pub languages: Vec<String>,
     /// One line about the site.
     #[serde(default)]
     pub description: String,
@@ -398,6 +403,41 @@ struct PeopleFile {
     person: Vec<Person>,
 }
 
+/// One language the site publishes listings in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteLang {
+    /// Its tag, as the site writes it (`en`).
+    pub tag: String,
+    /// The theme's words it gets.
+    pub lang: Lang,
+    /// Where its listings are, below the site root: empty for the site's `language`, else
+    /// `en/`.
+    pub prefix: String,
+}
+
+/// The primary subtag of a language tag, lowercased (`de-AT` → `de`): what tells the site's
+/// languages apart.
+pub fn primary_subtag(tag: &str) -> String {
+    tag.split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Where the listings of articles in `tag` are, below the site root, on a site in
+/// `language` whose site.toml names `languages`: nothing for the site's language (and for
+/// one `languages` leaves out), `<primary subtag>/` for any other (`en/`).
+pub fn listing_prefix(language: &str, languages: &[String], tag: &str) -> String {
+    let primary = primary_subtag(tag);
+    let listed = languages.is_empty() || languages.iter().any(|l| primary_subtag(l) == primary);
+    if primary == primary_subtag(language) || !listed {
+        String::new()
+    } else {
+        format!("{primary}/")
+    }
+}
+
 /// Everything loaded from the site's configuration files.
 #[derive(Debug, Clone)]
 pub struct Site {
@@ -484,6 +524,47 @@ impl Site {
     pub fn person_page(&self, i: usize) -> String {
         format!("people/{}/", self.registry().slugs[i])
     }
+
+    /// Where the listings of the language `tag` are, below the site root (see
+    /// [`listing_prefix`]).
+    pub fn prefix_of(&self, tag: &str) -> String {
+        listing_prefix(&self.config.language, &self.config.languages, tag)
+    }
+
+    /// The languages the site lists articles in, its `language` first: those of site.toml's
+    /// `languages`, else the site's and those of the articles' tags `tags`, by tag.
+    pub fn listing_langs<'t>(&self, tags: impl IntoIterator<Item = &'t str>) -> Vec<SiteLang> {
+        let mut seen: Vec<String> = vec![primary_subtag(&self.config.language)];
+        let mut out = vec![SiteLang {
+            tag: self.config.language.clone(),
+            lang: self.lang,
+            prefix: String::new(),
+        }];
+        let explicit: Vec<&str> = self.config.languages.iter().map(String::as_str).collect();
+        let mut others: Vec<&str> = if explicit.is_empty() {
+            tags.into_iter().collect()
+        } else {
+            explicit
+        };
+        others.sort_by_key(|t| primary_subtag(t));
+        for tag in others {
+            let primary = primary_subtag(tag);
+            if seen.contains(&primary) {
+                continue;
+            }
+            seen.push(primary.clone());
+            out.push(SiteLang {
+                tag: if self.config.languages.is_empty() {
+                    primary.clone()
+                } else {
+                    tag.to_string()
+                },
+                lang: Lang::from_tag(tag).unwrap_or_default(),
+                prefix: format!("{primary}/"),
+            });
+        }
+        out
+    }
 }
 
 impl Site {
@@ -548,6 +629,7 @@ impl Site {
                 Err(d) => errors.push(d),
             }
         }
+        errors.extend(check_languages(&config, text));
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -576,6 +658,76 @@ impl Site {
             config,
         }
     }
+}
+
+/// The errors of site.toml's `languages` (`text`): each a language tag, no two of one
+/// language, the site's `language` among them.
+fn check_languages(config: &SiteConfig, text: &str) -> Vec<Diagnostic> {
+    if config.languages.is_empty() {
+        return Vec::new();
+    }
+    let path = Path::new(SITE_FILE);
+    // Each tag is located where it is written (its first occurrence after `languages`).
+    let key = text
+        .lines()
+        .scan(0, |at, line| {
+            let start = *at;
+            *at += line.len() + 1;
+            Some((start, line))
+        })
+        .find(|(_, line)| {
+            line.trim_start()
+                .strip_prefix("languages")
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        })
+        .map_or(0, |(start, _)| start);
+    let key_span = key..(key + "languages".len()).min(text.len());
+    let at = |tag: &str| {
+        let quoted = format!("\"{tag}\"");
+        match text[key..].find(&quoted) {
+            Some(i) => key + i..key + i + quoted.len(),
+            None => key_span.clone(),
+        }
+    };
+    let mut errors = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for tag in &config.languages {
+        if let Err(e) = crate::lang::page_language(tag) {
+            errors.push(Diagnostic::at(path, text, at(tag), e.message).with_help(e.help));
+            continue;
+        }
+        let primary = primary_subtag(tag);
+        if seen.contains(&primary) {
+            errors.push(
+                Diagnostic::at(
+                    path,
+                    text,
+                    at(tag),
+                    format!("`{tag}` is a second tag of the language `{primary}`"),
+                )
+                .with_help("name each language once: its listings have one place, `<tag>/`"),
+            );
+        }
+        seen.push(primary);
+    }
+    if !seen.contains(&primary_subtag(&config.language)) {
+        errors.push(
+            Diagnostic::at(
+                path,
+                text,
+                key_span.clone(),
+                format!(
+                    "`languages` does not hold the site's `language`, `{}`",
+                    config.language
+                ),
+            )
+            .with_help(format!(
+                "add \"{}\" to `languages`: its listings are the site's home page",
+                config.language
+            )),
+        );
+    }
+    errors
 }
 
 /// Why a source file (site.toml, an article, a template) could not be loaded: made where

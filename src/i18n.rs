@@ -313,6 +313,21 @@ impl Locale {
     }
 }
 
+/// The language of `tag` as its speakers call it, as a link to a page in it is labelled
+/// ("Deutsch", "Français": the locale's `name`, starting a label); the tag itself where gloss
+/// has no locale for it.
+pub fn endonym(tag: &str) -> String {
+    let Some(lang) = Lang::from_tag(tag) else {
+        return tag.to_string();
+    };
+    let name = &builtin(lang).name;
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => tag.to_string(),
+    }
+}
+
 /// Every language's locale as a site shows it: the built-in words with the site's own.
 #[derive(Debug, Clone)]
 pub struct Locales(Vec<Locale>);

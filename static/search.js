@@ -15,7 +15,9 @@
   // The site root: the template's data-root, else the folder this script was loaded from.
   const root = text.root != null ? new URL(text.root, location.href)
     : new URL('.', script ? script.src : location.href);
-  const base = new URL('search/i/', root);
+  // The index of the page's language: the template's data-index (a site in several
+  // languages has one below each language's home), else the site root's.
+  const base = text.index != null ? new URL(text.index, location.href) : new URL('search/i/', root);
   const onDisk = location.protocol === 'file:';
   const PAGE = 20;
 
@@ -80,6 +82,17 @@
         if (n >= 3 && w.length - n <= 4 && w.startsWith(s)) add(g, 0.8);
         else if (n >= 4 && s.endsWith('i') && w.length - n <= 3 && w.startsWith(s.slice(0, -1))) add(g, 0.8);
       });
+      // The same word with or without an ending of one or two letters (French and Spanish
+      // plurals and genders: "investissement" for "investissements", "piste" for "pistes"),
+      // whose stem is too short for the rule above.
+      if ([...w].length >= 4) {
+        for (const word in shard.w) {
+          const d = word.length - w.length;
+          if (d !== 0 && Math.abs(d) <= 2 && (d > 0 ? word.startsWith(w) : w.startsWith(word)) && word.length >= 4) {
+            [].concat(shard.w[word]).forEach((g) => add(g, 0.8));
+          }
+        }
+      }
       if (typing && [...w].length >= 3) {
         let n = 0;
         for (const word in shard.w) {

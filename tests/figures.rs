@@ -283,6 +283,71 @@ fn a_unit_without_value_takes_the_detected_value_and_checks_it() {
     assert!(err.contains("not a calendar year"), "{err}");
 }
 
+/// A site with one article in `lang` (the site's language too) and the given body.
+fn site_in(lang: &str, body: &str) -> tempfile::TempDir {
+    site(&[
+        (
+            "site.toml",
+            &format!(
+                "title = \"Desk\"\nlanguage = \"{lang}\"\nbase_url = \"https://example.org/t\"\n"
+            ),
+        ),
+        (
+            "content/a.md",
+            &format!("+++\ntitle = \"A\"\ndate = 2026-11-02\nlang = \"{lang}\"\n+++\n{body}"),
+        ),
+    ])
+}
+
+#[test]
+fn a_french_article_gets_french_figures() {
+    let dir = site_in(
+        "fr",
+        "Le budget atteint 1,5 million d'euros depuis le 1er mars, soit 3,5 % de plus \
+         qu'en 2025, pendant cinq ans. Rendez-vous à 20 heures, article 3.\n",
+    );
+    let out = gloss(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = read(dir.path(), "public/a/index.html");
+    let marked = text_of(&html, ".gl-body .gl-figure");
+    assert_eq!(marked, "1,5 million d'euros1er mars3,5 %2025cinq ans");
+    assert!(
+        html.contains("<data class=\"gl gl-figure\" value=\"1500000\""),
+        "{html}"
+    );
+    assert!(html.contains("<time class=\"gl gl-figure\" datetime=\"2026-03-01\""));
+    assert!(html.contains("<data class=\"gl gl-figure\" value=\"0.035\""));
+    // The figures panel writes them as French readers do.
+    assert!(html.contains("1,5 million EUR<"), "{html}");
+    assert!(html.contains("1er mars 2026<"), "{html}");
+}
+
+#[test]
+fn a_spanish_article_gets_spanish_figures() {
+    let dir = site_in(
+        "es",
+        "El plan cuesta 1.500 millones de euros desde el 22 de julio de 2019, entre 3 y 5 \
+         millones de hogares. Empieza a las 20 horas.\n",
+    );
+    let out = gloss(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = read(dir.path(), "public/a/index.html");
+    let marked = text_of(&html, ".gl-body .gl-figure");
+    assert_eq!(
+        marked,
+        "1.500 millones de euros22 de julio de 2019entre 3 y 5 millones"
+    );
+    assert!(html.contains("value=\"1500000000\""), "{html}");
+    assert!(html.contains("datetime=\"2019-07-22\""));
+    assert!(
+        html.contains("value=\"3000000\" data-max=\"5000000\""),
+        "{html}"
+    );
+    // The figures panel writes them as Spanish readers do.
+    assert!(html.contains("1,5 mil millones EUR<"), "{html}");
+    assert!(html.contains("3–5 millones<"), "{html}");
+}
+
 #[test]
 fn figures_inside_a_highlight_nest_in_it_without_splitting_it() {
     let front = "[[claim]]\ntext = \"stieg der Umsatz 2023 um 5 Prozent auf 7 Millionen Euro\"\nverdict = \"true\"\n";

@@ -2,8 +2,7 @@
 //! news sentences (tests/figures_golden/*.txt; the format is described at the
 //! top of each file) and checks it on the seed article.
 
-use gloss::annotate::figures::Lang;
-use gloss::annotate::figures::{Approx, Figure, FigureKind, detect, detect_with};
+use gloss::annotate::figures::{Approx, Figure, FigureKind, Rules, detect, detect_with, rules_for};
 
 /// A labelled figure: span in the stripped text and what must be found there.
 struct Gold {
@@ -153,7 +152,7 @@ fn show(f: &Figure, text: &str) -> String {
 }
 
 /// Runs one corpus, with bare counts as figures or not; returns (precision, recall).
-fn score(name: &str, corpus: &str, lang: Lang, counts: bool) -> (f64, f64) {
+fn score(name: &str, corpus: &str, lang: &Rules, counts: bool) -> (f64, f64) {
     let passages = parse(corpus);
     let (mut tp, mut fp, mut fn_, mut labels) = (0usize, 0usize, 0usize, 0usize);
     let mut report = String::new();
@@ -212,15 +211,29 @@ fn score(name: &str, corpus: &str, lang: Lang, counts: bool) -> (f64, f64) {
     (precision, recall)
 }
 
+fn lang(code: &str) -> &'static Rules {
+    rules_for(code).unwrap_or_else(|| panic!("no figure rules for {code}"))
+}
+
 #[test]
 fn golden_german() {
-    let (p, r) = score("de", include_str!("figures_golden/de.txt"), Lang::De, false);
+    let (p, r) = score(
+        "de",
+        include_str!("figures_golden/de.txt"),
+        lang("de"),
+        false,
+    );
     assert!(p >= 0.95 && r >= 0.95, "de: precision {p:.3} recall {r:.3}");
 }
 
 #[test]
 fn golden_english() {
-    let (p, r) = score("en", include_str!("figures_golden/en.txt"), Lang::En, false);
+    let (p, r) = score(
+        "en",
+        include_str!("figures_golden/en.txt"),
+        lang("en"),
+        false,
+    );
     assert!(p >= 0.95 && r >= 0.95, "en: precision {p:.3} recall {r:.3}");
 }
 
@@ -229,7 +242,7 @@ fn golden_german_with_counts() {
     let (p, r) = score(
         "de+counts",
         include_str!("figures_golden/de.txt"),
-        Lang::De,
+        lang("de"),
         true,
     );
     assert!(p >= 0.95 && r >= 0.95, "de: precision {p:.3} recall {r:.3}");
@@ -240,7 +253,7 @@ fn golden_english_with_counts() {
     let (p, r) = score(
         "en+counts",
         include_str!("figures_golden/en.txt"),
-        Lang::En,
+        lang("en"),
         true,
     );
     assert!(p >= 0.95 && r >= 0.95, "en: precision {p:.3} recall {r:.3}");
@@ -249,7 +262,7 @@ fn golden_english_with_counts() {
 #[test]
 fn seed_article() {
     let text = include_str!("fixtures/seed_article.txt");
-    let found = detect(text, Lang::De, Some(2019));
+    let found = detect(text, lang("de"), Some(2019));
     let at = |needle: &str, nth: usize| -> usize {
         text.match_indices(needle)
             .nth(nth)
@@ -312,4 +325,48 @@ fn seed_article() {
             "{name} is a name, not a figure"
         );
     }
+}
+
+#[test]
+fn golden_french() {
+    let (p, r) = score(
+        "fr",
+        include_str!("figures_golden/fr.txt"),
+        lang("fr"),
+        false,
+    );
+    assert!(p >= 0.95 && r >= 0.95, "fr: precision {p:.3} recall {r:.3}");
+}
+
+#[test]
+fn golden_french_with_counts() {
+    let (p, r) = score(
+        "fr+counts",
+        include_str!("figures_golden/fr.txt"),
+        lang("fr"),
+        true,
+    );
+    assert!(p >= 0.95 && r >= 0.95, "fr: precision {p:.3} recall {r:.3}");
+}
+
+#[test]
+fn golden_spanish() {
+    let (p, r) = score(
+        "es",
+        include_str!("figures_golden/es.txt"),
+        lang("es"),
+        false,
+    );
+    assert!(p >= 0.95 && r >= 0.95, "es: precision {p:.3} recall {r:.3}");
+}
+
+#[test]
+fn golden_spanish_with_counts() {
+    let (p, r) = score(
+        "es+counts",
+        include_str!("figures_golden/es.txt"),
+        lang("es"),
+        true,
+    );
+    assert!(p >= 0.95 && r >= 0.95, "es: precision {p:.3} recall {r:.3}");
 }

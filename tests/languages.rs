@@ -184,9 +184,11 @@ fn english_pages_and_the_search_index_quote_in_english_marks() {
 #[test]
 fn passages_in_another_language_carry_lang() {
     let front = format!("lang = \"de\"\nsummary = \"Die Abgabe.\"\n{CHECKED}");
+    // `languages` without German: its article is listed with the English ones (a site in
+    // several languages lists each apart, see tests/multilingual.rs).
     let dir = site_in(
         "en",
-        "",
+        "languages = [\"en\"]\n",
         &[
             ("content/de.md", &article(&front, CHECKED_BODY)),
             (

@@ -14,7 +14,13 @@ fn a_source_shows_its_archived_copy_and_access_date_in_the_page_language() {
     let front = "source = { name = \"Q\", url = \"https://q.example/a\", date = 2019-07-23, archive = \"https://web.archive.org/web/20190723/https://q.example/a\", accessed = 2024-05-03 }\n\
         [[claim]]\ntext = \"Eins\"\nverdict = \"true\"\n\
         sources = [\"https://a.example/\", { title = \"Bericht\", url = \"https://b.example/r\", date = \"Mai 2019\", archive = \"https://web.archive.org/web/2019/https://b.example/r\", accessed = \"2024-05-03\" }]\n";
+    // `languages` keeps the English article in the German listings: on a site with `en/`
+    // listings its page could not be `en/`.
     let dir = site(&[
+        (
+            "site.toml",
+            "title = \"Testseite\"\nlanguage = \"de\"\nlanguages = [\"de\"]\nbase_url = \"https://example.org/t\"\n",
+        ),
         ("content/de.md", &article(front, "Eins.\n")),
         (
             "content/en.md",

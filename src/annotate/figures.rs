@@ -8,34 +8,12 @@
 //! table lookup per byte. Values are kept as integer mantissa and power of
 //! ten, never as floats, so "1,5 Millionen" is exactly "1500000".
 
+mod rules;
 pub mod units;
-mod words;
 
-use words::{Unit, WordUse};
-
-/// The languages the detector has rules for. Each is rules in code and word lists (issue 16
-/// item 3 puts them behind one interface), not a locale file: a page language without rules
-/// gets no detected figures.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Lang {
-    /// German.
-    De,
-    /// English.
-    En,
-}
-
-impl Lang {
-    /// The rules for articles in `lang`: the one place a page's language picks the detector.
-    /// French and Spanish have none yet, so their articles get no detected figures (their
-    /// `[[figure]]`s still show).
-    pub fn for_language(lang: crate::lang::Lang) -> Option<Lang> {
-        match lang.code() {
-            "de" => Some(Lang::De),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-}
+use crate::lang::Lang;
+use rules::{Entry, MAX_WORD, NounRule, Unit, WordUse};
+pub use rules::{Rules, codes, rules_for};
 
 /// What kind of quantity a figure is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -117,19 +95,25 @@ pub struct Figure {
 /// contain '\n'), sorted by start, non-overlapping: money, percentages, dates, years,
 /// durations, numbers with a scale word, and ranges of them. Bare counts ("zwei", "(3)",
 /// "District 1") are left out; [`detect_with`] finds them too.
-pub fn detect(text: &str, lang: Lang, article_year: Option<i16>) -> Vec<Figure> {
-    detect_with(text, lang, article_year, false)
+pub fn detect(text: &str, rules: &Rules, article_year: Option<i16>) -> Vec<Figure> {
+    detect_with(text, rules, article_year, false)
 }
 
 /// [`detect`], and with `counts` also bare counts (numbers with no unit, currency or scale).
-pub fn detect_with(text: &str, lang: Lang, article_year: Option<i16>, counts: bool) -> Vec<Figure> {
+pub fn detect_with(
+    text: &str,
+    rules: &Rules,
+    article_year: Option<i16>,
+    counts: bool,
+) -> Vec<Figure> {
     let cx = Cx {
         text,
         b: text.as_bytes(),
-        lang,
+        r: rules,
         year: article_year,
         counts,
         before_cache: std::cell::Cell::new(None),
+        entry_cache: std::cell::Cell::new(None),
     };
     let mut out: Vec<Figure> = Vec::with_capacity(text.len() / 256);
     let b = cx.b;
@@ -165,7 +149,7 @@ pub fn detect_with(text: &str, lang: Lang, article_year: Option<i16>, counts: bo
             }
             let next = if digits & (0x80 << (8 * k)) != 0 {
                 cx.numeric(i, out.last().map_or(0, |f| f.end), &mut out)
-            } else if words::may_anchor(lang, b[i], cx.byte(i + 1)) {
+            } else if rules.may_anchor(b[i], cx.byte(i + 1)) {
                 cx.word(i, &mut out)
             } else {
                 continue;
@@ -179,6 +163,13 @@ pub fn detect_with(text: &str, lang: Lang, article_year: Option<i16>, counts: bo
         pos = next_pos;
     }
     out
+}
+
+/// The detector for an article's language: the one place where the language an article
+/// declares picks its figure rules. A language without a rules file (`lang/<code>.toml`)
+/// gets no detected figures; its `[[figure]]`s still show.
+pub fn rules_for_lang(lang: Lang) -> Option<&'static Rules> {
+    rules_for(lang.code())
 }
 
 /// Marks (in each byte's high bit) the ASCII letters and the ASCII digits of
@@ -363,11 +354,13 @@ struct Tok {
 struct Cx<'t> {
     text: &'t str,
     b: &'t [u8],
-    lang: Lang,
+    r: &'t Rules,
     year: Option<i16>,
     /// Whether bare counts are figures too.
     counts: bool,
     before_cache: std::cell::Cell<Option<(usize, usize, Option<Tok>)>>,
+    /// The last word looked up: the rules around a number ask about the same word.
+    entry_cache: std::cell::Cell<Option<(usize, usize, Option<&'t Entry>)>>,
 }
 
 /// `char::is_alphabetic` with the Latin-1 letters of German and French
@@ -537,14 +530,118 @@ impl<'t> Cx<'t> {
         Some(Tok { start, end })
     }
 
-    fn lower_is<F: Fn(&[u8]) -> bool>(&self, t: Tok, f: F) -> bool {
-        let mut buf = [0; words::MAX_WORD];
-        words::lower(self.sub(t.start, t.end), &mut buf).is_some_and(f)
+    /// The elided word ending with an apostrophe right before `i` ("d'" in "d'un",
+    /// "jusqu'" in "jusqu'à"), in languages that elide.
+    fn elided_before(&self, i: usize, floor: usize) -> Option<Tok> {
+        if !self.r.elision {
+            return None;
+        }
+        let q = self.char_before(i)?;
+        if !matches!(q, '\'' | '’') {
+            return None;
+        }
+        let stop = i - q.len_utf8();
+        let mut start = stop;
+        while let Some(c) = self.char_before(start) {
+            if !is_alpha(c) {
+                break;
+            }
+            start -= c.len_utf8();
+        }
+        if start == stop || start < floor {
+            return None;
+        }
+        Some(Tok { start, end: i })
     }
 
-    fn lookup<T, F: Fn(&[u8]) -> Option<T>>(&self, t: Tok, f: F) -> Option<T> {
-        let mut buf = [0; words::MAX_WORD];
-        words::lower(self.sub(t.start, t.end), &mut buf).and_then(f)
+    /// The word before `i`, or the elided word right before it.
+    fn word_or_elided_before(&self, i: usize, floor: usize) -> Option<Tok> {
+        self.word_before(i, floor)
+            .or_else(|| self.elided_before(i, floor))
+    }
+
+    /// What the word at `t` can be, looked up once in lower case.
+    fn entry(&self, t: Tok) -> Option<&'t Entry> {
+        if let Some((s, e, found)) = self.entry_cache.get()
+            && s == t.start
+            && e == t.end
+        {
+            return found;
+        }
+        let mut buf = [0; MAX_WORD];
+        let found = rules::lower(self.sub(t.start, t.end), &mut buf).and_then(|w| self.r.get(w));
+        self.entry_cache.set(Some((t.start, t.end, found)));
+        found
+    }
+
+    /// Whether the word at `t` has any of the role `flags`.
+    fn has(&self, t: Tok, flags: u32) -> bool {
+        self.entry(t).is_some_and(|e| e.flags & flags != 0)
+    }
+
+    /// Whether the word at `t`, lowercased, is `w`.
+    fn lower_eq(&self, t: Tok, w: &[u8]) -> bool {
+        let mut buf = [0; MAX_WORD];
+        rules::lower(self.sub(t.start, t.end), &mut buf) == Some(w)
+    }
+
+    /// Where one of `phrases` (read backwards) ends just before `i`: the start of the
+    /// phrase found.
+    fn phrase_before(&self, i: usize, floor: usize, phrases: &[Vec<Box<[u8]>>]) -> Option<usize> {
+        'phrases: for p in phrases {
+            let mut at = i;
+            for w in p.iter().rev() {
+                match self.word_or_elided_before(at, floor) {
+                    Some(t) if self.lower_eq(t, w) => at = t.start,
+                    _ => continue 'phrases,
+                }
+            }
+            return Some(at);
+        }
+        None
+    }
+
+    /// A unit or currency of several words starting with the word `first` ("per cent",
+    /// "points de pourcentage"): the unit or currency code, and where it ends.
+    fn phrase(&self, first: Tok) -> Option<(Result<Unit, &'static str>, usize)> {
+        'phrases: for (words, target) in &self.r.phrases {
+            if !self.lower_eq(first, &words[0]) {
+                continue;
+            }
+            let mut end = first.end;
+            for w in &words[1..] {
+                match self.word_after(end) {
+                    Some(t) if self.lower_eq(t, w) => end = t.end,
+                    _ => continue 'phrases,
+                }
+            }
+            return Some((*target, end));
+        }
+        None
+    }
+
+    /// Whether a currency sign or word follows `i` ("15 M€", "5m dollars").
+    fn currency_after(&self, i: usize) -> bool {
+        let j = self.skip_hspace(i);
+        matches!(self.char_at(j), Some('€' | '$' | '£'))
+            || self
+                .word_after(i)
+                .and_then(|t| self.entry(t))
+                .is_some_and(|e| e.currency.is_some())
+    }
+
+    /// Where the word after a scale word linking it to its currency or unit ends
+    /// ("millions d'euros", "millones de euros"): the link is `tok`, elided or not.
+    fn scale_link(&self, tok: Tok) -> Option<usize> {
+        if self.has(tok, rules::SCALE_LINK) {
+            return Some(tok.end);
+        }
+        let q = self.char_at(tok.end).filter(|c| matches!(c, '\'' | '’'))?;
+        let elided = Tok {
+            start: tok.start,
+            end: tok.end + q.len_utf8(),
+        };
+        (self.r.elision && self.has(elided, rules::SCALE_LINK)).then_some(elided.end)
     }
 
     /// Whether a capitalised word at `i` starts a sentence (so its case means nothing).
@@ -580,10 +677,7 @@ impl<'t> Cx<'t> {
 
     /// Reads digits with the language's grouping and decimal marks.
     fn parse_num(&self, s: usize) -> Option<Num> {
-        let (group, decimal) = match self.lang {
-            Lang::De => (b'.', b','),
-            Lang::En => (b',', b'.'),
-        };
+        let (group, decimal) = (self.r.group, self.r.decimal);
         let first = self.digits_end(s);
         let mut mant: u128 = 0;
         let push = |a: usize, b: usize, mant: &mut u128| -> Option<()> {
@@ -657,7 +751,7 @@ impl<'t> Cx<'t> {
                 start: i + 1,
                 end: we,
             };
-            if let Some(u) = self.lookup(tok, |w| words::unit(self.lang, w)) {
+            if let Some(u) = self.entry(tok).and_then(|e| e.unit) {
                 t.unit = Some(u);
                 t.end = we;
             }
@@ -665,7 +759,8 @@ impl<'t> Cx<'t> {
         }
         let mut pos = i;
         let mut scaled = false;
-        for _ in 0..2 {
+        // Up to two scale words ("mil millones") and then a unit or currency.
+        for _ in 0..3 {
             let j = self.skip_hspace(pos);
             match self.char_at(j) {
                 Some('%') => {
@@ -687,24 +782,56 @@ impl<'t> Cx<'t> {
             let Some(tok) = self.word_after(pos) else {
                 return t;
             };
-            // Lowercase once; every table below is asked about the same word.
-            let mut buf = [0; words::MAX_WORD];
-            let Some(w) = words::lower(self.sub(tok.start, tok.end), &mut buf) else {
+            if t.scale != 0
+                && let Some(after) = self.scale_link(tok)
+            {
+                self.linked_unit(after, money_before, &mut t);
+                return t;
+            }
+            // Lowercase once; the entry answers every question about the word.
+            let Some(e) = self.entry(tok) else {
                 return t;
             };
-            if !scaled && (w == b"dozen" || w == b"dutzend") {
+            if e.flags & rules::PHRASE_START != 0
+                && let Some((target, end)) = self.phrase(tok)
+            {
+                match target {
+                    Ok(u) => {
+                        t.unit = Some(u);
+                        t.end = end;
+                    }
+                    Err(code) if !money_before => {
+                        t.currency = Some(code);
+                        t.end = end;
+                    }
+                    Err(_) => {}
+                }
+                return t;
+            }
+            if !scaled && e.flags & rules::DOZEN != 0 {
                 scaled = true;
                 t.dozen = true;
                 t.end = tok.end;
                 pos = t.end;
                 continue;
             }
-            if !scaled && let Some((p, money_only)) = words::scale(self.lang, w) {
-                if money_only || (p == 2 && self.lang == Lang::De) {
+            let scale = e.scale.or_else(|| {
+                e.money_scale
+                    .filter(|_| !money_before && self.currency_after(tok.end))
+            });
+            if let Some(p) = scale {
+                // A second scale only multiplies a smaller first one ("mil millones").
+                if scaled && (t.dozen || p <= t.scale) {
+                    return t;
+                }
+                if e.money_scale.is_some() && e.scale.is_none() && money_before {
+                    return t;
+                }
+                if p == 2 && !self.r.hundred_is_scale {
                     return t;
                 }
                 scaled = true;
-                t.scale = p;
+                t.scale += p;
                 t.end = tok.end;
                 // "Mio." / "Mrd.": the dot belongs to the abbreviation.
                 if tok.end - tok.start <= 3 && self.byte(tok.end) == b'.' {
@@ -713,59 +840,57 @@ impl<'t> Cx<'t> {
                 pos = t.end;
                 continue;
             }
-            if !money_before && let Some(c) = words::cent(self.lang, w) {
+            if e.money_scale.is_some() {
+                return t;
+            }
+            if !money_before && let Some(c) = e.cent {
                 t.currency = Some(c);
                 t.scale -= 2;
                 t.end = tok.end;
                 return t;
             }
-            if let Some(c) = words::currency_word(self.lang, w) {
+            if let Some(c) = e.currency {
                 if !money_before {
                     t.currency = Some(c);
                     t.end = tok.end;
                 }
                 return t;
             }
-            if let Some(u) = words::unit(self.lang, w) {
+            if let Some(u) = e.unit {
                 t.unit = Some(u);
                 t.end = tok.end;
-                return t;
-            }
-            if matches!(w, b"per" | b"percentage" | b"us" | b"swiss" | b"schweizer") {
-                match self.two_word_unit(tok) {
-                    Some((Ok(u), end)) => {
-                        t.unit = Some(u);
-                        t.end = end;
-                    }
-                    Some((Err(code), end)) if !money_before => {
-                        t.currency = Some(code);
-                        t.end = end;
-                    }
-                    _ => {}
-                }
             }
             return t;
         }
         t
     }
 
-    /// "per cent", "percentage points", "US dollars", "Swiss francs",
-    /// "Schweizer Franken": units written as two words; a currency is `Err(code)`.
-    fn two_word_unit(&self, first: Tok) -> Option<(Result<Unit, &'static str>, usize)> {
-        let second = self.word_after(first.end)?;
-        let mut b1 = [0; words::MAX_WORD];
-        let mut b2 = [0; words::MAX_WORD];
-        let w1 = words::lower(self.sub(first.start, first.end), &mut b1)?;
-        let w2 = words::lower(self.sub(second.start, second.end), &mut b2)?;
-        let u = match (self.lang, w1, w2) {
-            (Lang::En, b"per", b"cent") => Ok(Unit::Percent),
-            (Lang::En, b"percentage", b"point" | b"points") => Ok(Unit::Points),
-            (Lang::En, b"us", b"dollar" | b"dollars") => Err("USD"),
-            (Lang::En, b"swiss", b"franc" | b"francs") => Err("CHF"),
-            (Lang::De, b"schweizer", b"franken") => Err("CHF"),
-            _ => return None,
+    /// The currency or unit after a scale's link word ("d'euros", "de dólares").
+    fn linked_unit(&self, after: usize, money_before: bool, t: &mut Tail) {
+        let Some(tok) = self.word_after(after) else {
+            return;
         };
-        Some((u, second.end))
+        let Some(e) = self.entry(tok) else {
+            return;
+        };
+        if e.flags & rules::PHRASE_START != 0
+            && let Some((target, end)) = self.phrase(tok)
+        {
+            match target {
+                Ok(u) => t.unit = Some(u),
+                Err(_) if money_before => return,
+                Err(code) => t.currency = Some(code),
+            }
+            t.end = end;
+        } else if let Some(c) = e.currency {
+            if !money_before {
+                t.currency = Some(c);
+                t.end = tok.end;
+            }
+        } else if let Some(u) = e.unit {
+            t.unit = Some(u);
+            t.end = tok.end;
+        }
     }
 
     /// A currency written before the number at `s`: "$1", "€ 3,50", "US$ 5", "USD 40".
@@ -779,7 +904,7 @@ impl<'t> Cx<'t> {
             '¥' => "JPY",
             _ => {
                 let tok = self.word_before(s, floor)?;
-                let code = self.lookup(tok, words::currency_code)?;
+                let code = self.entry(tok).and_then(|e| e.code)?;
                 // Only the upper-case code, not a stray "eur" in prose.
                 if !self
                     .sub(tok.start, tok.end)
@@ -803,22 +928,43 @@ impl<'t> Cx<'t> {
 
     /// The qualifier before `start`, if any; `duration` restricts "über"/"over".
     fn approx_before(&self, start: usize, floor: usize, duration: bool) -> Option<(usize, Approx)> {
-        let w1 = self.word_before(start, floor)?;
-        if let Some(a) = self.lookup(w1, |w| words::approx(self.lang, w)) {
+        let w1 = self.word_or_elided_before(start, floor)?;
+        let e1 = self.entry(w1)?;
+        // "al menos un 10 %": the qualifier stands before the number's article.
+        if e1.flags & rules::NUMBER_ARTICLE != 0
+            && e1.approx.is_none()
+            && e1.flags & rules::APPROX_END == 0
+        {
+            return self.approx_at(w1.start, floor, duration);
+        }
+        self.approx_at(start, floor, duration)
+    }
+
+    fn approx_at(&self, start: usize, floor: usize, duration: bool) -> Option<(usize, Approx)> {
+        let w1 = self.word_or_elided_before(start, floor)?;
+        let e1 = self.entry(w1)?;
+        if let Some(a) = e1.approx {
             if duration && a == Approx::MoreThan {
                 let ctx = self.word_before(w1.start, floor)?;
-                if !self.lower_is(ctx, words::duration_more_than_context) {
+                if !self.has(ctx, rules::MORE_THAN_CONTEXT) {
                     return None;
                 }
             }
             return Some((w1.start, a));
         }
-        let w0 = self.word_before(w1.start, floor)?;
-        let mut b0 = [0; words::MAX_WORD];
-        let mut b1 = [0; words::MAX_WORD];
-        let l0 = words::lower(self.sub(w0.start, w0.end), &mut b0)?;
-        let l1 = words::lower(self.sub(w1.start, w1.end), &mut b1)?;
-        words::approx2(self.lang, l0, l1).map(|a| (w0.start, a))
+        if e1.flags & rules::APPROX_END == 0 {
+            return None;
+        }
+        let w0 = self.word_or_elided_before(w1.start, floor)?;
+        let mut b0 = [0; MAX_WORD];
+        let mut b1 = [0; MAX_WORD];
+        let l0 = rules::lower(self.sub(w0.start, w0.end), &mut b0)?;
+        let l1 = rules::lower(self.sub(w1.start, w1.end), &mut b1)?;
+        self.r
+            .approx2
+            .iter()
+            .find(|(p, _)| *p[0] == *l0 && *p[1] == *l1)
+            .map(|(_, a)| (w0.start, *a))
     }
 
     /// A date starting with the digits at `s` ("22. Juli 2019", "2019-07-22",
@@ -878,20 +1024,45 @@ impl<'t> Cx<'t> {
                 return Some(date(s, me + 5, v));
             }
         }
-        // 22. Juli [2019] (de), 22 July [2019] (en)
-        let after_day = match (self.lang, self.byte(e)) {
-            (Lang::De, b'.') => Some(e + 1),
-            (Lang::En, b's' | b'n' | b'r' | b't') => {
-                let se = self.letters_end(e);
-                matches!(self.sub(e, se), "st" | "nd" | "rd" | "th").then_some(se)
+        // 22/07/2019
+        if self.r.slash_dates && self.byte(e) == b'/' {
+            let me = self.digits_end(e + 1);
+            if (1..=2).contains(&(me - e - 1)) && self.byte(me) == b'/' {
+                let y = year_at(me + 1)?;
+                let v = ymd(Some(y), self.small(e + 1, me) as u8, day)?;
+                return Some(date(s, me + 5, v));
             }
-            (Lang::En, _) => Some(e),
-            _ => None,
+        }
+        // 22. Juli [2019] (de), 22 July [2019] (en), 1er mars (fr), 22 de julio [de 2019] (es)
+        let mut after_day = if self.r.day_dot {
+            (self.byte(e) == b'.').then_some(e + 1)
+        } else if self.byte(e).is_ascii_alphabetic() {
+            let se = self.letters_end(e);
+            let suffix = self.sub(e, se);
+            self.r
+                .day_suffixes
+                .iter()
+                .any(|x| x == suffix)
+                .then_some(se)
+        } else {
+            Some(e)
         };
+        if let (Some(ad), Some(link)) = (after_day, &self.r.day_link) {
+            after_day = self
+                .word_after(ad)
+                .filter(|t| t.start > ad && self.lower_eq(*t, link))
+                .map(|t| t.end);
+        }
         if let Some(ad) = after_day
             && let Some((m, me)) = self.month_after(ad)
         {
-            let ys = self.skip_hspace(me);
+            let mut ys = self.skip_hspace(me);
+            if let Some(link) = &self.r.year_link {
+                ys = match self.word_after(me) {
+                    Some(t) if t.start > me && self.lower_eq(t, link) => self.skip_hspace(t.end),
+                    _ => me,
+                };
+            }
             if ys > me
                 && let Some(y) = year_at(ys)
             {
@@ -900,14 +1071,14 @@ impl<'t> Cx<'t> {
             return Some(date(s, me, ymd(None, m, day)?));
         }
         // July 22[nd][, 2019] (en)
-        if self.lang == Lang::En
+        if self.r.month_first
             && let Some(mt) = self.word_before(s, floor)
             && is_upper_initial(self.sub(mt.start, mt.end))
-            && let Some(m) = self.lookup(mt, |w| words::month(self.lang, w))
+            && let Some(m) = self.entry(mt).and_then(|e| e.month)
         {
             let mut end = e;
             let se = self.letters_end(e);
-            if matches!(self.sub(e, se), "st" | "nd" | "rd" | "th") {
+            if self.r.day_suffixes.iter().any(|x| x == self.sub(e, se)) {
                 end = se;
             } else if se > e {
                 return None;
@@ -935,11 +1106,24 @@ impl<'t> Cx<'t> {
         if e - s != 4 || self.byte(e).is_ascii_alphanumeric() {
             return None;
         }
-        let mt = self.word_before(s, floor)?;
-        if !is_upper_initial(self.sub(mt.start, mt.end)) {
+        let mut mt = self.word_before(s, floor)?;
+        if let Some(link) = &self.r.year_link {
+            if !self.lower_eq(mt, link) {
+                return None;
+            }
+            mt = self.word_before(mt.start, floor)?;
+        }
+        let capital = is_upper_initial(self.sub(mt.start, mt.end));
+        // Where months are lower case, a capitalised one mid-sentence is a name ("Mars 2020").
+        let cased = if self.r.months_lowercase {
+            !capital || self.sentence_start(mt.start)
+        } else {
+            capital
+        };
+        if !cased {
             return None;
         }
-        let m = self.lookup(mt, |w| words::month(self.lang, w))?;
+        let m = self.entry(mt).and_then(|e| e.month)?;
         let y = self.small(s, e);
         Some(date(mt.start, e, (format!("{y:04}-{m:02}"), false)))
     }
@@ -947,7 +1131,9 @@ impl<'t> Cx<'t> {
     /// A capitalised month name after `i`, with its abbreviation dot; returns month and end.
     fn month_after(&self, i: usize) -> Option<(u8, usize)> {
         let tok = self.word_after(i)?;
-        if tok.start == i || !is_upper_initial(self.sub(tok.start, tok.end)) {
+        if tok.start == i
+            || !(self.r.months_lowercase || is_upper_initial(self.sub(tok.start, tok.end)))
+        {
             return None;
         }
         if self.byte(tok.end) == b'.' {
@@ -955,12 +1141,11 @@ impl<'t> Cx<'t> {
                 start: tok.start,
                 end: tok.end + 1,
             };
-            if let Some(m) = self.lookup(dotted, |w| words::month(self.lang, w)) {
+            if let Some(m) = self.entry(dotted).and_then(|e| e.month) {
                 return Some((m, tok.end + 1));
             }
         }
-        self.lookup(tok, |w| words::month(self.lang, w))
-            .map(|m| (m, tok.end))
+        self.entry(tok).and_then(|e| e.month).map(|m| (m, tok.end))
     }
 
     /// Handles the digits at `s`; returns where scanning resumes.
@@ -993,6 +1178,11 @@ impl<'t> Cx<'t> {
             return self.skip_code(s, true);
         }
         let e = num.end;
+        // "3.º", "1ª": an ordinal.
+        let ordinal_at = |i: usize| matches!(self.char_at(i), Some('º' | 'ª'));
+        if ordinal_at(e) || (self.byte(e) == b'.' && ordinal_at(e + 1)) {
+            return e + 1;
+        }
         let next = self.byte(e);
         if next == b':'
             && let Some(f) = self.clock_duration(s, floor)
@@ -1024,15 +1214,16 @@ impl<'t> Cx<'t> {
             let le = self.letters_end(e);
             let suffix = self.sub(e, le);
             let glued_digit = self.digit(le);
-            let mut buf = [0; words::MAX_WORD];
-            let scale = words::lower(suffix, &mut buf)
-                .and_then(|w| words::scale(Lang::En, w))
+            let mut buf = [0; MAX_WORD];
+            let scale = rules::lower(suffix, &mut buf)
+                .and_then(|w| self.r.get(w))
+                .and_then(|e| e.glued_scale)
                 .filter(|&(p, money_only)| p >= 3 && (!money_only || money.is_some()));
             if !glued_digit
                 && num.int_digits == 4
                 && !num.grouped
                 && !num.frac
-                && (suffix == "er" || suffix == "s")
+                && self.r.decade_suffixes.iter().any(|x| x == suffix)
             {
                 decade = true;
                 tail.end = le;
@@ -1044,6 +1235,22 @@ impl<'t> Cx<'t> {
             }
         } else {
             tail = self.tail(e, money.is_some());
+        }
+        // "les années 1990", "los años 2000": a decade, with its word.
+        let mut decade_start = None;
+        if tail.end == e
+            && !decade
+            && money.is_none()
+            && num.int_digits == 4
+            && !num.grouped
+            && !num.frac
+            && num.dec.mant % 10 == 0
+            && (1000..=2190).contains(&num.dec.mant)
+            && let Some(w) = self.word_before(s, floor)
+            && self.has(w, rules::DECADE_BEFORE)
+        {
+            decade = true;
+            decade_start = Some(w.start);
         }
         // A sign belongs to the number only where it cannot be a hyphen or dash of prose.
         let mut start = s;
@@ -1063,6 +1270,9 @@ impl<'t> Cx<'t> {
         }
         if let Some((ms, _)) = money {
             start = ms;
+        }
+        if let Some(ds) = decade_start {
+            start = ds;
         }
         if money.is_none() && self.ratio_before(start, floor) {
             return tail.end;
@@ -1090,20 +1300,23 @@ impl<'t> Cx<'t> {
                 // and "DAX 18.000" is a quantity; neither holds after a product
                 // name ("Windows 2000", "Python 3.12").
                 let year_like = num.int_digits == 4 && (1900..=2100).contains(&num.dec.mant);
-                let name = self.lower_is(w, words::name_word)
+                let name = self.has(w, rules::NAME)
                     || (!year_like
                         && !num.grouped
                         && !num.frac
                         && looks_like_name(word)
-                        && self.lookup(w, words::currency_code).is_none());
+                        && self.entry(w).and_then(|e| e.code).is_none());
                 if name {
                     return tail.end.max(e);
                 }
             }
-            if self.lang == Lang::De
-                && next == b'.'
+            // "n° 3", "nº 5": a number of a list.
+            if matches!(self.char_before(self.hspace_back(start)), Some('°' | 'º')) {
+                return e;
+            }
+            if next == b'.'
                 && self.char_at(e + 1).is_some_and(char::is_whitespace)
-                && w_before.is_some_and(|w| self.lower_is(w, words::ordinal_context))
+                && w_before.is_some_and(|w| self.has(w, rules::ORDINAL_CONTEXT))
             {
                 return e + 1;
             }
@@ -1111,12 +1324,36 @@ impl<'t> Cx<'t> {
                 return e;
             }
             // Times of day are not quantities.
-            if let Some(t) = self.word_after(e)
-                && matches!(self.sub(t.start, t.end), "Uhr" | "a" | "p")
-                && (self.sub(t.start, t.end) == "Uhr" || self.byte(t.end) == b'.')
-            {
-                return t.end;
+            if let Some(t) = self.word_after(e) {
+                let w = self.sub(t.start, t.end);
+                let dotted = self.byte(t.end) == b'.';
+                if self
+                    .r
+                    .clock_after
+                    .iter()
+                    .any(|c| match c.strip_suffix('.') {
+                        Some(c) => dotted && c == w,
+                        None => c == w,
+                    })
+                {
+                    // "20 h 30": the minutes belong to the time.
+                    let m = self.skip_hspace(t.end);
+                    if m > t.end && self.digits_end(m) == m + 2 {
+                        return m + 2;
+                    }
+                    return t.end;
+                }
             }
+            if !self.r.clock_before.is_empty()
+                && self
+                    .phrase_before(start, floor, &self.r.clock_before)
+                    .is_some()
+            {
+                return e;
+            }
+        }
+        if self.clock_hours(tail.unit, num.dec, start, floor) {
+            return tail.end;
         }
         let (kind, value, unit) = if decade {
             (FigureKind::Year, dec.render(), Some("decade"))
@@ -1184,13 +1421,19 @@ impl<'t> Cx<'t> {
         let mut r = self.range_connector(e, false, true);
         if r.is_none() {
             // "zwischen" and "between" end in "n": most numbers need no word lookup.
-            if self.byte(self.hspace_back(s).wrapping_sub(1)) != b'n' {
+            let last = self.byte(self.hspace_back(s).wrapping_sub(1));
+            if !self.r.range_between_last[usize::from(last)] {
                 return None;
             }
             // Only "between 5% and 6%" repeats the unit at the low end.
-            between = self
-                .word_before(s, floor)
-                .filter(|w| self.lower_is(*w, |l| matches!(l, b"zwischen" | b"between")));
+            let mut w = self.word_before(s, floor);
+            // "entre el 3 y el 5 %": an article may stand before the low end.
+            if let Some(a) = w
+                && self.r.range_articles.iter().any(|x| self.lower_eq(a, x))
+            {
+                w = self.word_before(a.start, floor);
+            }
+            between = w.filter(|w| self.r.range_between.iter().any(|x| self.lower_eq(*w, x)));
             between?;
             r = self.range_connector(e, true, true);
             if r.is_none() {
@@ -1295,29 +1538,39 @@ impl<'t> Cx<'t> {
         } else {
             self.skip_hspace(p)
         };
-        let first = self.byte(q);
-        let may = match self.lang {
-            Lang::De => matches!(first, b'b' | b'u' | 0xE2),
-            Lang::En => matches!(first, b't' | b'a' | 0xE2),
-        };
-        if !may {
+        if !self.r.range_first[usize::from(self.byte(q))] {
             return None;
         }
         if self.sub(q, q + 3) == "–" {
             return (bare || !between).then(|| self.skip_hspace(q + 3));
         }
-        if q == p || !self.byte(q).is_ascii_alphabetic() {
+        let we = self.letters_end(q);
+        if q == p || we == q {
             return None;
         }
-        let we = self.letters_end(q);
-        let ok = match (self.lang, between, self.sub(q, we)) {
-            (Lang::De, true, "und") | (Lang::En, true, "and") | (Lang::En, false, "to") => true,
-            (Lang::De, false, "bis") => !self
-                .word_after(we)
-                .is_some_and(|t| self.lower_is(t, |w| w == b"zu")),
-            _ => false,
+        let word = self.sub(q, we);
+        let ok = if between {
+            self.r.range_and.iter().any(|a| a == word)
+        } else {
+            self.r.range_to.iter().any(|a| a == word)
+                && !self.word_after(we).is_some_and(|t| {
+                    self.r
+                        .range_to_not_before
+                        .iter()
+                        .any(|n| self.lower_eq(t, n))
+                })
         };
-        let r = self.skip_hspace(we);
+        let mut r = self.skip_hspace(we);
+        if ok
+            && r > we
+            && let Some(a) = self.word_after(we)
+            && self.r.range_articles.iter().any(|x| self.lower_eq(a, x))
+        {
+            let after = self.skip_hspace(a.end);
+            if after > a.end {
+                r = after;
+            }
+        }
         (ok && r > we).then_some(r)
     }
 
@@ -1329,15 +1582,19 @@ impl<'t> Cx<'t> {
         if !(1000..=2199).contains(&v) {
             return false;
         }
-        if let Some(w) = self.word_before(s, floor) {
-            if self.lower_is(w, |l| words::year_context(self.lang, l)) {
+        let mut old = false;
+        if let Some(w) = self.word_before(s, floor)
+            && let Some(entry) = self.entry(w)
+        {
+            if entry.flags & rules::YEAR_CONTEXT != 0 {
                 return true;
             }
-            if self.lookup(w, |l| words::approx(self.lang, l)).is_some() {
+            if entry.approx.is_some() {
                 return false;
             }
+            old = entry.flags & rules::OLD_YEAR_CONTEXT != 0;
         }
-        if !(1900..=2100).contains(&v) {
+        if !old && !(1900..=2100).contains(&v) {
             return false;
         }
         // Without a year word, a following count noun makes it a quantity:
@@ -1345,25 +1602,15 @@ impl<'t> Cx<'t> {
         match self.word_after(e) {
             Some(t) if t.start > e => {
                 let w = self.sub(t.start, t.end);
-                match self.lang {
-                    Lang::De => !is_upper_initial(w),
-                    Lang::En => {
-                        !(matches!(w, "people" | "children" | "men" | "women" | "staff")
+                match self.r.noun_rule {
+                    NounRule::Capital => !is_upper_initial(w),
+                    NounRule::Plural => {
+                        !(self.r.count_nouns.iter().any(|n| n == w)
                             || w.len() >= 4
                                 && w.ends_with('s')
                                 && !w.ends_with("ss")
                                 && w.chars().next().is_some_and(char::is_lowercase)
-                                && !matches!(
-                                    w,
-                                    "sees"
-                                        | "marks"
-                                        | "brings"
-                                        | "looks"
-                                        | "seems"
-                                        | "remains"
-                                        | "proves"
-                                        | "becomes"
-                                ))
+                                && !self.r.not_nouns.iter().any(|n| n == w))
                     }
                 }
             }
@@ -1392,10 +1639,7 @@ impl<'t> Cx<'t> {
             }
         }
         let unit = self.word_after(i)?;
-        if n < 2
-            || unit.start == i
-            || !self.lower_is(unit, |w| matches!(w, b"stunden" | b"hours" | b"std"))
-        {
+        if n < 2 || unit.start == i || !self.has(unit, rules::CLOCK_UNIT) {
             return None;
         }
         let [h, m, sec] = parts;
@@ -1427,25 +1671,34 @@ impl<'t> Cx<'t> {
 
     /// Whether a "one in" / "einer von" precedes: "one in five" is a ratio, not five.
     fn ratio_before(&self, s: usize, floor: usize) -> bool {
-        let Some(link) = self.word_before(s, floor) else {
+        // Most numbers follow no link word: one lookup answers for them.
+        if !self
+            .word_before(s, floor)
+            .is_some_and(|w| self.has(w, rules::RATIO_END))
+        {
             return false;
-        };
-        let linked = match self.lang {
-            Lang::De => self.lower_is(link, |w| w == b"von"),
-            Lang::En => self.lower_is(link, |w| w == b"in"),
-        };
-        linked
-            && self.word_before(link.start, floor).is_some_and(|n| {
-                self.lookup(n, |w| words::number_word(self.lang, w))
-                    .is_some()
-            })
+        }
+        self.phrase_before(s, floor, &self.r.ratio_links)
+            .and_then(|at| self.word_before(at, floor))
+            .and_then(|n| self.entry(n))
+            .is_some_and(|e| e.number.is_some())
     }
 
     /// Whether a fraction word follows ("zwei Drittel", "two-thirds").
     fn fraction_after(&self, e: usize) -> bool {
         let from = if self.byte(e) == b'-' { e + 1 } else { e };
         self.word_after(from)
-            .is_some_and(|t| self.lower_is(t, words::fraction))
+            .is_some_and(|t| self.has(t, rules::FRACTION))
+    }
+
+    /// Whether a number of hours is a time of day ("à 20 heures", "a las 10 horas").
+    fn clock_hours(&self, unit: Option<Unit>, dec: Dec, start: usize, floor: usize) -> bool {
+        unit.is_some_and(rules::is_hours)
+            && !self.r.clock_before_hours.is_empty()
+            && dec.less_than(Dec::int(25))
+            && self
+                .phrase_before(start, floor, &self.r.clock_before_hours)
+                .is_some()
     }
 
     /// Kind, value and unit of a number followed by a unit word.
@@ -1509,22 +1762,29 @@ impl<'t> Cx<'t> {
         }
         // Letters glued to digits ("A380", "PS5", "G7") are names or codes;
         // the pair filter drops almost every other word before any lookup.
+        let (shortest, longest) = self.r.anchor_len;
         if has_digit
-            || e - s < 3
-            || e - s > 13
-            || !words::may_anchor(self.lang, self.byte(s), self.byte(s + 1))
+            || e - s < shortest
+            || e - s > longest
+            || !self.r.may_anchor(self.byte(s), self.byte(s + 1))
         {
             return e;
         }
         let floor = out.last().map_or(0, |f| f.end);
-        let mut buf = [0; words::MAX_WORD];
-        let Some(w) = words::lower(self.sub(s, e), &mut buf) else {
+        let mut buf = [0; MAX_WORD];
+        let Some(w) = rules::lower(self.sub(s, e), &mut buf) else {
             return e;
         };
-        if let Some((tenfold, usage)) = words::number_word(self.lang, w) {
+        if self.r.half.as_deref() == Some(w) {
+            return self.half(s, e, floor, out);
+        }
+        let Some(entry) = self.r.get(w) else {
+            return e;
+        };
+        if let Some((tenfold, usage)) = entry.number {
             return self.number_word(s, e, tenfold, usage, floor, out);
         }
-        if let Some(u) = words::bare_span(self.lang, w) {
+        if let Some(u) = entry.bare_span {
             if let Some(v) = self.unit_value(u, Dec::int(1)) {
                 out.push(Figure {
                     start: s,
@@ -1539,21 +1799,20 @@ impl<'t> Cx<'t> {
             }
             return e;
         }
-        if self.lang == Lang::En && w == b"half" {
-            return self.half(s, e, floor, out);
-        }
-        if self.lang == Lang::En && words::after_article(w) {
-            return self.a_scale(s, e, w, floor, out);
+        if entry.flags & rules::ARTICLE_SCALE != 0 {
+            return self.a_scale(s, e, entry, floor, out);
         }
         e
     }
 
     /// "almost half", "more than half": a share, a figure only with its qualifier.
     fn half(&self, s: usize, e: usize, floor: usize, out: &mut Vec<Figure>) -> usize {
-        if self
-            .word_after(e)
-            .is_some_and(|t| matches!(self.sub(t.start, t.end), "a" | "an"))
-        {
+        if self.word_after(e).is_some_and(|t| {
+            self.r
+                .articles
+                .iter()
+                .any(|a| a == self.sub(t.start, t.end))
+        }) {
             return e;
         }
         if let Some((start, a)) = self.approx_before(s, floor, false) {
@@ -1572,17 +1831,30 @@ impl<'t> Cx<'t> {
     }
 
     /// "a billion dollars", "half a billion", "a decade".
-    fn a_scale(&self, s: usize, e: usize, w: &[u8], floor: usize, out: &mut Vec<Figure>) -> usize {
+    fn a_scale(
+        &self,
+        s: usize,
+        e: usize,
+        entry: &Entry,
+        floor: usize,
+        out: &mut Vec<Figure>,
+    ) -> usize {
         let Some(art) = self.word_before(s, floor) else {
             return e;
         };
-        if !matches!(self.sub(art.start, art.end), "a" | "A" | "an") {
+        if !self
+            .r
+            .articles
+            .iter()
+            .any(|a| a == self.sub(art.start, art.end))
+        {
             return e;
         }
         let mut start = art.start;
         let mut dec = Dec::int(1);
         if let Some(h) = self.word_before(start, floor)
-            && self.lower_is(h, |l| l == b"half")
+            && let Some(half) = &self.r.half
+            && self.lower_eq(h, half)
         {
             start = h.start;
             dec = Dec {
@@ -1591,13 +1863,13 @@ impl<'t> Cx<'t> {
                 neg: false,
             };
         }
-        let (kind, value, unit, end) = if let Some(u) = words::unit(self.lang, w) {
+        let (kind, value, unit, end) = if let Some(u) = entry.unit {
             let Some(v) = self.unit_value(u, dec) else {
                 return e;
             };
             (v.0, v.1, v.2, e)
         } else {
-            let Some((p, _)) = words::scale(self.lang, w) else {
+            let Some(p) = entry.scale else {
                 return e;
             };
             let tail = self.tail(e, false);
@@ -1643,16 +1915,30 @@ impl<'t> Cx<'t> {
         out: &mut Vec<Figure>,
     ) -> usize {
         let (mut tenfold, mut e) = (tenfold, e);
-        // "twenty-five": a round ten joined to a unit word by a hyphen.
-        if self.lang == Lang::En && tenfold % 100 == 0 && tenfold >= 200 && self.byte(e) == b'-' {
-            let ue = self.letters_end(e + 1);
-            let mut buf = [0; words::MAX_WORD];
-            if let Some((u, _)) = words::lower(self.sub(e + 1, ue), &mut buf)
-                .and_then(|w| words::number_word(self.lang, w))
-                .filter(|&(u, _)| u < 100)
-            {
-                tenfold += u;
-                e = ue;
+        // "twenty-five", "treinta y cinco": a round ten joined to a unit word.
+        if let Some((join, from)) = &self.r.compound
+            && tenfold % 100 == 0
+            && tenfold >= *from
+        {
+            let unit_start = if **join == *b"-" {
+                (self.byte(e) == b'-').then_some(e + 1)
+            } else {
+                self.word_after(e)
+                    .filter(|t| t.start > e && self.lower_eq(*t, join))
+                    .map(|t| self.skip_hspace(t.end))
+                    .filter(|&u| self.byte(u).is_ascii_alphabetic())
+            };
+            if let Some(us) = unit_start {
+                let ue = self.letters_end(us);
+                let mut buf = [0; MAX_WORD];
+                if let Some((u, _)) = rules::lower(self.sub(us, ue), &mut buf)
+                    .and_then(|w| self.r.get(w))
+                    .and_then(|en| en.number)
+                    .filter(|&(u, _)| u < 100)
+                {
+                    tenfold += u;
+                    e = ue;
+                }
             }
         }
         let dec = Dec {
@@ -1667,6 +1953,9 @@ impl<'t> Cx<'t> {
                 return tail.end;
             };
             dec = d;
+        }
+        if self.clock_hours(tail.unit, dec, s, floor) {
+            return tail.end;
         }
         let (kind, value, unit) = if let Some(code) = tail.currency {
             (FigureKind::Money, dec.render(), Some(code))
@@ -1719,7 +2008,15 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn one(text: &str, lang: Lang) -> Vec<(String, FigureKind, String, Option<String>)> {
+    fn de() -> &'static Rules {
+        rules_for("de").expect("de rules")
+    }
+
+    fn en() -> &'static Rules {
+        rules_for("en").expect("en rules")
+    }
+
+    fn one(text: &str, lang: &Rules) -> Vec<(String, FigureKind, String, Option<String>)> {
         detect(text, lang, Some(2019))
             .into_iter()
             .map(|f| (text[f.start..f.end].to_owned(), f.kind, f.value, f.unit))
@@ -1728,17 +2025,17 @@ mod tests {
 
     #[test]
     fn examples() {
-        let de = one(
+        let german = one(
             "Microsoft investierte 1 Milliarde US-Dollar am 22. Juli, 50 % bis 2099.",
-            Lang::De,
+            de(),
         );
-        assert_eq!(de[0].0, "1 Milliarde US-Dollar");
-        assert_eq!(de[0].2, "1000000000");
-        assert_eq!(de[1].2, "2019-07-22");
-        assert_eq!(de[2].2, "0.5");
-        assert_eq!(de[3].1, FigureKind::Year);
-        assert!(one("GPT-2 und Dota 2", Lang::De).is_empty());
-        let en = one("$1.2 billion over five years", Lang::En);
+        assert_eq!(german[0].0, "1 Milliarde US-Dollar");
+        assert_eq!(german[0].2, "1000000000");
+        assert_eq!(german[1].2, "2019-07-22");
+        assert_eq!(german[2].2, "0.5");
+        assert_eq!(german[3].1, FigureKind::Year);
+        assert!(one("GPT-2 und Dota 2", de()).is_empty());
+        let en = one("$1.2 billion over five years", en());
         assert_eq!(en[0].2, "1200000000");
         assert_eq!(en[1].2, "P5Y");
     }
@@ -1753,29 +2050,23 @@ mod tests {
         };
         // (text, language, the words of the one figure, its low end, its high end)
         for (text, lang, t, v, m) in [
-            ("um 10–15 Prozent", Lang::De, "10–15 Prozent", "0.1", "0.15"),
+            ("um 10–15 Prozent", de(), "10–15 Prozent", "0.1", "0.15"),
             (
                 "zwischen 3 und 5 Millionen Menschen",
-                Lang::De,
+                de(),
                 "zwischen 3 und 5 Millionen",
                 "3000000",
                 "5000000",
             ),
             (
                 "between 3 and 5 million people",
-                Lang::En,
+                en(),
                 "between 3 and 5 million",
                 "3000000",
                 "5000000",
             ),
-            (
-                "$3-5 million",
-                Lang::En,
-                "$3-5 million",
-                "3000000",
-                "5000000",
-            ),
-            ("3 bis 5 Jahre", Lang::De, "3 bis 5 Jahre", "P3Y", "P5Y"),
+            ("$3-5 million", en(), "$3-5 million", "3000000", "5000000"),
+            ("3 bis 5 Jahre", de(), "3 bis 5 Jahre", "P3Y", "P5Y"),
         ] {
             assert_eq!(
                 r(text, lang),
@@ -1784,24 +2075,223 @@ mod tests {
             );
         }
         // Not ranges: a score, a low end above the high end, a change "bis zu".
-        assert!(r("Das Spiel endete 9–4.", Lang::De).is_empty());
-        assert_eq!(r("von 1990–2000", Lang::De).len(), 2);
+        assert!(r("Das Spiel endete 9–4.", de()).is_empty());
+        assert_eq!(r("von 1990–2000", de()).len(), 2);
         assert!(
-            r("in 2020 to 2 percent", Lang::En)
+            r("in 2020 to 2 percent", en())
                 .iter()
                 .all(|f| f.2.is_none())
         );
-        assert_eq!(r("von 3 bis zu 5 Prozent", Lang::De)[0].2, None);
+        assert_eq!(r("von 3 bis zu 5 Prozent", de())[0].2, None);
     }
 
     #[test]
     fn bare_counts_only_when_asked() {
         let text = "Zwei Kinder, 3 Lehrer und 40 Prozent";
-        assert_eq!(detect(text, Lang::De, None).len(), 1);
-        assert_eq!(detect_with(text, Lang::De, None, true).len(), 3);
+        assert_eq!(detect(text, de(), None).len(), 1);
+        assert_eq!(detect_with(text, de(), None, true).len(), 3);
     }
 
-    fn check(text: &str, lang: Lang) -> Result<(), TestCaseError> {
+    /// Every figure of `text` in the language `code`: its words, value, unit and high end.
+    fn all(code: &str, text: &str) -> Vec<(String, String, Option<String>, Option<String>)> {
+        let r = rules_for(code).expect("rules");
+        detect(text, r, Some(2024))
+            .into_iter()
+            .map(|f| (text[f.start..f.end].to_owned(), f.value, f.unit, f.max))
+            .collect()
+    }
+
+    #[test]
+    fn french_conventions() {
+        let one = |text: &str| {
+            let mut found = all("fr", text);
+            assert_eq!(found.len(), 1, "{text}: {found:?}");
+            found.remove(0)
+        };
+        for (text, words, value, unit) in [
+            (
+                "La facture : 1 000,5 euros.",
+                "1 000,5 euros",
+                "1000.5",
+                "EUR",
+            ),
+            (
+                "Soit 1\u{202f}000,5 euros.",
+                "1\u{202f}000,5 euros",
+                "1000.5",
+                "EUR",
+            ),
+            (
+                "Soit 1\u{a0}000,5 euros.",
+                "1\u{a0}000,5 euros",
+                "1000.5",
+                "EUR",
+            ),
+            (
+                "Il a levé 1,5 millions d'euros.",
+                "1,5 millions d'euros",
+                "1500000",
+                "EUR",
+            ),
+            (
+                "Il a levé 1,5 million d’euros.",
+                "1,5 million d’euros",
+                "1500000",
+                "EUR",
+            ),
+            (
+                "Le 22 juillet 2019, rien.",
+                "22 juillet 2019",
+                "2019-07-22",
+                "",
+            ),
+            (
+                "Dès le 1er mars, tout change.",
+                "1er mars",
+                "2024-03-01",
+                "",
+            ),
+            ("Il y a passé cinq ans.", "cinq ans", "P5Y", "years"),
+            ("La hausse est de 3,5 %.", "3,5 %", "0.035", "percent"),
+            (
+                "Il gagne 3,5 pour cent.",
+                "3,5 pour cent",
+                "0.035",
+                "percent",
+            ),
+            ("Un coût de 15 M€ au total.", "15 M€", "15000000", "EUR"),
+            ("La guerre de 1870 fut brève.", "1870", "1870", "year"),
+        ] {
+            let (w, v, u, _) = one(text);
+            assert_eq!((w.as_str(), v.as_str()), (words, value), "{text}");
+            assert_eq!(u.unwrap_or_default(), unit, "{text}");
+        }
+        let r = one("Entre 3 et 5 millions de foyers.");
+        assert_eq!((r.1.as_str(), r.3.as_deref()), ("3000000", Some("5000000")));
+        assert_eq!(one("Il a payé jusqu'à 500 euros.").0, "jusqu'à 500 euros");
+        assert_eq!(
+            one("Il a payé plus d'un million d'euros.").0,
+            "plus d'un million d'euros"
+        );
+        // Not figures: a time of day, an article of law, a phone number, a line, an ordinal.
+        for text in [
+            "Rendez-vous à 20 heures.",
+            "Rendez-vous à 20 h 30.",
+            "L'article 3 s'applique.",
+            "Appelez le 01 23 45 67 89.",
+            "La ligne 14 est fermée.",
+            "Il a fini 2e.",
+            "Le 1er tour a eu lieu.",
+            "Un bâtiment neuf.",
+        ] {
+            assert!(all("fr", text).is_empty(), "{text}: {:?}", all("fr", text));
+        }
+    }
+
+    #[test]
+    fn spanish_conventions() {
+        let one = |text: &str| {
+            let mut found = all("es", text);
+            assert_eq!(found.len(), 1, "{text}: {found:?}");
+            found.remove(0)
+        };
+        for (text, words, value, unit) in [
+            (
+                "La factura: 1.000,5 euros.",
+                "1.000,5 euros",
+                "1000.5",
+                "EUR",
+            ),
+            (
+                "Captó 1,5 millones de euros.",
+                "1,5 millones de euros",
+                "1500000",
+                "EUR",
+            ),
+            (
+                "Invirtió 3 mil millones de dólares.",
+                "3 mil millones de dólares",
+                "3000000000",
+                "USD",
+            ),
+            (
+                "Invirtió mil millones de euros.",
+                "mil millones de euros",
+                "1000000000",
+                "EUR",
+            ),
+            (
+                "El 22 de julio de 2019 llovió.",
+                "22 de julio de 2019",
+                "2019-07-22",
+                "",
+            ),
+            ("En julio de 2019 llovió.", "julio de 2019", "2019-07", ""),
+            ("Pasó cinco años fuera.", "cinco años", "P5Y", "years"),
+            (
+                "Pasó treinta y cinco años fuera.",
+                "treinta y cinco años",
+                "P35Y",
+                "years",
+            ),
+            ("Subió el 3,5 % ayer.", "3,5 %", "0.035", "percent"),
+            ("Subió más del 50 % ayer.", "más del 50 %", "0.5", "percent"),
+            (
+                "Subió al menos un 10 % ayer.",
+                "al menos un 10 %",
+                "0.1",
+                "percent",
+            ),
+            ("Tardó media hora.", "media hora", "PT0.5H", "hours"),
+            (
+                "La deuda es de 1,6 billones de euros.",
+                "1,6 billones de euros",
+                "1600000000000",
+                "EUR",
+            ),
+        ] {
+            let (w, v, u, _) = one(text);
+            assert_eq!((w.as_str(), v.as_str()), (words, value), "{text}");
+            assert_eq!(u.unwrap_or_default(), unit, "{text}");
+        }
+        let r = one("Afecta a entre 3 y 5 millones de hogares.");
+        assert_eq!(
+            (r.0.as_str(), r.3.as_deref()),
+            ("entre 3 y 5 millones", Some("5000000"))
+        );
+        let r = one("Subió entre el 10 y el 15 % este año.");
+        assert_eq!((r.1.as_str(), r.3.as_deref()), ("0.1", Some("0.15")));
+        for text in [
+            "Empieza a las 20 horas.",
+            "Empieza a las 10 de la mañana.",
+            "El artículo 155 se aplicó.",
+            "Llame al +34 91 123 45 67.",
+            "Quedó en el 3.º puesto.",
+            "Uno de cada cinco jóvenes.",
+            "La línea 6 del metro.",
+        ] {
+            assert!(all("es", text).is_empty(), "{text}: {:?}", all("es", text));
+        }
+    }
+
+    #[test]
+    fn each_language_reads_its_own_marks() {
+        // The same digits are a different number in German and English, French and Spanish.
+        assert_eq!(all("de", "Es kostet 1.500 Euro.")[0].1, "1500");
+        assert_eq!(all("en", "It costs 1.5 euros.")[0].1, "1.5");
+        assert_eq!(all("es", "Cuesta 1.500 euros.")[0].1, "1500");
+        assert!(all("fr", "Il coûte 1.500 euros.").is_empty());
+        // Month names are each language's own; lower case where the language writes them so.
+        assert_eq!(all("fr", "le 5 mai")[0].1, "2024-05-05");
+        assert!(all("de", "am 5 mai").is_empty());
+        assert!(
+            all("fr", "Le robot Mars 2020 a atterri.")
+                .iter()
+                .all(|f| f.1 != "2020-03")
+        );
+    }
+
+    fn check(text: &str, lang: &Rules) -> Result<(), TestCaseError> {
         let figs = detect(text, lang, Some(2020));
         let mut last = 0;
         for f in &figs {
@@ -1830,14 +2320,21 @@ mod tests {
     proptest! {
         #[test]
         fn never_panics_on_unicode(s in "\\PC*") {
-            check(&s, Lang::De)?;
-            check(&s, Lang::En)?;
+            for r in codes().filter_map(rules_for) {
+                check(&s, r)?;
+            }
         }
 
         #[test]
         fn never_panics_on_numberish(s in "([0-9]{1,5}|[ .,:/\\-+%€$£\u{a0}\u{202f}]|rund |über |bis zu |more than |a |Juli |July |Mio\\.|Milliarde|billion|Prozent|percent|Jahre|years|fünf|five|eine |GPT-|er|s|Jahrhunderte|\n){0,40}") {
-            check(&s, Lang::De)?;
-            check(&s, Lang::En)?;
+            check(&s, de())?;
+            check(&s, en())?;
+        }
+
+        #[test]
+        fn never_panics_on_numberish_fr_es(s in "([0-9]{1,5}|[ .,:/\\-+%€$'’\u{a0}\u{202f}]|d'|jusqu'à |plus de |más del |al menos un |de |y |et |à |a las |entre el |millions |millones |mil |juillet |julio |1er |er|º|ª|ans|años|heures|horas|h |années |pour cent|por ciento|cinq|treinta y |vingt-|medio |\n){0,40}") {
+            check(&s, rules_for("fr").expect("fr"))?;
+            check(&s, rules_for("es").expect("es"))?;
         }
     }
 }

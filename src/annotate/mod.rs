@@ -209,7 +209,7 @@ pub fn try_anchor<'a>(
         });
     }
     let year = Some(article.meta.date.year());
-    let rules = figures::Lang::for_language(article.meta.lang);
+    let rules = figures::rules_for_lang(article.meta.lang);
     let mut detected = if detect_figures && let Some(rules) = rules {
         let mut found =
             figures::detect_with(&reader.text, rules, year, article.meta.figures_counts);

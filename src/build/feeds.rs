@@ -5,7 +5,9 @@ use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person as Atom
 use jiff::civil::Date;
 
 use super::summary::ArticleSummary;
-use crate::config::Site;
+use std::collections::BTreeMap;
+
+use crate::config::{Site, SiteLang};
 use crate::render::url_of_path;
 
 /// How many entries a feed holds.
@@ -23,16 +25,25 @@ fn link(href: String, rel: &str) -> Link {
     l
 }
 
-fn feed(site: &Site, title: String, self_path: &str, entries: Vec<Entry>, updated: Date) -> String {
+/// A feed in the language `l`, at `self_path` below its home.
+fn feed(
+    site: &Site,
+    l: &SiteLang,
+    title: String,
+    self_path: &str,
+    entries: Vec<Entry>,
+    updated: Date,
+) -> String {
     let base = site.root_url();
+    let home = format!("{base}{}", l.prefix);
     let mut f = Feed::default();
     f.set_title(Text::plain(title));
-    f.set_id(format!("{base}{self_path}"));
+    f.set_id(format!("{home}{self_path}"));
     f.set_updated(timestamp(updated));
-    f.set_lang(Some(site.config.language.clone()));
+    f.set_lang(Some(l.tag.clone()));
     f.set_links(vec![
-        link(format!("{base}{self_path}"), "self"),
-        link(base.clone(), "alternate"),
+        link(format!("{home}{self_path}"), "self"),
+        link(home.clone(), "alternate"),
     ]);
     let mut author = AtomPerson::default();
     author.set_name(site.config.title.clone());
@@ -41,8 +52,8 @@ fn feed(site: &Site, title: String, self_path: &str, entries: Vec<Entry>, update
     f.to_string()
 }
 
-/// feed.xml: the newest articles.
-pub fn articles_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
+/// feed.xml: the newest articles (of the language `l`, whose home it is below).
+pub fn articles_feed(site: &Site, l: &SiteLang, articles: &[&ArticleSummary]) -> String {
     let base = site.root_url();
     let entries: Vec<Entry> = articles
         .iter()
@@ -78,6 +89,7 @@ pub fn articles_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
         .unwrap_or(Date::constant(1970, 1, 1));
     feed(
         site,
+        l,
         site.config.title.clone(),
         "feed.xml",
         entries,
@@ -85,10 +97,10 @@ pub fn articles_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
     )
 }
 
-/// corrections.xml: every correction, newest first.
-pub fn corrections_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
+/// corrections.xml: every correction (of the language `l`), newest first.
+pub fn corrections_feed(site: &Site, l: &SiteLang, articles: &[&ArticleSummary]) -> String {
     let base = site.root_url();
-    let locale = site.locales.get(site.lang);
+    let locale = site.locales.get(l.lang);
     let words = &locale.words;
     let all = super::listings::all_corrections(articles);
     let updated = all
@@ -113,7 +125,7 @@ pub fn corrections_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
             // The correction's words are the article's language; the feed's and its
             // quotation marks, the site's.
             let colon = words.get("colon");
-            let passage = |text: &str| match crate::lang::other(&a.lang, site.lang) {
+            let passage = |text: &str| match crate::lang::other(&a.lang, l.lang) {
                 None => locale.quoted(&escape(text)),
                 Some(tag) => {
                     locale.quoted(&format!("<span lang=\"{tag}\">{}</span>", escape(text)))
@@ -134,6 +146,7 @@ pub fn corrections_feed(site: &Site, articles: &[&ArticleSummary]) -> String {
         .collect();
     feed(
         site,
+        l,
         format!("{} – {}", site.config.title, words.get("corrections")),
         "corrections.xml",
         entries,
@@ -147,6 +160,48 @@ fn escape(s: &str) -> String {
     out
 }
 
+/// Each page's language versions, itself among them: (language tag, page path), by page
+/// path. Pages in one language are not in it.
+pub type Alternates = BTreeMap<String, Vec<(String, String)>>;
+
+/// The language versions of the pages of a site in `langs` whose articles are `listed`: each
+/// article with the translations it names (those that are the site's articles), and each
+/// section's first page (home, claims, people, corrections, tags, search) in every language.
+pub fn alternates(site: &Site, listed: &[&ArticleSummary], langs: &[SiteLang]) -> Alternates {
+    let mut out = Alternates::new();
+    let pages: std::collections::HashSet<&str> = listed.iter().map(|a| a.path.as_str()).collect();
+    for a in listed {
+        let mut versions: Vec<(String, String)> = a
+            .translations
+            .iter()
+            .filter(|t| pages.contains(t.page.as_str()) && t.page != a.path)
+            .map(|t| (t.lang.clone(), t.page.clone()))
+            .collect();
+        if versions.is_empty() {
+            continue;
+        }
+        versions.push((a.lang.clone(), a.path.clone()));
+        versions.sort();
+        out.insert(a.path.clone(), versions);
+    }
+    if langs.len() > 1 {
+        let mut sections = vec!["", "claims/", "people/", "corrections/", "tags/"];
+        if site.config.search.enabled {
+            sections.push("search/");
+        }
+        for section in sections {
+            let versions: Vec<(String, String)> = langs
+                .iter()
+                .map(|l| (l.tag.clone(), format!("{}{section}", l.prefix)))
+                .collect();
+            for (_, page) in &versions {
+                out.insert(page.clone(), versions.clone());
+            }
+        }
+    }
+    out
+}
+
 /// Addresses in one sitemap file: about 400 KB, so that no file of the site grows with the
 /// archive (the protocol allows 50,000; one file for a 10k archive was 1.3 MB).
 const SITEMAP_URLS: usize = 5_000;
@@ -154,9 +209,13 @@ const SITEMAP_URLS: usize = 5_000;
 /// The sitemap files for `pages` (page paths below the root, `""` for the home page), by
 /// name: `sitemap.xml` alone, or, beyond [`SITEMAP_URLS`] addresses, `sitemap.xml` as the
 /// index of `sitemap-1.xml`, `sitemap-2.xml`, … (robots.txt names `sitemap.xml` either way).
-pub fn sitemaps(site: &Site, pages: &[(String, Option<Date>)]) -> Vec<(String, String)> {
+pub fn sitemaps(
+    site: &Site,
+    pages: &[(String, Option<Date>)],
+    alternates: &Alternates,
+) -> Vec<(String, String)> {
     if pages.len() <= SITEMAP_URLS {
-        return vec![("sitemap.xml".into(), sitemap(site, pages))];
+        return vec![("sitemap.xml".into(), sitemap(site, pages, alternates))];
     }
     let base = site.root_url();
     let mut index = String::from(
@@ -172,26 +231,38 @@ pub fn sitemaps(site: &Site, pages: &[(String, Option<Date>)]) -> Vec<(String, S
             index.push_str(&format!("<lastmod>{d}</lastmod>"));
         }
         index.push_str("</sitemap>\n");
-        files.push((name, sitemap(site, chunk)));
+        files.push((name, sitemap(site, chunk, alternates)));
     }
     index.push_str("</sitemapindex>\n");
     files.insert(0, ("sitemap.xml".into(), index));
     files
 }
 
-/// One sitemap file (a `urlset`) for `pages`.
-fn sitemap(site: &Site, pages: &[(String, Option<Date>)]) -> String {
+/// One sitemap file (a `urlset`) for `pages`, each page with its language versions of
+/// `alternates` (as `xhtml:link`, which search engines read).
+fn sitemap(site: &Site, pages: &[(String, Option<Date>)], alternates: &Alternates) -> String {
     let base = site.root_url();
     let mut out = String::with_capacity(pages.len() * 96 + 128);
     out.push_str(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"",
     );
+    if !alternates.is_empty() {
+        out.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    out.push_str(">\n");
     for (path, modified) in pages {
         out.push_str("<url><loc>");
         out.push_str(&escape(&format!("{base}{}", url_of_path(path))));
         out.push_str("</loc>");
         if let Some(d) = modified {
             out.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        for (lang, page) in alternates.get(path).into_iter().flatten() {
+            out.push_str("<xhtml:link rel=\"alternate\" hreflang=\"");
+            out.push_str(&escape(lang));
+            out.push_str("\" href=\"");
+            out.push_str(&escape(&format!("{base}{}", url_of_path(page))));
+            out.push_str("\"/>");
         }
         out.push_str("</url>\n");
     }
@@ -220,7 +291,7 @@ mod tests {
             robots(&site),
             "User-agent: *\nAllow: /\nSitemap: https://example.org/t/sitemap.xml\n"
         );
-        let sitemap = sitemap(&site, &[("a/".into(), None)]);
+        let sitemap = sitemap(&site, &[("a/".into(), None)], &Alternates::new());
         assert!(
             sitemap.contains("<loc>https://example.org/t/a/</loc>"),
             "{sitemap}"
@@ -240,7 +311,7 @@ mod tests {
         let date = Date::new(2026, 1, 2).unwrap();
         let few: Vec<(String, Option<Date>)> =
             vec![(String::new(), None), ("a/".into(), Some(date))];
-        let one = sitemaps(&site, &few);
+        let one = sitemaps(&site, &few, &Alternates::new());
         assert_eq!(one.len(), 1);
         assert_eq!(one[0].0, "sitemap.xml");
         assert!(
@@ -253,7 +324,7 @@ mod tests {
         let many: Vec<(String, Option<Date>)> = (0..SITEMAP_URLS * 2 + 1)
             .map(|i| (format!("p{i}/"), (i == 7).then_some(date)))
             .collect();
-        let files = sitemaps(&site, &many);
+        let files = sitemaps(&site, &many, &Alternates::new());
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,

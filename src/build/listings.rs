@@ -1,7 +1,7 @@
-//! The pages no single article shows: the index, claims, people, corrections and tags. Each
-//! listing is a pure function of the site and the articles' summaries: it returns the pages
-//! it wants (template, path, context) and its warnings, and [`super::render_pages`] renders
-//! and writes them all in one loop.
+//! The pages no single article shows: the index, claims, people, corrections and tags, each
+//! once per language of the site (see [`Listing`]). Each listing is a pure function of the
+//! site and the articles' summaries: it returns the pages it wants (template, path, context)
+//! and its warnings, and [`super::render_pages`] renders and writes them all in one loop.
 use std::collections::{BTreeMap, HashMap};
 #[cfg(test)]
 use std::path::Path;
@@ -10,20 +10,24 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::summary::ArticleSummary;
-use crate::config::{Person, Site};
+use crate::config::{Person, Site, SiteLang};
 use crate::diagnostics::Diagnostic;
-use crate::render::{root_prefix, url_of_path};
+use crate::render::{Alternate, root_prefix, url_of_path};
 use crate::slug::slugify;
 
-/// A page a listing wants: its template, its path and what its template gets beyond what
-/// every page gets (see [`super::Shared::context`]).
+/// A page a listing wants: its template, its path, its language and what its template gets
+/// beyond what every page gets (see [`super::Shared::context`]).
 #[derive(Debug)]
 pub(crate) struct Page {
     /// The template.
     pub(crate) template: &'static str,
-    /// The page's path below the site root (`claims/`, `` for the home page), as its
-    /// template sees it.
+    /// The page's path below the site root (`claims/`, `en/claims/`, `` for the home page),
+    /// as its template sees it.
     pub(crate) path: String,
+    /// The language it is in, for its words.
+    pub(crate) lang: crate::lang::Lang,
+    /// Its BCP 47 tag (`lang` of the page).
+    pub(crate) lang_tag: String,
     /// A file of its own instead of `path/index.html` (`404.html`); such a page is no page of
     /// the site's own (not in the sitemap, not linked to).
     pub(crate) own_file: Option<&'static str>,
@@ -32,10 +36,12 @@ pub(crate) struct Page {
 }
 
 impl Page {
-    fn new(template: &'static str, path: impl Into<String>) -> Page {
+    fn new(template: &'static str, path: impl Into<String>, lang: &SiteLang) -> Page {
         Page {
             template,
             path: path.into(),
+            lang: lang.lang,
+            lang_tag: lang.tag.clone(),
             own_file: None,
             vars: Vec::new(),
         }
@@ -61,6 +67,69 @@ impl Page {
     }
 }
 
+/// The language one set of listings is in: its articles alone, in its words, below its home
+/// (`en/`, or the site root for the site's `language`).
+pub struct Listing<'a> {
+    /// This language.
+    pub lang: &'a SiteLang,
+    /// Every language of the site, this one among them, for the language switcher.
+    pub all: &'a [SiteLang],
+}
+
+impl Listing<'_> {
+    /// The page `rest` (`claims/`) of this language, below the site root (`en/claims/`).
+    fn here(&self, rest: &str) -> String {
+        format!("{}{rest}", self.lang.prefix)
+    }
+
+    /// This language's page `rest` through `template`, its language versions set: on a
+    /// section's first page (home, `claims/`, `tags/`, …) the same page in every language;
+    /// on any page below one (a tag, a person, page 2), a switch to the others' section.
+    fn page(&self, site: &Site, template: &'static str, rest: &str) -> Page {
+        let here = self.here(rest);
+        let root = root_prefix(&here);
+        let mut page = Page::new(template, here, self.lang);
+        if self.all.len() > 1 {
+            let section = section_of(rest);
+            let versions: Vec<Alternate> = self
+                .all
+                .iter()
+                .map(|l| {
+                    let current = l == self.lang && rest == section;
+                    let target = format!("{}{section}", l.prefix);
+                    let mut a = Alternate::new(site, &l.tag, &target, &root, current);
+                    // Home pages by their file, as every link home.
+                    if section.is_empty() && !current {
+                        a.href = format!("{root}{}index.html", l.prefix);
+                    }
+                    a
+                })
+                .collect();
+            if rest == section {
+                let others: Vec<&Alternate> = versions.iter().filter(|a| !a.current).collect();
+                page.set("switcher", &others);
+                page.set("alternates", &versions);
+            } else {
+                let others: Vec<&Alternate> = versions
+                    .iter()
+                    .filter(|a| a.lang != self.lang.tag)
+                    .collect();
+                page.set("switcher", &others);
+            }
+        }
+        page
+    }
+}
+
+/// The first page of the section a listing page `rest` belongs to: `tags/` for
+/// `tags/x/page/2/`, the home page (empty) for `page/2/`.
+fn section_of(rest: &str) -> &str {
+    match rest.split_once('/') {
+        Some((first, _)) if first != "page" => &rest[..first.len() + 1],
+        _ => "",
+    }
+}
+
 /// What the listings want: their pages, in order, and their warnings.
 #[derive(Debug, Default)]
 pub(crate) struct Listings {
@@ -70,26 +139,55 @@ pub(crate) struct Listings {
     pub(crate) warnings: Vec<Diagnostic>,
 }
 
-/// Every listing page of the site for the articles `listed` (newest first), people's first:
-/// the first template error met in this order is the one reported.
-pub(crate) fn all<'a>(
-    site: &'a Site,
-    listed: &[&'a ArticleSummary],
-    people: &People<'a>,
-) -> Result<Listings, Diagnostic> {
-    let mut pages = people_pages(site, people);
-    pages.extend(claims(site, listed));
-    pages.extend(tags(site, listed)?);
-    pages.extend(index(site, listed));
-    pages.extend(corrections(site, listed));
-    pages.push(not_found(site));
-    if site.config.search.enabled {
-        pages.push(search_page());
+/// The site's languages, each with its articles (newest first) and the people index of
+/// those articles.
+pub(crate) type Languages<'a> = Vec<(SiteLang, Vec<&'a ArticleSummary>, People<'a>)>;
+
+/// The site's languages (see [`Site::listing_langs`]), each with its articles of `listed`
+/// (in `listed`'s order: an article is listed in its own language only) and their people.
+pub(crate) fn by_language<'a>(site: &'a Site, listed: &[&'a ArticleSummary]) -> Languages<'a> {
+    let langs = site.listing_langs(listed.iter().map(|a| a.lang.as_str()));
+    let mut groups: Vec<(SiteLang, Vec<&ArticleSummary>)> =
+        langs.into_iter().map(|l| (l, Vec::new())).collect();
+    for a in listed {
+        let primary = crate::config::primary_subtag(&a.lang);
+        // A language site.toml's `languages` leaves out is listed with the site's own (its
+        // passages marked with their `lang`).
+        let i = groups
+            .iter()
+            .position(|(l, _)| crate::config::primary_subtag(&l.tag) == primary)
+            .unwrap_or(0);
+        groups[i].1.push(a);
     }
-    Ok(Listings {
-        pages,
-        warnings: people.warnings.clone(),
-    })
+    groups
+        .into_iter()
+        .map(|(l, articles)| {
+            let people = people(site, &articles);
+            (l, articles, people)
+        })
+        .collect()
+}
+
+/// Every listing page of the site for its `languages`, each language's people first (the
+/// first template error met in this order is the one reported), the 404 page last.
+pub(crate) fn all(site: &Site, languages: &Languages<'_>) -> Result<Listings, Diagnostic> {
+    let langs: Vec<SiteLang> = languages.iter().map(|(l, _, _)| l.clone()).collect();
+    let mut pages = Vec::new();
+    let mut warnings = Vec::new();
+    for (lang, listed, people) in languages {
+        let l = &Listing { lang, all: &langs };
+        pages.extend(people_pages(site, l, people));
+        pages.extend(claims(site, l, listed));
+        pages.extend(tags(site, l, listed)?);
+        pages.extend(index(site, l, listed));
+        pages.extend(corrections(site, l, listed));
+        if site.config.search.enabled {
+            pages.push(search_page(site, l));
+        }
+        warnings.extend(people.warnings.iter().cloned());
+    }
+    pages.push(not_found(site));
+    Ok(Listings { pages, warnings })
 }
 
 /// An article in a list, with its link relative to the listing page.
@@ -112,13 +210,13 @@ struct TagLink<'a> {
     href: String,
 }
 
-fn list_item<'a>(site: &Site, a: &'a ArticleSummary, root: &str) -> ListItem<'a> {
+fn list_item<'a>(site: &Site, l: &Listing<'_>, a: &'a ArticleSummary, root: &str) -> ListItem<'a> {
     ListItem {
-        lang: crate::lang::other(&a.lang, site.lang),
+        lang: crate::lang::other(&a.lang, l.lang.lang),
         title: &a.title,
         href: format!("{root}{}", url_of_path(&a.path)),
         date: a.date.to_string(),
-        date_display: site.locales.get(site.lang).long_date(a.date),
+        date_display: site.locales.get(l.lang.lang).long_date(a.date),
         // Links to article files lead to their pages from this listing's place.
         summary_html: match &a.summary {
             Some(s) if crate::links::has_file_links(s) => {
@@ -132,7 +230,7 @@ fn list_item<'a>(site: &Site, a: &'a ArticleSummary, root: &str) -> ListItem<'a>
             .iter()
             .map(|t| TagLink {
                 name: t,
-                href: format!("{root}tags/{}/", crate::slug::tag_slug(t)),
+                href: format!("{root}{}tags/{}/", l.lang.prefix, crate::slug::tag_slug(t)),
             })
             .collect(),
     }
@@ -156,13 +254,15 @@ fn page_path(base: &str, n: usize) -> String {
     }
 }
 
-/// The pager of page `n` of `total` of the listing at `base`, for a page whose way to the
-/// site root is `root`.
+/// The pager of page `n` of `total` of the listing at `base` (below the site root), for a
+/// page whose way to the site root is `root`.
 fn pager(base: &str, n: usize, total: usize, root: &str) -> Pager {
     let link = |m: usize| {
         let target = page_path(base, m);
-        if target.is_empty() {
-            format!("{root}index.html")
+        // A language's home page (the site root, `en/`: the only listing one folder deep)
+        // by its file, as every link home.
+        if m == 1 && base.matches('/').count() <= 1 {
+            format!("{root}{target}index.html")
         } else {
             format!("{root}{target}")
         }
@@ -175,11 +275,12 @@ fn pager(base: &str, n: usize, total: usize, root: &str) -> Pager {
     }
 }
 
-/// The pages of a listing of `items` at `base`, `paginate_by` to a page (one page, empty,
-/// when there are none): `fill` sets each page's items, given the page's way to the site
-/// root; the pager is added.
+/// The pages of a listing of `items` at `base` (below the language's home), `paginate_by`
+/// to a page (one page, empty, when there are none): `fill` sets each page's items, given
+/// the page's way to the site root; the pager is added.
 fn each_page<T>(
     site: &Site,
+    l: &Listing<'_>,
     template: &'static str,
     base: &str,
     items: &[T],
@@ -195,11 +296,10 @@ fn each_page<T>(
     let mut pages = Vec::with_capacity(total);
     for (i, chunk) in chunks.iter().enumerate() {
         let n = i + 1;
-        let here = page_path(base, n);
-        let root = root_prefix(&here);
-        let mut page = Page::new(template, here);
+        let mut page = l.page(site, template, &page_path(base, n));
+        let root = root_prefix(&page.path);
         fill(&mut page, chunk, &root);
-        page.set("pager", &pager(base, n, total, &root));
+        page.set("pager", &pager(&l.here(base), n, total, &root));
         pages.push(page);
     }
     pages
@@ -209,21 +309,22 @@ fn each_page<T>(
 /// on each.
 fn paginated(
     site: &Site,
+    l: &Listing<'_>,
     template: &'static str,
     base: &str,
     articles: &[&ArticleSummary],
     extra: &dyn Fn(&mut Page),
 ) -> Vec<Page> {
-    each_page(site, template, base, articles, &|page, chunk, root| {
-        let items: Vec<ListItem<'_>> = chunk.iter().map(|a| list_item(site, a, root)).collect();
+    each_page(site, l, template, base, articles, &|page, chunk, root| {
+        let items: Vec<ListItem<'_>> = chunk.iter().map(|a| list_item(site, l, a, root)).collect();
         page.set("articles", &items);
         extra(page);
     })
 }
 
 /// The home page: every article, newest first.
-pub(crate) fn index(site: &Site, articles: &[&ArticleSummary]) -> Vec<Page> {
-    paginated(site, "index.html", "", articles, &|_| {})
+pub(crate) fn index(site: &Site, l: &Listing<'_>, articles: &[&ArticleSummary]) -> Vec<Page> {
+    paginated(site, l, "index.html", "", articles, &|_| {})
 }
 
 #[derive(Debug, Serialize)]
@@ -254,20 +355,20 @@ struct ClaimItem<'a> {
 
 type Claim<'a> = (&'a ArticleSummary, &'a super::summary::ClaimEntry);
 
-fn claim_item<'a>(site: &'a Site, (a, c): Claim<'a>, root: &str) -> ClaimItem<'a> {
+fn claim_item<'a>(site: &'a Site, l: &Listing<'_>, (a, c): Claim<'a>, root: &str) -> ClaimItem<'a> {
     let person = c.by.as_deref().and_then(|by| site.person(by));
     let by = c.by.as_deref().map(|by| site.filed_name(by));
     let article = url_of_path(&a.path);
     ClaimItem {
         statement: c.statement(),
-        lang: crate::lang::other(&a.lang, site.lang),
+        lang: crate::lang::other(&a.lang, l.lang.lang),
         text: &c.text,
         by,
         by_as_written: c
             .by
             .as_deref()
             .filter(|w| Some(crate::annotate::fold(w).as_str()) != by),
-        by_href: person.map(|(i, _)| format!("{root}{}", site.person_page(i))),
+        by_href: person.map(|(i, _)| format!("{root}{}{}", l.lang.prefix, site.person_page(i))),
         article_itself: c.article_itself,
         conclusion: c.conclusion.as_deref(),
         href: format!(
@@ -277,7 +378,7 @@ fn claim_item<'a>(site: &'a Site, (a, c): Claim<'a>, root: &str) -> ClaimItem<'a
         passage_href: format!("{root}{article}#{}", c.id),
         article_title: &a.title,
         date: a.date.to_string(),
-        date_display: site.locales.get(site.lang).long_date(a.date),
+        date_display: site.locales.get(l.lang.lang).long_date(a.date),
     }
 }
 
@@ -311,7 +412,11 @@ struct Scorecard<'a> {
 const SCORE_ROW: usize = 42;
 
 /// The scorecard of `claims` (verdict keys), in the site's language.
-fn scorecard<'a>(site: &'a Site, claims: impl Iterator<Item = &'a str>) -> Scorecard<'a> {
+fn scorecard<'a>(
+    site: &'a Site,
+    lang: crate::lang::Lang,
+    claims: impl Iterator<Item = &'a str>,
+) -> Scorecard<'a> {
     let mut counts = vec![0usize; site.scale.verdicts.len()];
     let mut total = 0;
     for key in claims {
@@ -329,7 +434,7 @@ fn scorecard<'a>(site: &'a Site, claims: impl Iterator<Item = &'a str>) -> Score
         .enumerate()
         .map(|(i, (v, &count))| ScoreRow {
             key: &v.key,
-            label: v.label.get(site.lang),
+            label: v.label.get(lang),
             tone: site.scale.tone(&v.key),
             count,
             width: (count as f64 * 1000.0 / max as f64).round() / 10.0,
@@ -368,6 +473,7 @@ impl<'a> VerdictGroup<'a> {
     /// The group of verdict `v`, which `count` claims of the site have, showing `claims`.
     fn new(
         site: &'a Site,
+        l: &Listing<'_>,
         v: &'a crate::config::VerdictConfig,
         count: usize,
         href: String,
@@ -375,7 +481,7 @@ impl<'a> VerdictGroup<'a> {
     ) -> Self {
         VerdictGroup {
             key: &v.key,
-            label: v.label.get(site.lang),
+            label: v.label.get(l.lang.lang),
             rating: v.rating,
             tone: site.scale.tone(&v.key),
             count,
@@ -389,7 +495,7 @@ impl<'a> VerdictGroup<'a> {
 /// `paginate_by`), and claims/<verdict>/ (paginated) with all of them. One page of every
 /// claim would be 25 MB at 10,000 articles: too much for a browser, and for the build's
 /// memory.
-pub(crate) fn claims(site: &Site, articles: &[&ArticleSummary]) -> Vec<Page> {
+pub(crate) fn claims(site: &Site, l: &Listing<'_>, articles: &[&ArticleSummary]) -> Vec<Page> {
     let mut by_verdict: Vec<Vec<Claim<'_>>> = vec![Vec::new(); site.scale.verdicts.len()];
     for a in articles {
         for c in &a.claims {
@@ -399,8 +505,8 @@ pub(crate) fn claims(site: &Site, articles: &[&ArticleSummary]) -> Vec<Page> {
         }
     }
     let per_page = site.config.paginate_by.max(1);
-    let here = "claims/";
-    let root = root_prefix(here);
+    let mut page = l.page(site, "claims.html", "claims/");
+    let root = root_prefix(&page.path);
     let mut total = 0;
     let mut groups = Vec::new();
     for (v, list) in site.scale.verdicts.iter().zip(&by_verdict) {
@@ -410,20 +516,21 @@ pub(crate) fn claims(site: &Site, articles: &[&ArticleSummary]) -> Vec<Page> {
         total += list.len();
         groups.push(VerdictGroup::new(
             site,
+            l,
             v,
             list.len(),
-            format!("{root}claims/{}/", slugify(&v.key)),
+            format!("{root}{}/", l.here(&format!("claims/{}", slugify(&v.key)))),
             list.iter()
                 .take(per_page)
-                .map(|c| claim_item(site, *c, &root))
+                .map(|c| claim_item(site, l, *c, &root))
                 .collect(),
         ));
     }
-    let mut page = Page::new("claims.html", here);
     page.set(
         "scorecard",
         &scorecard(
             site,
+            l.lang.lang,
             by_verdict.iter().flatten().map(|(_, c)| c.verdict.as_str()),
         ),
     );
@@ -438,12 +545,17 @@ pub(crate) fn claims(site: &Site, articles: &[&ArticleSummary]) -> Vec<Page> {
         let base = format!("claims/{}/", slugify(&v.key));
         pages.extend(each_page(
             site,
+            l,
             "verdict.html",
             &base,
             list,
             &|page, chunk, root| {
-                let claims = chunk.iter().map(|c| claim_item(site, *c, root)).collect();
-                let group = VerdictGroup::new(site, v, list.len(), format!("{root}{base}"), claims);
+                let claims = chunk
+                    .iter()
+                    .map(|c| claim_item(site, l, *c, root))
+                    .collect();
+                let href = format!("{root}{}", l.here(&base));
+                let group = VerdictGroup::new(site, l, v, list.len(), href, claims);
                 page.set("verdict", &group);
             },
         ));
@@ -462,6 +574,22 @@ struct Speaker<'a> {
     quotes: Vec<(&'a ArticleSummary, &'a super::summary::QuoteEntry)>,
     /// What they claim.
     claims: Vec<Claim<'a>>,
+}
+
+impl Speaker<'_> {
+    /// Someone the registry does not know, under `name` as written (folded).
+    fn unregistered(name: &str, role: Option<String>) -> Self {
+        Speaker {
+            name: crate::annotate::fold(name),
+            role,
+            url: None,
+            aliases: Vec::new(),
+            registered: false,
+            kind: crate::config::PersonKind::Person,
+            quotes: Vec::new(),
+            claims: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -514,15 +642,15 @@ pub(crate) struct People<'a> {
 }
 
 impl People<'_> {
-    /// One search record per person.
-    pub(crate) fn records(&self, site: &Site) -> Vec<crate::search::Record<'static>> {
+    /// One search record per person, for the index of the language `lang`.
+    pub(crate) fn records(&self, lang: &SiteLang) -> Vec<crate::search::Record<'static>> {
         self.speakers
             .iter()
             .zip(&self.slugs)
             .map(|(s, slug)| {
                 crate::search::records::person(
-                    site,
-                    &format!("people/{slug}/"),
+                    &lang.tag,
+                    &format!("{}people/{slug}/", lang.prefix),
                     &s.name,
                     s.role.iter().chain(&s.aliases).map(String::as_str),
                     s.quotes.iter().map(|(_, q)| *q),
@@ -574,16 +702,7 @@ pub(crate) fn people<'a>(site: &'a Site, articles: &[&'a ArticleSummary]) -> Peo
                     );
                     (d.line, d.col) = q.location;
                     warnings.push(d);
-                    speakers.push(Speaker {
-                        name: crate::annotate::fold(&q.speaker),
-                        role: q.role.clone(),
-                        url: None,
-                        aliases: Vec::new(),
-                        registered: false,
-                        kind: crate::config::PersonKind::Person,
-                        quotes: Vec::new(),
-                        claims: Vec::new(),
-                    });
+                    speakers.push(Speaker::unregistered(&q.speaker, q.role.clone()));
                     unregistered.insert(key, speakers.len() - 1);
                     speakers.len() - 1
                 }
@@ -619,16 +738,7 @@ pub(crate) fn people<'a>(site: &'a Site, articles: &[&'a ArticleSummary]) -> Peo
                     );
                     (d.line, d.col) = c.location;
                     warnings.push(d);
-                    speakers.push(Speaker {
-                        name: crate::annotate::fold(by),
-                        role: None,
-                        url: None,
-                        aliases: Vec::new(),
-                        registered: false,
-                        kind: crate::config::PersonKind::Person,
-                        quotes: Vec::new(),
-                        claims: Vec::new(),
-                    });
+                    speakers.push(Speaker::unregistered(by, None));
                     unregistered.insert(key, speakers.len() - 1);
                     speakers.len() - 1
                 }
@@ -686,9 +796,9 @@ pub(crate) fn people<'a>(site: &'a Site, articles: &[&'a ArticleSummary]) -> Peo
 }
 
 /// people/ and people/<slug>/.
-pub(crate) fn people_pages(site: &Site, people: &People<'_>) -> Vec<Page> {
-    let here = "people/";
-    let root = root_prefix(here);
+pub(crate) fn people_pages(site: &Site, l: &Listing<'_>, people: &People<'_>) -> Vec<Page> {
+    let mut page = l.page(site, "people.html", "people/");
+    let root = root_prefix(&page.path);
     let items: Vec<PersonItem<'_>> = people
         .speakers
         .iter()
@@ -696,44 +806,43 @@ pub(crate) fn people_pages(site: &Site, people: &People<'_>) -> Vec<Page> {
         .map(|(s, slug)| PersonItem {
             name: &s.name,
             role: s.role.as_deref(),
-            href: format!("{root}people/{slug}/"),
+            href: format!("{root}{}people/{slug}/", l.lang.prefix),
             quotes: s.quotes.len(),
             claims: s.claims.len(),
             registered: s.registered,
         })
         .collect();
-    let mut page = Page::new("people.html", here);
     page.set("people", &items);
     let mut pages = vec![page];
     for (s, slug) in people.speakers.iter().zip(&people.slugs) {
-        let here = format!("people/{slug}/");
+        let rest = format!("people/{slug}/");
         // Paginated like the other listings, so that no page grows with the archive: at 10k
         // articles one page with each of a reporter's 6,700 quotes was 2.6 MB.
         let entries = s.quotes.len() + s.claims.len();
         let total = entries.div_ceil(PERSON_PAGE).max(1);
         for n in 1..=total {
             let (from, to) = ((n - 1) * PERSON_PAGE, (n * PERSON_PAGE).min(entries));
-            let page_here = page_path(&here, n);
-            let root = root_prefix(&page_here);
+            let mut page = l.page(site, "person.html", &page_path(&rest, n));
+            let root = root_prefix(&page.path);
             let quotes: Vec<QuoteItem<'_>> = s.quotes
                 [from.min(s.quotes.len())..to.min(s.quotes.len())]
                 .iter()
                 .map(|(a, q)| QuoteItem {
-                    lang: crate::lang::other(&a.lang, site.lang),
+                    lang: crate::lang::other(&a.lang, l.lang.lang),
                     text: &q.text,
                     as_written: &q.speaker,
                     role: q.role.as_deref(),
                     href: format!("{root}{}#{}", url_of_path(&a.path), q.id),
                     article_title: &a.title,
                     date: a.date.to_string(),
-                    date_display: site.locales.get(site.lang).long_date(a.date),
+                    date_display: site.locales.get(l.lang.lang).long_date(a.date),
                 })
                 .collect();
             let claims_at = |i: usize| i.saturating_sub(s.quotes.len());
             let on_page = &s.claims[claims_at(from)..claims_at(to)];
             let claims: Vec<ClaimItem<'_>> = on_page
                 .iter()
-                .map(|c| claim_item(site, *c, &root))
+                .map(|c| claim_item(site, l, *c, &root))
                 .collect();
             // The page's claims by verdict, in the scale's order; the scorecard counts all.
             let groups: Vec<VerdictGroup<'_>> = site
@@ -744,14 +853,14 @@ pub(crate) fn people_pages(site: &Site, people: &People<'_>) -> Vec<Page> {
                     let list: Vec<ClaimItem<'_>> = on_page
                         .iter()
                         .filter(|(_, c)| c.verdict == v.key)
-                        .map(|c| claim_item(site, *c, &root))
+                        .map(|c| claim_item(site, l, *c, &root))
                         .collect();
                     let count = s.claims.iter().filter(|(_, c)| c.verdict == v.key).count();
-                    (!list.is_empty())
-                        .then(|| VerdictGroup::new(site, v, count, format!("#v-{}", v.key), list))
+                    (!list.is_empty()).then(|| {
+                        VerdictGroup::new(site, l, v, count, format!("#v-{}", v.key), list)
+                    })
                 })
                 .collect();
-            let mut page = Page::new("person.html", page_here);
             page.set(
                 "person",
                 &PersonView {
@@ -769,10 +878,14 @@ pub(crate) fn people_pages(site: &Site, people: &People<'_>) -> Vec<Page> {
             page.set("claim_count", &s.claims.len());
             page.set(
                 "scorecard",
-                &scorecard(site, s.claims.iter().map(|(_, c)| c.verdict.as_str())),
+                &scorecard(
+                    site,
+                    l.lang.lang,
+                    s.claims.iter().map(|(_, c)| c.verdict.as_str()),
+                ),
             );
             page.set("groups", &groups);
-            page.set("pager", &pager(&here, n, total, &root));
+            page.set("pager", &pager(&l.here(&rest), n, total, &root));
             pages.push(page);
         }
     }
@@ -805,23 +918,22 @@ pub fn all_corrections<'a>(
 }
 
 /// corrections/: every correction, newest first.
-pub(crate) fn corrections(site: &Site, articles: &[&ArticleSummary]) -> Vec<Page> {
-    let here = "corrections/";
-    let root = root_prefix(here);
+pub(crate) fn corrections(site: &Site, l: &Listing<'_>, articles: &[&ArticleSummary]) -> Vec<Page> {
+    let mut page = l.page(site, "corrections.html", "corrections/");
+    let root = root_prefix(&page.path);
     let items: Vec<CorrectionItem<'_>> = all_corrections(articles)
         .into_iter()
         .map(|(a, c)| CorrectionItem {
-            lang: crate::lang::other(&a.lang, site.lang),
+            lang: crate::lang::other(&a.lang, l.lang.lang),
             text: &c.text,
             correct: &c.correct,
             note_html: c.note_html.as_deref(),
             href: format!("{root}{}#{}", url_of_path(&a.path), c.id),
             article_title: &a.title,
             date: c.date.to_string(),
-            date_display: site.locales.get(site.lang).long_date(c.date),
+            date_display: site.locales.get(l.lang.lang).long_date(c.date),
         })
         .collect();
-    let mut page = Page::new("corrections.html", here);
     page.set("corrections", &items);
     vec![page]
 }
@@ -834,7 +946,11 @@ struct TagItem {
 }
 
 /// tags/ and tags/<slug>/ (paginated).
-pub(crate) fn tags(site: &Site, articles: &[&ArticleSummary]) -> Result<Vec<Page>, Diagnostic> {
+pub(crate) fn tags(
+    site: &Site,
+    l: &Listing<'_>,
+    articles: &[&ArticleSummary],
+) -> Result<Vec<Page>, Diagnostic> {
     // Spellings of one tag ("KI", "ki") are one tag, shown as first written. Different tags
     // whose slugs agree would have to share a page, or one of them get a URL that depends on
     // the other: the editor decides which spelling is meant.
@@ -865,22 +981,21 @@ pub(crate) fn tags(site: &Site, articles: &[&ArticleSummary]) -> Result<Vec<Page
             }
         }
     }
-    let here = "tags/";
-    let root = root_prefix(here);
+    let mut page = l.page(site, "tags.html", "tags/");
+    let root = root_prefix(&page.path);
     let items: Vec<TagItem> = by_slug
         .iter()
         .map(|(slug, (name, list))| TagItem {
             name: name.clone(),
-            href: format!("{root}tags/{slug}/"),
+            href: format!("{root}{}tags/{slug}/", l.lang.prefix),
             count: list.len(),
         })
         .collect();
-    let mut page = Page::new("tags.html", here);
     page.set("tags", &items);
     let mut pages = vec![page];
     for (slug, (name, list)) in &by_slug {
         let base = format!("tags/{slug}/");
-        pages.extend(paginated(site, "tag.html", &base, list, &|page| {
+        pages.extend(paginated(site, l, "tag.html", &base, list, &|page| {
             page.set("tag", name);
         }));
     }
@@ -888,16 +1003,22 @@ pub(crate) fn tags(site: &Site, articles: &[&ArticleSummary]) -> Result<Vec<Page
 }
 
 /// search/: the search page; the index itself is [`crate::search`]'s.
-pub(crate) fn search_page() -> Page {
-    Page::new("search.html", "search/")
+pub(crate) fn search_page(site: &Site, l: &Listing<'_>) -> Page {
+    l.page(site, "search.html", "search/")
 }
 
 /// 404.html: served for any missing path, so its links are absolute (from `base_url`).
 pub(crate) fn not_found(site: &Site) -> Page {
-    let mut page = Page::new("404.html", "");
+    let lang = SiteLang {
+        lang: site.lang,
+        tag: site.config.language.clone(),
+        prefix: String::new(),
+    };
+    let mut page = Page::new("404.html", "", &lang);
     page.own_file = Some("404.html");
     // Absolute: the page is served for missing paths at any depth.
     page.set("root", &site.root_url());
+    page.set("home", &site.root_url());
     page
 }
 
@@ -988,16 +1109,28 @@ mod tests {
         listed
     }
 
+    /// The site's one language.
+    fn only_language(site: &Site) -> SiteLang {
+        let langs = site.listing_langs(std::iter::empty());
+        assert_eq!(langs.len(), 1);
+        langs.into_iter().next().unwrap()
+    }
+
     #[test]
     fn each_listing_wants_its_pages() {
         let (_dir, site, summaries) = desk();
         let listed = listed(&summaries);
-        insta::assert_snapshot!("index", shown(&index(&site, &listed)));
-        insta::assert_snapshot!("claims", shown(&claims(&site, &listed)));
-        insta::assert_snapshot!("tags", shown(&tags(&site, &listed).unwrap()));
-        insta::assert_snapshot!("corrections", shown(&corrections(&site, &listed)));
+        let lang = only_language(&site);
+        let l = &Listing {
+            lang: &lang,
+            all: std::slice::from_ref(&lang),
+        };
+        insta::assert_snapshot!("index", shown(&index(&site, l, &listed)));
+        insta::assert_snapshot!("claims", shown(&claims(&site, l, &listed)));
+        insta::assert_snapshot!("tags", shown(&tags(&site, l, &listed).unwrap()));
+        insta::assert_snapshot!("corrections", shown(&corrections(&site, l, &listed)));
         let people = people(&site, &listed);
-        insta::assert_snapshot!("people", shown(&people_pages(&site, &people)));
+        insta::assert_snapshot!("people", shown(&people_pages(&site, l, &people)));
         insta::assert_snapshot!("not_found", shown(&[not_found(&site)]));
         let warnings: Vec<&str> = people.warnings.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(
@@ -1010,8 +1143,7 @@ mod tests {
     fn all_listings_come_in_one_list_people_first() {
         let (_dir, site, summaries) = desk();
         let listed = listed(&summaries);
-        let people = people(&site, &listed);
-        let all = all(&site, &listed, &people).unwrap();
+        let all = all(&site, &by_language(&site, &listed)).unwrap();
         let paths: Vec<String> = all
             .pages
             .iter()
@@ -1025,7 +1157,7 @@ mod tests {
     fn people_records_need_no_pages() {
         let (_dir, site, summaries) = desk();
         let listed = listed(&summaries);
-        let records = people(&site, &listed).records(&site);
+        let records = people(&site, &listed).records(&only_language(&site));
         let shown: Vec<(&str, &str, &str)> = records
             .iter()
             .map(|r| (r.url.as_str(), r.title.as_str(), r.content.as_str()))

@@ -18,6 +18,7 @@ pub mod reuse;
 mod session;
 pub(crate) mod sink;
 pub(crate) mod summary;
+mod translations;
 
 pub use published::PublishedIds;
 pub use session::Session;
@@ -31,7 +32,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use crate::config::Site;
+use crate::config::{Site, SiteLang};
 use crate::content::{self, Article, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::render::{self, Theme};
@@ -116,6 +117,8 @@ pub(crate) struct Shared {
     words: Vec<tera::Value>,
     /// The site's language, for its words (its title) on pages in another.
     site_lang: (crate::lang::Lang, String),
+    /// site.toml's `languages`, which say where each language's listings are.
+    languages: Vec<String>,
     /// The site's `[[nav]]` links, in each language.
     nav: Vec<tera::Value>,
 }
@@ -161,6 +164,7 @@ impl Shared {
                 .map(|l| tera::Value::from_serializable(&site.locales.get(l).words))
                 .collect(),
             site_lang: (site.lang, site.config.language.clone()),
+            languages: site.config.languages.clone(),
             nav: crate::lang::Lang::all()
                 .map(|l| nav_view(site, l))
                 .collect(),
@@ -182,9 +186,22 @@ impl Shared {
             "site_lang",
             &(self.site_lang.0 != lang).then_some(self.site_lang.1.as_str()),
         );
+        let root = render::root_prefix(url_path);
+        // The home of the page's language: the site root, or its `<tag>/` on a site in
+        // several languages.
+        let prefix = crate::config::listing_prefix(&self.site_lang.1, &self.languages, lang_tag);
+        cx.insert("home", &format!("{root}{prefix}"));
+        // The page's place below its language's home, which the navigation marks.
+        cx.insert(
+            "section",
+            url_path.strip_prefix(&prefix).unwrap_or(url_path),
+        );
+        cx.insert("root", &root);
         cx.insert_value("nav", self.nav[lang.index()].clone());
-        cx.insert("root", &render::root_prefix(url_path));
         cx.insert("path", url_path);
+        let none: [render::Alternate; 0] = [];
+        cx.insert("alternates", &none);
+        cx.insert("switcher", &none);
         cx
     }
 }
@@ -209,12 +226,10 @@ impl<'a> Pages<'a> {
         }
     }
 
-    /// Renders a listing's `page` in the site's language and writes it; returns its file and
-    /// the hash of its bytes.
-    fn render(&self, site: &Site, page: &listings::Page) -> Result<(String, u128), Diagnostic> {
-        let mut cx = self
-            .shared
-            .context(site.lang, &site.config.language, &page.path);
+    /// Renders a listing's `page` in its language and writes it; returns its file and the
+    /// hash of its bytes.
+    fn render(&self, page: &listings::Page) -> Result<(String, u128), Diagnostic> {
+        let mut cx = self.shared.context(page.lang, &page.lang_tag, &page.path);
         for (name, value) in &page.vars {
             cx.insert_value(*name, value.clone());
         }
@@ -249,13 +264,9 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
 
 /// Renders and writes every one of `list` (in parallel); returns each file written with the
 /// hash of its bytes, in the order of `list`, or the first error in that order.
-fn render_pages(
-    site: &Site,
-    pages: &Pages<'_>,
-    list: &[listings::Page],
-) -> Result<Written, Diagnostic> {
+fn render_pages(pages: &Pages<'_>, list: &[listings::Page]) -> Result<Written, Diagnostic> {
     list.par_iter()
-        .map(|page| pages.render(site, page))
+        .map(|page| pages.render(page))
         .collect::<Vec<_>>()
         .into_iter()
         .collect()
@@ -284,17 +295,15 @@ pub(crate) fn write_site_wide(
 ) -> Result<SiteWide, Vec<Diagnostic>> {
     let all = listed;
     let listed = &articles_only(listed);
-    let people = listings::people(site, listed);
-    let listings = listings::all(site, listed, &people).map_err(|d| vec![d])?;
+    let languages = listings::by_language(site, listed);
+    let listings = listings::all(site, &languages).map_err(|d| vec![d])?;
     let (rendered, index) = rayon::join(
-        || render_pages(site, pages, &listings.pages).map_err(|d| vec![d]),
+        || render_pages(pages, &listings.pages).map_err(|d| vec![d]),
         || -> Result<Written, Vec<Diagnostic>> {
             if !search {
                 return Ok(Vec::new());
             }
-            let mut records = crate::search::records::articles(site, listed);
-            records.extend(people.records(site));
-            write_search(records, pages.out)
+            write_searches(site, &languages, pages.out)
         },
     );
     let mut files = rendered?;
@@ -325,19 +334,24 @@ pub(crate) fn write_site_wide(
         .iter()
         .map(|p| (p.to_string(), modified.get(p).copied()))
         .collect();
-    let mut feeds = vec![
-        (
-            record::JSON_FILE.to_string(),
-            record::claims_json(site, listed),
-        ),
-        ("feed.xml".to_string(), feeds::articles_feed(site, listed)),
-        (
-            "corrections.xml".into(),
-            feeds::corrections_feed(site, listed),
-        ),
-        ("robots.txt".into(), feeds::robots(site)),
-    ];
-    feeds.extend(feeds::sitemaps(site, &sitemap_pages));
+    let mut feeds = vec![(
+        record::JSON_FILE.to_string(),
+        record::claims_json(site, listed),
+    )];
+    for (l, articles, _) in &languages {
+        feeds.push((
+            format!("{}feed.xml", l.prefix),
+            feeds::articles_feed(site, l, articles),
+        ));
+        feeds.push((
+            format!("{}corrections.xml", l.prefix),
+            feeds::corrections_feed(site, l, articles),
+        ));
+    }
+    feeds.push(("robots.txt".into(), feeds::robots(site)));
+    let langs: Vec<SiteLang> = languages.iter().map(|(l, _, _)| l.clone()).collect();
+    let alternates = feeds::alternates(site, listed, &langs);
+    feeds.extend(feeds::sitemaps(site, &sitemap_pages, &alternates));
     for (name, text) in feeds {
         let hash = pages
             .out
@@ -368,20 +382,37 @@ pub(crate) fn write_listings(
     listed: &[&ArticleSummary],
 ) -> Result<Vec<Diagnostic>, Diagnostic> {
     let listed = &articles_only(listed);
-    let people = listings::people(site, listed);
-    let listings = listings::all(site, listed, &people)?;
-    render_pages(site, pages, &listings.pages)?;
+    let listings = listings::all(site, &listings::by_language(site, listed))?;
+    render_pages(pages, &listings.pages)?;
     Ok(listings.warnings)
 }
 
-/// Builds the search index for `records` into `out` (`meta.js`, which names the other
-/// files, last); returns the files written.
-pub(crate) fn write_search(
+/// Builds the search index of each of `languages` below its home into `out`; returns the
+/// files written.
+pub(crate) fn write_searches(
+    site: &Site,
+    languages: &listings::Languages<'_>,
+    out: &dyn Output,
+) -> Result<Written, Vec<Diagnostic>> {
+    let mut written = Vec::new();
+    for (l, articles, people) in languages {
+        let mut records = crate::search::records::articles(site, articles);
+        records.extend(people.records(l));
+        written.extend(write_search(records, &l.prefix, out)?);
+    }
+    Ok(written)
+}
+
+/// Builds the search index for `records` into `out` below `prefix` (a language's home;
+/// `meta.js`, which names the other files, last); returns the files written.
+fn write_search(
     records: Vec<crate::search::Record<'_>>,
+    prefix: &str,
     out: &dyn Output,
 ) -> Result<Written, Vec<Diagnostic>> {
     let written = Mutex::new(Vec::new());
     crate::search::write_index(records, &|rel, bytes| {
+        let rel = Path::new(prefix).join(rel);
         let hash = out
             .write(&rel, &bytes)
             .map_err(|e| format!("cannot write {}: {e}", rel.display()))?;
@@ -587,7 +618,27 @@ fn render_view(
     let url = render::jsonld::page_url(site, &article.url_path);
     view.jsonld = render::jsonld::article_jsonld(site, article, anchored, &url);
     cx.insert("page", &view);
+    insert_alternates(&mut cx, &render::article_alternates(site, article));
     theme.render("article.html", &cx)
+}
+
+/// What the translations the articles `summaries` name say of each other: errors and
+/// warnings, located at each `translations` entry (for `gloss check`).
+pub fn translation_findings(summaries: &[ArticleSummary]) -> Vec<Diagnostic> {
+    let listed: Vec<&ArticleSummary> = summaries.iter().collect();
+    translations::findings(&listed)
+}
+
+/// Puts a page's language versions into its context: `alternates`, every version
+/// (itself too) for `<link rel="alternate" hreflang>`, and `switcher`, the others, for the
+/// visible language switcher. Nothing for a page in one language only.
+pub(crate) fn insert_alternates(cx: &mut Context, versions: &[render::Alternate]) {
+    if versions.len() < 2 {
+        return;
+    }
+    cx.insert("alternates", versions);
+    let others: Vec<&render::Alternate> = versions.iter().filter(|a| !a.current).collect();
+    cx.insert("switcher", &others);
 }
 
 /// An article's page as the site shows it (for `check`, which reads its ids).
@@ -806,6 +857,7 @@ pub fn render_fragment(
                 page: false,
                 source: None,
                 translation: None,
+                translations: Vec::new(),
                 figures_auto: None,
                 figures_counts: site.config.figures.counts.unwrap_or(false),
             },

@@ -232,7 +232,21 @@ impl Session {
         };
         warnings.extend(site_wide.warnings.iter().cloned());
         write_files(&self.site, &self.theme, &content.assets, &writer, true)?;
-        warnings.extend(check_links(&listed, &writer)?);
+        let mut errors = Vec::new();
+        match check_links(&listed, &writer) {
+            Ok(w) => warnings.extend(w),
+            Err(e) => errors.extend(e),
+        }
+        for d in super::translations::findings(&listed) {
+            if d.severity == crate::diagnostics::Severity::Error {
+                errors.push(d);
+            } else {
+                warnings.push(d);
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
         let collisions = collision_errors(&writer);
         if !collisions.is_empty() {
             return Err(collisions);
@@ -418,20 +432,20 @@ impl Session {
             return Ok(());
         }
         let listed = super::articles_only(&self.listed());
-        let people = super::listings::people(&self.site, &listed);
-        let mut records = crate::search::records::articles(&self.site, &listed);
-        records.extend(people.records(&self.site));
-        let written = super::write_search(records, &InPlace::new(out))?;
+        let languages = super::listings::by_language(&self.site, &listed);
+        let written = super::write_searches(&self.site, &languages, &InPlace::new(out))?;
         let keep: HashSet<String> = written.into_iter().map(|(rel, _)| rel).collect();
-        for entry in walkdir::WalkDir::new(out.join(crate::search::DIR))
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-        {
-            if let Ok(rel) = entry.path().strip_prefix(out)
-                && !keep.contains(&reuse::key(rel))
+        for (l, _, _) in &languages {
+            for entry in walkdir::WalkDir::new(out.join(&l.prefix).join(crate::search::DIR))
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
             {
-                let _ = std::fs::remove_file(entry.path());
+                if let Ok(rel) = entry.path().strip_prefix(out)
+                    && !keep.contains(&reuse::key(rel))
+                {
+                    let _ = std::fs::remove_file(entry.path());
+                }
             }
         }
         Ok(())

@@ -110,6 +110,20 @@ pub struct CorrectionEntry {
     pub date: Date,
 }
 
+/// One of an article's translations, as the site-wide checks and the sitemap see it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TranslationEntry {
+    /// The language the article names it under.
+    pub lang: String,
+    /// Its source file, relative to the site root (`content/en/x.md`); none when the link
+    /// leads out of `content/` (an error of the link check).
+    pub file: Option<String>,
+    /// Its page below the site root (`en/x/`).
+    pub page: String,
+    /// Where it is named, its message still to be written.
+    pub at: crate::diagnostics::Diagnostic,
+}
+
 /// An article as the listing pages, feeds and search see it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ArticleSummary {
@@ -155,6 +169,12 @@ pub struct ArticleSummary {
     /// The reader's text, for the search index.
     #[serde(skip)]
     pub text: String,
+    /// The article in other languages.
+    #[serde(default)]
+    pub translations: Vec<TranslationEntry>,
+    /// The language its text was translated from, if it is a translation.
+    #[serde(default)]
+    pub translated_from: Option<String>,
     /// Every link it writes (body, notes, summary), located: a build checks them all, those
     /// of articles it did not parse again too.
     pub links: Vec<crate::check::LinkRef>,
@@ -220,6 +240,24 @@ impl ArticleSummary {
             corrections,
             figures: anchored.figures.len(),
             text: anchored.reader.text.clone(),
+            translations: crate::check::translation_links(article)
+                .into_iter()
+                .zip(&article.meta.translations)
+                .map(|(link, t)| {
+                    let file =
+                        crate::links::source_link(&article.path, &t.file).and_then(|l| l.file);
+                    TranslationEntry {
+                        lang: t.lang.clone(),
+                        page: file
+                            .as_deref()
+                            .map(crate::content::url_path_for)
+                            .unwrap_or_default(),
+                        file: file.map(|f| f.to_string_lossy().replace('\\', "/")),
+                        at: link.at,
+                    }
+                })
+                .collect(),
+            translated_from: article.meta.translation.as_ref().map(|t| t.from.clone()),
             // Only those a build checks: external addresses are `check --external`'s.
             links: crate::check::article_links(article, &anchored.events)
                 .into_iter()

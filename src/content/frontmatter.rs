@@ -31,6 +31,9 @@ pub struct RawFrontMatter {
     pub source: Option<RawSource>,
     #[serde(default)]
     pub translation: Option<RawTranslation>,
+    /// This article in other languages: language tag → the file, as a link is written.
+    #[serde(default)]
+    pub translations: std::collections::BTreeMap<String, Spanned<String>>,
     #[serde(default)]
     pub figures: Option<crate::config::FiguresConfig>,
     #[serde(default)]

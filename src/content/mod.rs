@@ -84,6 +84,8 @@ pub struct Meta {
     pub source: Option<SourceInfo>,
     /// The text is a translation.
     pub translation: Option<Translation>,
+    /// The same article in other languages, by language.
+    pub translations: Vec<TranslationLink>,
     /// Overrides the site's `[figures] auto`.
     pub figures_auto: Option<bool>,
     /// Whether bare counts are marked as figures (the article's `[figures] counts`, else
@@ -116,6 +118,18 @@ pub struct Translation {
     pub from: String,
     /// "machine", a name, …
     pub by: Option<String>,
+}
+
+/// One of `translations = { en = "../en/x.md" }`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TranslationLink {
+    /// The translation's language tag.
+    pub lang: String,
+    /// Its file, as written (relative to this one, or `@/…` from `content/`).
+    pub file: String,
+    /// Where `file` is written in the article's source.
+    #[serde(skip)]
+    pub span: Range<usize>,
 }
 
 /// A link to a source of a check.
@@ -962,6 +976,37 @@ impl Checker<'_> {
                 }
             }
         });
+        let mut translations = Vec::new();
+        for (tag, file) in &raw.translations {
+            let primary = crate::config::primary_subtag(tag);
+            // A translation is a page too: in a language gloss has words for.
+            if let Err(e) = crate::lang::page_language(tag) {
+                self.error(file.span(), format!("translations: {}", e.message), e.help);
+                continue;
+            }
+            if primary == crate::config::primary_subtag(&lang_tag) {
+                self.error(
+                    file.span(),
+                    format!("a translation in `{tag}`, the article's own language"),
+                    "list only the article in other languages; another version in the same language is a different article",
+                );
+                continue;
+            }
+            let written = file.get_ref().trim();
+            if !(written.ends_with(".md") || written.starts_with("@/")) || written.contains('#') {
+                self.error(
+                    file.span(),
+                    format!("`{written}` is not an article's file"),
+                    "write the translation's file as you would link it: `../en/article.md`, or `@/en/article.md` from content/",
+                );
+                continue;
+            }
+            translations.push(TranslationLink {
+                lang: tag.clone(),
+                file: written.to_string(),
+                span: file.span().start + self.offset..file.span().end + self.offset,
+            });
+        }
         if raw.title.get_ref().trim().is_empty() {
             self.error(raw.title.span(), "the title is empty", "write the headline");
         }
@@ -1004,6 +1049,7 @@ impl Checker<'_> {
                 from: translated_from.clone().unwrap_or_default(),
                 by: t.by.clone(),
             }),
+            translations,
             figures_auto: raw.figures.as_ref().map(|f| f.auto),
             figures_counts: raw
                 .figures

@@ -117,6 +117,9 @@ pub fn claim_pages<'a>(
         };
         let path = super::claim_page_path(&article.url_path, &ann.id);
         let root = super::root_prefix(&path);
+        // People's pages are below the home of the article's language (`fr/people/…` on a
+        // site in several languages).
+        let home = format!("{root}{}", site.prefix_of(&article.meta.lang_tag));
         let article_href = format!("{root}{}", super::url_of_path(&article.url_path));
         let v = site.scale.get(verdict);
         let claimant = crate::content::claimant(
@@ -128,7 +131,7 @@ pub fn claim_pages<'a>(
         );
         let (by, by_as_written, by_href) = match claimant {
             Some(name) => {
-                let (filed, written, href) = super::filed(site, name, &root);
+                let (filed, written, href) = super::filed(site, name, &home);
                 (Some(filed), written, href)
             }
             None => (None, None, None),

@@ -34,6 +34,44 @@ pub fn page_url(site: &Site, url_path: &str) -> String {
     }
 }
 
+/// A version of an article: its language tag and address.
+pub type LangUrl = (String, String);
+
+/// The article's translations on the site as (language tag, address): the one in the
+/// language it was translated from (`translation.from`), which is the work it translates,
+/// and the others, which translate it. Addresses are absolute from `base_url`, else relative
+/// to the article's page.
+pub fn translation_urls(site: &Site, article: &Article) -> (Option<LangUrl>, Vec<LangUrl>) {
+    let from = article
+        .meta
+        .translation
+        .as_ref()
+        .map(|t| crate::config::primary_subtag(&t.from));
+    let base = site.base_url();
+    let mut of = None;
+    let mut translations = Vec::new();
+    for t in &article.meta.translations {
+        let Some(file) = crate::links::source_link(&article.path, &t.file).and_then(|l| l.file)
+        else {
+            continue;
+        };
+        let page = crate::content::url_path_for(&file);
+        let page = super::url_of_path(&page);
+        let url = if base.is_empty() {
+            format!("{}{page}", super::root_prefix(&article.url_path))
+        } else {
+            format!("{base}/{page}")
+        };
+        if from.as_deref() == Some(crate::config::primary_subtag(&t.lang).as_str()) && of.is_none()
+        {
+            of = Some((t.lang.clone(), url));
+        } else {
+            translations.push((t.lang.clone(), url));
+        }
+    }
+    (of, translations)
+}
+
 /// A schema.org agent for `name`: the registry's entry with its own type (`Person` or
 /// `Organization`) under its registered name, else a `Person` or `Organization` as
 /// `unknown_is_person` says.
@@ -313,10 +351,27 @@ pub fn article_graph(
         }
         o
     });
+    let (of, translations) = translation_urls(site, article);
+    let on_site = |(lang, url): (String, String)| {
+        // A work by its address: its own page describes it as the NewsArticle it is.
+        obj([
+            ("@type", json!("CreativeWork")),
+            ("url", json!(url)),
+            ("inLanguage", json!(lang)),
+        ])
+    };
     match (&meta.translation, original) {
         (Some(t), original) => {
-            let mut work = original.unwrap_or_else(|| obj([("@type", json!("CreativeWork"))]));
-            work.insert("inLanguage".into(), json!(t.from));
+            // The original, when the site has it, else what the source says of it.
+            let work = match of {
+                Some(of) => on_site(of),
+                None => {
+                    let mut work =
+                        original.unwrap_or_else(|| obj([("@type", json!("CreativeWork"))]));
+                    work.insert("inLanguage".into(), json!(t.from));
+                    work
+                }
+            };
             news.insert("translationOfWork".into(), Value::Object(work));
             if let Some(by) = t.by.as_deref().filter(|b| *b != "machine" && !b.is_empty()) {
                 news.insert("translator".into(), agent(site, by, true));
@@ -326,6 +381,13 @@ pub fn article_graph(
             news.insert("isBasedOn".into(), Value::Object(original));
         }
         (None, None) => {}
+    }
+    if !translations.is_empty() {
+        let works: Vec<Value> = translations
+            .into_iter()
+            .map(|t| Value::Object(on_site(t)))
+            .collect();
+        news.insert("workTranslation".into(), Value::Array(works));
     }
 
     let mut corrections = Vec::new();

@@ -257,6 +257,70 @@ pub struct ArticleView<'a> {
     pub jsonld: String,
 }
 
+/// One language version of a page: for `<link rel="alternate" hreflang>` in its head, the
+/// sitemap and the language switcher.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alternate {
+    /// Its language tag (`hreflang`, `lang`).
+    pub lang: String,
+    /// The language as its speakers call it ("Français"), the switcher's link text.
+    pub name: String,
+    /// Its address from the page that links it.
+    pub href: String,
+    /// Its absolute address (from `base_url`; `href` when the site has none).
+    pub url: String,
+    /// Whether it is the page itself.
+    pub current: bool,
+}
+
+impl Alternate {
+    /// The version in `lang` at `page` (below the site root), linked from a page whose way to
+    /// the root is `root`.
+    pub fn new(site: &Site, lang: &str, page: &str, root: &str, current: bool) -> Self {
+        let href = if current {
+            "./".to_string()
+        } else {
+            let h = format!("{root}{}", url_of_path(page));
+            if h.is_empty() { "./".to_string() } else { h }
+        };
+        let base = site.base_url();
+        Alternate {
+            lang: lang.to_string(),
+            name: i18n::endonym(lang),
+            url: if base.is_empty() {
+                href.clone()
+            } else {
+                format!("{base}/{}", url_of_path(page))
+            },
+            href,
+            current,
+        }
+    }
+}
+
+/// An article's language versions, itself among them, by language tag; just itself when it
+/// names no translations.
+pub fn article_alternates(site: &Site, article: &Article) -> Vec<Alternate> {
+    let root = root_prefix(&article.url_path);
+    let mut all = vec![Alternate::new(
+        site,
+        &article.meta.lang_tag,
+        &article.url_path,
+        &root,
+        true,
+    )];
+    for t in &article.meta.translations {
+        let Some(file) = crate::links::source_link(&article.path, &t.file).and_then(|l| l.file)
+        else {
+            continue;
+        };
+        let page = crate::content::url_path_for(&file);
+        all.push(Alternate::new(site, &t.lang, &page, &root, false));
+    }
+    all.sort_by(|a, b| a.lang.cmp(&b.lang));
+    all
+}
+
 /// Reading-order numbers of an article's annotations, by annotation index.
 pub fn reading_order(anchored: &Anchored<'_>) -> Vec<usize> {
     let mut order: Vec<usize> = (0..anchored.placed.len()).collect();
@@ -279,6 +343,8 @@ pub fn article_view<'a>(
     let words = &locale.words;
     let numbers = reading_order(anchored);
     let root = root_prefix(&article.url_path);
+    // People's pages are those of the article's language.
+    let home = format!("{root}{}", site.prefix_of(&article.meta.lang_tag));
     let body = body_html_on(
         article,
         &site.scale,
@@ -350,13 +416,13 @@ pub fn article_view<'a>(
                 view.tone = site.scale.tone(verdict);
                 view.conclusion = conclusion.as_deref();
                 if let Some(by) = by {
-                    let (filed, written, href) = filed(site, by, &root);
+                    let (filed, written, href) = filed(site, by, &home);
                     (view.by, view.by_as_written, view.by_href) = (Some(filed), written, href);
                 }
                 *verdict_counts.entry(verdict.as_str()).or_insert(0) += 1;
             }
             Detail::Quote { speaker, role } => {
-                let (filed, written, href) = filed(site, speaker, &root);
+                let (filed, written, href) = filed(site, speaker, &home);
                 (view.speaker, view.speaker_as_written, view.speaker_href) =
                     (Some(filed), written, href);
                 view.role = role.as_deref();
@@ -519,7 +585,7 @@ pub fn expand_shortcodes(html: &str, list: &str) -> String {
 }
 
 /// `name` as the registry files it, `name` as written where that differs, and the person's
-/// page from a page whose way to the site root is `root`, if the registry knows them.
+/// page from a page whose way to the people pages' `people/` is `root`, if the registry knows them.
 fn filed<'a>(
     site: &'a Site,
     name: &'a str,

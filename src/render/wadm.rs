@@ -61,6 +61,26 @@ pub fn annotation_collection(
             .and_then(|i| points.get(i).copied())
     };
 
+    // The annotated text, and its translations on the site (schema.org's terms, which the
+    // annotation context names `schema:`).
+    let mut source = obj([
+        ("id", json!(page_url)),
+        ("type", json!("Text")),
+        ("format", json!("text/html")),
+        ("language", json!(article.meta.lang_tag)),
+    ]);
+    let (of, translations) = super::jsonld::translation_urls(site, article);
+    if let Some((_, url)) = of {
+        source.insert("schema:translationOfWork".into(), json!({ "id": url }));
+    }
+    if !translations.is_empty() {
+        let works: Vec<Value> = translations
+            .into_iter()
+            .map(|(_, url)| json!({ "id": url }))
+            .collect();
+        source.insert("schema:workTranslation".into(), Value::Array(works));
+    }
+    let source = Value::Object(source);
     let mut items = Vec::new();
     for (i, ann) in article.annotations.iter().enumerate() {
         let Some(range) = anchored.placed.get(i).and_then(Option::as_ref) else {
@@ -99,12 +119,7 @@ pub fn annotation_collection(
             "target".into(),
             json!({
                 "type": "SpecificResource",
-                "source": {
-                    "id": page_url,
-                    "type": "Text",
-                    "format": "text/html",
-                    "language": article.meta.lang_tag,
-                },
+                "source": source.clone(),
                 "selector": [
                     {
                         "type": "TextQuoteSelector",

@@ -423,6 +423,22 @@ mod tests {
     }
 
     #[test]
+    fn each_language_s_records_are_stemmed_in_it() {
+        let files = index(vec![
+            rec("/fr/", "T", "investissements", "fr"),
+            rec("/es/", "T", "inversiones", "es"),
+        ])
+        .unwrap();
+        let shards: String = files
+            .iter()
+            .filter(|(p, _)| p.to_string_lossy().contains("/t/"))
+            .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+            .collect();
+        assert!(shards.contains(r#""invest""#), "{shards}");
+        assert!(shards.contains(r#""inversion""#), "{shards}");
+    }
+
+    #[test]
     fn common_words_are_marked_and_large_shards_split() {
         let records: Vec<Record<'_>> = (0..300)
             .map(|i| {

@@ -1,7 +1,9 @@
 //! gloss's own static search index: articles, claims and people, searchable from the
 //! published folder with no server, under any path prefix, and from `file://`.
 //!
-//! The index lives below `search/i/` and is read by `static/search.js`:
+//! The index lives below `search/i/` (on a site in several languages, one index per
+//! language below its home, `en/search/i/`, each record stemmed in its language; the search
+//! page of a language reads its own) and is read by `static/search.js`:
 //!
 //! - `meta.js`: `gloss_search_meta({"v": …, "docs": N, "per": 128, "keys": […], "split": […]})`:
 //!   the version (a hash of the index, appended to shard URLs so a rebuilt site is not
@@ -23,11 +25,14 @@
 //! web server, under any path, and opened from disk.
 //!
 //! Words are Unicode-lowercased runs of letters and digits, with `ä ö ü ß ς` folded to
-//! `a o u ss σ` (`search.js` folds the same way). Stems come from Snowball (German or English
-//! by the record's language) and never reach the browser as an algorithm: a query word is
-//! looked up as a word; a word the site never used still finds its stem's group when a stem
-//! of the shard is a prefix of it ("milliarden" → "milliard"), and the last word of a query
-//! also completes ("milli" → "milliarde").
+//! `a o u ss σ` (`search.js` folds the same way). Stems come from Snowball (German, English,
+//! French or Spanish by the record's language) and never reach the browser as an algorithm:
+//! a query word is looked up as a word; a word the site never used still finds its stem's
+//! group when a stem of the shard is a prefix of it ("milliarden" → "milliard"), or a word of
+//! the shard is it with or without an ending of one or two letters (French "investissement"
+//! finds "investissements", whose stem "invest" is too short a prefix to tell), and the last
+//! word of a query also completes ("milli" → "milliarde"). `tests/e2e/languages.sh` checks in
+//! Chromium that this finds, per language, the forms Snowball gives one stem.
 //!
 //! The subsystem has four parts: [`tokenizer`] (words and stems, the contract with
 //! `search.js`, pinned by `tests/search_vectors.json`), [`records`] (what is searchable, made

@@ -78,9 +78,10 @@ pub fn articles<'a>(site: &Site, summaries: &[&'a ArticleSummary]) -> Vec<Record
 }
 
 /// A person's record: their name, then their role and other names, what they are quoted
-/// saying and what they claim; `page` is their page (`people/x/`).
+/// saying and what they claim; `page` is their page (`people/x/`, `en/people/x/`), in the
+/// language `lang` (its listing's).
 pub fn person<'a>(
-    site: &Site,
+    lang: &str,
     page: &str,
     name: &str,
     also: impl Iterator<Item = &'a str>,
@@ -98,7 +99,7 @@ pub fn person<'a>(
         url: format!("/{page}"),
         title: name.to_string(),
         content,
-        lang: site.config.language.clone(),
+        lang: lang.to_string(),
         kind: "person".into(),
     }
 }

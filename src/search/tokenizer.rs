@@ -4,8 +4,8 @@ use rust_stemmers::{Algorithm, Stemmer};
 
 /// Longer runs of letters are not words (hashes, URLs glued together).
 const MAX_WORD_CHARS: usize = 40;
-/// Stemming languages: none, German, English.
-pub(super) const LANGS: usize = 3;
+/// Stemming languages: none, German, English, French, Spanish.
+pub(super) const LANGS: usize = 5;
 
 /// Appends `c` (not ASCII), lowercased and folded, to `out`.
 fn fold_into(c: char, out: &mut String) {
@@ -89,15 +89,14 @@ pub(super) fn words(text: &str) -> Vec<String> {
     out
 }
 
-/// Which stemmer a language tag gets: 0 none, 1 German, 2 English.
+/// Which stemmer a language tag gets: 0 none, 1 German, 2 English, 3 French, 4 Spanish.
 pub(super) fn lang_class(lang: &str) -> usize {
-    let primary = lang.split(['-', '_']).next().unwrap_or("");
-    if primary.eq_ignore_ascii_case("de") {
-        1
-    } else if primary.eq_ignore_ascii_case("en") {
-        2
-    } else {
-        0
+    match crate::config::primary_subtag(lang).as_str() {
+        "de" => 1,
+        "en" => 2,
+        "fr" => 3,
+        "es" => 4,
+        _ => 0,
     }
 }
 
@@ -105,6 +104,8 @@ pub(super) fn stemmer(class: usize) -> Option<Stemmer> {
     match class {
         1 => Some(Stemmer::create(Algorithm::German)),
         2 => Some(Stemmer::create(Algorithm::English)),
+        3 => Some(Stemmer::create(Algorithm::French)),
+        4 => Some(Stemmer::create(Algorithm::Spanish)),
         _ => None,
     }
 }
@@ -151,12 +152,24 @@ mod tests {
         assert_eq!(stem("investierte", "de"), stem("investiert", "de"));
         assert_eq!(stem("investments", "en"), stem("investment", "en"));
         assert_eq!(stem("running", "en-GB"), "run");
-        assert_eq!(stem("milliarden", "fr"), "milliarden", "no stemmer");
+        assert_eq!(stem("milliarden", "it"), "milliarden", "no stemmer");
         assert!("milliarden".starts_with(&stem("milliarde", "de")));
     }
 
     /// The cases `static/search.js` is tested on too (tests/e2e/reader.mjs): a query must
     /// fold to the words the index has.
+    #[test]
+    fn french_and_spanish_have_their_own_stemmers() {
+        // The pairs tests/e2e/languages.mjs searches for, in the browser.
+        assert_eq!(stem("investissements", "fr"), stem("investissement", "fr"));
+        assert_eq!(stem("pistes", "fr"), stem("piste", "fr"));
+        assert_eq!(stem("investissements", "fr-CA"), "invest");
+        assert_eq!(stem("inversiones", "es"), stem("inversión", "es"));
+        assert_eq!(stem("proyectos", "es"), stem("proyecto", "es"));
+        // Not the English stemmer: it leaves French plurals in -ements alone.
+        assert_ne!(stem("investissements", "en"), "invest");
+    }
+
     #[test]
     fn tokenizer_agrees_with_the_shared_vectors() {
         let vectors: serde_json::Value =

@@ -91,6 +91,11 @@ const CURRENCIES: &[&str] = &[
     "VES", "VND", "VUV", "WST", "XAF", "XCD", "XDR", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWL",
 ];
 
+/// The listed ISO 4217 code `code`, as a static string.
+pub fn currency(code: &str) -> Option<&'static str> {
+    CURRENCIES.binary_search(&code).ok().map(|i| CURRENCIES[i])
+}
+
 fn find(unit: &str) -> Option<(FigureKind, Form)> {
     if CURRENCIES.binary_search(&unit).is_ok() {
         return Some((FigureKind::Money, Form::Decimal));
@@ -582,6 +587,35 @@ mod tests {
     }
     fn en() -> &'static Locale {
         builtin(Lang::EN)
+    }
+
+    fn locale(tag: &str) -> &'static Locale {
+        builtin(Lang::from_tag(tag).expect("a built-in language"))
+    }
+
+    #[test]
+    fn french_and_spanish_readers_see_their_conventions() {
+        let (fr, es) = (locale("fr"), locale("es"));
+        let show = |k, v, u, l| display(k, v, None, u, l);
+        assert_eq!(show(K::Percent, "0.035", Some("percent"), fr), "3,5\u{a0}%");
+        assert_eq!(show(K::Percent, "0.035", Some("percent"), es), "3,5\u{a0}%");
+        assert_eq!(
+            show(K::Money, "1500000", Some("EUR"), fr),
+            "1,5 million EUR"
+        );
+        assert_eq!(show(K::Money, "3000000", Some("EUR"), fr), "3 millions EUR");
+        assert_eq!(
+            show(K::Money, "1500000", Some("EUR"), es),
+            "1,5 millones EUR"
+        );
+        assert_eq!(show(K::Date, "2019-07-22", None, fr), "22 juillet 2019");
+        assert_eq!(show(K::Date, "2027-03-01", None, fr), "1er mars 2027");
+        assert_eq!(show(K::Date, "--03-01", None, fr), "1er mars");
+        assert_eq!(show(K::Date, "2019-07-22", None, es), "22 de julio de 2019");
+        assert_eq!(show(K::Duration, "P5Y", Some("years"), fr), "5 ans");
+        assert_eq!(show(K::Duration, "P5Y", Some("years"), es), "5 años");
+        assert_eq!(show(K::Year, "1990", Some("decade"), fr), "années 1990");
+        assert_eq!(show(K::Number, "12500.5", None, es), "12.500,5");
     }
 
     #[test]
