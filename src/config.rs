@@ -268,8 +268,9 @@ fn check_share(config: &SiteConfig, root: &Path, text: &str) -> Option<Diagnosti
     let quoted = format!("\"{image}\"");
     let at = text.find(&quoted).map_or(0..0, |i| i..i + quoted.len());
     Some(
-        Diagnostic::at(Path::new(SITE_FILE), text, at, problem)
-            .with_help("put the image into static/ (`static/share.png` is `image = \"share.png\"`)"),
+        Diagnostic::at(Path::new(SITE_FILE), text, at, problem).with_help(
+            "put the image into static/ (`static/share.png` is `image = \"share.png\"`)",
+        ),
     )
 }
 

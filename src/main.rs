@@ -111,8 +111,9 @@ fn main() -> ExitCode {
         } => run_build(out, drafts, timings),
         Command::Render { no_figures, file } => run_render(&file, !no_figures),
         Command::Init { dir, lang } => run_init(dir, &lang),
-        Command::New { path, title, lang } => site_root()
-            .and_then(|root| run_new(&root, &path, title.as_deref(), lang.as_deref())),
+        Command::New { path, title, lang } => {
+            site_root().and_then(|root| run_new(&root, &path, title.as_deref(), lang.as_deref()))
+        }
         Command::Check {
             format,
             drafts,

@@ -342,7 +342,10 @@ mod tests {
     fn titles_come_from_file_names() {
         assert_eq!(title_from("city-council"), "City council");
         let (rel, title) = article_path("content/a_b/").unwrap();
-        assert_eq!((rel.as_path(), title.as_str()), (Path::new("content/a_b/index.md"), "A b"));
+        assert_eq!(
+            (rel.as_path(), title.as_str()),
+            (Path::new("content/a_b/index.md"), "A b")
+        );
     }
 
     #[test]

@@ -5,7 +5,8 @@ mod common;
 use common::*;
 
 fn select<'a>(doc: &'a scraper::Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
-    doc.select(&scraper::Selector::parse(css).unwrap()).collect()
+    doc.select(&scraper::Selector::parse(css).unwrap())
+        .collect()
 }
 
 const EMBED: &str = "```embed\nhttps://www.youtube.com/watch?v=aqz-KE-bpKQ&t=90\nDie Eröffnung <b>der Brücke</b>\n```\n";
@@ -54,13 +55,19 @@ fn an_embed_block_becomes_a_placeholder_that_loads_nothing() {
 fn an_embed_of_an_address_off_the_allow_list_is_a_located_error() {
     let dir = site(&[(
         "content/a.md",
-        &article("", "Text.\n\n```embed\nhttps://evil.example/embed/aqz-KE-bpKQ\n```\n"),
+        &article(
+            "",
+            "Text.\n\n```embed\nhttps://evil.example/embed/aqz-KE-bpKQ\n```\n",
+        ),
     )]);
     let out = gloss(dir.path(), &["build"]);
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(err.contains("content/a.md:8:1: error:"), "{err}");
-    assert!(err.contains("not the address of a video, post or document"), "{err}");
+    assert!(
+        err.contains("not the address of a video, post or document"),
+        "{err}"
+    );
     assert!(err.contains("YouTube") && err.contains("Vimeo"), "{err}");
     assert!(!dir.path().join("public").exists());
 }
@@ -88,14 +95,20 @@ fn what_the_sanitizer_removes_is_a_warning_that_says_how_to_embed() {
         "{err}"
     );
     assert!(err.contains("`<script>`"), "{err}");
-    assert!(err.contains("https://x.com/nasa/status/1234567890"), "{err}");
+    assert!(
+        err.contains("https://x.com/nasa/status/1234567890"),
+        "{err}"
+    );
     // Allowed markup is not warned of.
     assert_eq!(err.matches("warning: the sanitizer").count(), 3, "{err}");
     let html = read(dir.path(), "public/a/index.html");
     assert!(!html.contains("<iframe") && !html.contains("onmouseover"));
     // `gloss check` says the same.
     let out = gloss(dir.path(), &["check"]);
-    assert!(stderr(&out).contains("the sanitizer removes `<iframe>`") || stdout(&out).contains("the sanitizer removes `<iframe>`"));
+    assert!(
+        stderr(&out).contains("the sanitizer removes `<iframe>`")
+            || stdout(&out).contains("the sanitizer removes `<iframe>`")
+    );
     // A site that trusts its authors publishes raw HTML as written: nothing to warn of.
     std::fs::write(
         dir.path().join("site.toml"),
@@ -122,7 +135,11 @@ fn footnotes_get_a_heading_numbers_apart_from_notes_and_links_back() {
     assert_eq!(text_of(&html, ".gl-footnotes h2"), "Fußnoten");
     let items = select(&doc, ".gl-footnotes ol > li");
     assert_eq!(items.len(), 2);
-    assert_eq!(items[0].value().attr("id"), Some("fn-quelle"), "numbered as first referred to");
+    assert_eq!(
+        items[0].value().attr("id"),
+        Some("fn-quelle"),
+        "numbered as first referred to"
+    );
     let refs = select(&doc, ".gl-body sup.gl-fn-ref a");
     assert_eq!(refs.len(), 3);
     assert_eq!(refs[0].text().collect::<String>(), "Fußnote 1");
@@ -167,12 +184,21 @@ fn tables_scroll_sideways_in_a_named_region() {
 fn task_lists_and_smart_punctuation_are_settings() {
     let body = "- [x] erledigt\n- [ ] offen\n\nEr sagte \"don't\" -- dann...\n";
     let front = "[[quote]]\ntext = \"\\\"don't\\\"\"\nspeaker = \"Er\"\n";
-    let dir = site(&[("content/a.md", &article("", "- [x] erledigt\n\nEr sagte \"nein\" -- dann...\n"))]);
+    let dir = site(&[(
+        "content/a.md",
+        &article("", "- [x] erledigt\n\nEr sagte \"nein\" -- dann...\n"),
+    )]);
     let out = gloss(dir.path(), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let html = read(dir.path(), "public/a/index.html");
-    assert!(html.contains("[x] erledigt") && !html.contains("checkbox"), "off by default");
-    assert!(html.contains("&quot;nein&quot; -- dann..."), "the text as published");
+    assert!(
+        html.contains("[x] erledigt") && !html.contains("checkbox"),
+        "off by default"
+    );
+    assert!(
+        html.contains("&quot;nein&quot; -- dann..."),
+        "the text as published"
+    );
 
     std::fs::write(
         dir.path().join("site.toml"),

@@ -267,7 +267,11 @@ fn new_makes_a_slug_of_the_words_keeps_them_as_title_and_makes_bundles() {
         .failure()
         .stderr(contains("--lang"));
     gloss(tmp.path()).arg("build").assert().success();
-    assert!(tmp.path().join("public/2026/harbour-bridge/index.html").exists());
+    assert!(
+        tmp.path()
+            .join("public/2026/harbour-bridge/index.html")
+            .exists()
+    );
     assert!(tmp.path().join("public/2026/x/index.html").exists());
     let html = std::fs::read_to_string(tmp.path().join("public/2026/pont/index.html")).unwrap();
     assert!(html.contains("lang=\"fr\""), "{html}");
@@ -283,17 +287,24 @@ fn the_generated_settings_name_no_file_the_site_does_not_have() {
             .success();
         let toml = std::fs::read_to_string(tmp.path().join("site.toml")).unwrap();
         // Every file name in it (a word ending in .md, .toml, .html, …) is a file of the site.
-        for word in toml.split(|c: char| c.is_whitespace() || matches!(c, '"' | '(' | ')' | '`' | ',')) {
+        for word in
+            toml.split(|c: char| c.is_whitespace() || matches!(c, '"' | '(' | ')' | '`' | ','))
+        {
             let word = word.trim_end_matches(['.', ':', ';']);
             let is_file = [".md", ".toml", ".html", ".css", ".js"]
                 .iter()
                 .any(|e| word.ends_with(e));
             if is_file {
-                assert!(tmp.path().join(word).exists(), "{lang}: site.toml names {word}");
+                assert!(
+                    tmp.path().join(word).exists(),
+                    "{lang}: site.toml names {word}"
+                );
             }
         }
         // Its commented examples are valid settings.
-        let uncommented = toml.replace("# [share]", "[share]").replace("# image", "image");
+        let uncommented = toml
+            .replace("# [share]", "[share]")
+            .replace("# image", "image");
         let image = uncommented
             .lines()
             .find_map(|l| l.strip_prefix("image = \""))

@@ -10,7 +10,9 @@ fn meta(html: &str, attr: &str, name: &str) -> Option<String> {
     let sel = scraper::Selector::parse(&format!("meta[{attr}=\"{name}\"]")).unwrap();
     let found: Vec<_> = doc.select(&sel).collect();
     assert!(found.len() <= 1, "{name} twice");
-    found.first().map(|e| e.value().attr("content").unwrap().to_string())
+    found
+        .first()
+        .map(|e| e.value().attr("content").unwrap().to_string())
 }
 
 fn canonical(html: &str) -> Option<String> {
@@ -53,8 +55,14 @@ fn articles_share_their_summary_first_image_and_address() {
         meta(&html, "property", "og:description").as_deref(),
         Some("Die neue Brücke kostet mehr.")
     );
-    assert_eq!(meta(&html, "property", "og:title").as_deref(), Some("Ein Artikel"));
-    assert_eq!(meta(&html, "property", "og:type").as_deref(), Some("article"));
+    assert_eq!(
+        meta(&html, "property", "og:title").as_deref(),
+        Some("Ein Artikel")
+    );
+    assert_eq!(
+        meta(&html, "property", "og:type").as_deref(),
+        Some("article")
+    );
     let url = "https://example.org/t/2026/bruecke/";
     assert_eq!(meta(&html, "property", "og:url").as_deref(), Some(url));
     assert_eq!(canonical(&html).as_deref(), Some(url));
@@ -80,14 +88,26 @@ fn articles_share_their_summary_first_image_and_address() {
 
     // Listings: their own title and words, their own address.
     let html = read(dir.path(), "public/index.html");
-    assert_eq!(meta(&html, "name", "description").as_deref(), Some("Die Seite."));
+    assert_eq!(
+        meta(&html, "name", "description").as_deref(),
+        Some("Die Seite.")
+    );
     assert_eq!(canonical(&html).as_deref(), Some("https://example.org/t/"));
     let html = read(dir.path(), "public/claims/index.html");
-    assert_eq!(meta(&html, "property", "og:title").as_deref(), Some("Behauptungen"));
-    assert_eq!(canonical(&html).as_deref(), Some("https://example.org/t/claims/"));
+    assert_eq!(
+        meta(&html, "property", "og:title").as_deref(),
+        Some("Behauptungen")
+    );
+    assert_eq!(
+        canonical(&html).as_deref(),
+        Some("https://example.org/t/claims/")
+    );
     assert!(meta(&html, "name", "description").is_some());
     let html = read(dir.path(), "public/tags/index.html");
-    assert_eq!(canonical(&html).as_deref(), Some("https://example.org/t/tags/"));
+    assert_eq!(
+        canonical(&html).as_deref(),
+        Some("https://example.org/t/tags/")
+    );
     // The 404 page is served at every missing address: it claims none.
     let html = read(dir.path(), "public/404.html");
     assert_eq!(canonical(&html), None);

@@ -160,9 +160,8 @@ fn seconds(t: &str) -> Option<u64> {
 
 /// The embed an address names, or why it names none (the message of a located error).
 pub fn resolve(url: &str, caption: Option<String>) -> Result<Embed, String> {
-    let not_allowed = || {
-        format!("`{url}` is not the address of a video, post or document gloss can embed")
-    };
+    let not_allowed =
+        || format!("`{url}` is not the address of a video, post or document gloss can embed");
     let p = split(url.trim()).ok_or_else(not_allowed)?;
     let seg = |i: usize| p.segments.get(i).copied().unwrap_or("");
     let wrong_form = |provider: &str, form: &str| {
@@ -253,9 +252,9 @@ pub fn resolve(url: &str, caption: Option<String>) -> Result<Embed, String> {
         }
         "tiktok.com" => {
             let (user, id) = (seg(0), seg(2));
-            let user_ok = user.strip_prefix('@').is_some_and(|u| {
-                shaped(u, 1, 30, |b| id_char(b) || b == b'.')
-            });
+            let user_ok = user
+                .strip_prefix('@')
+                .is_some_and(|u| shaped(u, 1, 30, |b| id_char(b) || b == b'.'));
             if seg(1) != "video" || !user_ok || !digits(id, 25) {
                 return Err(wrong_form("TikTok", "video post"));
             }
@@ -337,9 +336,9 @@ pub fn find(body: &str, events: &[(Event<'_>, std::ops::Range<usize>)]) -> Vec<F
             let caption: Vec<&str> = lines.collect();
             let caption = (!caption.is_empty()).then(|| caption.join(" "));
             let at = match url {
-                Some(u) => body[text_at.clone()]
-                    .find(u)
-                    .map_or(text_at.clone(), |k| text_at.start + k..text_at.start + k + u.len()),
+                Some(u) => body[text_at.clone()].find(u).map_or(text_at.clone(), |k| {
+                    text_at.start + k..text_at.start + k + u.len()
+                }),
                 None => block.clone(),
             };
             found.push(Found {
@@ -526,6 +525,9 @@ mod tests {
         assert!(html.contains("&lt;img"), "{html}");
         assert!(html.contains("YouTube"), "{html}");
         assert!(html.contains(" hidden>"), "{html}");
-        assert!(!html.contains("<iframe"), "nothing loads before a click: {html}");
+        assert!(
+            !html.contains("<iframe"),
+            "nothing loads before a click: {html}"
+        );
     }
 }

@@ -117,7 +117,11 @@ pub fn footnotes<'a>(events: Vec<Event<'a>>, words: &Words) -> Vec<Event<'a>> {
                 links,
                 " <a class=\"gl-fn-back\" href=\"#{}\">↩{}<span class=\"visually-hidden\"> {back} ({})</span></a>",
                 escaped(&ref_id(&name, k)),
-                if refs > 1 { format!("<sup>{k}</sup>") } else { String::new() },
+                if refs > 1 {
+                    format!("<sup>{k}</sup>")
+                } else {
+                    String::new()
+                },
                 shown + 1,
             );
         }
@@ -129,9 +133,9 @@ pub fn footnotes<'a>(events: Vec<Event<'a>>, words: &Words) -> Vec<Event<'a>> {
             .filter(|&p| p + 1 == inner.len());
         match last_p {
             Some(p) => inner.insert(p, Event::InlineHtml(links.into())),
-            None if !links.is_empty() => {
-                inner.push(Event::Html(format!("<p>{}</p>\n", links.trim_start()).into()))
-            }
+            None if !links.is_empty() => inner.push(Event::Html(
+                format!("<p>{}</p>\n", links.trim_start()).into(),
+            )),
             None => {}
         }
         body.extend(inner);
@@ -201,17 +205,31 @@ mod tests {
         let end = out.find("<p>End.</p>").unwrap();
         let list = out.find("<div class=\"gl-footnotes\">").unwrap();
         assert!(end < list, "notes after the text: {out}");
-        assert!(out.contains("<h2 id=\"gl-footnotes\">Footnotes</h2>"), "{out}");
+        assert!(
+            out.contains("<h2 id=\"gl-footnotes\">Footnotes</h2>"),
+            "{out}"
+        );
         // b is referred to first: number 1, twice.
         assert!(out.contains("<a href=\"#fn-b\" id=\"gl-ref-fn-b\"><span class=\"visually-hidden\">Footnote </span>1</a>"), "{out}");
         assert!(out.contains("id=\"gl-ref-fn-b-2\""), "{out}");
-        assert!(out.contains("id=\"gl-ref-fn-a\"><span class=\"visually-hidden\">Footnote </span>2</a>"), "{out}");
+        assert!(
+            out.contains(
+                "id=\"gl-ref-fn-a\"><span class=\"visually-hidden\">Footnote </span>2</a>"
+            ),
+            "{out}"
+        );
         let b = out.find("<li id=\"fn-b\">").unwrap();
         let a = out.find("<li id=\"fn-a\">").unwrap();
         assert!(b < a, "{out}");
-        assert!(out.contains("Note b. <a class=\"gl-fn-back\" href=\"#gl-ref-fn-b\">↩<sup>1</sup>"), "{out}");
+        assert!(
+            out.contains("Note b. <a class=\"gl-fn-back\" href=\"#gl-ref-fn-b\">↩<sup>1</sup>"),
+            "{out}"
+        );
         assert!(out.contains("href=\"#gl-ref-fn-b-2\""), "{out}");
-        assert!(out.contains("<em>a</em>. <a class=\"gl-fn-back\" href=\"#gl-ref-fn-a\">↩<span"), "{out}");
+        assert!(
+            out.contains("<em>a</em>. <a class=\"gl-fn-back\" href=\"#gl-ref-fn-a\">↩<span"),
+            "{out}"
+        );
         assert!(!out.contains("footnote-definition"), "{out}");
     }
 

@@ -354,16 +354,17 @@ fn removal_help(piece: &str, removed: &[Removal]) -> String {
     use super::embed;
     // The address of an iframe first, then any address in the HTML (a social post's
     // blockquote names its post before the script that would render it).
-    let candidates = removed
-        .iter()
-        .filter_map(|r| r.src.clone())
-        .chain(piece.match_indices("http").map(|(i, _)| {
-            piece[i..]
-                .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>'))
-                .next()
-                .unwrap_or_default()
-                .to_string()
-        }));
+    let candidates =
+        removed
+            .iter()
+            .filter_map(|r| r.src.clone())
+            .chain(piece.match_indices("http").map(|(i, _)| {
+                piece[i..]
+                    .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>'))
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            }));
     for url in candidates {
         let url = url.replace("&amp;", "&");
         if let Ok(e) = embed::resolve(&url, None) {
@@ -373,7 +374,10 @@ fn removal_help(piece: &str, removed: &[Removal]) -> String {
             );
         }
     }
-    if removed.iter().any(|r| r.attribute.as_deref().is_some_and(|a| a.starts_with("on"))) {
+    if removed
+        .iter()
+        .any(|r| r.attribute.as_deref().is_some_and(|a| a.starts_with("on")))
+    {
         return "event handlers (`on…`) run script, which an article may not: remove them"
             .to_string();
     }
@@ -454,15 +458,16 @@ mod tests {
 
     #[test]
     fn removals_are_what_the_sanitizer_removes() {
-        let found = |html: &str| -> Vec<String> {
-            removals(html).iter().map(Removal::describe).collect()
-        };
+        let found =
+            |html: &str| -> Vec<String> { removals(html).iter().map(Removal::describe).collect() };
         assert_eq!(
             found("<iframe src=\"https://www.youtube.com/embed/aqz-KE-bpKQ\"></iframe>"),
             ["`<iframe>`"]
         );
         assert_eq!(
-            found("<p class=x onclick='alert(1)' title=\"t\">a < b</p><a href=\"javascript:x\">y</a>"),
+            found(
+                "<p class=x onclick='alert(1)' title=\"t\">a < b</p><a href=\"javascript:x\">y</a>"
+            ),
             ["`onclick` of `<p>`", "`href` of `<a>`"]
         );
         assert_eq!(

@@ -64,7 +64,7 @@ fn absolute(base: &str, url_path: &str, url: &str) -> Option<String> {
 
 /// A summary (markdown) as the plain text of `<meta name="description">`.
 pub fn description(summary: &str) -> String {
-    super::jsonld::plain_text(summary)
+    crate::markdown::plain_text(summary)
 }
 
 /// How long a description taken from the text may be: search engines show about 160
@@ -115,7 +115,10 @@ mod tests {
         assert_eq!(opening("Short\ntext."), "Short text.");
         let long = "word ".repeat(50);
         let d = opening(&long);
-        assert!(d.ends_with("word…") && d.chars().count() <= OPENING_CHARS + 1, "{d}");
+        assert!(
+            d.ends_with("word…") && d.chars().count() <= OPENING_CHARS + 1,
+            "{d}"
+        );
     }
 
     #[test]
