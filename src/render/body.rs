@@ -89,6 +89,7 @@ pub fn body_html_on(
     let events = super::embed::replace(events, &anchored.embeds, words);
     let events = super::finish::footnotes(events, words);
     let events = super::finish::tables(events, words);
+    let events = super::finish::task_lists(events, words);
     let mut html = String::with_capacity(article.body().len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if raw_html {

@@ -145,6 +145,28 @@ pub fn footnotes<'a>(events: Vec<Event<'a>>, words: &Words) -> Vec<Event<'a>> {
     body
 }
 
+/// Task list checkboxes named, so that a screen reader says what they are ("Task,
+/// checkbox, checked"): pulldown-cmark writes them without a label.
+pub fn task_lists<'a>(events: Vec<Event<'a>>, words: &Words) -> Vec<Event<'a>> {
+    if !events.iter().any(|e| matches!(e, Event::TaskListMarker(_))) {
+        return events;
+    }
+    let label = escaped(words.get("task"));
+    events
+        .into_iter()
+        .map(|e| match e {
+            Event::TaskListMarker(done) => Event::InlineHtml(
+                format!(
+                    "<input type=\"checkbox\" disabled=\"\"{} aria-label=\"{label}\"> ",
+                    if done { " checked=\"\"" } else { "" }
+                )
+                .into(),
+            ),
+            e => e,
+        })
+        .collect()
+}
+
 /// Each table in a container that scrolls sideways when the table is wider than the
 /// screen: focusable, so that a keyboard can scroll it, and named ("Table 2") as a region,
 /// so that a screen reader says what it is.

@@ -108,7 +108,7 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
     b.add_tags(GLOSS_TAGS.iter().copied().chain(["input"]))
         .add_generic_attributes(GLOSS_ATTRIBUTES.iter().copied())
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("input", ["type", "checked", "disabled", "aria-label"])
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
         .filter_style_properties(HashSet::from(["text-align"]))
