@@ -127,10 +127,10 @@ fn with_document(
     Ok(format!("{}{}{}", &file[..fm.start], text, &file[fm.end..]))
 }
 
-fn tables_of<'d>(
-    doc: &'d mut DocumentMut,
+fn tables_of(
+    doc: &mut DocumentMut,
     kind: Kind,
-) -> Result<&'d mut ArrayOfTables, WriteError> {
+) -> Result<&mut ArrayOfTables, WriteError> {
     let key = kind.key();
     match doc.get_mut(key) {
         Some(item) => item
