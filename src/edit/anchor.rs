@@ -52,7 +52,8 @@ pub enum Refusal {
     /// Nothing but white space was selected.
     #[error("no words are selected")]
     Empty,
-    /// The words run from one paragraph (or heading, list item, cell) into the next.
+    /// The words run from one paragraph (or heading, list item, table) into the next; the
+    /// paragraphs of one block quote are one passage.
     #[error(
         "the selection runs across paragraphs; an annotation covers words within one paragraph"
     )]
@@ -85,14 +86,14 @@ fn closest_help(closest: &Option<String>) -> String {
 /// Longest context, in words, tried on each side before falling back to `occurrence`.
 const MAX_CONTEXT_WORDS: usize = 12;
 
-/// The reader text of `article` and which leaf block (paragraph, heading, item, cell) each
-/// of its runs belongs to.
+/// The reader text of `article` and which passage (a top-level paragraph, heading, block
+/// quote, table; a list item) each of its runs belongs to.
 pub struct Text {
     /// What the annotate stage anchors against.
     pub reader: ReaderText,
     /// The folded reader text.
     pub folded: Folded,
-    /// `blocks[i]`: the block of `reader.runs[i]`.
+    /// `blocks[i]`: the passage of `reader.runs[i]`.
     blocks: Vec<usize>,
 }
 
@@ -106,28 +107,26 @@ impl Text {
     fn from_events(events: &Events<'_>) -> Text {
         let reader = ReaderText::from_events(events);
         let folded = Folded::new(&reader.text);
-        // Innermost open block of each event; a new number for every block opened.
-        let mut stack: Vec<usize> = vec![0];
+        // The passage of each event: its outermost open block, lists aside (their items
+        // are passages), so that a quote of several paragraphs in one block quote is one.
+        let mut stack: Vec<(usize, bool)> = Vec::new();
         let mut next = 1;
         let mut block_of_event = vec![0usize; events.len()];
         for (i, (event, _)) in events.iter().enumerate() {
             match event {
                 Event::Start(tag) if is_block(tag) => {
-                    stack.push(next);
+                    stack.push((next, matches!(tag, Tag::List(_))));
                     next += 1;
                 }
                 Event::End(tag) if is_block_end(tag) => {
                     stack.pop();
-                    // Text after a nested block (a tight list item's text after its sub-list)
-                    // is another passage than the text before it.
-                    if let Some(top) = stack.last_mut() {
-                        *top = next;
-                        next += 1;
-                    }
                 }
                 _ => {}
             }
-            block_of_event[i] = stack.last().copied().unwrap_or(0);
+            block_of_event[i] = stack
+                .iter()
+                .find(|(_, list)| !list)
+                .map_or(0, |(id, _)| *id);
         }
         let blocks = reader
             .runs
@@ -141,7 +140,7 @@ impl Text {
         }
     }
 
-    /// Whether the reader-text byte range `r` lies within one block.
+    /// Whether the reader-text byte range `r` lies within one passage.
     fn within_one_block(&self, r: &Range<usize>) -> bool {
         let mut seen = None;
         for (run, &block) in self.reader.runs.iter().zip(&self.blocks) {
@@ -528,6 +527,15 @@ mod tests {
         );
         assert_eq!(
             compute(&a, &sel("Punkt eins Punkt", "", "")),
+            Err(Refusal::AcrossBlocks)
+        );
+        // A quote of several paragraphs, as a block quote holds it, is one passage.
+        let body = "Davor.\n\n> Erster Satz.\n>\n> Zweiter Satz.\n\nDanach.\n";
+        let a = article(body, "");
+        let c = compute(&a, &sel("Erster Satz. Zweiter", "", "")).unwrap();
+        reanchors(body, &c);
+        assert_eq!(
+            compute(&a, &sel("Satz. Danach", "", "")),
             Err(Refusal::AcrossBlocks)
         );
     }

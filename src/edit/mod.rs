@@ -3,6 +3,7 @@
 //! file ([`writer`]), and the two together ([`plan`], [`apply`]): every change is checked
 //! by loading and anchoring the changed article, as the next build will, before it is saved.
 pub mod anchor;
+pub mod import;
 pub mod writer;
 
 use std::path::{Component, Path, PathBuf};
@@ -128,7 +129,8 @@ fn find<'a>(article: &'a Article, id: &str) -> Result<&'a Annotation, EditError>
 
 fn check_keys<'k>(kind: Kind, keys: impl Iterator<Item = &'k str>) -> Result<(), EditError> {
     for key in keys {
-        if !keys_of(kind).contains(&key) {
+        // An explicit id is every kind's (an import keeps the one an export gave).
+        if key != "id" && !keys_of(kind).contains(&key) {
             return Err(EditError::Key {
                 key: key.to_string(),
                 kind: kind.key(),

@@ -127,10 +127,7 @@ fn with_document(
     Ok(format!("{}{}{}", &file[..fm.start], text, &file[fm.end..]))
 }
 
-fn tables_of(
-    doc: &mut DocumentMut,
-    kind: Kind,
-) -> Result<&mut ArrayOfTables, WriteError> {
+fn tables_of(doc: &mut DocumentMut, kind: Kind) -> Result<&mut ArrayOfTables, WriteError> {
     let key = kind.key();
     match doc.get_mut(key) {
         Some(item) => item
@@ -166,6 +163,19 @@ pub fn append(file: &str, kind: Kind, fields: &[(&str, FieldValue)]) -> Result<S
                 .ok_or(WriteError::NotTables(key))?
                 .push(table),
             None => {
+                // Comments after the last key stay where they are, before the new table
+                // (`toml_edit` would keep them at the end of the document, after it).
+                let trailing = doc.trailing().as_str().unwrap_or("").to_string();
+                let mut table = table;
+                if trailing.contains('#') {
+                    let sep = if trailing.ends_with('\n') {
+                        "\n"
+                    } else {
+                        "\n\n"
+                    };
+                    table.decor_mut().set_prefix(format!("{trailing}{sep}"));
+                    doc.set_trailing("");
+                }
                 let mut tables = ArrayOfTables::new();
                 tables.push(table);
                 doc.insert(key, Item::ArrayOfTables(tables));
@@ -435,7 +445,7 @@ mod tests {
 
     #[test]
     fn the_first_of_a_kind_goes_at_the_end() {
-        let file = "+++\ntitle = \"T\" # the title\ndate = 2019-07-24\n\n# quotes\n[[quote]]\ntext = \"a\"\nspeaker = \"B\"\n+++\nBody *kept*  \n\n\n";
+        let file = "+++\ntitle = \"T\" # the title\ndate = 2019-07-24\n\n# quotes\n[[quote]]\ntext = \"a\"\nspeaker = \"B\"\n# the end\n+++\nBody *kept*  \n\n\n";
         let out = append(
             file,
             Kind::Note,
