@@ -3,6 +3,7 @@
 //! file ([`writer`]), and the two together ([`plan`], [`apply`]): every change is checked
 //! by loading and anchoring the changed article, as the next build will, before it is saved.
 pub mod anchor;
+pub mod http;
 pub mod import;
 pub mod writer;
 

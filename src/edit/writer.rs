@@ -109,6 +109,11 @@ fn front_matter(file: &str) -> Result<std::ops::Range<usize>, WriteError> {
     }
 }
 
+/// The front matter of `file` (between the `+++` lines), if it has one.
+pub fn front_matter_of(file: &str) -> Option<&str> {
+    front_matter(file).ok().map(|r| &file[r])
+}
+
 /// Runs `edit` on the parsed front matter of `file` and puts it back in place.
 fn with_document(
     file: &str,
