@@ -99,6 +99,9 @@ enum Command {
         /// Include drafts.
         #[arg(long)]
         drafts: bool,
+        /// Turn the preview's editor off: nothing is written to content/.
+        #[arg(long)]
+        read_only: bool,
     },
 }
 
@@ -132,6 +135,7 @@ fn main() -> ExitCode {
             interface,
             open,
             drafts,
+            read_only,
         } => site_root().and_then(|root| {
             gloss::serve::serve(
                 &root,
@@ -139,6 +143,7 @@ fn main() -> ExitCode {
                     addr: (interface, port).into(),
                     open,
                     drafts,
+                    read_only,
                 },
             )
         }),

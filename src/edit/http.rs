@@ -29,6 +29,47 @@ pub const TOKEN_HEADER: &str = "x-gloss-token";
 /// The largest request body the editor reads: an annotation with a long note and sources.
 pub const MAX_BODY: usize = 16 * 1024;
 
+/// The words the editor shows, from the page's locale.
+const WORDS: [&str; 37] = [
+    "claim",
+    "quote",
+    "note",
+    "figure",
+    "correction",
+    "verdict",
+    "sources",
+    "claimed_by",
+    "correct_is",
+    "edit_toolbar",
+    "edit_selected",
+    "edit_statement",
+    "edit_date",
+    "edit_conclusion",
+    "edit_speaker",
+    "edit_role",
+    "edit_value",
+    "edit_unit",
+    "edit_note",
+    "edit_markdown",
+    "edit_source",
+    "edit_source_url",
+    "edit_source_title",
+    "edit_source_archive",
+    "edit_source_accessed",
+    "edit_add_source",
+    "edit_remove_source",
+    "edit_save",
+    "edit_cancel",
+    "edit_edit",
+    "edit_delete",
+    "edit_confirm_delete",
+    "edit_saved",
+    "edit_conflict",
+    "edit_reload",
+    "edit_failed",
+    "edit_in_note",
+];
+
 const SCRIPT: &str = include_str!("ui/editor.js");
 const STYLE: &str = include_str!("ui/editor.css");
 
@@ -292,6 +333,11 @@ impl Editor {
             })
             .collect();
         let lang = article.meta.lang;
+        let locale = site.locales.get(lang);
+        let words: serde_json::Map<String, Value> = WORDS
+            .iter()
+            .map(|k| (k.to_string(), json!(locale.words.get(k))))
+            .collect();
         let verdicts: Vec<Value> = site
             .scale
             .verdicts
@@ -311,6 +357,7 @@ impl Editor {
                 "annotations": annotations,
                 "verdicts": verdicts,
                 "people": people,
+                "words": words,
             }),
         )
     }
@@ -388,6 +435,80 @@ impl Editor {
         let at = html.rfind("</body>")?;
         Some(format!("{}{tags}{}", &html[..at], &html[at..]))
     }
+}
+
+/// The response for `answer`, never cached, never sniffed.
+fn response(answer: Answer) -> axum::response::Response {
+    let mut res = axum::response::Response::new(axum::body::Body::from(answer.body));
+    *res.status_mut() = answer.status;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static(answer.content_type),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    res
+}
+
+/// Serves a request below [`PREFIX`] (the axum handler `gloss serve` routes there).
+pub async fn route(
+    axum::extract::State(editor): axum::extract::State<std::sync::Arc<Editor>>,
+    req: axum::extract::Request,
+) -> axum::response::Response {
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return response(Answer::refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request is larger than {MAX_BODY} bytes"),
+        ));
+    };
+    let answer = editor.respond(
+        &parts.method,
+        parts.uri.path(),
+        parts.uri.query(),
+        &parts.headers,
+        &bytes,
+    );
+    response(answer)
+}
+
+/// Adds the editor to served article pages (the axum middleware `gloss serve` puts around
+/// its pages).
+pub async fn add_to_pages(
+    axum::extract::State(editor): axum::extract::State<std::sync::Arc<Editor>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = req.uri().path().to_string();
+    let res = next.run(req).await;
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !editor.writable() || !is_html || res.status() != StatusCode::OK {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024 * 1024).await else {
+        return axum::response::Response::from_parts(parts, axum::body::Body::empty());
+    };
+    let html = String::from_utf8_lossy(&bytes);
+    let body = match editor.inject(&path, &html) {
+        Some(page) => {
+            parts.headers.remove(header::CONTENT_LENGTH);
+            axum::body::Body::from(page)
+        }
+        None => axum::body::Body::from(bytes),
+    };
+    axum::response::Response::from_parts(parts, body)
 }
 
 /// The change a request asks for.

@@ -290,6 +290,11 @@ fn value_of(v: &FieldValue) -> Result<toml_edit::Value, WriteError> {
         FieldValue::Sources(sources) => {
             let mut out = String::from("[\n");
             for s in sources {
+                // A bare address is written as one, as editors write them.
+                if s.title.is_none() && s.archive.is_none() && s.accessed.is_none() {
+                    out.push_str(&format!("  {},\n", basic(&s.url)));
+                    continue;
+                }
                 let mut parts = Vec::new();
                 if let Some(t) = &s.title {
                     parts.push(format!("title = {}", basic(t)));
