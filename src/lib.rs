@@ -11,6 +11,7 @@ pub mod config;
 pub mod console;
 pub mod content;
 pub mod diagnostics;
+pub mod edit;
 pub mod i18n;
 pub mod lang;
 pub(crate) mod links;
