@@ -213,7 +213,11 @@ fn task_lists_and_smart_punctuation_are_settings() {
     let boxes = select(&doc, ".gl-body li input[type=checkbox][disabled]");
     assert_eq!(boxes.len(), 2, "{html}");
     assert!(boxes[0].value().attr("checked").is_some());
-    assert_eq!(boxes[0].value().attr("aria-label"), Some("Aufgabe"), "named, for axe");
+    assert_eq!(
+        boxes[0].value().attr("aria-label"),
+        Some("Aufgabe"),
+        "named, for axe"
+    );
     assert!(boxes[1].value().attr("checked").is_none());
     assert!(text_of(&html, ".gl-body").contains("– dann…"), "{html}");
     // The quote's words, typed with straight quotes, find the curly ones readers see.
