@@ -35,6 +35,12 @@ enum Command {
         /// Include articles marked `draft = true`.
         #[arg(long)]
         drafts: bool,
+        /// Include articles dated after today.
+        #[arg(long)]
+        future: bool,
+        /// Publish for this address instead of site.toml's `base_url` (a preview deploy).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
         /// Print how long each stage of the build took.
         #[arg(long)]
         timings: bool,
@@ -71,6 +77,9 @@ enum Command {
         /// Check drafts too.
         #[arg(long)]
         drafts: bool,
+        /// Check articles dated after today too.
+        #[arg(long)]
+        future: bool,
         /// Also check external http(s) links over the network (at most one request per
         /// host and second).
         #[arg(long)]
@@ -90,6 +99,9 @@ enum Command {
         /// Include drafts.
         #[arg(long)]
         drafts: bool,
+        /// Include articles dated after today.
+        #[arg(long)]
+        future: bool,
     },
 }
 
@@ -103,8 +115,10 @@ fn main() -> ExitCode {
         Command::Build {
             out,
             drafts,
+            future,
+            base_url,
             timings,
-        } => run_build(out, drafts, timings),
+        } => run_build(out, drafts, future, base_url, timings),
         Command::Render { no_figures, file } => run_render(&file, !no_figures),
         Command::Init { dir, lang } => run_init(dir, &lang),
         Command::New { path, title } => {
@@ -113,13 +127,15 @@ fn main() -> ExitCode {
         Command::Check {
             format,
             drafts,
+            future,
             external,
-        } => return run_check(&format, drafts, external),
+        } => return run_check(&format, drafts, future, external),
         Command::Serve {
             port,
             interface,
             open,
             drafts,
+            future,
         } => site_root().and_then(|root| {
             gloss::serve::serve(
                 &root,
@@ -127,6 +143,7 @@ fn main() -> ExitCode {
                     addr: (interface, port).into(),
                     open,
                     drafts,
+                    future,
                 },
             )
         }),
@@ -181,16 +198,23 @@ fn site_root() -> Result<PathBuf, Vec<Diagnostic>> {
 fn run_build(
     out: Option<PathBuf>,
     drafts: bool,
+    future: bool,
+    base_url: Option<String>,
     timings: bool,
 ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     let root = site_root()?;
     let here = cwd()?;
+    let base_url = base_url
+        .map(|url| build::check_base_url(&url).map_err(|d| vec![d]))
+        .transpose()?;
     let bar = DelayedBar::start("articles", "reading the content");
     let opts = BuildOptions {
         out: out.map(|o| here.join(o)),
         drafts,
+        future,
+        base_url,
         progress: Some(bar.callback("writing the site pages and the search index")),
-        preview: false,
+        ..BuildOptions::default()
     };
     let report = build::build(&root, &opts);
     bar.clear();
@@ -363,7 +387,7 @@ impl DelayedBar {
 }
 
 /// `gloss check`: the report on stdout, exit status 1 when it found errors.
-fn run_check(format: &str, drafts: bool, external: bool) -> ExitCode {
+fn run_check(format: &str, drafts: bool, future: bool, external: bool) -> ExitCode {
     let root = match site_root() {
         Ok(r) => r,
         Err(d) => {
@@ -376,7 +400,14 @@ fn run_check(format: &str, drafts: bool, external: bool) -> ExitCode {
         progress: Some(b.callback("")),
         ..gloss::check::ExternalOptions::default()
     });
-    let report = gloss::check::check(&root, &gloss::check::CheckOptions { drafts, external });
+    let report = gloss::check::check(
+        &root,
+        &gloss::check::CheckOptions {
+            drafts,
+            future,
+            external,
+        },
+    );
     if let Some(bar) = bar {
         bar.clear();
     }

@@ -179,7 +179,7 @@ pub(crate) fn all(site: &Site, languages: &Languages<'_>) -> Result<Listings, Di
         pages.extend(people_pages(site, l, people));
         pages.extend(claims(site, l, listed));
         pages.extend(tags(site, l, listed)?);
-        pages.extend(index(site, l, listed));
+        pages.extend(index(site, l, &current(site, listed)));
         pages.extend(corrections(site, l, listed));
         if site.config.search.enabled {
             pages.push(search_page(site, l));
@@ -188,6 +188,17 @@ pub(crate) fn all(site: &Site, languages: &Languages<'_>) -> Result<Listings, Di
     }
     pages.push(not_found(site));
     Ok(Listings { pages, warnings })
+}
+
+/// The articles of `listed` that are listed today: all but those whose `expires` has
+/// passed (their pages stay, and so do their claims, quotes and corrections in the record:
+/// claims/, people/, corrections/, claims.json). In `listed`'s order.
+pub(crate) fn current<'a>(site: &Site, listed: &[&'a ArticleSummary]) -> Vec<&'a ArticleSummary> {
+    listed
+        .iter()
+        .copied()
+        .filter(|a| site.schedule.listed(a.expires))
+        .collect()
 }
 
 /// An article in a list, with its link relative to the listing page.
@@ -981,19 +992,26 @@ pub(crate) fn tags(
             }
         }
     }
+    // A tag's page lists the articles listed today; a tag only expired articles have keeps
+    // its (empty) page, which their pages link to, but leaves tags/.
+    let by_slug: Vec<(&String, &String, Vec<&ArticleSummary>)> = by_slug
+        .iter()
+        .map(|(slug, (name, list))| (slug, name, current(site, list)))
+        .collect();
     let mut page = l.page(site, "tags.html", "tags/");
     let root = root_prefix(&page.path);
     let items: Vec<TagItem> = by_slug
         .iter()
-        .map(|(slug, (name, list))| TagItem {
-            name: name.clone(),
+        .filter(|(_, _, list)| !list.is_empty())
+        .map(|(slug, name, list)| TagItem {
+            name: name.to_string(),
             href: format!("{root}{}tags/{slug}/", l.lang.prefix),
             count: list.len(),
         })
         .collect();
     page.set("tags", &items);
     let mut pages = vec![page];
-    for (slug, (name, list)) in &by_slug {
+    for (slug, name, list) in &by_slug {
         let base = format!("tags/{slug}/");
         pages.extend(paginated(site, l, "tag.html", &base, list, &|page| {
             page.set("tag", name);
@@ -1016,9 +1034,15 @@ pub(crate) fn not_found(site: &Site) -> Page {
     };
     let mut page = Page::new("404.html", "", &lang);
     page.own_file = Some("404.html");
-    // Absolute: the page is served for missing paths at any depth.
-    page.set("root", &site.root_url());
-    page.set("home", &site.root_url());
+    // Absolute: the page is served for missing paths at any depth; a preview's from the
+    // server's root, for the site is not at `base_url` yet.
+    let root = if site.preview {
+        "/".to_string()
+    } else {
+        site.root_url()
+    };
+    page.set("root", &root);
+    page.set("home", &root);
     page
 }
 
