@@ -130,6 +130,7 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Report {
         }
     };
     report.findings.append(&mut content.scheduled);
+    site.sections = std::mem::take(&mut content.sections);
     let published = match build::PublishedIds::load(&site.root) {
         Ok(p) => p,
         Err(d) => {

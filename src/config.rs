@@ -49,6 +49,9 @@ pub struct SiteConfig {
     /// What `gloss check` insists on.
     #[serde(default)]
     pub check: CheckConfig,
+    /// What the home page lists.
+    #[serde(default)]
+    pub home: HomeConfig,
     /// Links to standalone pages in the site's navigation, in this order.
     #[serde(default)]
     pub nav: Vec<NavItem>,
@@ -161,6 +164,16 @@ impl Default for FiguresConfig {
 
 fn yes() -> bool {
     true
+}
+
+/// `[home]` in site.toml.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HomeConfig {
+    /// The sections (folders below content/ with an `_index.md`) whose articles the home
+    /// page lists; empty: every article.
+    #[serde(default)]
+    pub sections: Vec<String>,
 }
 
 /// `[search]` in site.toml.
@@ -458,6 +471,9 @@ pub struct Site {
     registry: std::sync::OnceLock<Registry>,
     /// What is published today: the day, and whether articles dated later are.
     pub schedule: Schedule,
+    /// The sections of `content/` (folders with an `_index.md`), in path order; set by the
+    /// build once it has found them.
+    pub sections: Vec<crate::content::section::Section>,
     /// Built for `gloss serve`: the pages that link absolutely to the site itself (404.html)
     /// link to the server's root instead of `base_url`.
     pub preview: bool,
@@ -695,6 +711,7 @@ impl Site {
             registry: Default::default(),
             schedule: Schedule::from_env().map_err(|d| vec![d])?,
             preview: false,
+            sections: Vec::new(),
         })
     }
 
@@ -714,6 +731,7 @@ impl Site {
                 future: true,
             },
             preview: false,
+            sections: Vec::new(),
             config,
         }
     }

@@ -401,6 +401,21 @@ pub(crate) fn write_site_wide(
             feeds::corrections_feed(site, l, articles),
         ));
     }
+    if let Some((site_lang, _, _)) = languages.first() {
+        let everything = listings::current(site, &listings::all_articles(&languages));
+        for section in &site.sections {
+            // Newest first, whatever order the section's page lists them in.
+            let held: Vec<&ArticleSummary> = everything
+                .iter()
+                .copied()
+                .filter(|a| section.holds(&a.source_path))
+                .collect();
+            feeds.push((
+                format!("{}feed.xml", section.path),
+                feeds::section_feed(site, site_lang, section, &held),
+            ));
+        }
+    }
     feeds.push(("robots.txt".into(), feeds::robots(site)));
     let langs: Vec<SiteLang> = languages.iter().map(|(l, _, _)| l.clone()).collect();
     let alternates = feeds::alternates(site, listed, &langs);

@@ -143,6 +143,7 @@ impl Session {
         mut laps: Laps,
     ) -> Result<BuildReport, Vec<Diagnostic>> {
         let content = content::discover(&self.site)?;
+        self.site.sections = content::section::load(&self.site, &content.sections)?;
         laps.lap("find content");
         let staging = output::Staging::new(out).map_err(|e| vec![io_error(out, e)])?;
         // An output this site's previous build wrote, and whose manifest it kept, is updated:
@@ -198,7 +199,7 @@ impl Session {
         // The site-wide files depend on the site's key and every article's key alone: kept as
         // the previous build left them when none changed.
         let key = cache::SiteWide::key(
-            listings_key(self.cache.site_key(), &self.site.schedule, &listed),
+            listings_key(self.cache.site_key(), &self.site, &listed),
             sources.iter().map(|(rel, e)| (rel.as_path(), e.key)),
         );
         let kept = cache::SiteWide::load(&self.site.root, key).filter(|kept| {
@@ -456,16 +457,14 @@ impl Session {
     }
 }
 
-/// `site_key` with what the listings depend on besides the articles' text: which articles
-/// have expired by `schedule`'s today (which changes from one day to the next).
-fn listings_key(
-    site_key: u128,
-    schedule: &crate::config::Schedule,
-    listed: &[&ArticleSummary],
-) -> u128 {
+/// `site_key` with what the listings depend on besides the articles' text: the sections
+/// (their `_index.md`) and which articles have expired by today (which changes from one day
+/// to the next).
+fn listings_key(site_key: u128, site: &Site, listed: &[&ArticleSummary]) -> u128 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     h.update(&site_key.to_le_bytes());
-    for a in listed.iter().filter(|a| !schedule.listed(a.expires)) {
+    h.update(format!("{:?}", site.sections).as_bytes());
+    for a in listed.iter().filter(|a| !site.schedule.listed(a.expires)) {
         h.update(a.path.as_bytes());
         h.update(&[0]);
     }

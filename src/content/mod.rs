@@ -1,5 +1,6 @@
 //! Loading: every `content/**/*.md` into an [`Article`], every error located.
 mod frontmatter;
+pub mod section;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -315,6 +316,8 @@ pub struct Content {
     pub assets: Vec<PathBuf>,
     /// A warning for each article dated after today, left out (see [`Loaded::Scheduled`]).
     pub scheduled: Vec<Diagnostic>,
+    /// The sections (folders with an `_index.md`), in path order.
+    pub sections: Vec<section::Section>,
 }
 
 /// The files of `content/`, found but not read.
@@ -324,11 +327,14 @@ pub struct Files {
     pub articles: Vec<PathBuf>,
     /// Other files (bundle assets), relative to `content/`.
     pub assets: Vec<PathBuf>,
+    /// Sections' `_index.md` files, relative to the site root, in path order.
+    pub sections: Vec<PathBuf>,
 }
 
 /// Loads every article below `site.root/content`; drafts only when `drafts` is set.
 pub fn load(site: &Site, drafts: bool) -> Result<Content, Vec<Diagnostic>> {
     let files = discover(site)?;
+    let sections = section::load(site, &files.sections)?;
     let results: Vec<Result<Loaded, Vec<Diagnostic>>> = files
         .articles
         .par_iter()
@@ -350,6 +356,7 @@ pub fn load(site: &Site, drafts: bool) -> Result<Content, Vec<Diagnostic>> {
             articles,
             assets: files.assets,
             scheduled,
+            sections,
         })
     } else {
         Err(errors)
@@ -463,7 +470,10 @@ pub fn discover(site: &Site) -> Result<Files, Vec<Diagnostic>> {
             }
         }
     }
-    let articles: Vec<PathBuf> = md_files.iter().map(|p| rel(&site.root, p)).collect();
+    let (sections, articles): (Vec<PathBuf>, Vec<PathBuf>) = md_files
+        .iter()
+        .map(|p| rel(&site.root, p))
+        .partition(|p| section::is_section_file(p));
     let mut by_url: HashMap<String, &Path> = HashMap::new();
     for path in &articles {
         let url = url_path_for(path);
@@ -480,8 +490,30 @@ pub fn discover(site: &Site) -> Result<Files, Vec<Diagnostic>> {
             );
         }
     }
+    for file in &sections {
+        // The section's listing is the folder's page.
+        let url = url_path_for(file.parent().unwrap_or(file));
+        if let Some(article) = by_url.get(url.as_str()) {
+            errors.push(
+                Diagnostic::file(
+                    file,
+                    format!(
+                        "this section's page /{url} is where {} goes",
+                        article.display()
+                    ),
+                )
+                .with_help(
+                    "a folder is a section (`_index.md`, its page lists its articles) or a bundle (`index.md`, one article), not both; rename or move the article",
+                ),
+            );
+        }
+    }
     if errors.is_empty() {
-        Ok(Files { articles, assets })
+        Ok(Files {
+            articles,
+            assets,
+            sections,
+        })
     } else {
         Err(errors)
     }
