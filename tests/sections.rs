@@ -48,8 +48,14 @@ fn world() -> tempfile::TempDir {
             "content/world/europe/_index.md",
             &section_file("title = \"Europa\"\npaginate = 1\n"),
         ),
-        ("content/world/europe/berlin.md", &story("Berlin", "2026-11-20")),
-        ("content/world/europe/paris.md", &story("Paris", "2026-11-10")),
+        (
+            "content/world/europe/berlin.md",
+            &story("Berlin", "2026-11-20"),
+        ),
+        (
+            "content/world/europe/paris.md",
+            &story("Paris", "2026-11-10"),
+        ),
         ("content/world/kairo.md", &story("Kairo", "2026-10-30")),
         (
             "content/lokal/_index.md",
@@ -77,7 +83,10 @@ fn a_folder_with_index_md_is_a_section_with_its_page_feed_and_subsections() {
     // Its subsection, with its count; the way down from the home page.
     assert_eq!(hrefs(&page, ".subsections a"), ["../world/europe/"]);
     assert!(text_of(&page, ".subsections").contains("Europa (2)"));
-    assert_eq!(hrefs(&page, ".breadcrumbs a"), ["../index.html", "../world/"]);
+    assert_eq!(
+        hrefs(&page, ".breadcrumbs a"),
+        ["../index.html", "../world/"]
+    );
     // In the site's language.
     assert!(page.contains("<html lang=\"de\""));
     assert_eq!(text_of(&page, ".subsections h2"), "Rubriken");
@@ -213,7 +222,10 @@ fn a_sections_mistakes_are_located_errors() {
 /// What a build from nothing gives for the site as it is now (with the ids it published).
 fn fresh(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     let copy = tempfile::tempdir().unwrap();
-    for entry in walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok) {
+    for entry in walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         let rel = entry.path().strip_prefix(dir).unwrap();
         let first = rel.components().next().map(|c| c.as_os_str().to_owned());
         if first.is_some_and(|f| f == "public" || f == ".gloss-cache") {
@@ -252,7 +264,10 @@ fn editing_a_section_rebuilds_what_a_build_from_nothing_has() {
     )
     .unwrap();
     build_ok(dir.path());
-    assert_eq!(text_of(&read(dir.path(), "public/world/index.html"), "h1"), "Die Welt");
+    assert_eq!(
+        text_of(&read(dir.path(), "public/world/index.html"), "h1"),
+        "Die Welt"
+    );
     same(dir.path());
     std::fs::write(
         dir.path().join("content/lose/_index.md"),

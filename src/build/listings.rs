@@ -179,7 +179,11 @@ pub(crate) fn all(site: &Site, languages: &Languages<'_>) -> Result<Listings, Di
         pages.extend(people_pages(site, l, people));
         pages.extend(claims(site, l, listed));
         pages.extend(tags(site, l, listed)?);
-        pages.extend(index(site, l, &home_articles(site, &current(site, listed))?));
+        pages.extend(index(
+            site,
+            l,
+            &home_articles(site, &current(site, listed))?,
+        ));
         pages.extend(corrections(site, l, listed));
         if site.config.search.enabled {
             pages.push(search_page(site, l));

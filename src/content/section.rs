@@ -119,8 +119,13 @@ fn load_one(site: &Site, rel: &Path) -> Result<Section, Vec<Diagnostic>> {
         Some(found) => found,
         None => {
             return Err(vec![
-                Diagnostic::at(rel, source, 0..0, "a section's _index.md has no front matter")
-                    .with_help("start it with `+++`, `title = \"…\"`, `+++`: the section's name"),
+                Diagnostic::at(
+                    rel,
+                    source,
+                    0..0,
+                    "a section's _index.md has no front matter",
+                )
+                .with_help("start it with `+++`, `title = \"…\"`, `+++`: the section's name"),
             ]);
         }
     };
@@ -130,8 +135,13 @@ fn load_one(site: &Site, rel: &Path) -> Result<Section, Vec<Diagnostic>> {
     let at = |span: std::ops::Range<usize>| span.start + fm_start..span.end + fm_start;
     if raw.title.get_ref().trim().is_empty() {
         errors.push(
-            Diagnostic::at(rel, source, at(raw.title.span()), "the section's title is empty")
-                .with_help("write the section's name, as readers see it"),
+            Diagnostic::at(
+                rel,
+                source,
+                at(raw.title.span()),
+                "the section's title is empty",
+            )
+            .with_help("write the section's name, as readers see it"),
         );
     }
     let sort = match &raw.sort {
@@ -144,11 +154,9 @@ fn load_one(site: &Site, rel: &Path) -> Result<Section, Vec<Diagnostic>> {
                     Some(best) => format!("unknown sort `{other}`, did you mean `{best}`?"),
                     None => format!("unknown sort `{other}`"),
                 };
-                errors.push(
-                    Diagnostic::at(rel, source, at(s.span()), msg).with_help(
-                        "write `sort = \"date\"` (newest first, the default) or `sort = \"title\"`",
-                    ),
-                );
+                errors.push(Diagnostic::at(rel, source, at(s.span()), msg).with_help(
+                    "write `sort = \"date\"` (newest first, the default) or `sort = \"title\"`",
+                ));
                 Sort::Date
             }
         },
@@ -159,7 +167,9 @@ fn load_one(site: &Site, rel: &Path) -> Result<Section, Vec<Diagnostic>> {
         Some(n) => {
             errors.push(
                 Diagnostic::at(rel, source, at(n.span()), "`paginate` must be 1 or more")
-                    .with_help("write how many articles one page of the section lists: `paginate = 20`"),
+                    .with_help(
+                        "write how many articles one page of the section lists: `paginate = 20`",
+                    ),
             );
             None
         }
@@ -223,7 +233,11 @@ mod tests {
         assert!(world.holds(Path::new("content/world/europe/y/index.md")));
         assert!(!world.holds(Path::new("content/worldwide/x.md")));
         assert!(!world.holds(Path::new("content/x.md")));
-        let all = [world.clone(), section("world/europe/"), section("world/europe/east/")];
+        let all = [
+            world.clone(),
+            section("world/europe/"),
+            section("world/europe/east/"),
+        ];
         assert!(all[0].is_parent_of(&all[1], &all));
         assert!(!all[0].is_parent_of(&all[2], &all));
         assert!(all[1].is_parent_of(&all[2], &all));
@@ -236,7 +250,10 @@ mod tests {
             front_matter("+++\ntitle = \"W\"\n+++\nbody"),
             Some(("title = \"W\"\n", 4))
         );
-        assert_eq!(front_matter("+++\ntitle = \"W\"\n+++"), Some(("title = \"W\"\n", 4)));
+        assert_eq!(
+            front_matter("+++\ntitle = \"W\"\n+++"),
+            Some(("title = \"W\"\n", 4))
+        );
         assert_eq!(front_matter("title = \"W\""), None);
         assert_eq!(front_matter("+++\ntitle = \"W\"\n"), None);
     }
