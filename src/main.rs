@@ -85,6 +85,15 @@ enum Command {
         #[arg(long)]
         external: bool,
     },
+    /// Import W3C Web Annotations (gloss's annotations.jsonld, a Hypothesis export) into an
+    /// article's front matter.
+    Import {
+        /// The annotations: a JSON or JSON-LD file.
+        file: PathBuf,
+        /// The article, as a path from the site's folder (`content/2019/article.md`).
+        #[arg(long, value_name = "ARTICLE")]
+        into: String,
+    },
     /// Build, serve and rebuild the site on every change, reloading the browser.
     Serve {
         /// Port to listen on.
@@ -102,6 +111,9 @@ enum Command {
         /// Include articles dated after today.
         #[arg(long)]
         future: bool,
+        /// Turn the preview's editor off: nothing is written to content/.
+        #[arg(long)]
+        read_only: bool,
     },
 }
 
@@ -130,12 +142,16 @@ fn main() -> ExitCode {
             future,
             external,
         } => return run_check(&format, drafts, future, external),
+        Command::Import { file, into } => {
+            site_root().and_then(|root| gloss::edit::import::run(&root, &file, &into))
+        }
         Command::Serve {
             port,
             interface,
             open,
             drafts,
             future,
+            read_only,
         } => site_root().and_then(|root| {
             gloss::serve::serve(
                 &root,
@@ -144,6 +160,7 @@ fn main() -> ExitCode {
                     open,
                     drafts,
                     future,
+                    read_only,
                 },
             )
         }),
