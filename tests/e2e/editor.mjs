@@ -102,6 +102,7 @@ check('the served article page carries the editor', await page.locator('#gloss-e
   check('the claim form offers the site\'s verdicts with their words', await dialog.locator('.gl-edit-verdicts .gl-verdict').count() === 7
     && await dialog.locator('.gl-edit-verdicts label', { hasText: 'Überwiegend falsch' }).count() === 1);
   check('the claimant field suggests the registry\'s people', await dialog.locator('datalist option[value="Erika Muster"]').count() === 1);
+  if (process.env.GLOSS_E2E_SCREENSHOT) await page.screenshot({ path: process.env.GLOSS_E2E_SCREENSHOT });
   await page.addScriptTag({ content: AXE });
   const violations = await page.evaluate(async () => (await axe.run()).violations.map((v) => `${v.id}: ${v.nodes.length}`));
   check('axe finds nothing on the page with the claim form open', violations.length === 0, violations.join('\n'));
