@@ -312,6 +312,32 @@ check('the refused requests changed nothing', read() === before && fs.readFileSy
   evil.close();
 }
 
+// A file changed on disk since its page was served is not overwritten: the form says so and
+// offers to reload. (Live reload is held back, so that the page still is the old one.)
+{
+  const stale = await ctx.newPage();
+  await stale.route('**/_tower-livereload/**', (r) => r.abort());
+  await stale.goto(PAGE);
+  await stale.waitForSelector('html[data-gloss-editor=ready]', { timeout: 10000 });
+  const changed = `${read()}\nEin neuer Absatz von anderswo.\n`;
+  fs.writeFileSync(FILE, changed);
+  await stale.locator('#note-note-stadtrat button', { hasText: 'Bearbeiten' }).focus();
+  await stale.keyboard.press('Enter');
+  const dialog = stale.locator('.gl-edit-dialog');
+  await dialog.getByLabel('Anmerkung').fill('Überschrieben?');
+  await dialog.locator('button[type=submit]').click();
+  await dialog.locator('.gl-edit-error p').waitFor({ timeout: 5000 });
+  const said = await dialog.locator('.gl-edit-error').textContent();
+  check('a save over a file changed on disk is refused and says so', said.includes('Die Datei hat sich geändert') && read() === changed, said);
+  const fingerprint = () => stale.evaluate(() => JSON.parse(document.getElementById('gloss-editor').textContent).fingerprint);
+  const old = await fingerprint();
+  const reloaded = stale.waitForEvent('load', { timeout: 10000 });
+  await dialog.getByRole('button', { name: 'Neu laden' }).click();
+  await reloaded;
+  check('and offers to reload the page, which then knows the file as it is', (await fingerprint()) !== old);
+  await stale.close();
+}
+
 // 6. --read-only.
 {
   const ro = await ctx.newPage();
