@@ -570,6 +570,18 @@ impl Site {
         format!("people/{}/", self.registry().slugs[i])
     }
 
+    /// The page of the author `name` (a byline) below a language's home: `authors/<slug>/`,
+    /// the registry's slug for someone it knows (the slug of their `people/` page), else a
+    /// slug of the name as written. Made from the name alone, so an article's page links its
+    /// authors without knowing the other articles.
+    pub fn author_page(&self, name: &str) -> String {
+        let slug = match self.person(name) {
+            Some((i, _)) => self.registry().slugs[i].clone(),
+            None => crate::slug::slugify(&crate::annotate::fold(name)),
+        };
+        format!("authors/{slug}/")
+    }
+
     /// Where the listings of the language `tag` are, below the site root (see
     /// [`listing_prefix`]).
     pub fn prefix_of(&self, tag: &str) -> String {

@@ -347,6 +347,10 @@ pub(crate) fn write_site_wide(
             format!("{}corrections.xml", l.prefix),
             feeds::corrections_feed(site, l, articles),
         ));
+        for (page, title, list) in listings::feed_lists(site, l, articles).map_err(|d| vec![d])? {
+            let text = feeds::list_feed(site, l, title, &page, &list);
+            feeds.push((format!("{}{page}feed.xml", l.prefix), text));
+        }
     }
     feeds.push(("robots.txt".into(), feeds::robots(site)));
     let langs: Vec<SiteLang> = languages.iter().map(|(l, _, _)| l.clone()).collect();
