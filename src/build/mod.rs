@@ -202,6 +202,8 @@ impl Shared {
         let none: [render::Alternate; 0] = [];
         cx.insert("alternates", &none);
         cx.insert("switcher", &none);
+        // A listing with a feed of its own (a tag, an author, a term) sets it.
+        cx.insert("feed", &None::<String>);
         cx
     }
 }
