@@ -791,7 +791,7 @@ fn collision_error(c: &reuse::Collision) -> Diagnostic {
     };
     let help = if article {
         "rename or move the article: gloss makes index.html, page/, claims/, people/, \
-         corrections/, tags/, search/, feed.xml, corrections.xml, sitemap.xml, robots.txt, \
+         corrections/, tags/, authors/, each taxonomy's folder, search/, feed.xml, corrections.xml, sitemap.xml, robots.txt, \
          claims.json, claims.csv, 404.html, each article's claims/ and the theme's files itself"
     } else {
         "rename or move the file: a file of content/ never replaces a page or another file"
