@@ -79,16 +79,25 @@ fn bylines_lead_to_one_page_per_author_filed_by_the_registry() {
     // one a page, newest first.
     let jo = read(&out, "authors/jo-bloggs/index.html");
     assert!(text_of(&jo, "h2").contains("(3)"), "{jo}");
-    assert_eq!(hrefs(&jo, ".article-list h2 a"), [("Tram".into(), "../../2026/tram/".into())]);
+    assert_eq!(
+        hrefs(&jo, ".article-list h2 a"),
+        [("Tram".into(), "../../2026/tram/".into())]
+    );
     assert!(read(&out, "authors/jo-bloggs/page/3/index.html").contains("Bahn"));
     assert!(!out.join("authors/jo-bloggs/page/4").exists());
     // The registry's person: its name, role and bio, and their quotes page linked both ways.
     let priya = read(&out, "authors/priya-raman/index.html");
     assert!(text_of(&priya, ".gl-bio").contains("Covers transit."));
     assert!(text_of(&priya, ".lead").contains("Analyst"));
-    assert!(priya.contains("href=\"../../people/priya-raman/\""), "{priya}");
+    assert!(
+        priya.contains("href=\"../../people/priya-raman/\""),
+        "{priya}"
+    );
     let person = read(&out, "people/priya-raman/index.html");
-    assert!(person.contains("href=\"../../authors/priya-raman/\""), "{person}");
+    assert!(
+        person.contains("href=\"../../authors/priya-raman/\""),
+        "{person}"
+    );
     let index = read(&out, "authors/index.html");
     assert_eq!(
         hrefs(&index, ".person-name"),
@@ -122,7 +131,10 @@ fn a_taxonomy_has_its_index_a_page_per_term_and_a_feed_per_term() {
     assert!(politics.contains("href=\"../../categories/politics/feed.xml\""));
     assert!(read(&out, "categories/politics/page/2/index.html").contains("Levy"));
     let levy = read(&out, "2026/levy/index.html");
-    assert!(levy.contains("<a href=\"../../categories/city-hall/\">City Hall</a>"), "{levy}");
+    assert!(
+        levy.contains("<a href=\"../../categories/city-hall/\">City Hall</a>"),
+        "{levy}"
+    );
     let feed = atom_syndication::Feed::from_str(&read(&out, "categories/politics/feed.xml"))
         .expect("valid Atom");
     let titles: Vec<&str> = feed.entries().iter().map(|e| e.title().as_str()).collect();
@@ -146,25 +158,39 @@ fn each_tag_and_author_has_a_feed_in_its_language_summaries_unless_full_content(
     assert_eq!(bahn.title().lang.as_deref(), Some("de"));
     assert_eq!(bahn.summary().and_then(|s| s.lang.as_deref()), Some("de"));
     assert_eq!(feed.entries()[0].title().lang, None);
-    assert!(feed.entries().iter().all(|e| e.content().is_none()), "{text}");
+    assert!(
+        feed.entries().iter().all(|e| e.content().is_none()),
+        "{text}"
+    );
     let jo = atom_syndication::Feed::from_str(&read(&out, "authors/jo-bloggs/feed.xml")).unwrap();
     assert_eq!(jo.entries().len(), 3);
     let tag_page = read(&out, "tags/transit/index.html");
-    assert!(tag_page.contains("href=\"../../tags/transit/feed.xml\""), "{tag_page}");
+    assert!(
+        tag_page.contains("href=\"../../tags/transit/feed.xml\""),
+        "{tag_page}"
+    );
 
     let dir = desk(&format!("{SITE}[feeds]\nfull_content = true\n"));
     build(dir.path());
     let out = dir.path().join("public");
     for file in ["feed.xml", "tags/transit/feed.xml"] {
         let feed = atom_syndication::Feed::from_str(&read(&out, file)).unwrap();
-        let levy = feed.entries().iter().find(|e| e.title().as_str() == "Levy").unwrap();
+        let levy = feed
+            .entries()
+            .iter()
+            .find(|e| e.title().as_str() == "Levy")
+            .unwrap();
         let content = levy.content().expect("full content");
         assert_eq!(content.base(), Some("https://example.org/desk/2026/levy/"));
         let html = content.value().unwrap();
         assert!(html.contains("We will see</mark>"), "{html}");
         // Relative to the article's page, which xml:base names.
         assert!(html.contains("href=\"../../2026/tram/\""), "{html}");
-        let bahn = feed.entries().iter().find(|e| e.title().as_str() == "Bahn").unwrap();
+        let bahn = feed
+            .entries()
+            .iter()
+            .find(|e| e.title().as_str() == "Bahn")
+            .unwrap();
         assert_eq!(bahn.content().unwrap().lang(), Some("de"));
     }
 }
@@ -177,7 +203,10 @@ fn an_unknown_taxonomy_is_a_located_error_with_the_closest_name() {
     let out = gloss(dir.path(), &["build"]);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("unknown taxonomy `categorys`, did you mean `categories`?"), "{err}");
+    assert!(
+        err.contains("unknown taxonomy `categorys`, did you mean `categories`?"),
+        "{err}"
+    );
     assert!(err.contains("t.md:4:"), "{err}");
     assert!(!dir.path().join("public").exists());
 
@@ -191,7 +220,10 @@ fn an_unknown_taxonomy_is_a_located_error_with_the_closest_name() {
 
     // A taxonomy may not take one of gloss's own folders.
     let site_toml = "title = \"D\"\n[[taxonomy]]\nname = \"tags\"\ntitle = \"Tags\"\n";
-    let dir = site(&[("site.toml", site_toml), ("content/t.md", &article("", "Text.\n"))]);
+    let dir = site(&[
+        ("site.toml", site_toml),
+        ("content/t.md", &article("", "Text.\n")),
+    ]);
     let err = stderr(&gloss(dir.path(), &["build"]));
     assert!(err.contains("the taxonomy name `tags` is taken"), "{err}");
     assert!(err.contains("site.toml:3:8"), "{err}");

@@ -56,13 +56,7 @@ fn feed(
 
 /// feed.xml: the newest articles (of the language `l`, whose home it is below).
 pub fn articles_feed(site: &Site, l: &SiteLang, articles: &[&ArticleSummary]) -> String {
-    list_feed(
-        site,
-        l,
-        site.config.title.clone(),
-        "",
-        articles,
-    )
+    list_feed(site, l, site.config.title.clone(), "", articles)
 }
 
 /// The feed of the list of `articles` (newest first) at `page` below the home of the
@@ -224,7 +218,14 @@ pub fn alternates(site: &Site, listed: &[&ArticleSummary], langs: &[SiteLang]) -
         out.insert(a.path.clone(), versions);
     }
     if langs.len() > 1 {
-        let mut sections = vec!["", "claims/", "people/", "corrections/", "tags/", "authors/"];
+        let mut sections = vec![
+            "",
+            "claims/",
+            "people/",
+            "corrections/",
+            "tags/",
+            "authors/",
+        ];
         if site.config.search.enabled {
             sections.push("search/");
         }

@@ -1109,10 +1109,18 @@ pub(crate) fn feed_lists<'a>(
         (crate::slug::tag_slug(t), crate::slug::tag_key(t))
     })?;
     for (slug, (name, list)) in tags {
-        out.push((format!("tags/{slug}/"), title(words.get("tag"), &name), list));
+        out.push((
+            format!("tags/{slug}/"),
+            title(words.get("tag"), &name),
+            list,
+        ));
     }
     for (slug, (name, list)) in authors_of(site, articles)? {
-        out.push((format!("authors/{slug}/"), title(words.get("author"), &name), list));
+        out.push((
+            format!("authors/{slug}/"),
+            title(words.get("author"), &name),
+            list,
+        ));
     }
     for t in &site.config.taxonomies {
         for (slug, (name, list)) in terms_of(&t.name, articles)? {

@@ -564,8 +564,15 @@ pub(crate) fn write_article(
     // The feeds carry the body only when the site asks for it: it is the summary's largest
     // part, kept in the cache with the rest.
     let keep_body = site.config.feeds.full_content && !article.meta.page;
-    let (html, body) = render_view(site, pages.theme, &pages.shared, article, anchored, keep_body)
-        .map_err(|d| vec![d])?;
+    let (html, body) = render_view(
+        site,
+        pages.theme,
+        &pages.shared,
+        article,
+        anchored,
+        keep_body,
+    )
+    .map_err(|d| vec![d])?;
     let owner = reuse::Owner::Content(article.path.clone());
     let page = Path::new(&article.url_path).join("index.html");
     let page_hash = pages

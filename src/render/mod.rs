@@ -528,7 +528,11 @@ pub fn article_view<'a>(
             .taxonomies
             .iter()
             .filter_map(|tx| {
-                let (_, terms) = article.meta.taxonomies.iter().find(|(n, _)| *n == tx.name)?;
+                let (_, terms) = article
+                    .meta
+                    .taxonomies
+                    .iter()
+                    .find(|(n, _)| *n == tx.name)?;
                 Some(TaxonomyLinks {
                     title: tx.title.get(article.meta.lang),
                     terms: terms
