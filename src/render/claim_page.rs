@@ -157,16 +157,10 @@ pub fn claim_pages<'a>(
             },
         };
         let passage = context(&sentences, text, range.clone());
-        let review = super::jsonld::claim_review(
-            site,
-            &reviewed,
-            &entry,
-            &super::jsonld::site_url(site, &path),
-        );
-        let mut graph = review;
-        if let serde_json::Value::Object(o) = &mut graph {
-            o.insert("@context".into(), "https://schema.org".into());
-        }
+        let base = super::jsonld::site_url(site, &path);
+        let mut review = super::jsonld::claim_review(site, &reviewed, &entry, &base);
+        review.context = Some("https://schema.org");
+        let jsonld = super::script_json(&review);
         out.push(ClaimPage {
             view: ClaimPageView {
                 id: &ann.id,
@@ -214,7 +208,7 @@ pub fn claim_pages<'a>(
                 },
                 highlight_href: format!("{article_href}#{}", ann.id),
                 article_href,
-                jsonld: super::script_safe(&graph.to_string()),
+                jsonld,
             },
             path,
         });
