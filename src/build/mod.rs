@@ -233,6 +233,16 @@ impl<'a> Pages<'a> {
         url_path: &str,
     ) -> Result<u128, Diagnostic> {
         let html = self.theme.render(template, cx)?;
+        self.write_page(owner, url_path, &html)
+    }
+
+    /// Writes the page `url_path` (its `index.html`) from `owner`; returns its hash.
+    pub(crate) fn write_page(
+        &self,
+        owner: &reuse::Owner,
+        url_path: &str,
+        html: &str,
+    ) -> Result<u128, Diagnostic> {
         let rel = Path::new(url_path).join("index.html");
         let hash = self
             .out
@@ -1134,16 +1144,37 @@ fn build_article(
         .write_as(&owner, &rel, &bytes)
         .map_err(|e| vec![io_error(&rel, e)])?;
     let mut hashes = vec![page, export];
+    // With the default templates, one frame serves every claim page of the article: they
+    // differ from each other in `path` only, which base.html compares with no claim's path.
+    let mut frame = None;
     for claim in render::claim_page::claim_pages(site, article, &anchored) {
-        let mut cx = pages
-            .shared
-            .context(article.meta.lang, &article.meta.lang_tag, &claim.path);
-        cx.insert("claim", &claim.view);
-        hashes.push(
+        let cx = || {
             pages
-                .render_as(&owner, "claim.html", &cx, &claim.path)
-                .map_err(|d| vec![d])?,
-        );
+                .shared
+                .context(article.meta.lang, &article.meta.lang_tag, &claim.path)
+        };
+        if frame.is_none() {
+            frame = Some(
+                pages
+                    .theme
+                    .claim_frame(&cx())
+                    .transpose()
+                    .map_err(|d| vec![d])?,
+            );
+        }
+        let hash = match frame.as_ref().and_then(Option::as_ref) {
+            Some(frame) => {
+                let words = &site.locales.get(article.meta.lang).words;
+                let html = render::claim_page::html(&claim.view, frame, words, &site.config.title);
+                pages.write_page(&owner, &claim.path, &html)
+            }
+            None => {
+                let mut cx = cx();
+                cx.insert("claim", &claim.view);
+                pages.render_as(&owner, "claim.html", &cx, &claim.path)
+            }
+        };
+        hashes.push(hash.map_err(|d| vec![d])?);
     }
     let summary = ArticleSummary::new(site, article, &anchored, &view);
     let mut warnings = anchored.warnings;
