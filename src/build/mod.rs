@@ -1135,10 +1135,8 @@ fn build_article(
         return Ok((summary, anchored.warnings, vec![page], record));
     }
     let url = render::jsonld::page_url(site, &article.url_path);
-    let anno = render::wadm::annotation_collection(site, article, &anchored, &url);
     let rel = Path::new(&article.url_path).join(render::wadm::FILE_NAME);
-    let bytes = serde_json::to_vec(&anno)
-        .map_err(|e| vec![Diagnostic::file(&rel, format!("cannot write: {e}"))])?;
+    let bytes = render::wadm::annotation_json(site, article, &anchored, &url);
     let export = pages
         .out
         .write_as(&owner, &rel, &bytes)
