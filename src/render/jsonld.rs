@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::annotate::{Anchored, fold};
 use crate::config::Site;
 use crate::content::{Article, Detail};
+use crate::markdown::plain_text;
 
 /// The site's root address: `base_url` with a trailing slash, else relative from `url_path`.
 pub fn site_url(site: &Site, url_path: &str) -> String {
@@ -397,12 +398,6 @@ pub fn feed_publisher<'a>(site: &'a Site, base: &'a str) -> impl Serialize + 'a 
         name: &site.config.title,
         url: Cow::Borrowed(base),
     }
-}
-
-/// Markdown to the plain text a reader sees, white space folded.
-pub(crate) fn plain_text(md: &str) -> String {
-    let events = crate::markdown::parse(md);
-    fold(&crate::markdown::ReaderText::from_events(&events).text)
 }
 
 /// A schema.org `CorrectionComment` of an article.
