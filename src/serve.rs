@@ -14,7 +14,7 @@ use axum::response::Response;
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 use tower_livereload::{LiveReloadLayer, Reloader};
 
 use crate::build::{self, BuildOptions, Session};
@@ -48,6 +48,10 @@ pub struct ServeOptions {
     pub open: bool,
     /// Include drafts.
     pub drafts: bool,
+    /// Include articles dated after today.
+    pub future: bool,
+    /// Never write: the preview's editor is off.
+    pub read_only: bool,
 }
 
 /// What the HTTP side needs to know about the builds.
@@ -75,6 +79,7 @@ pub fn serve(root: &Path, opts: &ServeOptions) -> Result<Vec<Diagnostic>, Vec<Di
     let out = tmp.path().join("site");
     let shared = Arc::new(Shared::default());
     let mut worker = Worker::new(root, &out, opts.drafts);
+    worker.future = opts.future;
     worker.rebuild_all(&shared);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -129,8 +134,25 @@ pub fn serve(root: &Path, opts: &ServeOptions) -> Result<Vec<Diagnostic>, Vec<Di
     if opts.open {
         open_browser(&url);
     }
+    // The editor's routes, and its lines in article pages (see `edit::http` for its rules).
+    let editor = Arc::new(crate::edit::http::Editor::new(root, addr, opts.read_only));
+    let edit_route = axum::routing::any(crate::edit::http::route).with_state(Arc::clone(&editor));
     let app = Router::new()
-        .fallback_service(ServeDir::new(&out).append_index_html_on_directories(true))
+        .route(crate::edit::http::PREFIX, edit_route.clone())
+        .route(
+            &format!("{}/{{*rest}}", crate::edit::http::PREFIX),
+            edit_route,
+        )
+        .fallback_service(
+            ServeDir::new(&out)
+                .append_index_html_on_directories(true)
+                // The theme's page for a missing address, with status 404, as a host serves it.
+                .not_found_service(ServeFile::new(out.join("404.html"))),
+        )
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&editor),
+            crate::edit::http::add_to_pages,
+        ))
         .layer(middleware::from_fn_with_state(Arc::clone(&shared), overlay))
         .layer(livereload)
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY));
@@ -389,6 +411,8 @@ struct Worker {
     root: PathBuf,
     out: PathBuf,
     drafts: bool,
+    /// Publish articles dated after today.
+    future: bool,
     /// The site's build session as of the last full build, kept up to date by quick
     /// rebuilds; `None` until a full build succeeded.
     session: Option<Session>,
@@ -443,6 +467,7 @@ impl Worker {
             root: root.to_path_buf(),
             out: out.to_path_buf(),
             drafts,
+            future: false,
             session: None,
             last_full_failed: false,
             search_due: false,
@@ -652,6 +677,7 @@ impl Worker {
         let opts = BuildOptions {
             out: Some(self.out.clone()),
             drafts: self.drafts,
+            future: self.future,
             preview: true,
             ..BuildOptions::default()
         };
