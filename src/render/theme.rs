@@ -121,7 +121,7 @@ impl Theme {
             && let Err(e) = tera.add_raw_template(
                 CLAIM_FRAME,
                 &format!(
-                    "{{% extends \"base.html\" %}}{{% block title %}}{}{{% endblock title %}}\
+                    "{{% extends \"base.html\" %}}{{% block share %}}{{% endblock share %}}{{% block title %}}{}{{% endblock title %}}\
                      {{% block head %}}{}{{% endblock head %}}{{% block main_class %}}{}{{% endblock main_class %}}\
                      {{% block main %}}{}{{% endblock main %}}",
                     FRAME_SLOTS[0], FRAME_SLOTS[1], FRAME_SLOTS[2], FRAME_SLOTS[3]
