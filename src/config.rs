@@ -456,6 +456,9 @@ pub struct Site {
     /// `people` by [`name_key`] of each name and alias, and each one's page slug; made on
     /// first use (see [`Site::person`]).
     registry: std::sync::OnceLock<Registry>,
+    /// The images of `content/` and their sizes, as the build found them (empty until a
+    /// build reads them: pages rendered without it show images without sizes).
+    pub images: std::sync::Arc<crate::images::Table>,
 }
 
 /// The registry's index: the one place names are looked up.
@@ -641,6 +644,7 @@ impl Site {
             scale,
             people,
             registry: Default::default(),
+            images: Default::default(),
         })
     }
 
@@ -655,6 +659,7 @@ impl Site {
             locales,
             people: Vec::new(),
             registry: Default::default(),
+            images: Default::default(),
             config,
         }
     }

@@ -9,6 +9,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod i18n;
+pub mod images;
 pub mod lang;
 pub(crate) mod links;
 pub(crate) mod markdown;

@@ -12,6 +12,8 @@ pub(crate) mod summary;
 mod translations;
 
 pub use published::PublishedIds;
+/// A file's identity, by which an unchanged file is known without reading it.
+pub(crate) use cache::SourceStamp;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -64,6 +66,10 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Articles whose pages were kept from the previous build, unchanged.
     pub unchanged: usize,
+    /// Images whose sizes the pages show.
+    pub images: usize,
+    /// Resized copies of images made (not found in the cache).
+    pub resized: usize,
     /// Wall time of each stage, in order (for `--timings` and benchmarks).
     pub stages: Vec<(&'static str, Duration)>,
 }
@@ -268,7 +274,7 @@ impl<'a> Pages<'a> {
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     let started = Instant::now();
     let mut laps = Laps::new();
-    let site = Site::load(root)?;
+    let mut site = Site::load(root)?;
     let (out, from) = match &opts.out {
         Some(p) => (p.clone(), output::OutputFrom::CommandLine),
         None => (
@@ -278,12 +284,19 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     };
     let out = output::check_location(root, &out, from).map_err(|e| vec![e.into()])?;
     let theme = Theme::load(root)?;
+    let content = content::discover(&site)?;
+    // Every page shows its images' sizes: they are part of what every page depends on.
+    let (images, image_warnings) = crate::images::scan(root, &content.assets);
+    site.images = std::sync::Arc::new(images);
     let mut cache = cache::Cache::load(
         root,
-        cache::site_key(root, theme.fingerprint(), opts.drafts),
+        cache::site_key(
+            root,
+            site.images.key_with(theme.fingerprint()),
+            opts.drafts,
+        ),
     );
     let mut ids = PublishedIds::load(root).map_err(|d| vec![d])?;
-    let content = content::discover(&site)?;
     laps.lap("find content");
     let staging = output::Staging::new(&out).map_err(|e| vec![io_error(&out, e)])?;
     // An output this site's previous build wrote, and whose manifest it kept, is updated:
@@ -296,15 +309,35 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     };
     let pages = Pages::new(&site, &theme, &writer);
 
-    let (present, unchanged) =
-        build_articles(&site, &mut cache, &mut ids, &pages, &content.articles, opts)?;
+    // The images' resized copies are made while the articles are built.
+    let content_file = |from: &str| reuse::Owner::Content(Path::new(content::CONTENT_DIR).join(from));
+    let (built, copies) = rayon::join(
+        || build_articles(&site, &mut cache, &mut ids, &pages, &content.articles, opts),
+        || {
+            crate::images::publish(root, &site.images, &|from, rel, bytes| {
+                let rel = Path::new(rel);
+                writer
+                    .write_as(&content_file(from), rel, bytes)
+                    .map(|_| ())
+                    .map_err(|e| io_error(rel, e))
+            })
+        },
+    );
+    let ((present, unchanged), copies) = match (built, copies) {
+        (Ok(built), Ok(copies)) => (built, copies),
+        (Err(mut a), Err(b)) => {
+            a.extend(b);
+            return Err(a);
+        }
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
     let ids = ids.unsaved();
     laps.lap("articles");
     let nav = nav_errors(&site, &|p| present.contains(p));
     if !nav.is_empty() {
         return Err(nav);
     }
-    let mut warnings = Vec::new();
+    let mut warnings = image_warnings;
     let mut listed: Vec<&ArticleSummary> = Vec::with_capacity(present.len());
     let mut sources: Vec<&Path> = present.iter().copied().collect();
     sources.sort();
@@ -390,6 +423,8 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     let mut report = BuildReport {
         articles: listed.iter().filter(|a| !a.page).count(),
         unchanged,
+        images: site.images.len(),
+        resized: copies.resized,
         pages: page_count + 1,
         out_dir: out,
         warnings,
@@ -1122,7 +1157,9 @@ fn build_article(
     if article.meta.page {
         // A page has no annotations to export.
         let summary = ArticleSummary::new(site, article, &anchored, &view);
-        return Ok((summary, anchored.warnings, vec![page], record));
+        let mut warnings = anchored.warnings;
+        warnings.extend(crate::images::alt_warnings(article, &anchored.events));
+        return Ok((summary, warnings, vec![page], record));
     }
     let url = render::jsonld::page_url(site, &article.url_path);
     let anno = render::wadm::annotation_collection(site, article, &anchored, &url);
@@ -1148,6 +1185,7 @@ fn build_article(
     let summary = ArticleSummary::new(site, article, &anchored, &view);
     let mut warnings = anchored.warnings;
     warnings.extend(content::claim_warnings(article));
+    warnings.extend(crate::images::alt_warnings(article, &anchored.events));
     Ok((summary, warnings, hashes, record))
 }
 
