@@ -283,7 +283,12 @@ fn decode(bytes: &[u8]) -> image::ImageResult<DynamicImage> {
 }
 
 /// `img` resized to `width` × `height`, written as `format`.
-fn resize(img: &DynamicImage, format: Format, width: u32, height: u32) -> image::ImageResult<Vec<u8>> {
+fn resize(
+    img: &DynamicImage,
+    format: Format,
+    width: u32,
+    height: u32,
+) -> image::ImageResult<Vec<u8>> {
     // Catmull-Rom: as sharp as Lanczos on photos at a fraction of its time.
     let small = img.resize_exact(width, height, image::imageops::FilterType::CatmullRom);
     let mut out = Vec::new();
@@ -346,7 +351,11 @@ pub struct Published {
 /// Writes the resized copies of every image of `table` through `write`, each from the
 /// cache when it holds it, else made (and cached); in parallel, image by image. Then drops
 /// from the cache every copy that no image of `table` needs.
-pub fn publish(root: &Path, table: &Table, write: &WriteFn<'_>) -> Result<Published, Vec<Diagnostic>> {
+pub fn publish(
+    root: &Path,
+    table: &Table,
+    write: &WriteFn<'_>,
+) -> Result<Published, Vec<Diagnostic>> {
     let _ = std::fs::create_dir_all(root.join(CACHE_DIR).join(RESIZED));
     let resized = AtomicUsize::new(0);
     let mut todo: Vec<(&String, &Info)> = table
@@ -368,7 +377,9 @@ pub fn publish(root: &Path, table: &Table, write: &WriteFn<'_>) -> Result<Publis
                     None => {
                         if decoded.is_none() {
                             let source = std::fs::read(root.join(CONTENT_DIR).join(rel.as_str()))
-                                .map_err(|e| Diagnostic::file(&shown, format!("cannot read: {e}")))?;
+                                .map_err(|e| {
+                                Diagnostic::file(&shown, format!("cannot read: {e}"))
+                            })?;
                             decoded = Some(decode(&source).map_err(|e| damaged(&shown, &e))?);
                         }
                         let img = decoded.as_ref().expect("decoded above");
@@ -404,9 +415,8 @@ pub fn publish(root: &Path, table: &Table, write: &WriteFn<'_>) -> Result<Publis
 }
 
 fn damaged(shown: &Path, e: &image::ImageError) -> Diagnostic {
-    Diagnostic::file(shown, format!("cannot resize the image: {e}")).with_help(
-        "the file may be damaged: export it again (as JPEG or PNG) and build again",
-    )
+    Diagnostic::file(shown, format!("cannot resize the image: {e}"))
+        .with_help("the file may be damaged: export it again (as JPEG or PNG) and build again")
 }
 
 /// Deletes from the cache every resized copy that no image of `table` needs.
@@ -442,9 +452,7 @@ fn local_path(dest: &str, page_url: &str) -> Option<String> {
     if dest.is_empty() || dest.starts_with('/') || dest.contains(['?', '#']) {
         return None;
     }
-    let scheme = dest
-        .find(':')
-        .is_some_and(|i| !dest[..i].contains('/'));
+    let scheme = dest.find(':').is_some_and(|i| !dest[..i].contains('/'));
     if scheme {
         return None;
     }
@@ -683,7 +691,10 @@ mod tests {
 
     #[test]
     fn variants_are_never_wider_than_the_image() {
-        assert_eq!(info(2000, 1000, Format::Jpeg).variants(), vec![480, 960, 1600]);
+        assert_eq!(
+            info(2000, 1000, Format::Jpeg).variants(),
+            vec![480, 960, 1600]
+        );
         assert_eq!(info(1000, 500, Format::Png).variants(), vec![480, 960]);
         assert_eq!(info(480, 300, Format::Jpeg).variants(), Vec::<u32>::new());
         assert_eq!(info(3000, 2000, Format::Webp).variants(), Vec::<u32>::new());
@@ -693,7 +704,10 @@ mod tests {
 
     #[test]
     fn variant_paths_sit_beside_the_original() {
-        assert_eq!(variant_path("2026/x/photo.jpg", 480), "2026/x/photo.480w.jpg");
+        assert_eq!(
+            variant_path("2026/x/photo.jpg", 480),
+            "2026/x/photo.480w.jpg"
+        );
         assert_eq!(variant_path("a.b/photo", 480), "a.b/photo.480w");
         assert_eq!(variant_path(".hidden", 960), ".hidden.960w");
     }
@@ -723,16 +737,28 @@ mod tests {
         let t = Table::default();
         let out = html("![a](a.jpg)\n\n![b](b.jpg) and ![c](c.jpg)\n", &t);
         assert_eq!(out.matches("loading=\"lazy\"").count(), 2, "{out}");
-        assert!(out.starts_with("<p><img src=\"a.jpg\" alt=\"a\" decoding=\"async\">"), "{out}");
+        assert!(
+            out.starts_with("<p><img src=\"a.jpg\" alt=\"a\" decoding=\"async\">"),
+            "{out}"
+        );
         assert_eq!(out.matches("decoding=\"async\"").count(), 3);
     }
 
     #[test]
     fn remote_and_unknown_images_get_no_size() {
         let t = table(&[("2026/x/photo.jpg", info(2000, 1000, Format::Jpeg))]);
-        for dest in ["https://example.org/photo.jpg", "//example.org/photo.jpg", "/photo.jpg", "other.jpg", "photo.jpg?x=1"] {
+        for dest in [
+            "https://example.org/photo.jpg",
+            "//example.org/photo.jpg",
+            "/photo.jpg",
+            "other.jpg",
+            "photo.jpg?x=1",
+        ] {
             let out = html(&format!("![a]({dest})\n"), &t);
-            assert!(!out.contains("width=") && !out.contains("srcset"), "{dest}: {out}");
+            assert!(
+                !out.contains("width=") && !out.contains("srcset"),
+                "{dest}: {out}"
+            );
             assert!(out.contains("decoding=\"async\""), "{out}");
         }
     }
@@ -748,7 +774,12 @@ mod tests {
              </figcaption></figure>\n"
         );
         let out = html("![Harbour](h.jpg \"| Jane Doe\")\n", &t);
-        assert!(out.contains("<figcaption><small class=\"gl-credit\">Photo: Jane Doe</small></figcaption>"), "{out}");
+        assert!(
+            out.contains(
+                "<figcaption><small class=\"gl-credit\">Photo: Jane Doe</small></figcaption>"
+            ),
+            "{out}"
+        );
         // Inside a sentence: no figure, the title stays a title.
         let out = html("See ![Harbour](h.jpg \"At dawn\") here\n", &t);
         assert_eq!(
@@ -764,7 +795,10 @@ mod tests {
             "![\"><script>alert(1)</script>](h.jpg \"<b onclick=x>cap</b> | <img src=x onerror=alert(1)>\")\n",
             &t,
         );
-        assert!(!out.contains("<script") && !out.contains("<b ") && !out.contains("<img src=x"), "{out}");
+        assert!(
+            !out.contains("<script") && !out.contains("<b ") && !out.contains("<img src=x"),
+            "{out}"
+        );
         // Raw HTML in alt text is no text: it goes, as pulldown-cmark drops it.
         assert!(out.contains("alt=\"&quot;&gt;alert(1)\""), "{out}");
         assert!(out.contains("&lt;b onclick=x&gt;cap&lt;/b&gt;"), "{out}");

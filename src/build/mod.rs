@@ -11,9 +11,9 @@ pub mod serve_support;
 pub(crate) mod summary;
 mod translations;
 
-pub use published::PublishedIds;
 /// A file's identity, by which an unchanged file is known without reading it.
 pub(crate) use cache::SourceStamp;
+pub use published::PublishedIds;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -290,11 +290,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     site.images = std::sync::Arc::new(images);
     let mut cache = cache::Cache::load(
         root,
-        cache::site_key(
-            root,
-            site.images.key_with(theme.fingerprint()),
-            opts.drafts,
-        ),
+        cache::site_key(root, site.images.key_with(theme.fingerprint()), opts.drafts),
     );
     let mut ids = PublishedIds::load(root).map_err(|d| vec![d])?;
     laps.lap("find content");
@@ -310,7 +306,8 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     let pages = Pages::new(&site, &theme, &writer);
 
     // The images' resized copies are made while the articles are built.
-    let content_file = |from: &str| reuse::Owner::Content(Path::new(content::CONTENT_DIR).join(from));
+    let content_file =
+        |from: &str| reuse::Owner::Content(Path::new(content::CONTENT_DIR).join(from));
     let (built, copies) = rayon::join(
         || build_articles(&site, &mut cache, &mut ids, &pages, &content.articles, opts),
         || {
