@@ -356,13 +356,15 @@ pub fn publish(
     table: &Table,
     write: &WriteFn<'_>,
 ) -> Result<Published, Vec<Diagnostic>> {
-    let _ = std::fs::create_dir_all(root.join(CACHE_DIR).join(RESIZED));
     let resized = AtomicUsize::new(0);
     let mut todo: Vec<(&String, &Info)> = table
         .images
         .iter()
         .filter(|(_, i)| !i.variants().is_empty())
         .collect();
+    if !todo.is_empty() {
+        let _ = std::fs::create_dir_all(root.join(CACHE_DIR).join(RESIZED));
+    }
     todo.sort_by(|a, b| a.0.cmp(b.0));
     let results: Vec<Result<usize, Diagnostic>> = todo
         .par_iter()
