@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::annotate::{self, AnchorState};
 use crate::build;
+use crate::build::sink::Output;
 use crate::build::summary::ArticleSummary;
 use crate::config::Site;
 use crate::content::{self, Article, Detail, Kind};
@@ -99,8 +100,6 @@ pub struct LinkRef {
 struct ArticleCheck {
     findings: Vec<Diagnostic>,
     anchors: Vec<AnchorReport>,
-    /// HTML ids of its rendered page (empty if it could not be rendered).
-    ids: HashSet<String>,
     links: Vec<LinkRef>,
     /// What the site-wide pages need of it, if it could be rendered.
     summary: Option<ArticleSummary>,
@@ -134,67 +133,64 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Report {
             build::PublishedIds::unreadable(&site.root)
         }
     };
-    let checks: Vec<ArticleCheck> = content
+    // The site is rendered as a build renders it, into memory: every template is tried, the
+    // places of the output are claimed as a build claims them, and the ids of each page are
+    // read from its text.
+    let memory = build::sink::Memory::default();
+    let renderer = theme
+        .as_ref()
+        .map(|theme| build::Pages::new(&site, theme, &memory));
+    let mut checks: Vec<ArticleCheck> = content
         .articles
         .par_iter()
-        .map(|a| check_article(&site, theme.as_ref(), &published, a))
+        .map(|a| check_article(&site, renderer.as_ref(), &published, a))
         .collect();
-
-    let published: HashSet<&Path> = content.articles.iter().map(|a| a.path.as_path()).collect();
+    let published_files: HashSet<&Path> =
+        content.articles.iter().map(|a| a.path.as_path()).collect();
     report
         .findings
-        .extend(build::nav_errors(&site, &|p| published.contains(p)));
-    let mut pages = Pages::default();
-    let mut checks = checks;
-    for (a, c) in content.articles.iter().zip(&mut checks) {
-        pages.add_page(a.url_path.clone(), std::mem::take(&mut c.ids));
-        pages.sources.insert(slashed(&a.path));
-        if !a.meta.page {
-            pages
-                .files
-                .insert(format!("{}annotations.jsonld", a.url_path));
+        .extend(build::nav_errors(&site, &|p| published_files.contains(p)));
+    let summaries: Vec<ArticleSummary> =
+        checks.iter_mut().filter_map(|c| c.summary.take()).collect();
+    report
+        .findings
+        .extend(build::translation_findings(&summaries));
+    if let (Some(theme), Some(renderer)) = (&theme, &renderer) {
+        let mut listed: Vec<&ArticleSummary> = summaries.iter().collect();
+        listed.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
+        let article_pages: Vec<&str> = listed.iter().map(|a| a.path.as_str()).collect();
+        let mut laps = build::Laps::new();
+        match build::write_site_wide(&site, renderer, &listed, &article_pages, false, &mut laps) {
+            Ok(written) => report.findings.extend(written.warnings),
+            Err(errors) => report.findings.extend(errors),
         }
-    }
-    if let Some(theme) = &theme {
-        let summaries: Vec<ArticleSummary> =
-            checks.iter_mut().filter_map(|c| c.summary.take()).collect();
-        // Every place of the output that is not a site-wide page, taken as a build takes it.
-        use build::reuse::Owner;
-        let mut taken: Vec<(Owner, std::path::PathBuf)> = Vec::new();
+        if let Err(errors) = build::write_files(&site, theme, &content.assets, &memory, false) {
+            report.findings.extend(errors);
+        }
+        report.findings.extend(build::collision_errors(&memory));
+    } else {
+        // No theme, no pages: the articles' places and the content's files are still known.
         for a in &content.articles {
             for rel in build::article_outputs(a) {
-                taken.push((Owner::Content(a.path.clone()), rel));
+                memory.reserve(&build::reuse::Owner::Content(a.path.clone()), &rel);
             }
         }
-        for f in SITE_FILES {
-            taken.push((Owner::Generated, f.into()));
-        }
-        for rel in theme.static_files.keys() {
-            taken.push((Owner::Theme, rel.clone()));
-        }
         for rel in &content.assets {
-            let owner = Owner::Content(Path::new(content::CONTENT_DIR).join(rel));
-            taken.push((owner, rel.clone()));
-        }
-        site_pages(
-            &site,
-            theme,
-            &summaries,
-            &taken,
-            &mut pages,
-            &mut report.findings,
-        );
-        report
-            .findings
-            .extend(build::translation_findings(&summaries));
-        for rel in theme.static_files.keys() {
-            pages.files.insert(slashed(rel));
+            let owner = build::reuse::Owner::Content(Path::new(content::CONTENT_DIR).join(rel));
+            memory.reserve(&owner, rel);
         }
     }
-    for rel in &content.assets {
-        pages.files.insert(slashed(rel));
+    let mut pages = Pages::of_files(memory.files());
+    let page_paths: Vec<String> = pages.pages.keys().cloned().collect();
+    for page in page_paths {
+        let html = memory
+            .read(&Path::new(&page).join("index.html"))
+            .unwrap_or_default();
+        pages.add_page(page, html_ids(&html));
     }
-    pages.files.extend(SITE_FILES.iter().map(|f| f.to_string()));
+    for a in &content.articles {
+        pages.sources.insert(slashed(&a.path));
+    }
 
     // Every use of an external address, located where it is written.
     let mut external_uses: Vec<ExternalUse> = Vec::new();
@@ -252,39 +248,6 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Report {
     finish(report, Vec::new())
 }
 
-/// Renders the site-wide pages (index, claims, people, …) into a scratch folder, so that
-/// every template is tried and links into those pages can be checked, ids included.
-fn site_pages(
-    site: &Site,
-    theme: &Theme,
-    summaries: &[ArticleSummary],
-    taken: &[(build::reuse::Owner, std::path::PathBuf)],
-    pages: &mut Pages,
-    findings: &mut Vec<Diagnostic>,
-) {
-    let scratch = match tempfile::tempdir() {
-        Ok(d) => d,
-        Err(e) => {
-            findings.push(Diagnostic::file(
-                std::env::temp_dir(),
-                format!("cannot create a scratch folder: {e}"),
-            ));
-            return;
-        }
-    };
-    match build::render_site_pages_beside(site, theme, summaries, scratch.path(), taken) {
-        Ok((written, warnings)) => {
-            findings.extend(warnings);
-            for page in written {
-                let html = std::fs::read_to_string(scratch.path().join(&page).join("index.html"))
-                    .unwrap_or_default();
-                pages.add_page(page, html_ids(&html));
-            }
-        }
-        Err(d) => findings.push(d),
-    }
-}
-
 /// Adds `more`, removes repeats (a broken template fails every page alike), sorts and counts.
 fn finish(mut report: Report, more: Vec<Diagnostic>) -> Report {
     report.findings.extend(more);
@@ -320,7 +283,7 @@ fn slashed(p: &Path) -> String {
 /// Anchors and renders one article as a build would, and collects its links.
 fn check_article(
     site: &Site,
-    theme: Option<&Theme>,
+    renderer: Option<&build::Pages<'_>>,
     published: &build::PublishedIds,
     article: &Article,
 ) -> ArticleCheck {
@@ -336,13 +299,10 @@ fn check_article(
             annotate::history::reconcile(article, &mut anchored, remembered.as_deref());
             out.findings.extend(anchored.warnings.iter().cloned());
             out.findings.extend(content::claim_warnings(article));
-            if let Some(theme) = theme {
-                match build::render_article_html(site, theme, article, &anchored) {
-                    Ok((html, view)) => {
-                        out.ids = html_ids(&html);
-                        out.summary = Some(ArticleSummary::new(site, article, &anchored, &view));
-                    }
-                    Err(d) => out.findings.push(d),
+            if let Some(renderer) = renderer {
+                match build::write_article(site, renderer, article, &anchored) {
+                    Ok((summary, _)) => out.summary = Some(summary),
+                    Err(errors) => out.findings.extend(errors),
                 }
             }
             out.links = article_links(article, &anchored.events);
@@ -718,18 +678,22 @@ pub(crate) struct Pages {
     pub(crate) sources: BTreeSet<String>,
 }
 
-/// Files every build writes besides pages (see `build::build`).
-pub(crate) const SITE_FILES: &[&str] = &[
-    "claims.json",
-    "claims.csv",
-    "feed.xml",
-    "corrections.xml",
-    "sitemap.xml",
-    "robots.txt",
-    "404.html",
-];
-
 impl Pages {
+    /// The pages and files of an output that holds `files` (`/`-separated paths): each
+    /// `…index.html` is a page, without ids yet.
+    pub(crate) fn of_files(files: Vec<String>) -> Pages {
+        let mut pages = Pages::default();
+        for f in &files {
+            if let Some(page) = f.strip_suffix("index.html")
+                && (page.is_empty() || page.ends_with('/'))
+            {
+                pages.pages.entry(page.to_string()).or_default();
+            }
+        }
+        pages.files = files.into_iter().collect();
+        pages
+    }
+
     /// Adds the page at `path` with the ids on it.
     pub(crate) fn add_page(&mut self, path: String, ids: HashSet<String>) {
         self.pages.entry(path).or_default().extend(ids);

@@ -106,6 +106,24 @@ impl ReaderText {
     }
 }
 
+/// Markdown (a summary, a note, a conclusion) as the one line of plain text a reader sees of
+/// it: markup removed, white space folded. For search records and JSON-LD.
+pub fn plain_text(md: &str) -> String {
+    fold(&ReaderText::from_events(&parse(md)).text)
+}
+
+/// White space folded, ends trimmed.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 fn is_block(tag: &TagEnd) -> bool {
     matches!(
         tag,

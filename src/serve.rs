@@ -1,10 +1,7 @@
 //! `gloss serve`: build the site into a private folder, serve it, rebuild on every change and
 //! reload the browser. A failed rebuild keeps the last good site and shows the error over it.
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, mpsc};
 use std::time::{Duration, Instant};
 
@@ -20,14 +17,10 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_livereload::{LiveReloadLayer, Reloader};
 
-use rayon::prelude::*;
-
-use crate::build::summary::ArticleSummary;
-use crate::build::{self, BuildOptions};
-use crate::config::{SITE_FILE, Site, read_text};
-use crate::content::{self, Article, CONTENT_DIR};
+use crate::build::{self, BuildOptions, Session};
+use crate::config::SITE_FILE;
+use crate::content::CONTENT_DIR;
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::render::Theme;
 
 /// How long the watcher waits for a burst of file events (an editor's save) to end.
 const DEBOUNCE: Duration = Duration::from_millis(25);
@@ -81,15 +74,7 @@ pub fn serve(root: &Path, opts: &ServeOptions) -> Result<Vec<Diagnostic>, Vec<Di
     })?;
     let out = tmp.path().join("site");
     let shared = Arc::new(Shared::default());
-    let mut worker = Worker {
-        root: root.to_path_buf(),
-        out: out.clone(),
-        drafts: opts.drafts,
-        cache: None,
-        last_full_failed: false,
-        indexer: Indexer::start(out.clone()),
-        watcher: None,
-    };
+    let mut worker = Worker::new(root, &out, opts.drafts);
     worker.rebuild_all(&shared);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -399,28 +384,19 @@ fn error_banner(message: &str) -> String {
     )
 }
 
-/// The site as of the last good full build, kept so that an edit to an article's text
-/// rebuilds that article alone and a template change renders without reading content.
-struct Cache {
-    site: Arc<Site>,
-    theme: Arc<Theme>,
-    /// Each built article as it is now, by its path relative to the root.
-    articles: BTreeMap<PathBuf, Arc<Article>>,
-    /// Hash of each built article's front matter (all that other pages show of it).
-    front_matter: HashMap<PathBuf, u64>,
-    /// Hash of site.toml and people.toml: summaries made under other settings are void.
-    site_key: u64,
-}
-
 /// Runs the builds, one at a time, on its own thread.
 struct Worker {
     root: PathBuf,
     out: PathBuf,
     drafts: bool,
-    cache: Option<Cache>,
+    /// The site's build session as of the last full build, kept up to date by quick
+    /// rebuilds; `None` until a full build succeeded.
+    session: Option<Session>,
     /// Whether the last full build failed: then only a full build can clear the error.
     last_full_failed: bool,
-    indexer: Indexer,
+    /// Whether quick rebuilds changed what the search index holds: it is rewritten once the
+    /// site has been quiet for [`SEARCH_QUIET`].
+    search_due: bool,
     watcher: Option<Arc<Mutex<Watcher>>>,
 }
 
@@ -436,12 +412,6 @@ enum Plan {
     Templates,
     /// Anything else.
     Everything,
-}
-
-fn hash_of(s: &str) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    s.hash(&mut h);
-    h.finish()
 }
 
 /// Files editors write beside the real one while saving (swap, backup, lock files).
@@ -468,14 +438,42 @@ fn is_source(rel: &Path) -> bool {
 }
 
 impl Worker {
+    fn new(root: &Path, out: &Path, drafts: bool) -> Worker {
+        Worker {
+            root: root.to_path_buf(),
+            out: out.to_path_buf(),
+            drafts,
+            session: None,
+            last_full_failed: false,
+            search_due: false,
+            watcher: None,
+        }
+    }
+
     fn run(
         mut self,
         rx: mpsc::Receiver<DebounceEventResult>,
         shared: &Shared,
         reloader: &Reloader,
     ) {
-        while let Ok(first) = rx.recv() {
-            let started = Instant::now();
+        loop {
+            // The search index waits for a pause: an editor who saves again and again gets
+            // the page at once, the index (which covers the whole site) once they stop.
+            let first = if self.search_due {
+                match rx.recv_timeout(SEARCH_QUIET) {
+                    Ok(first) => first,
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        self.write_search();
+                        continue;
+                    }
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                }
+            } else {
+                match rx.recv() {
+                    Ok(first) => first,
+                    Err(_) => return,
+                }
+            };
             let mut paths = Vec::new();
             // Take whatever else is already waiting, so a burst costs one rebuild.
             for result in std::iter::once(first).chain(rx.try_iter()) {
@@ -495,42 +493,50 @@ impl Worker {
                     }
                 }
             }
-            paths.sort();
-            paths.dedup();
-            let changed = match self.plan(&paths) {
-                Plan::Nothing => continue,
-                Plan::Everything => {
-                    self.rebuild_all(shared);
-                    continue;
-                }
-                Plan::Articles(files) => self.rebuild_articles(&files),
-                Plan::Static(files) => self.copy_static(&files),
-                Plan::Templates => self.rerender(),
-            };
-            match changed {
-                Some(Ok(warnings)) => {
-                    print_diagnostics(&warnings);
-                    eprintln!(
-                        "rebuilt {} in {:.0?}",
-                        paths
-                            .iter()
-                            .filter(|p| !is_editor_noise(p))
-                            .filter_map(|p| p.strip_prefix(&self.root).ok())
-                            .filter(|rel| is_source(rel))
-                            .map(|p| p.display().to_string())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        started.elapsed()
-                    );
-                    set_error(shared, None);
-                }
-                Some(Err(errors)) => {
-                    report_errors(shared, &errors);
-                }
-                None => self.rebuild_all(shared),
+            if self.apply(paths, shared) {
+                reloader.reload();
             }
-            reloader.reload();
         }
+    }
+
+    /// Rebuilds what the changed `paths` need; returns whether the browser should reload.
+    fn apply(&mut self, mut paths: Vec<PathBuf>, shared: &Shared) -> bool {
+        let started = Instant::now();
+        paths.sort();
+        paths.dedup();
+        let changed = match self.plan(&paths) {
+            Plan::Nothing => return false,
+            Plan::Everything => {
+                self.rebuild_all(shared);
+                return false;
+            }
+            Plan::Articles(files) => self.rebuild_articles(&files),
+            Plan::Static(files) => self.copy_static(&files),
+            Plan::Templates => self.rerender(),
+        };
+        match changed {
+            Some(Ok(warnings)) => {
+                print_diagnostics(&warnings);
+                eprintln!(
+                    "rebuilt {} in {:.0?}",
+                    paths
+                        .iter()
+                        .filter(|p| !is_editor_noise(p))
+                        .filter_map(|p| p.strip_prefix(&self.root).ok())
+                        .filter(|rel| is_source(rel))
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    started.elapsed()
+                );
+                set_error(shared, None);
+            }
+            Some(Err(errors)) => {
+                report_errors(shared, &errors);
+            }
+            None => self.rebuild_all(shared),
+        }
+        true
     }
 
     /// Decides what the changed `paths` need.
@@ -590,7 +596,7 @@ impl Worker {
         if articles.is_empty() && static_files.is_empty() && !templates && !other {
             return Plan::Nothing;
         }
-        if other || self.last_full_failed || self.cache.is_none() {
+        if other || self.last_full_failed || self.session.is_none() {
             return Plan::Everything;
         }
         match (articles.is_empty(), static_files.is_empty(), templates) {
@@ -607,94 +613,18 @@ impl Worker {
         &mut self,
         files: &[PathBuf],
     ) -> Option<Result<Vec<Diagnostic>, Vec<Diagnostic>>> {
-        let cache = self.cache.as_mut()?;
-        let mut parsed = Vec::with_capacity(files.len());
-        let mut errors = Vec::new();
-        for rel in files {
-            let known = cache.front_matter.get(rel)?;
-            let text = match read_text(&self.root.join(rel)) {
-                Ok(t) => t,
-                Err(d) => {
-                    errors.push(d.relative_to(&self.root));
-                    continue;
-                }
-            };
-            let url = content::url_path_for(rel);
-            match content::parse_article(&cache.site, rel.clone(), text, url) {
-                Ok(a) if hash_of(&a.source[..a.body_offset]) == *known => parsed.push(a),
-                Ok(_) => return None,
-                Err(mut e) => errors.append(&mut e),
-            }
-        }
-        if !errors.is_empty() {
-            return Some(Err(errors));
-        }
-        let ids = match build::PublishedIds::load(&self.root) {
-            Ok(ids) => ids,
-            Err(d) => return Some(Err(vec![d])),
-        };
-        let mut warnings = Vec::new();
-        for article in parsed {
-            match build::rebuild_article(&cache.site, &cache.theme, &article, &ids, &self.out) {
-                Ok(mut w) => {
-                    warnings.append(&mut w);
-                    cache
-                        .articles
-                        .insert(article.path.clone(), Arc::new(article));
-                }
-                Err(mut e) => errors.append(&mut e),
-            }
-        }
-        if !errors.is_empty() {
-            return Some(Err(errors));
-        }
+        let result = self.session.as_mut()?.update_articles(files, &self.out)?;
         // The page is served already; the search index follows once the editor pauses.
-        self.indexer.refresh(cache, true);
-        Some(Ok(warnings))
+        self.search_due |= result.is_ok();
+        Some(result)
     }
 
-    /// Renders every page again with the changed templates, from the articles and summaries
-    /// in memory: no content file is read, and the search index, feeds and static files,
-    /// which no template shapes, stay as they are. `None` when the summaries are not all
-    /// made yet (then a full build is quicker than waiting).
+    /// Renders every page again with the changed templates, from what the session holds.
     fn rerender(&mut self) -> Option<Result<Vec<Diagnostic>, Vec<Diagnostic>>> {
-        let cache = self.cache.as_mut()?;
-        let summaries = self.indexer.summaries_of(cache)?;
-        let theme = match Theme::load(&self.root) {
-            Ok(t) => t,
-            Err(errors) => return Some(Err(errors)),
-        };
-        let ids = match build::PublishedIds::load(&self.root) {
-            Ok(ids) => ids,
-            Err(d) => return Some(Err(vec![d])),
-        };
-        let _folder = self.indexer.lock_folder();
-        let results: Vec<Result<Vec<Diagnostic>, Vec<Diagnostic>>> = cache
-            .articles
-            .par_iter()
-            .map(|(_, a)| build::rebuild_article(&cache.site, &theme, a, &ids, &self.out))
-            .collect();
-        let mut warnings = Vec::new();
-        let mut errors = Vec::new();
-        for r in results {
-            match r {
-                Ok(mut w) => warnings.append(&mut w),
-                Err(mut e) => errors.append(&mut e),
-            }
-        }
-        if errors.is_empty() {
-            match build::render_site_pages(&cache.site, &theme, &summaries, &self.out) {
-                Ok((_, mut w)) => warnings.append(&mut w),
-                Err(d) => errors.push(d),
-            }
-        }
-        if !errors.is_empty() {
-            // Some pages may be new and some old: only a full build can set that right.
-            self.last_full_failed = true;
-            return Some(Err(errors));
-        }
-        cache.theme = Arc::new(theme);
-        Some(Ok(warnings))
+        let result = self.session.as_mut()?.rerender(&self.out);
+        // Some pages may be new and some old: only a full build can set that right.
+        self.last_full_failed |= result.is_err();
+        Some(result)
     }
 
     /// Copies changed files of the site's `static/` over the served ones.
@@ -716,7 +646,8 @@ impl Worker {
         Some(Ok(Vec::new()))
     }
 
-    /// A full build into the served folder; on failure the last good site stays.
+    /// A full build into the served folder, with the session the last one left (what it
+    /// parsed is not parsed again); on failure the last good site and session stay.
     fn rebuild_all(&mut self, shared: &Shared) {
         let opts = BuildOptions {
             out: Some(self.out.clone()),
@@ -725,13 +656,25 @@ impl Worker {
             ..BuildOptions::default()
         };
         // The build writes a fresh search index: a pending rewrite of the old one is void.
-        self.indexer.cancel();
-        let built = {
-            let _folder = self.indexer.lock_folder();
-            build::build(&self.root, &opts)
+        self.search_due = false;
+        let next = match &self.session {
+            Some(session) => session.reopen(),
+            None => Session::open(&self.root, &opts).map(|mut s| {
+                s.keep_articles();
+                s
+            }),
         };
+        let built = next.and_then(|mut session| {
+            let out = build::output::check_location(
+                &self.root,
+                &self.out,
+                build::output::OutputFrom::CommandLine,
+            )
+            .map_err(|e| vec![e.into()])?;
+            session.build(&out).map(|report| (session, report))
+        });
         match built {
-            Ok(report) => {
+            Ok((session, report)) => {
                 print_diagnostics(&report.warnings);
                 eprintln!(
                     "built {} articles, {} pages in {:.0?}",
@@ -739,12 +682,7 @@ impl Worker {
                 );
                 self.last_full_failed = false;
                 set_error(shared, None);
-                self.cache = self.load_cache();
-                if let Some(cache) = &self.cache {
-                    // Make the summaries now, while the editor reads, so that the first quick
-                    // rebuild's index rewrite has only that article to redo.
-                    self.indexer.refresh(cache, false);
-                }
+                self.session = Some(session);
             }
             Err(errors) => {
                 self.last_full_failed = true;
@@ -753,31 +691,20 @@ impl Worker {
         }
     }
 
-    /// What quick rebuilds need; `None` (every change rebuilds all) if it cannot be loaded.
-    fn load_cache(&self) -> Option<Cache> {
-        let site = Site::load(&self.root).ok()?;
-        let theme = Theme::load(&self.root).ok()?;
-        let loaded = content::load(&site, self.drafts).ok()?;
-        let front_matter = loaded
-            .articles
-            .iter()
-            .map(|a| (a.path.clone(), hash_of(&a.source[..a.body_offset])))
-            .collect();
-        let settings: String = [SITE_FILE, "people.toml"]
-            .iter()
-            .map(|f| std::fs::read_to_string(self.root.join(f)).unwrap_or_default())
-            .collect();
-        Some(Cache {
-            site: Arc::new(site),
-            theme: Arc::new(theme),
-            articles: loaded
-                .articles
-                .into_iter()
-                .map(|a| (a.path.clone(), Arc::new(a)))
-                .collect(),
-            front_matter,
-            site_key: hash_of(&settings),
-        })
+    /// Rewrites the search index for the site as the session holds it now.
+    fn write_search(&mut self) {
+        self.search_due = false;
+        let Some(session) = &self.session else {
+            return;
+        };
+        let started = Instant::now();
+        match session.write_search(&self.out) {
+            Ok(()) => eprintln!("updated the search index in {:.0?}", started.elapsed()),
+            Err(errors) => {
+                print_diagnostics(&errors);
+                eprintln!("the search index could not be updated; a full rebuild will");
+            }
+        }
     }
 }
 
@@ -812,187 +739,79 @@ fn report_errors(shared: &Shared, errors: &[Diagnostic]) {
     set_error(shared, Some(format!("{text}{summary}")));
 }
 
-/// Each article's summary (what listings and the search index need of it), by its path,
-/// with the hash of the source it was made from.
-#[derive(Default)]
-struct Summaries {
-    site_key: u64,
-    by_path: HashMap<PathBuf, (u64, ArticleSummary)>,
-}
-
-/// One request to the indexer: the site as it is now.
-struct IndexJob {
-    site: Arc<Site>,
-    theme: Arc<Theme>,
-    articles: Vec<Arc<Article>>,
-    site_key: u64,
-    /// Rewrite the index (after quick rebuilds), or only make the summaries.
-    write: bool,
-    generation: u64,
-}
-
-/// Keeps the search index in step with quick rebuilds, on a thread of its own and a single
-/// core, so that the next edit's page is never kept waiting by the index of the whole site.
-struct Indexer {
-    jobs: mpsc::Sender<IndexJob>,
-    /// The newest job's number: an older job stops where it is.
-    latest: Arc<AtomicU64>,
-    /// Held while files are written into the served folder by a full build, a re-render or
-    /// the index, so that none writes into a folder another is replacing.
-    folder: Arc<Mutex<()>>,
-    summaries: Arc<Mutex<Summaries>>,
-}
-
-impl Indexer {
-    fn start(out: PathBuf) -> Indexer {
-        let (jobs, rx) = mpsc::channel::<IndexJob>();
-        let indexer = Indexer {
-            jobs,
-            latest: Arc::new(AtomicU64::new(0)),
-            folder: Arc::new(Mutex::new(())),
-            summaries: Arc::new(Mutex::new(Summaries::default())),
-        };
-        let latest = Arc::clone(&indexer.latest);
-        let folder = Arc::clone(&indexer.folder);
-        let summaries = Arc::clone(&indexer.summaries);
-        std::thread::spawn(move || index_loop(&rx, &out, &latest, &folder, &summaries));
-        indexer
-    }
-
-    /// Asks for the summaries of `cache`'s articles and, with `write`, the index rewritten.
-    fn refresh(&self, cache: &Cache, write: bool) {
-        let generation = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
-        let _ = self.jobs.send(IndexJob {
-            site: Arc::clone(&cache.site),
-            theme: Arc::clone(&cache.theme),
-            articles: cache.articles.values().cloned().collect(),
-            site_key: cache.site_key,
-            write,
-            generation,
-        });
-    }
-
-    /// Stops whatever the indexer is doing.
-    fn cancel(&self) {
-        self.latest.fetch_add(1, Ordering::SeqCst);
-    }
-
-    fn lock_folder(&self) -> std::sync::MutexGuard<'_, ()> {
-        self.folder.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Every article's summary, if all are made and current.
-    fn summaries_of(&self, cache: &Cache) -> Option<Vec<ArticleSummary>> {
-        let known = self.summaries.lock().unwrap_or_else(|e| e.into_inner());
-        if known.site_key != cache.site_key {
-            return None;
-        }
-        cache
-            .articles
-            .iter()
-            .map(|(path, a)| match known.by_path.get(path) {
-                Some((hash, s)) if *hash == hash_of(&a.source) => Some(s.clone()),
-                _ => None,
-            })
-            .collect()
-    }
-}
-
-fn index_loop(
-    rx: &mpsc::Receiver<IndexJob>,
-    out: &Path,
-    latest: &AtomicU64,
-    folder: &Mutex<()>,
-    summaries: &Mutex<Summaries>,
-) {
-    let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(1).build() else {
-        return;
-    };
-    while let Ok(mut job) = rx.recv() {
-        // Wait for a pause; a newer request replaces this one.
-        loop {
-            let wait = if job.write {
-                SEARCH_QUIET
-            } else {
-                Duration::ZERO
-            };
-            match rx.recv_timeout(wait) {
-                Ok(newer) => job = newer,
-                Err(mpsc::RecvTimeoutError::Timeout) => break,
-                Err(mpsc::RecvTimeoutError::Disconnected) => return,
-            }
-        }
-        let current = || latest.load(Ordering::SeqCst) == job.generation;
-        if !current() {
-            continue;
-        }
-        let started = Instant::now();
-        {
-            let mut known = summaries.lock().unwrap_or_else(|e| e.into_inner());
-            if known.site_key != job.site_key {
-                known.by_path.clear();
-                known.site_key = job.site_key;
-            }
-        }
-        let todo: Vec<(&Arc<Article>, u64)> = {
-            let known = summaries.lock().unwrap_or_else(|e| e.into_inner());
-            job.articles
-                .iter()
-                .map(|a| (a, hash_of(&a.source)))
-                .filter(|(a, h)| known.by_path.get(&a.path).is_none_or(|(k, _)| k != h))
-                .collect()
-        };
-        pool.install(|| {
-            todo.par_iter().for_each(|(a, hash)| {
-                if !current() {
-                    return;
-                }
-                if let Some(s) = summary_of(&job.site, a) {
-                    summaries
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .by_path
-                        .insert(a.path.clone(), (*hash, s));
-                }
-            });
-        });
-        if !job.write || !current() {
-            continue;
-        }
-        let all: Option<Vec<ArticleSummary>> = {
-            let known = summaries.lock().unwrap_or_else(|e| e.into_inner());
-            job.articles
-                .iter()
-                .map(|a| known.by_path.get(&a.path).map(|(_, s)| s.clone()))
-                .collect()
-        };
-        let Some(all) = all else { continue };
-        let _folder = folder.lock().unwrap_or_else(|e| e.into_inner());
-        if !current() {
-            continue;
-        }
-        let written = pool
-            .install(|| build::serve_support::write_search_index(&job.site, &job.theme, all, out));
-        match written {
-            Ok(_) => eprintln!("updated the search index in {:.0?}", started.elapsed()),
-            Err(errors) => {
-                print_diagnostics(&errors);
-                eprintln!("the search index could not be updated; a full rebuild will");
-            }
-        }
-    }
-}
-
-/// What listings and the search index need of one article, made as a build makes it.
-fn summary_of(site: &Site, article: &Article) -> Option<ArticleSummary> {
-    let anchored = crate::annotate::anchor(article, build::figures_enabled(site, article)).ok()?;
-    let view = crate::render::article_view(site, article, &anchored);
-    Some(ArticleSummary::new(site, article, &anchored, &view))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn write(path: &Path, text: &str) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// The one session serve keeps: after the full build, a template change renders from
+    /// what it holds, an edit parses that article alone, the search index parses nothing.
+    #[test]
+    fn after_a_full_build_only_what_changes_is_parsed() {
+        let site = tempfile::tempdir().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let out = out.path().join("site");
+        let root = site.path();
+        write(
+            &root.join("site.toml"),
+            "title = \"T\"\nlanguage = \"de\"\n",
+        );
+        let article = |body: &str| {
+            format!(
+                "+++\ntitle = \"A\"\ndate = 2019-07-24\n[[note]]\ntext = \"Eins\"\nnote = \"n\"\n+++\n{body}\n"
+            )
+        };
+        write(&root.join("content/a.md"), &article("Eins."));
+        write(&root.join("content/b.md"), &article("Eins, zwei."));
+        write(
+            &root.join("templates/404.html"),
+            "<!DOCTYPE html><html><body><p>erste</p></body></html>",
+        );
+        let shared = Shared::default();
+        let mut worker = Worker::new(root, &out, false);
+        worker.rebuild_all(&shared);
+        let parses = |w: &Worker| w.session.as_ref().unwrap().parses();
+        assert_eq!(
+            parses(&worker),
+            2,
+            "the full build parses each article once"
+        );
+
+        write(
+            &root.join("templates/404.html"),
+            "<!DOCTYPE html><html><body><p>zweite</p></body></html>",
+        );
+        worker.apply(vec![root.join("templates/404.html")], &shared);
+        assert!(
+            std::fs::read_to_string(out.join("404.html"))
+                .unwrap()
+                .contains("zweite")
+        );
+        assert_eq!(parses(&worker), 2, "a template change parses nothing");
+
+        write(&root.join("content/a.md"), &article("Eins. Quokka."));
+        worker.apply(vec![root.join("content/a.md")], &shared);
+        assert!(
+            std::fs::read_to_string(out.join("a/index.html"))
+                .unwrap()
+                .contains("Quokka")
+        );
+        assert_eq!(parses(&worker), 3, "an edit parses that article alone");
+        assert!(worker.search_due);
+        worker.write_search();
+        assert_eq!(
+            parses(&worker),
+            3,
+            "the search index is made from summaries"
+        );
+        let shard = std::fs::read_to_string(out.join("search/i/t/qu.js")).unwrap();
+        assert!(shard.contains("\"quokka\""), "{shard}");
+        assert!(shared.error.read().unwrap().is_none());
+    }
 
     #[test]
     fn only_the_servers_own_names_are_served() {

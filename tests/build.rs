@@ -318,3 +318,35 @@ fn render_prints_a_fragment() {
     assert!(html.contains("<table>"), "{html}");
     assert!(html.contains("id=\"fn-1\""), "{html}");
 }
+
+/// The count of pages a build reports is the pages it wrote, kept ones included: counted
+/// from the pages themselves (the 404 page is one), not from a number added on.
+#[test]
+fn the_pages_reported_are_the_pages_written() {
+    let dir = site(&[
+        ("content/a.md", &annotated()),
+        (
+            "content/b.md",
+            &article("tags = [\"KI\", \"Neu\"]\n", "Zweiter Text.\n"),
+        ),
+    ]);
+    let reported = |out: &std::process::Output| -> usize {
+        let err = stderr(out);
+        let tail = err.split("), ").nth(1).unwrap_or_else(|| panic!("{err}"));
+        tail.split(' ').next().unwrap().parse().unwrap()
+    };
+    let written = || {
+        walkdir::WalkDir::new(dir.path().join("public"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+            .count()
+    };
+    let out = gloss(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(reported(&out), written());
+    // Nothing changed: every page kept, the same count.
+    let again = gloss(dir.path(), &["build"]);
+    assert_eq!(reported(&again), written());
+    assert_eq!(reported(&again), reported(&out));
+}

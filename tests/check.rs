@@ -352,3 +352,51 @@ fn speakers_missing_from_the_registry_are_warned_as_the_build_does() {
         "{out}"
     );
 }
+
+/// Every file and folder below `dir` with its size and modification time.
+fn tree(dir: &Path) -> Vec<(std::path::PathBuf, u64, std::time::SystemTime)> {
+    let mut all: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| {
+            let e = e.unwrap();
+            let meta = e.metadata().unwrap();
+            (e.path().to_path_buf(), meta.len(), meta.modified().unwrap())
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn check_renders_into_memory_and_writes_nowhere() {
+    let dir = site(&[
+        (
+            "content/a.md",
+            &article(
+                "tags = [\"KI\"]\n[[claim]]\ntext = \"Zwei\"\nverdict = \"true\"\nby = \"@article\"\n",
+                "Eins. Zwei. [Behauptungen](../claims/#main), [Feed](../feed.xml), \
+                 [Export](annotations.jsonld).\n",
+            ),
+        ),
+        ("content/b/index.md", &article("", "[Bild](bild.png)\n")),
+        ("content/b/bild.png", "png"),
+    ]);
+    let before = tree(dir.path());
+    // No temporary folder can be made: a check that needs one to render fails.
+    let not_a_folder = dir.path().join("tmp-is-a-file");
+    std::fs::write(&not_a_folder, "").unwrap();
+    let before_tmp = tree(dir.path());
+    let a = Command::cargo_bin("gloss")
+        .unwrap()
+        .current_dir(dir.path())
+        .env("TMPDIR", &not_a_folder)
+        .arg("check")
+        .assert()
+        .success();
+    assert_eq!(
+        stdout(&a),
+        "2 articles, 1 annotation: 1 exact, 0 moved, 0 orphaned; 0 errors, 0 warnings\n"
+    );
+    assert_eq!(tree(dir.path()), before_tmp, "nothing written in the site");
+    assert_eq!(before.len() + 1, before_tmp.len());
+}

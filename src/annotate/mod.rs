@@ -517,17 +517,7 @@ impl Folded {
     }
 }
 
-/// White space folded, ends trimmed.
-pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
+pub use crate::markdown::fold;
 
 /// Why an annotation could not be placed.
 /// Why an annotation could not be anchored: made where its words are looked for, a

@@ -21,7 +21,7 @@ use crate::lang::Lang;
 /// Articles are kept in this many files, so that an edit rewrites one small file, not all.
 const SHARDS: u64 = 64;
 /// Changes whenever what is stored changes shape.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// One article as a build left it.
 #[derive(Debug)]
@@ -34,9 +34,9 @@ pub struct Entry {
     pub warnings: Vec<Diagnostic>,
     /// The source file as it was when its text was last read, if known.
     pub source: Option<SourceStamp>,
-    /// Hashes of the bytes of the files its build wrote (the page, then the W3C export):
-    /// its files in an output are kept only while they hold exactly these.
-    pub outputs: Vec<u128>,
+    /// The files its build wrote (`/`-separated, below the output root) with the hashes of
+    /// their bytes: its files in an output are kept only while they hold exactly these.
+    pub outputs: Vec<(String, u128)>,
 }
 
 /// A source file's identity (size, modification and change times, inode), and when it was
@@ -87,7 +87,7 @@ impl SourceStamp {
 struct Stored<S, T, W> {
     key: u128,
     source: Option<SourceStamp>,
-    outputs: Vec<u128>,
+    outputs: Vec<(String, u128)>,
     summary: S,
     text: T,
     quote_locations: Vec<(usize, usize)>,
@@ -239,8 +239,9 @@ impl Cache {
             .is_some_and(|s| s.unchanged(meta))
     }
 
-    /// The hashes of the files `rel`'s last build wrote (none when it was never built).
-    pub fn outputs(&self, rel: &Path) -> &[u128] {
+    /// The files `rel`'s last build wrote, with the hashes of their bytes (none when it was
+    /// never built).
+    pub fn outputs(&self, rel: &Path) -> &[(String, u128)] {
         self.entries.get(rel).map_or(&[], |e| &e.outputs)
     }
 
@@ -278,9 +279,14 @@ impl Cache {
         });
     }
 
-    /// The entry for `rel`, whatever its key.
+    /// What the cache holds for `rel`, if anything.
     pub fn entry(&self, rel: &Path) -> Option<&Entry> {
         self.entries.get(rel)
+    }
+
+    /// Every entry, in no particular order.
+    pub fn entries(&self) -> impl Iterator<Item = (&PathBuf, &Entry)> {
+        self.entries.iter()
     }
 
     /// Writes the shards that changed.
@@ -320,8 +326,8 @@ pub struct SiteWide {
     pub key: u128,
     /// Files written, `/`-separated, relative to the output, with the hashes of their bytes.
     pub files: Vec<(String, u128)>,
-    /// Pages written (for the sitemap's count).
-    pub pages: Vec<String>,
+    /// Pages written (for the report's count).
+    pub pages: usize,
     /// Warnings the listings gave (speakers not in the registry).
     pub warnings: Vec<Diagnostic>,
 }

@@ -1,17 +1,71 @@
 //! The pages no single article shows: the index, claims, people, corrections and tags, each
-//! once per language of the site (see [`Listing`]).
+//! once per language of the site (see [`Listing`]). Each listing is a pure function of the
+//! site and the articles' summaries: it returns the pages it wants (template, path, context)
+//! and its warnings, and [`super::render_pages`] renders and writes them all in one loop.
 use std::collections::{BTreeMap, HashMap};
+#[cfg(test)]
 use std::path::Path;
+use std::path::PathBuf;
 
 use serde::Serialize;
-use tera::Context;
 
-use super::Pages;
 use super::summary::ArticleSummary;
 use crate::config::{Person, Site, SiteLang};
 use crate::diagnostics::Diagnostic;
 use crate::render::{Alternate, root_prefix, url_of_path};
 use crate::slug::slugify;
+
+/// A page a listing wants: its template, its path, its language and what its template gets
+/// beyond what every page gets (see [`super::Shared::context`]).
+#[derive(Debug)]
+pub(crate) struct Page {
+    /// The template.
+    pub(crate) template: &'static str,
+    /// The page's path below the site root (`claims/`, `en/claims/`, `` for the home page),
+    /// as its template sees it.
+    pub(crate) path: String,
+    /// The language it is in, for its words.
+    pub(crate) lang: crate::lang::Lang,
+    /// Its BCP 47 tag (`lang` of the page).
+    pub(crate) lang_tag: String,
+    /// A file of its own instead of `path/index.html` (`404.html`); such a page is no page of
+    /// the site's own (not in the sitemap, not linked to).
+    pub(crate) own_file: Option<&'static str>,
+    /// The template's variables, in the order set.
+    pub(crate) vars: Vec<(&'static str, tera::Value)>,
+}
+
+impl Page {
+    fn new(template: &'static str, path: impl Into<String>, lang: &SiteLang) -> Page {
+        Page {
+            template,
+            path: path.into(),
+            lang: lang.lang,
+            lang_tag: lang.tag.clone(),
+            own_file: None,
+            vars: Vec::new(),
+        }
+    }
+
+    /// Sets the template variable `name`.
+    fn set(&mut self, name: &'static str, value: &(impl Serialize + ?Sized)) {
+        self.vars
+            .push((name, tera::Value::from_serializable(value)));
+    }
+
+    /// Where the page is written, below the output root.
+    pub(crate) fn file(&self) -> PathBuf {
+        match self.own_file {
+            Some(f) => PathBuf::from(f),
+            None => PathBuf::from(&self.path).join("index.html"),
+        }
+    }
+
+    /// Whether it is one of the site's pages (in the sitemap, a link target).
+    pub(crate) fn is_listed(&self) -> bool {
+        self.own_file.is_none()
+    }
+}
 
 /// The language one set of listings is in: its articles alone, in its words, below its home
 /// (`en/`, or the site root for the site's `language`).
@@ -28,22 +82,22 @@ impl Listing<'_> {
         format!("{}{rest}", self.lang.prefix)
     }
 
-    /// The context of this language's page `rest`, its language versions included: on a
+    /// This language's page `rest` through `template`, its language versions set: on a
     /// section's first page (home, `claims/`, `tags/`, …) the same page in every language;
     /// on any page below one (a tag, a person, page 2), a switch to the others' section.
-    fn context(&self, site: &Site, pages: &Pages<'_>, rest: &str) -> Context {
+    fn page(&self, site: &Site, template: &'static str, rest: &str) -> Page {
         let here = self.here(rest);
-        let mut cx = pages.shared.context(self.lang.lang, &self.lang.tag, &here);
+        let root = root_prefix(&here);
+        let mut page = Page::new(template, here, self.lang);
         if self.all.len() > 1 {
             let section = section_of(rest);
-            let root = root_prefix(&here);
             let versions: Vec<Alternate> = self
                 .all
                 .iter()
                 .map(|l| {
                     let current = l == self.lang && rest == section;
-                    let page = format!("{}{section}", l.prefix);
-                    let mut a = Alternate::new(site, &l.tag, &page, &root, current);
+                    let target = format!("{}{section}", l.prefix);
+                    let mut a = Alternate::new(site, &l.tag, &target, &root, current);
                     // Home pages by their file, as every link home.
                     if section.is_empty() && !current {
                         a.href = format!("{root}{}index.html", l.prefix);
@@ -52,16 +106,18 @@ impl Listing<'_> {
                 })
                 .collect();
             if rest == section {
-                super::insert_alternates(&mut cx, &versions);
+                let others: Vec<&Alternate> = versions.iter().filter(|a| !a.current).collect();
+                page.set("switcher", &others);
+                page.set("alternates", &versions);
             } else {
                 let others: Vec<&Alternate> = versions
                     .iter()
                     .filter(|a| a.lang != self.lang.tag)
                     .collect();
-                cx.insert("switcher", &others);
+                page.set("switcher", &others);
             }
         }
-        cx
+        page
     }
 }
 
@@ -72,6 +128,66 @@ fn section_of(rest: &str) -> &str {
         Some((first, _)) if first != "page" => &rest[..first.len() + 1],
         _ => "",
     }
+}
+
+/// What the listings want: their pages, in order, and their warnings.
+#[derive(Debug, Default)]
+pub(crate) struct Listings {
+    /// Pages to render.
+    pub(crate) pages: Vec<Page>,
+    /// Findings that do not stop a build (speakers not in the registry).
+    pub(crate) warnings: Vec<Diagnostic>,
+}
+
+/// The site's languages, each with its articles (newest first) and the people index of
+/// those articles.
+pub(crate) type Languages<'a> = Vec<(SiteLang, Vec<&'a ArticleSummary>, People<'a>)>;
+
+/// The site's languages (see [`Site::listing_langs`]), each with its articles of `listed`
+/// (in `listed`'s order: an article is listed in its own language only) and their people.
+pub(crate) fn by_language<'a>(site: &'a Site, listed: &[&'a ArticleSummary]) -> Languages<'a> {
+    let langs = site.listing_langs(listed.iter().map(|a| a.lang.as_str()));
+    let mut groups: Vec<(SiteLang, Vec<&ArticleSummary>)> =
+        langs.into_iter().map(|l| (l, Vec::new())).collect();
+    for a in listed {
+        let primary = crate::config::primary_subtag(&a.lang);
+        // A language site.toml's `languages` leaves out is listed with the site's own (its
+        // passages marked with their `lang`).
+        let i = groups
+            .iter()
+            .position(|(l, _)| crate::config::primary_subtag(&l.tag) == primary)
+            .unwrap_or(0);
+        groups[i].1.push(a);
+    }
+    groups
+        .into_iter()
+        .map(|(l, articles)| {
+            let people = people(site, &articles);
+            (l, articles, people)
+        })
+        .collect()
+}
+
+/// Every listing page of the site for its `languages`, each language's people first (the
+/// first template error met in this order is the one reported), the 404 page last.
+pub(crate) fn all(site: &Site, languages: &Languages<'_>) -> Result<Listings, Diagnostic> {
+    let langs: Vec<SiteLang> = languages.iter().map(|(l, _, _)| l.clone()).collect();
+    let mut pages = Vec::new();
+    let mut warnings = Vec::new();
+    for (lang, listed, people) in languages {
+        let l = &Listing { lang, all: &langs };
+        pages.extend(people_pages(site, l, people));
+        pages.extend(claims(site, l, listed));
+        pages.extend(tags(site, l, listed)?);
+        pages.extend(index(site, l, listed));
+        pages.extend(corrections(site, l, listed));
+        if site.config.search.enabled {
+            pages.push(search_page(site, l));
+        }
+        warnings.extend(people.warnings.iter().cloned());
+    }
+    pages.push(not_found(site));
+    Ok(Listings { pages, warnings })
 }
 
 /// An article in a list, with its link relative to the listing page.
@@ -138,8 +254,8 @@ fn page_path(base: &str, n: usize) -> String {
     }
 }
 
-/// The pager of page `n` of `total` of the listing at `base`, for a page whose way to the
-/// site root is `root`.
+/// The pager of page `n` of `total` of the listing at `base` (below the site root), for a
+/// page whose way to the site root is `root`.
 fn pager(base: &str, n: usize, total: usize, root: &str) -> Pager {
     let link = |m: usize| {
         let target = page_path(base, m);
@@ -159,18 +275,17 @@ fn pager(base: &str, n: usize, total: usize, root: &str) -> Pager {
     }
 }
 
-/// Writes a listing of `items` at `base`, `paginate_by` to a page (one page, empty, when
-/// there are none): `fill` puts each page's items into its context, given the page's way to
-/// the site root; the pager is added. Returns the pages written.
+/// The pages of a listing of `items` at `base` (below the language's home), `paginate_by`
+/// to a page (one page, empty, when there are none): `fill` sets each page's items, given
+/// the page's way to the site root; the pager is added.
 fn each_page<T>(
     site: &Site,
     l: &Listing<'_>,
-    pages: &Pages<'_>,
-    template: &str,
+    template: &'static str,
     base: &str,
     items: &[T],
-    fill: &dyn Fn(&mut Context, &[T], &str),
-) -> Result<usize, Diagnostic> {
+    fill: &dyn Fn(&mut Page, &[T], &str),
+) -> Vec<Page> {
     let per_page = site.config.paginate_by.max(1);
     let chunks: Vec<&[T]> = if items.is_empty() {
         vec![&[]]
@@ -178,54 +293,38 @@ fn each_page<T>(
         items.chunks(per_page).collect()
     };
     let total = chunks.len();
+    let mut pages = Vec::with_capacity(total);
     for (i, chunk) in chunks.iter().enumerate() {
         let n = i + 1;
-        let rest = page_path(base, n);
-        let here = l.here(&rest);
-        let root = root_prefix(&here);
-        let mut cx = l.context(site, pages, &rest);
-        fill(&mut cx, chunk, &root);
-        cx.insert("pager", &pager(&l.here(base), n, total, &root));
-        pages.render(template, &cx, &here)?;
+        let mut page = l.page(site, template, &page_path(base, n));
+        let root = root_prefix(&page.path);
+        fill(&mut page, chunk, &root);
+        page.set("pager", &pager(&l.here(base), n, total, &root));
+        pages.push(page);
     }
-    Ok(total)
+    pages
 }
 
-/// Writes a listing of `articles` at `base`, `paginate_by` to a page, with `extra` in each
-/// page's context; returns the pages written.
+/// The pages of a listing of `articles` at `base`, `paginate_by` to a page, with `extra` set
+/// on each.
 fn paginated(
     site: &Site,
     l: &Listing<'_>,
-    pages: &Pages<'_>,
-    template: &str,
+    template: &'static str,
     base: &str,
     articles: &[&ArticleSummary],
-    extra: &dyn Fn(&mut Context),
-) -> Result<usize, Diagnostic> {
-    each_page(
-        site,
-        l,
-        pages,
-        template,
-        base,
-        articles,
-        &|cx, chunk, root| {
-            let items: Vec<ListItem<'_>> =
-                chunk.iter().map(|a| list_item(site, l, a, root)).collect();
-            cx.insert("articles", &items);
-            extra(cx);
-        },
-    )
+    extra: &dyn Fn(&mut Page),
+) -> Vec<Page> {
+    each_page(site, l, template, base, articles, &|page, chunk, root| {
+        let items: Vec<ListItem<'_>> = chunk.iter().map(|a| list_item(site, l, a, root)).collect();
+        page.set("articles", &items);
+        extra(page);
+    })
 }
 
 /// The home page: every article, newest first.
-pub fn index(
-    site: &Site,
-    l: &Listing<'_>,
-    pages: &Pages<'_>,
-    articles: &[&ArticleSummary],
-) -> Result<usize, Diagnostic> {
-    paginated(site, l, pages, "index.html", "", articles, &|_| {})
+pub(crate) fn index(site: &Site, l: &Listing<'_>, articles: &[&ArticleSummary]) -> Vec<Page> {
+    paginated(site, l, "index.html", "", articles, &|_| {})
 }
 
 #[derive(Debug, Serialize)]
@@ -396,12 +495,7 @@ impl<'a> VerdictGroup<'a> {
 /// `paginate_by`), and claims/<verdict>/ (paginated) with all of them. One page of every
 /// claim would be 25 MB at 10,000 articles: too much for a browser, and for the build's
 /// memory.
-pub fn claims(
-    site: &Site,
-    l: &Listing<'_>,
-    pages: &Pages<'_>,
-    articles: &[&ArticleSummary],
-) -> Result<usize, Diagnostic> {
+pub(crate) fn claims(site: &Site, l: &Listing<'_>, articles: &[&ArticleSummary]) -> Vec<Page> {
     let mut by_verdict: Vec<Vec<Claim<'_>>> = vec![Vec::new(); site.scale.verdicts.len()];
     for a in articles {
         for c in &a.claims {
@@ -411,8 +505,8 @@ pub fn claims(
         }
     }
     let per_page = site.config.paginate_by.max(1);
-    let here = l.here("claims/");
-    let root = root_prefix(&here);
+    let mut page = l.page(site, "claims.html", "claims/");
+    let root = root_prefix(&page.path);
     let mut total = 0;
     let mut groups = Vec::new();
     for (v, list) in site.scale.verdicts.iter().zip(&by_verdict) {
@@ -432,8 +526,7 @@ pub fn claims(
                 .collect(),
         ));
     }
-    let mut cx = l.context(site, pages, "claims/");
-    cx.insert(
+    page.set(
         "scorecard",
         &scorecard(
             site,
@@ -441,35 +534,33 @@ pub fn claims(
             by_verdict.iter().flatten().map(|(_, c)| c.verdict.as_str()),
         ),
     );
-    cx.insert("groups", &groups);
-    cx.insert("total", &total);
-    pages.render("claims.html", &cx, &here)?;
+    page.set("groups", &groups);
+    page.set("total", &total);
     drop(groups);
-    let mut written = 1;
+    let mut pages = vec![page];
     for (v, list) in site.scale.verdicts.iter().zip(&by_verdict) {
         if list.is_empty() {
             continue;
         }
         let base = format!("claims/{}/", slugify(&v.key));
-        written += each_page(
+        pages.extend(each_page(
             site,
             l,
-            pages,
             "verdict.html",
             &base,
             list,
-            &|cx, chunk, root| {
+            &|page, chunk, root| {
                 let claims = chunk
                     .iter()
                     .map(|c| claim_item(site, l, *c, root))
                     .collect();
                 let href = format!("{root}{}", l.here(&base));
                 let group = VerdictGroup::new(site, l, v, list.len(), href, claims);
-                cx.insert("verdict", &group);
+                page.set("verdict", &group);
             },
-        )?;
+        ));
     }
-    Ok(written)
+    pages
 }
 
 /// A person with everything they said on the site.
@@ -539,23 +630,41 @@ struct QuoteItem<'a> {
 /// archive, the issue's limit being 1 MB a file.
 const PERSON_PAGE: usize = 500;
 
-/// What building the people pages leaves.
-pub struct PeoplePages {
+/// Everyone the site quotes and every registered claimant, each with their page: what the
+/// people pages and the search index both show, made once.
+pub(crate) struct People<'a> {
+    /// Those quoted or claiming anything, by name.
+    speakers: Vec<Speaker<'a>>,
+    /// Each speaker's page slug (`people/<slug>/`).
+    slugs: Vec<String>,
     /// Speakers missing from the registry.
-    pub warnings: Vec<Diagnostic>,
-    /// One search record per person.
-    pub records: Vec<super::search::Record<'static>>,
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
-/// people/ and people/<slug>/: everyone quoted and every registered claimant, quotes and
-/// claims filed under the registry's name (aliases and misspellings included). A registered
-/// person's page is `Site::person_page`, which article pages link to.
-pub fn people<'a>(
-    site: &'a Site,
-    l: &Listing<'_>,
-    pages: &Pages<'_>,
-    articles: &[&'a ArticleSummary],
-) -> Result<PeoplePages, Diagnostic> {
+impl People<'_> {
+    /// One search record per person, for the index of the language `lang`.
+    pub(crate) fn records(&self, lang: &SiteLang) -> Vec<crate::search::Record<'static>> {
+        self.speakers
+            .iter()
+            .zip(&self.slugs)
+            .map(|(s, slug)| {
+                crate::search::records::person(
+                    &lang.tag,
+                    &format!("{}people/{slug}/", lang.prefix),
+                    &s.name,
+                    s.role.iter().chain(&s.aliases).map(String::as_str),
+                    s.quotes.iter().map(|(_, q)| *q),
+                    s.claims.iter().map(|(_, c)| *c),
+                )
+            })
+            .collect()
+    }
+}
+
+/// Everyone quoted and every registered claimant, quotes and claims filed under the
+/// registry's name (aliases and misspellings included). A registered person's page is
+/// `Site::person_page`, which article pages link to.
+pub(crate) fn people<'a>(site: &'a Site, articles: &[&'a ArticleSummary]) -> People<'a> {
     let mut speakers: Vec<Speaker<'_>> = site
         .people
         .iter()
@@ -679,11 +788,21 @@ pub fn people<'a>(
         let mut all: Vec<Option<Speaker<'_>>> = speakers.into_iter().map(Some).collect();
         order.iter().filter_map(|&i| all[i].take()).collect()
     };
-    let here = l.here("people/");
-    let root = root_prefix(&here);
-    let items: Vec<PersonItem<'_>> = speakers
+    People {
+        speakers,
+        slugs: slug_of,
+        warnings,
+    }
+}
+
+/// people/ and people/<slug>/.
+pub(crate) fn people_pages(site: &Site, l: &Listing<'_>, people: &People<'_>) -> Vec<Page> {
+    let mut page = l.page(site, "people.html", "people/");
+    let root = root_prefix(&page.path);
+    let items: Vec<PersonItem<'_>> = people
+        .speakers
         .iter()
-        .zip(&slug_of)
+        .zip(&people.slugs)
         .map(|(s, slug)| PersonItem {
             name: &s.name,
             role: s.role.as_deref(),
@@ -693,42 +812,18 @@ pub fn people<'a>(
             registered: s.registered,
         })
         .collect();
-    let mut cx = l.context(site, pages, "people/");
-    cx.insert("people", &items);
-    pages.render("people.html", &cx, &here)?;
-    let mut records = Vec::with_capacity(speakers.len());
-    for (s, slug) in speakers.iter().zip(&slug_of) {
+    page.set("people", &items);
+    let mut pages = vec![page];
+    for (s, slug) in people.speakers.iter().zip(&people.slugs) {
         let rest = format!("people/{slug}/");
-        let here = l.here(&rest);
-        let mut content = s.name.clone();
-        for extra in s.role.iter().chain(&s.aliases) {
-            content.push(' ');
-            content.push_str(extra);
-        }
-        for (_, q) in &s.quotes {
-            content.push(' ');
-            content.push_str(&q.text);
-        }
-        for (_, c) in &s.claims {
-            content.push(' ');
-            content.push_str(c.statement());
-        }
-        records.push(super::search::Record {
-            more: "",
-            url: format!("/{here}"),
-            title: s.name.clone(),
-            content,
-            lang: l.lang.tag.clone(),
-            kind: "person".into(),
-        });
         // Paginated like the other listings, so that no page grows with the archive: at 10k
         // articles one page with each of a reporter's 6,700 quotes was 2.6 MB.
         let entries = s.quotes.len() + s.claims.len();
         let total = entries.div_ceil(PERSON_PAGE).max(1);
         for n in 1..=total {
             let (from, to) = ((n - 1) * PERSON_PAGE, (n * PERSON_PAGE).min(entries));
-            let page_here = page_path(&here, n);
-            let root = root_prefix(&page_here);
+            let mut page = l.page(site, "person.html", &page_path(&rest, n));
+            let root = root_prefix(&page.path);
             let quotes: Vec<QuoteItem<'_>> = s.quotes
                 [from.min(s.quotes.len())..to.min(s.quotes.len())]
                 .iter()
@@ -766,8 +861,7 @@ pub fn people<'a>(
                     })
                 })
                 .collect();
-            let mut cx = l.context(site, pages, &page_path(&rest, n));
-            cx.insert(
+            page.set(
                 "person",
                 &PersonView {
                     name: &s.name,
@@ -778,11 +872,11 @@ pub fn people<'a>(
                     kind: s.kind,
                 },
             );
-            cx.insert("quotes", &quotes);
-            cx.insert("quote_count", &s.quotes.len());
-            cx.insert("claims", &claims);
-            cx.insert("claim_count", &s.claims.len());
-            cx.insert(
+            page.set("quotes", &quotes);
+            page.set("quote_count", &s.quotes.len());
+            page.set("claims", &claims);
+            page.set("claim_count", &s.claims.len());
+            page.set(
                 "scorecard",
                 &scorecard(
                     site,
@@ -790,12 +884,12 @@ pub fn people<'a>(
                     s.claims.iter().map(|(_, c)| c.verdict.as_str()),
                 ),
             );
-            cx.insert("groups", &groups);
-            cx.insert("pager", &pager(&here, n, total, &root));
-            pages.render("person.html", &cx, &page_here)?;
+            page.set("groups", &groups);
+            page.set("pager", &pager(&l.here(&rest), n, total, &root));
+            pages.push(page);
         }
     }
-    Ok(PeoplePages { warnings, records })
+    pages
 }
 
 #[derive(Debug, Serialize)]
@@ -824,14 +918,9 @@ pub fn all_corrections<'a>(
 }
 
 /// corrections/: every correction, newest first.
-pub fn corrections(
-    site: &Site,
-    l: &Listing<'_>,
-    pages: &Pages<'_>,
-    articles: &[&ArticleSummary],
-) -> Result<usize, Diagnostic> {
-    let here = l.here("corrections/");
-    let root = root_prefix(&here);
+pub(crate) fn corrections(site: &Site, l: &Listing<'_>, articles: &[&ArticleSummary]) -> Vec<Page> {
+    let mut page = l.page(site, "corrections.html", "corrections/");
+    let root = root_prefix(&page.path);
     let items: Vec<CorrectionItem<'_>> = all_corrections(articles)
         .into_iter()
         .map(|(a, c)| CorrectionItem {
@@ -845,10 +934,8 @@ pub fn corrections(
             date_display: site.locales.get(l.lang.lang).long_date(c.date),
         })
         .collect();
-    let mut cx = l.context(site, pages, "corrections/");
-    cx.insert("corrections", &items);
-    pages.render("corrections.html", &cx, &here)?;
-    Ok(1)
+    page.set("corrections", &items);
+    vec![page]
 }
 
 #[derive(Debug, Serialize)]
@@ -859,12 +946,11 @@ struct TagItem {
 }
 
 /// tags/ and tags/<slug>/ (paginated).
-pub fn tags(
+pub(crate) fn tags(
     site: &Site,
     l: &Listing<'_>,
-    pages: &Pages<'_>,
     articles: &[&ArticleSummary],
-) -> Result<usize, Diagnostic> {
+) -> Result<Vec<Page>, Diagnostic> {
     // Spellings of one tag ("KI", "ki") are one tag, shown as first written. Different tags
     // whose slugs agree would have to share a page, or one of them get a URL that depends on
     // the other: the editor decides which spelling is meant.
@@ -895,8 +981,8 @@ pub fn tags(
             }
         }
     }
-    let here = l.here("tags/");
-    let root = root_prefix(&here);
+    let mut page = l.page(site, "tags.html", "tags/");
+    let root = root_prefix(&page.path);
     let items: Vec<TagItem> = by_slug
         .iter()
         .map(|(slug, (name, list))| TagItem {
@@ -905,36 +991,191 @@ pub fn tags(
             count: list.len(),
         })
         .collect();
-    let mut cx = l.context(site, pages, "tags/");
-    cx.insert("tags", &items);
-    pages.render("tags.html", &cx, &here)?;
-    let mut written = 1;
+    page.set("tags", &items);
+    let mut pages = vec![page];
     for (slug, (name, list)) in &by_slug {
         let base = format!("tags/{slug}/");
-        written += paginated(site, l, pages, "tag.html", &base, list, &|cx| {
-            cx.insert("tag", name);
-        })?;
+        pages.extend(paginated(site, l, "tag.html", &base, list, &|page| {
+            page.set("tag", name);
+        }));
     }
-    Ok(written)
+    Ok(pages)
 }
 
-/// search/: the search page; the index itself is written by the build.
-pub fn search_page(site: &Site, l: &Listing<'_>, pages: &Pages<'_>) -> Result<usize, Diagnostic> {
-    let cx = l.context(site, pages, "search/");
-    pages.render("search.html", &cx, &l.here("search/"))?;
-    Ok(1)
+/// search/: the search page; the index itself is [`crate::search`]'s.
+pub(crate) fn search_page(site: &Site, l: &Listing<'_>) -> Page {
+    l.page(site, "search.html", "search/")
 }
 
 /// 404.html: served for any missing path, so its links are absolute (from `base_url`).
-pub fn not_found(site: &Site, pages: &Pages<'_>) -> Result<usize, Diagnostic> {
-    let mut cx = pages.shared.context(site.lang, &site.config.language, "");
+pub(crate) fn not_found(site: &Site) -> Page {
+    let lang = SiteLang {
+        lang: site.lang,
+        tag: site.config.language.clone(),
+        prefix: String::new(),
+    };
+    let mut page = Page::new("404.html", "", &lang);
+    page.own_file = Some("404.html");
     // Absolute: the page is served for missing paths at any depth.
-    cx.insert("root", &site.root_url());
-    cx.insert("home", &site.root_url());
-    let html = pages.theme.render("404.html", &cx)?;
-    pages
-        .out
-        .write(Path::new("404.html"), html.as_bytes())
-        .map_err(|e| super::io_error(Path::new("404.html"), e))?;
-    Ok(1)
+    page.set("root", &site.root_url());
+    page.set("home", &site.root_url());
+    page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small site: a registry of one, three articles (two on one tag, spelled two ways),
+    /// claims of two verdicts, quotes by a registered and an unregistered speaker, a
+    /// correction, two to a page.
+    fn desk() -> (tempfile::TempDir, Site, Vec<ArticleSummary>) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("site.toml"),
+            "title = \"Desk\"\nlanguage = \"en\"\nbase_url = \"https://example.org/desk\"\n\
+             paginate_by = 2\n[[person]]\nname = \"Priya Raman\"\nrole = \"Analyst\"\n\
+             aliases = [\"Priya Ramen\"]\n",
+        )
+        .unwrap();
+        let site = Site::load(dir.path()).unwrap();
+        let articles = [
+            (
+                "content/2026/levy.md",
+                "+++\ntitle = \"Levy\"\ndate = 2026-01-02\ntags = [\"Transit\", \"AI\"]\n\
+                 summary = \"The **levy**, in [brief](https://example.org/).\"\n\
+                 [[claim]]\ntext = \"the levy doubles fares\"\nby = \"Priya Ramen\"\n\
+                 verdict = \"false\"\nconclusion = \"It adds a tenth.\"\n\
+                 [[quote]]\ntext = \"We will see\"\nspeaker = \"Priya Raman\"\n+++\n\
+                 She says the levy doubles fares. \"We will see\", she said.\n",
+            ),
+            (
+                "content/2026/tram.md",
+                "+++\ntitle = \"Tram\"\ndate = 2026-01-03\ntags = [\"transit\"]\n\
+                 [[claim]]\ntext = \"The tram runs\"\nverdict = \"true\"\n\
+                 [[quote]]\ntext = \"on time\"\nspeaker = \"Jo Bloggs\"\nrole = \"Driver\"\n\
+                 [[correction]]\ntext = \"Mondya\"\ncorrect = \"Monday\"\n\
+                 note = \"A *typo*.\"\ndate = 2026-01-04\n+++\n\
+                 The tram runs on time since Mondya.\n",
+            ),
+            (
+                "content/2025/old.md",
+                "+++\ntitle = \"Old\"\ndate = 2025-12-31\n+++\nNothing to see.\n",
+            ),
+        ];
+        let summaries = articles
+            .iter()
+            .map(|(path, text)| {
+                let url = crate::content::url_path_for(Path::new(path));
+                let article = crate::content::parse_article(
+                    &site,
+                    PathBuf::from(path),
+                    text.to_string(),
+                    url,
+                )
+                .unwrap();
+                let anchored = crate::annotate::anchor(&article, true).unwrap();
+                ArticleSummary::new(&article, &anchored)
+            })
+            .collect();
+        (dir, site, summaries)
+    }
+
+    /// The pages as a snapshot shows them: template, path, file and variables.
+    fn shown(pages: &[Page]) -> String {
+        let pages: Vec<serde_json::Value> = pages
+            .iter()
+            .map(|p| {
+                let vars: serde_json::Map<String, serde_json::Value> = p
+                    .vars
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), serde_json::to_value(v).unwrap()))
+                    .collect();
+                serde_json::json!({
+                    "template": p.template,
+                    "path": p.path,
+                    "file": p.file(),
+                    "listed": p.is_listed(),
+                    "vars": vars,
+                })
+            })
+            .collect();
+        serde_json::to_string_pretty(&pages).unwrap()
+    }
+
+    fn listed(summaries: &[ArticleSummary]) -> Vec<&ArticleSummary> {
+        let mut listed: Vec<&ArticleSummary> = summaries.iter().collect();
+        listed.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
+        listed
+    }
+
+    /// The site's one language.
+    fn only_language(site: &Site) -> SiteLang {
+        let langs = site.listing_langs(std::iter::empty());
+        assert_eq!(langs.len(), 1);
+        langs.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn each_listing_wants_its_pages() {
+        let (_dir, site, summaries) = desk();
+        let listed = listed(&summaries);
+        let lang = only_language(&site);
+        let l = &Listing {
+            lang: &lang,
+            all: std::slice::from_ref(&lang),
+        };
+        insta::assert_snapshot!("index", shown(&index(&site, l, &listed)));
+        insta::assert_snapshot!("claims", shown(&claims(&site, l, &listed)));
+        insta::assert_snapshot!("tags", shown(&tags(&site, l, &listed).unwrap()));
+        insta::assert_snapshot!("corrections", shown(&corrections(&site, l, &listed)));
+        let people = people(&site, &listed);
+        insta::assert_snapshot!("people", shown(&people_pages(&site, l, &people)));
+        insta::assert_snapshot!("not_found", shown(&[not_found(&site)]));
+        let warnings: Vec<&str> = people.warnings.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            warnings,
+            ["speaker `Jo Bloggs` is not in the person registry"]
+        );
+    }
+
+    #[test]
+    fn all_listings_come_in_one_list_people_first() {
+        let (_dir, site, summaries) = desk();
+        let listed = listed(&summaries);
+        let all = all(&site, &by_language(&site, &listed)).unwrap();
+        let paths: Vec<String> = all
+            .pages
+            .iter()
+            .map(|p| p.file().to_string_lossy().into_owned())
+            .collect();
+        insta::assert_snapshot!("all", paths.join("\n"));
+        assert_eq!(all.warnings.len(), 1);
+    }
+
+    #[test]
+    fn people_records_need_no_pages() {
+        let (_dir, site, summaries) = desk();
+        let listed = listed(&summaries);
+        let records = people(&site, &listed).records(&only_language(&site));
+        let shown: Vec<(&str, &str, &str)> = records
+            .iter()
+            .map(|r| (r.url.as_str(), r.title.as_str(), r.content.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (
+                    "/people/jo-bloggs/",
+                    "Jo Bloggs",
+                    "Jo Bloggs Driver on time"
+                ),
+                (
+                    "/people/priya-raman/",
+                    "Priya Raman",
+                    "Priya Raman Analyst Priya Ramen We will see the levy doubles fares"
+                ),
+            ]
+        );
+    }
 }

@@ -480,19 +480,15 @@ pub fn strays(out: &Path, wanted: impl Fn(&str) -> bool + Sync) -> Vec<String> {
         .collect()
 }
 
-/// Writes `bytes` to `dir/rel`, creating folders on the way; a file already there is replaced
-/// in one rename, so that a server reading it meanwhile never gets half of it.
-pub fn write(dir: &Path, rel: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let path = dir.join(rel);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    super::reuse::replace_file(&path, bytes).map(|_| ())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Writes `bytes` to `dir/rel` as `gloss serve` replaces a file.
+    fn write(dir: &Path, rel: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        use crate::build::sink::{InPlace, Output};
+        InPlace::new(dir).write(rel, bytes).map(|_| ())
+    }
 
     #[test]
     fn refuses_root_ancestors_and_protected_folders() {

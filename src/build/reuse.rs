@@ -319,18 +319,18 @@ pub struct Collision {
 
 /// Which places of the output are taken, and by whom.
 #[derive(Default)]
-struct Claims {
+pub(crate) struct Claims {
     files: HashMap<String, Owner>,
     /// Each folder that holds a file, with one file below it.
     dirs: HashMap<String, String>,
-    collisions: Vec<Collision>,
+    pub(crate) collisions: Vec<Collision>,
 }
 
 impl Claims {
     /// Takes `key` for `owner`; false (and the collision noted) when content would replace
     /// or be replaced by another file. Gloss's own files may replace each other as before (a
     /// site's `static/robots.txt` replaces the generated one): the theme is trusted.
-    fn claim(&mut self, key: &str, owner: &Owner) -> bool {
+    pub(crate) fn claim(&mut self, key: &str, owner: &Owner) -> bool {
         let taken = if let Some(o) = self.files.get(key) {
             Some((key.to_string(), o.clone()))
         } else if let Some(below) = self.dirs.get(key) {
@@ -377,8 +377,6 @@ pub struct Writer<'a> {
     /// In an update: files written into `dir/CHANGED_DIR` under a number, and where they go.
     moves: Mutex<Vec<(String, String)>>,
     next: AtomicUsize,
-    /// Each file written beside its place and renamed over it (see [`Writer::replacing`]).
-    replace: bool,
     claims: Mutex<Claims>,
 }
 
@@ -400,18 +398,7 @@ impl<'a> Writer<'a> {
             written: Mutex::new(Vec::new()),
             moves: Mutex::new(Vec::new()),
             next: AtomicUsize::new(0),
-            replace: false,
             claims: Mutex::new(Claims::default()),
-        }
-    }
-
-    /// Rewrites files in `dir` while it is being served: each is written beside its place
-    /// and renamed over the old one, so that a reader gets the old file or the new one,
-    /// never a missing or half-written one.
-    pub fn replacing(dir: &'a Path) -> Writer<'a> {
-        Writer {
-            replace: true,
-            ..Writer::fresh(dir)
         }
     }
 
@@ -440,15 +427,10 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// Writes `bytes`, a file gloss generates, to `rel` (see [`Writer::write_as`]).
-    pub fn write(&self, rel: &Path, bytes: &[u8]) -> std::io::Result<u128> {
-        self.write_as(&Owner::Generated, rel, bytes)
-    }
-
     /// Writes `bytes` from `owner` to `rel` and returns their hash; in an update, nothing is
     /// written when the output already holds exactly these bytes there. Nothing is written
     /// either when the place is another's (see [`Writer::collisions`]).
-    pub fn write_as(&self, owner: &Owner, rel: &Path, bytes: &[u8]) -> std::io::Result<u128> {
+    fn put(&self, owner: &Owner, rel: &Path, bytes: &[u8]) -> std::io::Result<u128> {
         let key = key(rel);
         let hash = xxhash_rust::xxh3::xxh3_128(bytes);
         if !self.claim(&key, owner) {
@@ -473,12 +455,7 @@ impl<'a> Writer<'a> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        let meta = if self.replace {
-            replace_file(&path, bytes)?
-        } else {
-            write_file(&path, bytes)?
-        };
-        let stamp = Stamp::of(hash, &meta);
+        let stamp = Stamp::of(hash, &write_file(&path, bytes)?);
         self.record(key, stamp);
         Ok(hash)
     }
@@ -487,7 +464,7 @@ impl<'a> Writer<'a> {
     /// previous output has it, or none: false when one is missing there, changed since, or
     /// holds other bytes (as when the cache learned of an edit from a build into another
     /// folder). Always false for a fresh output.
-    pub fn keep_all(&self, owner: &Owner, files: &[(PathBuf, u128)]) -> bool {
+    fn keep(&self, owner: &Owner, files: &[(PathBuf, u128)]) -> bool {
         let stamps: Option<Vec<Stamp>> = files
             .iter()
             .map(|(rel, hash)| self.reusable(&key(rel), rel, |s| s.hash == *hash))
@@ -504,28 +481,11 @@ impl<'a> Writer<'a> {
         true
     }
 
-    /// Takes `rel` for `owner` without writing it: for `gloss check`, which finds collisions
-    /// without building.
-    pub fn reserve(&self, owner: &Owner, rel: &Path) {
-        self.claim(&key(rel), owner);
-    }
-
     fn claim(&self, key: &str, owner: &Owner) -> bool {
         self.claims
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .claim(key, owner)
-    }
-
-    /// Every place content wanted that was already taken, or that content had taken before
-    /// another wanted it, in the order met. A build with any must fail: nothing was written
-    /// for the later writer.
-    pub fn collisions(&self) -> Vec<Collision> {
-        self.claims
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .collisions
-            .clone()
     }
 
     /// The previous build's stamp of `rel` when `wanted` accepts it and the old file is
@@ -545,25 +505,17 @@ impl<'a> Writer<'a> {
         (xxhash_rust::xxh3::xxh3_128(&bytes) == stamp.hash).then_some(*stamp)
     }
 
-    /// How many files have been written so far (for [`Writer::written_since`]).
-    pub fn mark(&self) -> usize {
-        self.written.lock().unwrap_or_else(|e| e.into_inner()).len()
-    }
-
-    /// The files written since `mark`, as `/`-separated paths, with the hashes of their bytes.
-    pub fn written_since(&self, mark: usize) -> Vec<(String, u128)> {
-        let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-        written[mark.min(written.len())..]
-            .iter()
-            .map(|(k, s)| (k.clone(), s.hash))
-            .collect()
-    }
-
     fn record(&self, key: String, stamp: Stamp) {
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push((key, stamp));
+    }
+
+    /// Every file of the new output so far, `/`-separated.
+    fn keys(&self) -> Vec<String> {
+        let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        written.iter().map(|(k, _)| k.clone()).collect()
     }
 
     /// What was written, for the output once it is at `out`.
@@ -577,6 +529,42 @@ impl<'a> Writer<'a> {
             moves: self.moves.into_inner().unwrap_or_else(|e| e.into_inner()),
         }
     }
+}
+
+/// The staged disk output of `gloss build`.
+impl super::sink::Output for Writer<'_> {
+    fn write_as(&self, owner: &Owner, rel: &Path, bytes: &[u8]) -> std::io::Result<u128> {
+        self.put(owner, rel, bytes)
+    }
+
+    fn keep_all(&self, owner: &Owner, files: &[(PathBuf, u128)]) -> bool {
+        self.keep(owner, files)
+    }
+
+    fn reserve(&self, owner: &Owner, rel: &Path) {
+        self.claim(&key(rel), owner);
+    }
+
+    fn read(&self, rel: &Path) -> Option<String> {
+        std::fs::read_to_string(self.path_of(rel)).ok()
+    }
+
+    fn files(&self) -> Vec<String> {
+        self.keys()
+    }
+
+    fn collisions(&self) -> Vec<Collision> {
+        collisions_in(&self.claims)
+    }
+}
+
+/// The collisions `claims` noted, in the order met.
+pub(crate) fn collisions_in(claims: &Mutex<Claims>) -> Vec<Collision> {
+    claims
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .collisions
+        .clone()
 }
 
 /// Puts `bytes` at `path` by writing a hidden file beside it and renaming that over it;
@@ -604,6 +592,7 @@ fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<std::fs::Metadata> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::build::sink::Output;
 
     /// Lets the clock move past the racy window of the last save.
     fn later() {
@@ -796,7 +785,7 @@ mod tests {
         std::fs::write(&path, "old").unwrap();
         // A server that opened the old page keeps reading the old page.
         let mut reader = std::fs::File::open(&path).unwrap();
-        Writer::replacing(dir.path())
+        super::super::sink::InPlace::new(dir.path())
             .write(Path::new("a/index.html"), b"new")
             .unwrap();
         let mut seen = String::new();

@@ -5,10 +5,8 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::annotate::Anchored;
-use crate::config::Site;
 use crate::content::{Article, Detail, Kind};
 use crate::lang::Lang;
-use crate::render::ArticleView;
 
 /// The way from the corrections page (`corrections/`), where correction notes are shown, to
 /// the site root.
@@ -183,13 +181,9 @@ pub struct ArticleSummary {
 }
 
 impl ArticleSummary {
-    /// Collects what site-wide pages need from a rendered article.
-    pub fn new(
-        _site: &Site,
-        article: &Article,
-        anchored: &Anchored<'_>,
-        view: &ArticleView<'_>,
-    ) -> ArticleSummary {
+    /// Collects what site-wide pages need from an anchored article: the one place a summary
+    /// is made, for `build`, `serve` and `check` alike.
+    pub fn new(article: &Article, anchored: &Anchored<'_>) -> ArticleSummary {
         let mut claims = Vec::new();
         let mut quotes = Vec::new();
         let mut corrections = Vec::new();
@@ -232,12 +226,11 @@ impl ArticleSummary {
             authors: article.meta.authors.clone(),
             source: article.meta.source.clone(),
             // Listings and feeds show it from the site root (or re-render it, see `listings`).
-            summary_html: match &article.meta.summary {
-                Some(s) if crate::links::has_file_links(s) => {
-                    Some(crate::render::markdown_html_in(s, &article.path, ""))
-                }
-                _ => view.summary_html.clone(),
-            },
+            summary_html: article
+                .meta
+                .summary
+                .as_deref()
+                .map(|s| crate::render::markdown_html_in(s, &article.path, "")),
             summary: article.meta.summary.clone(),
             tags: article.meta.tags.clone(),
             page: article.meta.page,

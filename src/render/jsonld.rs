@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 use crate::annotate::{Anchored, fold};
 use crate::config::Site;
 use crate::content::{Article, Detail};
+use crate::markdown::plain_text;
 
 use super::script_safe;
 
@@ -263,12 +264,6 @@ fn publisher_at(site: &Site, url: &str) -> Value {
         "name": site.config.title,
         "url": url,
     })
-}
-
-/// Markdown to the plain text a reader sees, white space folded.
-pub(crate) fn plain_text(md: &str) -> String {
-    let events = crate::markdown::parse(md);
-    fold(&crate::markdown::ReaderText::from_events(&events).text)
 }
 
 fn obj<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {

@@ -3,7 +3,8 @@
 // At desktop (1280px) and phone (390px, touch) width: the note of a highlight opens with the
 // keyboard and closes with Escape, opens by pointer/touch, notes sit in the margin on wide
 // screens, the highlights switch works and is remembered; without JavaScript the notes list
-// works; axe finds no WCAG violation in light and dark; the search page finds the article;
+// works; axe finds no WCAG violation in light and dark; the search page finds the article
+// and its tokenizer agrees with the index's on tests/search_vectors.json;
 // no request leaves 127.0.0.1.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -231,6 +232,20 @@ async function searchPage() {
   const page = await newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(origin + 'search/', { waitUntil: 'load' });
   check('search: the box has a visible label', await page.isVisible('label[for="gl-q"]'));
+  // The query side of the tokenizer contract: search.js as published folds the shared
+  // vectors (tests/search_vectors.json, which the Rust tokenizer's test reads too) to the
+  // words the index has, in this browser's regular expressions and case mapping.
+  const vectors = JSON.parse(fs.readFileSync(new URL('../search_vectors.json', import.meta.url), 'utf8')).words;
+  const js = fs.readFileSync(path.join(SITE, 'search.js'), 'utf8');
+  const from = js.indexOf('const FOLD'), to = js.indexOf('const fileName');
+  check('search: search.js has its tokenizer where the vectors test looks', from > 0 && to > from);
+  const folded = await page.evaluate(([src, texts]) => {
+    const words = new Function(`${src}\nreturn words;`)();
+    return texts.map((t) => words(t));
+  }, [js.slice(from, to), vectors.map((v) => v.text)]);
+  const wrong = vectors.filter((v, i) => JSON.stringify(folded[i]) !== JSON.stringify(v.words))
+    .map((v) => `${JSON.stringify(v.text)} → ${JSON.stringify(folded[vectors.indexOf(v)])}, not ${JSON.stringify(v.words)}`);
+  check(`search: the query tokenizer agrees with the index's on ${vectors.length} shared cases`, wrong.length === 0, wrong.join('; '));
   const finds = async (q) => {
     await page.fill('#gl-q', q);
     await page.press('#gl-q', 'Enter');
