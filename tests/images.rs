@@ -168,6 +168,13 @@ fn an_image_without_alt_text_is_a_located_warning() {
     // Front matter: `+++`, title, date, `+++`; then "Text.", an empty line, the image.
     assert_eq!((w[0].line, w[0].col), (7, 1));
     assert!(w[0].help.as_deref().unwrap().contains("!["));
+    // `gloss check` says so too.
+    let check = common::gloss(dir.path(), &["check"]);
+    let said = common::stdout(&check) + &common::stderr(&check);
+    assert!(
+        said.contains("index.md:7:1") && said.contains("no alt text"),
+        "{said}"
+    );
 }
 
 #[test]
