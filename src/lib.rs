@@ -10,6 +10,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod edit;
 pub mod i18n;
 pub mod images;
 pub mod lang;

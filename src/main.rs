@@ -76,6 +76,15 @@ enum Command {
         #[arg(long)]
         external: bool,
     },
+    /// Import W3C Web Annotations (gloss's annotations.jsonld, a Hypothesis export) into an
+    /// article's front matter.
+    Import {
+        /// The annotations: a JSON or JSON-LD file.
+        file: PathBuf,
+        /// The article, as a path from the site's folder (`content/2019/article.md`).
+        #[arg(long, value_name = "ARTICLE")]
+        into: String,
+    },
     /// Build, serve and rebuild the site on every change, reloading the browser.
     Serve {
         /// Port to listen on.
@@ -90,6 +99,9 @@ enum Command {
         /// Include drafts.
         #[arg(long)]
         drafts: bool,
+        /// Turn the preview's editor off: nothing is written to content/.
+        #[arg(long)]
+        read_only: bool,
     },
 }
 
@@ -115,11 +127,15 @@ fn main() -> ExitCode {
             drafts,
             external,
         } => return run_check(&format, drafts, external),
+        Command::Import { file, into } => {
+            site_root().and_then(|root| gloss::edit::import::run(&root, &file, &into))
+        }
         Command::Serve {
             port,
             interface,
             open,
             drafts,
+            read_only,
         } => site_root().and_then(|root| {
             gloss::serve::serve(
                 &root,
@@ -127,6 +143,7 @@ fn main() -> ExitCode {
                     addr: (interface, port).into(),
                     open,
                     drafts,
+                    read_only,
                 },
             )
         }),

@@ -48,6 +48,8 @@ pub struct ServeOptions {
     pub open: bool,
     /// Include drafts.
     pub drafts: bool,
+    /// Never write: the preview's editor is off.
+    pub read_only: bool,
 }
 
 /// What the HTTP side needs to know about the builds.
@@ -129,8 +131,20 @@ pub fn serve(root: &Path, opts: &ServeOptions) -> Result<Vec<Diagnostic>, Vec<Di
     if opts.open {
         open_browser(&url);
     }
+    // The editor's routes, and its lines in article pages (see `edit::http` for its rules).
+    let editor = Arc::new(crate::edit::http::Editor::new(root, addr, opts.read_only));
+    let edit_route = axum::routing::any(crate::edit::http::route).with_state(Arc::clone(&editor));
     let app = Router::new()
+        .route(crate::edit::http::PREFIX, edit_route.clone())
+        .route(
+            &format!("{}/{{*rest}}", crate::edit::http::PREFIX),
+            edit_route,
+        )
         .fallback_service(ServeDir::new(&out).append_index_html_on_directories(true))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&editor),
+            crate::edit::http::add_to_pages,
+        ))
         .layer(middleware::from_fn_with_state(Arc::clone(&shared), overlay))
         .layer(livereload)
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY));

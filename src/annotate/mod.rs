@@ -558,7 +558,15 @@ impl From<AnchorFailure> for Vec<Diagnostic> {
     }
 }
 
-fn context_matches(hay: &str, at: usize, len: usize, prefix: &str, suffix: &str) -> bool {
+/// Whether the folded `prefix` and `suffix` fit the match of `len` bytes at folded position
+/// `at` of `hay`, as an annotation's recorded context must.
+pub(crate) fn context_matches(
+    hay: &str,
+    at: usize,
+    len: usize,
+    prefix: &str,
+    suffix: &str,
+) -> bool {
     hay[..at].trim_end().ends_with(prefix) && hay[at + len..].trim_start().starts_with(suffix)
 }
 
@@ -577,6 +585,17 @@ struct Places {
     found: Vec<Vec<usize>>,
     /// `pattern[i]`: which of them is annotation `i`'s text.
     pattern: Vec<usize>,
+}
+
+/// Where the folded `needle` occurs in the folded `hay`, as [`try_anchor`] finds an
+/// annotation's text: left to right, not overlapping, on character boundaries.
+pub(crate) fn occurrences(hay: &str, needle: &str) -> Vec<usize> {
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    memchr::memmem::find_iter(hay.as_bytes(), needle.as_bytes())
+        .filter(|&at| hay.is_char_boundary(at) && hay.is_char_boundary(at + needle.len()))
+        .collect()
 }
 
 impl Places {

@@ -639,7 +639,7 @@ pub fn url_path_for(rel_path: &Path) -> String {
 }
 
 /// Splits `+++` front matter from the body: (front matter range, body start).
-fn split_front_matter(text: &str) -> Option<Result<(Range<usize>, usize), ()>> {
+pub(crate) fn split_front_matter(text: &str) -> Option<Result<(Range<usize>, usize), ()>> {
     let first_line_end = text.find('\n').unwrap_or(text.len());
     if text[..first_line_end].trim_end() != "+++" {
         return None;
