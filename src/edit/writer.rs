@@ -228,14 +228,30 @@ pub fn update(
                         *value.decor_mut() = old.decor().clone();
                         *old = value;
                     }
-                    _ => {
-                        table.insert(key, Item::Value(value));
-                    }
+                    _ => insert_in_order(table, key, value),
                 },
             }
         }
         Ok(())
     })
+}
+
+/// Puts the new `key` where [`KEY_ORDER`] has it among the table's keys: before the first
+/// key that comes after it (which, with those after it, keeps how it is written).
+fn insert_in_order(table: &mut Table, key: &str, value: toml_edit::Value) {
+    let order = |k: &str| KEY_ORDER.iter().position(|o| *o == k).unwrap_or(usize::MAX);
+    let keys: Vec<String> = table.iter().map(|(k, _)| k.to_string()).collect();
+    let moved: Vec<(toml_edit::Key, Item)> = match keys.iter().position(|k| order(k) > order(key)) {
+        Some(at) => keys[at..]
+            .iter()
+            .filter_map(|k| table.remove_entry(k))
+            .collect(),
+        None => Vec::new(),
+    };
+    table.insert(key, Item::Value(value));
+    for (k, item) in moved {
+        table.insert_formatted(&k, item);
+    }
 }
 
 /// `file` without its `position`-th (1-based) `[[kind]]` table. A comment heading that table

@@ -102,6 +102,7 @@ check('the served article page carries the editor', await page.locator('#gloss-e
   check('the claim form offers the site\'s verdicts with their words', await dialog.locator('.gl-edit-verdicts .gl-verdict').count() === 7
     && await dialog.locator('.gl-edit-verdicts label', { hasText: 'Überwiegend falsch' }).count() === 1);
   check('the claimant field suggests the registry\'s people', await dialog.locator('datalist option[value="Erika Muster"]').count() === 1);
+  if (process.env.GLOSS_E2E_SCREENSHOT) await page.screenshot({ path: process.env.GLOSS_E2E_SCREENSHOT });
   await page.addScriptTag({ content: AXE });
   const violations = await page.evaluate(async () => (await axe.run()).violations.map((v) => `${v.id}: ${v.nodes.length}`));
   check('axe finds nothing on the page with the claim form open', violations.length === 0, violations.join('\n'));
@@ -309,6 +310,32 @@ check('the refused requests changed nothing', read() === before && fs.readFileSy
   check('a page of another site, even knowing the token, cannot write', read() === before);
   await other.close();
   evil.close();
+}
+
+// A file changed on disk since its page was served is not overwritten: the form says so and
+// offers to reload. (Live reload is held back, so that the page still is the old one.)
+{
+  const stale = await ctx.newPage();
+  await stale.route('**/_tower-livereload/**', (r) => r.abort());
+  await stale.goto(PAGE);
+  await stale.waitForSelector('html[data-gloss-editor=ready]', { timeout: 10000 });
+  const changed = `${read()}\nEin neuer Absatz von anderswo.\n`;
+  fs.writeFileSync(FILE, changed);
+  await stale.locator('#note-note-stadtrat button', { hasText: 'Bearbeiten' }).focus();
+  await stale.keyboard.press('Enter');
+  const dialog = stale.locator('.gl-edit-dialog');
+  await dialog.getByLabel('Anmerkung').fill('Überschrieben?');
+  await dialog.locator('button[type=submit]').click();
+  await dialog.locator('.gl-edit-error p').waitFor({ timeout: 5000 });
+  const said = await dialog.locator('.gl-edit-error').textContent();
+  check('a save over a file changed on disk is refused and says so', said.includes('Die Datei hat sich geändert') && read() === changed, said);
+  const fingerprint = () => stale.evaluate(() => JSON.parse(document.getElementById('gloss-editor').textContent).fingerprint);
+  const old = await fingerprint();
+  const reloaded = stale.waitForEvent('load', { timeout: 10000 });
+  await dialog.getByRole('button', { name: 'Neu laden' }).click();
+  await reloaded;
+  check('and offers to reload the page, which then knows the file as it is', (await fingerprint()) !== old);
+  await stale.close();
 }
 
 // 6. --read-only.
