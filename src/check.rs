@@ -25,6 +25,8 @@ pub use external::{ExternalOptions, LinkError};
 pub struct CheckOptions {
     /// Check drafts too, as `build --drafts` would build them.
     pub drafts: bool,
+    /// Check articles dated after today too, as `build --future` would build them.
+    pub future: bool,
     /// Also check external http(s) links, over the network; `None` sends no request.
     pub external: Option<ExternalOptions>,
 }
@@ -108,10 +110,11 @@ struct ArticleCheck {
 /// Checks the site at `root`.
 pub fn check(root: &Path, opts: &CheckOptions) -> Report {
     let mut report = Report::default();
-    let site = match Site::load(root) {
+    let mut site = match Site::load(root) {
         Ok(s) => s,
         Err(e) => return finish(report, e),
     };
+    site.schedule.future = opts.future;
     let theme = match Theme::load(root) {
         Ok(t) => Some(t),
         Err(mut e) => {
@@ -119,13 +122,15 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Report {
             None
         }
     };
-    let content = match content::load(&site, opts.drafts) {
+    let mut content = match content::load(&site, opts.drafts) {
         Ok(c) => c,
         Err(mut e) => {
             report.findings.append(&mut e);
             return finish(report, Vec::new());
         }
     };
+    report.findings.append(&mut content.scheduled);
+    site.sections = std::mem::take(&mut content.sections);
     let published = match build::PublishedIds::load(&site.root) {
         Ok(p) => p,
         Err(d) => {

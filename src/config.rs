@@ -49,6 +49,9 @@ pub struct SiteConfig {
     /// What `gloss check` insists on.
     #[serde(default)]
     pub check: CheckConfig,
+    /// What the home page lists.
+    #[serde(default)]
+    pub home: HomeConfig,
     /// Links to standalone pages in the site's navigation, in this order.
     #[serde(default)]
     pub nav: Vec<NavItem>,
@@ -161,6 +164,16 @@ impl Default for FiguresConfig {
 
 fn yes() -> bool {
     true
+}
+
+/// `[home]` in site.toml.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HomeConfig {
+    /// The sections (folders below content/ with an `_index.md`) whose articles the home
+    /// page lists; empty: every article.
+    #[serde(default)]
+    pub sections: Vec<String>,
 }
 
 /// `[search]` in site.toml.
@@ -459,6 +472,61 @@ pub struct Site {
     /// The images of `content/` and their sizes, as the build found them (empty until a
     /// build reads them: pages rendered without it show images without sizes).
     pub images: std::sync::Arc<crate::images::Table>,
+    /// What is published today: the day, and whether articles dated later are.
+    pub schedule: Schedule,
+    /// The sections of `content/` (folders with an `_index.md`), in path order; set by the
+    /// build once it has found them.
+    pub sections: Vec<crate::content::section::Section>,
+    /// Built for `gloss serve`: the pages that link absolutely to the site itself (404.html)
+    /// link to the server's root instead of `base_url`.
+    pub preview: bool,
+}
+
+/// The environment variable that stands in for today's date (`2026-12-01`), so that
+/// scheduled articles build the same whatever day tests or a preview run.
+pub const TODAY_VAR: &str = "GLOSS_TODAY";
+
+/// Which dated articles a build publishes: those dated `today` or earlier, or all of them
+/// with `future` (`--future`); those whose `expires` is before `today` leave the listings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    /// The day the build publishes for.
+    pub today: jiff::civil::Date,
+    /// Articles dated after `today` are published too.
+    pub future: bool,
+}
+
+impl Schedule {
+    /// Today in the computer's time zone, or [`TODAY_VAR`] when set; an unreadable value is
+    /// an error saying how to write it.
+    pub fn from_env() -> Result<Schedule, Diagnostic> {
+        let today = match std::env::var(TODAY_VAR) {
+            Ok(v) if !v.trim().is_empty() => {
+                v.trim().parse::<jiff::civil::Date>().map_err(|e| {
+                    Diagnostic::file(TODAY_VAR, format!("{TODAY_VAR}={v} is not a date: {e}"))
+                        .with_help(format!(
+                            "write it as year-month-day, `{TODAY_VAR}=2026-12-01`, or unset it"
+                        ))
+                })?
+            }
+            _ => jiff::ZonedDateTime::now().date(),
+        };
+        Ok(Schedule {
+            today,
+            future: false,
+        })
+    }
+
+    /// Whether an article dated `date` is published.
+    pub fn published(&self, date: jiff::civil::Date) -> bool {
+        self.future || date <= self.today
+    }
+
+    /// Whether an article that `expires` on that day is still listed: through the day
+    /// itself, not after it.
+    pub fn listed(&self, expires: Option<jiff::civil::Date>) -> bool {
+        expires.is_none_or(|e| e >= self.today)
+    }
 }
 
 /// The registry's index: the one place names are looked up.
@@ -645,6 +713,9 @@ impl Site {
             people,
             registry: Default::default(),
             images: Default::default(),
+            schedule: Schedule::from_env().map_err(|d| vec![d])?,
+            preview: false,
+            sections: Vec::new(),
         })
     }
 
@@ -660,6 +731,12 @@ impl Site {
             people: Vec::new(),
             registry: Default::default(),
             images: Default::default(),
+            schedule: Schedule {
+                today: jiff::ZonedDateTime::now().date(),
+                future: true,
+            },
+            preview: false,
+            sections: Vec::new(),
             config,
         }
     }

@@ -35,6 +35,12 @@ enum Command {
         /// Include articles marked `draft = true`.
         #[arg(long)]
         drafts: bool,
+        /// Include articles dated after today.
+        #[arg(long)]
+        future: bool,
+        /// Publish for this address instead of site.toml's `base_url` (a preview deploy).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
         /// Print how long each stage of the build took.
         #[arg(long)]
         timings: bool,
@@ -71,6 +77,9 @@ enum Command {
         /// Check drafts too.
         #[arg(long)]
         drafts: bool,
+        /// Check articles dated after today too.
+        #[arg(long)]
+        future: bool,
         /// Also check external http(s) links over the network (at most one request per
         /// host and second).
         #[arg(long)]
@@ -99,6 +108,9 @@ enum Command {
         /// Include drafts.
         #[arg(long)]
         drafts: bool,
+        /// Include articles dated after today.
+        #[arg(long)]
+        future: bool,
         /// Turn the preview's editor off: nothing is written to content/.
         #[arg(long)]
         read_only: bool,
@@ -115,8 +127,10 @@ fn main() -> ExitCode {
         Command::Build {
             out,
             drafts,
+            future,
+            base_url,
             timings,
-        } => run_build(out, drafts, timings),
+        } => run_build(out, drafts, future, base_url, timings),
         Command::Render { no_figures, file } => run_render(&file, !no_figures),
         Command::Init { dir, lang } => run_init(dir, &lang),
         Command::New { path, title } => {
@@ -125,8 +139,9 @@ fn main() -> ExitCode {
         Command::Check {
             format,
             drafts,
+            future,
             external,
-        } => return run_check(&format, drafts, external),
+        } => return run_check(&format, drafts, future, external),
         Command::Import { file, into } => {
             site_root().and_then(|root| gloss::edit::import::run(&root, &file, &into))
         }
@@ -135,6 +150,7 @@ fn main() -> ExitCode {
             interface,
             open,
             drafts,
+            future,
             read_only,
         } => site_root().and_then(|root| {
             gloss::serve::serve(
@@ -143,6 +159,7 @@ fn main() -> ExitCode {
                     addr: (interface, port).into(),
                     open,
                     drafts,
+                    future,
                     read_only,
                 },
             )
@@ -198,16 +215,23 @@ fn site_root() -> Result<PathBuf, Vec<Diagnostic>> {
 fn run_build(
     out: Option<PathBuf>,
     drafts: bool,
+    future: bool,
+    base_url: Option<String>,
     timings: bool,
 ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     let root = site_root()?;
     let here = cwd()?;
+    let base_url = base_url
+        .map(|url| build::check_base_url(&url).map_err(|d| vec![d]))
+        .transpose()?;
     let bar = DelayedBar::start("articles", "reading the content");
     let opts = BuildOptions {
         out: out.map(|o| here.join(o)),
         drafts,
+        future,
+        base_url,
         progress: Some(bar.callback("writing the site pages and the search index")),
-        preview: false,
+        ..BuildOptions::default()
     };
     let report = build::build(&root, &opts);
     bar.clear();
@@ -380,7 +404,7 @@ impl DelayedBar {
 }
 
 /// `gloss check`: the report on stdout, exit status 1 when it found errors.
-fn run_check(format: &str, drafts: bool, external: bool) -> ExitCode {
+fn run_check(format: &str, drafts: bool, future: bool, external: bool) -> ExitCode {
     let root = match site_root() {
         Ok(r) => r,
         Err(d) => {
@@ -393,7 +417,14 @@ fn run_check(format: &str, drafts: bool, external: bool) -> ExitCode {
         progress: Some(b.callback("")),
         ..gloss::check::ExternalOptions::default()
     });
-    let report = gloss::check::check(&root, &gloss::check::CheckOptions { drafts, external });
+    let report = gloss::check::check(
+        &root,
+        &gloss::check::CheckOptions {
+            drafts,
+            future,
+            external,
+        },
+    );
     if let Some(bar) = bar {
         bar.clear();
     }

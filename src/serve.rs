@@ -14,7 +14,7 @@ use axum::response::Response;
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 use tower_livereload::{LiveReloadLayer, Reloader};
 
 use crate::build::{self, BuildOptions, Session};
@@ -48,6 +48,8 @@ pub struct ServeOptions {
     pub open: bool,
     /// Include drafts.
     pub drafts: bool,
+    /// Include articles dated after today.
+    pub future: bool,
     /// Never write: the preview's editor is off.
     pub read_only: bool,
 }
@@ -77,6 +79,7 @@ pub fn serve(root: &Path, opts: &ServeOptions) -> Result<Vec<Diagnostic>, Vec<Di
     let out = tmp.path().join("site");
     let shared = Arc::new(Shared::default());
     let mut worker = Worker::new(root, &out, opts.drafts);
+    worker.future = opts.future;
     worker.rebuild_all(&shared);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -140,7 +143,12 @@ pub fn serve(root: &Path, opts: &ServeOptions) -> Result<Vec<Diagnostic>, Vec<Di
             &format!("{}/{{*rest}}", crate::edit::http::PREFIX),
             edit_route,
         )
-        .fallback_service(ServeDir::new(&out).append_index_html_on_directories(true))
+        .fallback_service(
+            ServeDir::new(&out)
+                .append_index_html_on_directories(true)
+                // The theme's page for a missing address, with status 404, as a host serves it.
+                .not_found_service(ServeFile::new(out.join("404.html"))),
+        )
         .layer(middleware::from_fn_with_state(
             Arc::clone(&editor),
             crate::edit::http::add_to_pages,
@@ -403,6 +411,8 @@ struct Worker {
     root: PathBuf,
     out: PathBuf,
     drafts: bool,
+    /// Publish articles dated after today.
+    future: bool,
     /// The site's build session as of the last full build, kept up to date by quick
     /// rebuilds; `None` until a full build succeeded.
     session: Option<Session>,
@@ -457,6 +467,7 @@ impl Worker {
             root: root.to_path_buf(),
             out: out.to_path_buf(),
             drafts,
+            future: false,
             session: None,
             last_full_failed: false,
             search_due: false,
@@ -666,6 +677,7 @@ impl Worker {
         let opts = BuildOptions {
             out: Some(self.out.clone()),
             drafts: self.drafts,
+            future: self.future,
             preview: true,
             ..BuildOptions::default()
         };

@@ -582,3 +582,19 @@ fn serve_shows_a_replaced_photo_at_its_new_size() {
     });
     assert!(server.page("/x/photo.1600w.jpg").contains("200 OK"));
 }
+
+#[test]
+fn serve_answers_a_missing_address_with_the_themes_404_page() {
+    let dir = init_site();
+    let server = Server::start(dir.path());
+    for path in ["/no/such/page/", "/missing.html"] {
+        let (status, text) = server.get(path).unwrap();
+        assert_eq!(status, 404, "{path}: {text}");
+        // The theme's page, styled from this server (site.toml's base_url is not live yet).
+        assert!(text.contains("<main"), "{path}: {text}");
+        assert!(text.contains("href=\"/gloss.css\""), "{path}: {text}");
+        assert!(text.contains("href=\"/index.html\""), "{path}: {text}");
+    }
+    // And its stylesheet is there.
+    assert!(server.page("/gloss.css").contains("gl-"));
+}

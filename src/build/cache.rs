@@ -5,7 +5,8 @@
 //! previous output (see [`super::reuse`]).
 //!
 //! The key covers the article's path and text, the site's settings (site.toml, people.toml),
-//! the theme's templates, the `--drafts` switch and the gloss binary itself, so a new gloss,
+//! the theme's templates, the `--drafts`, `--future` and `--base-url` options and the gloss
+//! binary itself, so a new gloss,
 //! a changed template or setting rebuilds everything. An article page depends on nothing else.
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -141,7 +142,7 @@ pub struct Cache {
 }
 
 /// The key of everything every article page depends on besides the article itself.
-pub fn site_key(root: &Path, theme_fingerprint: u128, drafts: bool) -> u128 {
+pub fn site_key(root: &Path, theme_fingerprint: u128, options: &[u8]) -> u128 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     h.update(&FORMAT.to_le_bytes());
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
@@ -158,7 +159,7 @@ pub fn site_key(root: &Path, theme_fingerprint: u128, drafts: bool) -> u128 {
         h.update(&std::fs::read(root.join(name)).unwrap_or_default());
     }
     h.update(&theme_fingerprint.to_le_bytes());
-    h.update(&[u8::from(drafts)]);
+    h.update(options);
     h.digest128()
 }
 

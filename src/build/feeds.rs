@@ -97,6 +97,29 @@ pub fn articles_feed(site: &Site, l: &SiteLang, articles: &[&ArticleSummary]) ->
     )
 }
 
+/// `<section>/feed.xml`: the newest articles of `section` (`articles`, in its order), in
+/// the site's language `l`; its page is the feed's alternate.
+pub fn section_feed(
+    site: &Site,
+    l: &SiteLang,
+    section: &crate::content::section::Section,
+    articles: &[&ArticleSummary],
+) -> String {
+    let page = format!("{}{}", site.root_url(), url_of_path(&section.path));
+    let whole = articles_feed(site, l, articles);
+    let mut f = Feed::from_str(&whole).unwrap_or_default();
+    f.set_title(Text::plain(format!(
+        "{} – {}",
+        section.title, site.config.title
+    )));
+    f.set_id(format!("{page}feed.xml"));
+    f.set_links(vec![
+        link(format!("{page}feed.xml"), "self"),
+        link(page, "alternate"),
+    ]);
+    f.to_string()
+}
+
 /// corrections.xml: every correction (of the language `l`), newest first.
 pub fn corrections_feed(site: &Site, l: &SiteLang, articles: &[&ArticleSummary]) -> String {
     let base = site.root_url();

@@ -179,15 +179,233 @@ pub(crate) fn all(site: &Site, languages: &Languages<'_>) -> Result<Listings, Di
         pages.extend(people_pages(site, l, people));
         pages.extend(claims(site, l, listed));
         pages.extend(tags(site, l, listed)?);
-        pages.extend(index(site, l, listed));
+        pages.extend(index(
+            site,
+            l,
+            &home_articles(site, &current(site, listed))?,
+        ));
         pages.extend(corrections(site, l, listed));
         if site.config.search.enabled {
             pages.push(search_page(site, l));
         }
         warnings.extend(people.warnings.iter().cloned());
     }
+    let everything = all_articles(languages);
+    let section_pages = sections(site, &langs[0], &current(site, &everything))?;
+    refuse_taken(&pages, &section_pages, site)?;
+    pages.extend(section_pages);
     pages.push(not_found(site));
     Ok(Listings { pages, warnings })
+}
+
+/// Every article of `languages`, newest first (as each language lists them).
+pub(crate) fn all_articles<'a>(languages: &Languages<'a>) -> Vec<&'a ArticleSummary> {
+    let mut all: Vec<&ArticleSummary> = languages
+        .iter()
+        .flat_map(|(_, articles, _)| articles.iter().copied())
+        .collect();
+    all.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
+    all
+}
+
+/// What the home page lists of `articles`: every one, or those of the sections site.toml's
+/// `[home] sections` names (a name that is no section is an error at it).
+fn home_articles<'a>(
+    site: &Site,
+    articles: &[&'a ArticleSummary],
+) -> Result<Vec<&'a ArticleSummary>, Diagnostic> {
+    if site.config.home.sections.is_empty() {
+        return Ok(articles.to_vec());
+    }
+    let mut chosen = Vec::new();
+    for name in &site.config.home.sections {
+        let folder = format!("{}/", name.trim().trim_matches('/'));
+        match site.sections.iter().find(|s| s.folder == folder) {
+            Some(section) => chosen.push(section),
+            None => return Err(unknown_home_section(site, name)),
+        }
+    }
+    Ok(articles
+        .iter()
+        .copied()
+        .filter(|a| chosen.iter().any(|s| s.holds(&a.source_path)))
+        .collect())
+}
+
+/// The error for `[home] sections` naming `name`, which is no section, at that name.
+fn unknown_home_section(site: &Site, name: &str) -> Diagnostic {
+    let file = crate::config::SITE_FILE;
+    let text = std::fs::read_to_string(site.root.join(file)).unwrap_or_default();
+    let quoted = toml::Value::String(name.to_string()).to_string();
+    let message = format!("`[home] sections` names `{name}`, which is no section");
+    let known: Vec<&str> = site
+        .sections
+        .iter()
+        .map(|s| s.folder.trim_end_matches('/'))
+        .collect();
+    let help = if known.is_empty() {
+        format!(
+            "a section is a folder of content/ with an `_index.md`: create content/{}/_index.md with `title = \"…\"`, or remove the name",
+            name.trim_matches('/')
+        )
+    } else {
+        format!(
+            "name a folder of content/ that has an `_index.md`: {}",
+            known.join(", ")
+        )
+    };
+    let d = match text.find(&quoted) {
+        Some(i) => Diagnostic::at(file, &text, i..i + quoted.len(), message),
+        None => Diagnostic::file(file, message),
+    };
+    d.with_help(help)
+}
+
+/// A section as its page and its parent's list of subsections show it.
+#[derive(Debug, Serialize)]
+struct SectionView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    /// Its page, relative to the page showing it.
+    href: String,
+    /// Its articles (its subsections' included), listed today.
+    count: usize,
+    /// Its feed, relative to the page showing it.
+    feed: String,
+}
+
+/// `s` as a page whose way to the site root is `root` shows it.
+fn section_view<'a>(
+    s: &'a crate::content::section::Section,
+    articles: &[&ArticleSummary],
+    root: &str,
+) -> SectionView<'a> {
+    SectionView {
+        title: &s.title,
+        description: s.description.as_deref(),
+        href: format!("{root}{}", url_of_path(&s.path)),
+        count: articles.iter().filter(|a| s.holds(&a.source_path)).count(),
+        feed: format!("{root}{}feed.xml", url_of_path(&s.path)),
+    }
+}
+
+/// A step of the way from the home page down to a section.
+#[derive(Debug, Serialize)]
+struct Crumb<'a> {
+    title: &'a str,
+    href: String,
+}
+
+/// The articles of `section` among `articles` (newest first), in the section's order.
+pub(crate) fn section_articles<'a>(
+    section: &crate::content::section::Section,
+    articles: &[&'a ArticleSummary],
+) -> Vec<&'a ArticleSummary> {
+    let mut held: Vec<&ArticleSummary> = articles
+        .iter()
+        .copied()
+        .filter(|a| section.holds(&a.source_path))
+        .collect();
+    if section.sort == crate::content::section::Sort::Title {
+        held.sort_by_cached_key(|a| (a.title.to_lowercase(), a.path.clone()));
+    }
+    held
+}
+
+/// Each section's pages (`world/`, `world/page/2/`, …), in the language `lang` (the site's):
+/// its title and description, the way down from the home page, its subsections, and every
+/// article below its folder (its subsections' too), paginated by its `paginate` or the
+/// site's `paginate_by`.
+pub(crate) fn sections(
+    site: &Site,
+    lang: &SiteLang,
+    articles: &[&ArticleSummary],
+) -> Result<Vec<Page>, Diagnostic> {
+    let all = &site.sections;
+    let l = &Listing {
+        lang,
+        all: std::slice::from_ref(lang),
+    };
+    let mut pages = Vec::new();
+    for section in all {
+        let held = section_articles(section, articles);
+        let per_page = section.paginate.unwrap_or(site.config.paginate_by).max(1);
+        let chunks: Vec<&[&ArticleSummary]> = if held.is_empty() {
+            vec![&[]]
+        } else {
+            held.chunks(per_page).collect()
+        };
+        let total = chunks.len();
+        for (i, chunk) in chunks.iter().enumerate() {
+            let n = i + 1;
+            // No language switcher: a section is a folder of one site, in its language.
+            let mut page = Page::new("section.html", page_path(&section.path, n), lang);
+            let root = root_prefix(&page.path);
+            let view = |s| section_view(s, articles, &root);
+            page.set("this_section", &view(section));
+            let mut crumbs = vec![Crumb {
+                title: site.locales.get(lang.lang).words.get("home"),
+                href: format!("{root}index.html"),
+            }];
+            let mut above: Vec<&crate::content::section::Section> = all
+                .iter()
+                .filter(|s| s.folder != section.folder && section.folder.starts_with(&s.folder))
+                .collect();
+            above.sort_by_key(|s| s.folder.len());
+            crumbs.extend(above.iter().map(|s| Crumb {
+                title: &s.title,
+                href: format!("{root}{}", url_of_path(&s.path)),
+            }));
+            page.set("breadcrumbs", &crumbs);
+            let subsections: Vec<SectionView<'_>> = all
+                .iter()
+                .filter(|s| section.is_parent_of(s, all))
+                .map(view)
+                .collect();
+            page.set("subsections", &subsections);
+            let items: Vec<ListItem<'_>> =
+                chunk.iter().map(|a| list_item(site, l, a, &root)).collect();
+            page.set("articles", &items);
+            page.set("pager", &pager(&section.path, n, total, &root));
+            pages.push(page);
+        }
+    }
+    Ok(pages)
+}
+
+/// An error for a section whose pages would be written where another listing's are
+/// (`content/tags/_index.md`, `content/en/_index.md` on a site with an English home).
+fn refuse_taken(pages: &[Page], sections: &[Page], site: &Site) -> Result<(), Diagnostic> {
+    let taken: std::collections::HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    for page in sections {
+        if taken.contains(page.path.as_str())
+            && let Some(section) = site
+                .sections
+                .iter()
+                .filter(|s| page.path.starts_with(&s.path))
+                .max_by_key(|s| s.path.len())
+        {
+            return Err(Diagnostic::file(
+                &section.file,
+                format!("this section's page /{} is a page gloss makes itself", page.path),
+            )
+            .with_help(
+                "rename the folder: gloss makes the home pages, page/, claims/, people/, corrections/, tags/ and search/ itself",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The articles of `listed` that are listed today: all but those whose `expires` has
+/// passed (their pages stay, and so do their claims, quotes and corrections in the record:
+/// claims/, people/, corrections/, claims.json). In `listed`'s order.
+pub(crate) fn current<'a>(site: &Site, listed: &[&'a ArticleSummary]) -> Vec<&'a ArticleSummary> {
+    listed
+        .iter()
+        .copied()
+        .filter(|a| site.schedule.listed(a.expires))
+        .collect()
 }
 
 /// An article in a list, with its link relative to the listing page.
@@ -981,19 +1199,26 @@ pub(crate) fn tags(
             }
         }
     }
+    // A tag's page lists the articles listed today; a tag only expired articles have keeps
+    // its (empty) page, which their pages link to, but leaves tags/.
+    let by_slug: Vec<(&String, &String, Vec<&ArticleSummary>)> = by_slug
+        .iter()
+        .map(|(slug, (name, list))| (slug, name, current(site, list)))
+        .collect();
     let mut page = l.page(site, "tags.html", "tags/");
     let root = root_prefix(&page.path);
     let items: Vec<TagItem> = by_slug
         .iter()
-        .map(|(slug, (name, list))| TagItem {
-            name: name.clone(),
+        .filter(|(_, _, list)| !list.is_empty())
+        .map(|(slug, name, list)| TagItem {
+            name: name.to_string(),
             href: format!("{root}{}tags/{slug}/", l.lang.prefix),
             count: list.len(),
         })
         .collect();
     page.set("tags", &items);
     let mut pages = vec![page];
-    for (slug, (name, list)) in &by_slug {
+    for (slug, name, list) in &by_slug {
         let base = format!("tags/{slug}/");
         pages.extend(paginated(site, l, "tag.html", &base, list, &|page| {
             page.set("tag", name);
@@ -1016,9 +1241,15 @@ pub(crate) fn not_found(site: &Site) -> Page {
     };
     let mut page = Page::new("404.html", "", &lang);
     page.own_file = Some("404.html");
-    // Absolute: the page is served for missing paths at any depth.
-    page.set("root", &site.root_url());
-    page.set("home", &site.root_url());
+    // Absolute: the page is served for missing paths at any depth; a preview's from the
+    // server's root, for the site is not at `base_url` yet.
+    let root = if site.preview {
+        "/".to_string()
+    } else {
+        site.root_url()
+    };
+    page.set("root", &root);
+    page.set("home", &root);
     page
 }
 

@@ -56,6 +56,39 @@ pub struct BuildOptions {
     /// A preview (`gloss serve`): published ids are kept, but what it shows is not
     /// remembered as published.
     pub preview: bool,
+    /// Publish articles dated after today (`--future`).
+    pub future: bool,
+    /// The day to publish for instead of today (else [`crate::config::TODAY_VAR`], else
+    /// the computer's date).
+    pub today: Option<jiff::civil::Date>,
+    /// Replaces site.toml's `base_url` in every absolute address (`--base-url`, for a
+    /// preview deploy).
+    pub base_url: Option<String>,
+}
+
+impl BuildOptions {
+    /// What these options change of a site's settings: its schedule and its `base_url`.
+    pub fn apply(&self, site: &mut Site) {
+        site.schedule.future = self.future;
+        site.preview = self.preview;
+        if let Some(today) = self.today {
+            site.schedule.today = today;
+        }
+        if let Some(url) = &self.base_url {
+            site.config.base_url = url.clone();
+        }
+    }
+
+    /// What these options change of every page, for the cache's key: a page built under
+    /// other options is not kept.
+    fn key_bytes(&self) -> Vec<u8> {
+        let mut bytes = vec![u8::from(self.drafts), u8::from(self.future)];
+        if let Some(url) = &self.base_url {
+            bytes.push(1);
+            bytes.extend_from_slice(url.as_bytes());
+        }
+        bytes
+    }
 }
 
 /// What a build did.
@@ -249,6 +282,26 @@ impl<'a> Pages<'a> {
     }
 }
 
+/// `url` if it can stand for site.toml's `base_url` (`--base-url`): an absolute http(s)
+/// address, else an error saying how to write one.
+pub fn check_base_url(url: &str) -> Result<String, Diagnostic> {
+    let url = url.trim();
+    let host = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .map(|rest| rest.split('/').next().unwrap_or_default());
+    match host {
+        Some(host) if !host.is_empty() && !url.contains(char::is_whitespace) => Ok(url.to_string()),
+        _ => Err(Diagnostic::file(
+            "--base-url",
+            format!("--base-url `{url}` is not an absolute http(s) address"),
+        )
+        .with_help(
+            "write the address the site is published at, as base_url is written in site.toml: `--base-url https://preview.example.org/site`",
+        )),
+    }
+}
+
 /// Builds the site at `root`: loads its session and writes what changed.
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     let started = Instant::now();
@@ -347,12 +400,27 @@ pub(crate) fn write_site_wide(
     for (l, articles, _) in &languages {
         feeds.push((
             format!("{}feed.xml", l.prefix),
-            feeds::articles_feed(site, l, articles),
+            feeds::articles_feed(site, l, &listings::current(site, articles)),
         ));
         feeds.push((
             format!("{}corrections.xml", l.prefix),
             feeds::corrections_feed(site, l, articles),
         ));
+    }
+    if let Some((site_lang, _, _)) = languages.first() {
+        let everything = listings::current(site, &listings::all_articles(&languages));
+        for section in &site.sections {
+            // Newest first, whatever order the section's page lists them in.
+            let held: Vec<&ArticleSummary> = everything
+                .iter()
+                .copied()
+                .filter(|a| section.holds(&a.source_path))
+                .collect();
+            feeds.push((
+                format!("{}feed.xml", section.path),
+                feeds::section_feed(site, site_lang, section, &held),
+            ));
+        }
     }
     feeds.push(("robots.txt".into(), feeds::robots(site)));
     let langs: Vec<SiteLang> = languages.iter().map(|(l, _, _)| l.clone()).collect();
@@ -402,7 +470,8 @@ pub(crate) fn write_searches(
 ) -> Result<Written, Vec<Diagnostic>> {
     let mut written = Vec::new();
     for (l, articles, people) in languages {
-        let mut records = crate::search::records::articles(site, articles);
+        let mut records =
+            crate::search::records::articles(site, &listings::current(site, articles));
         records.extend(people.records(l));
         written.extend(write_search(records, &l.prefix, out)?);
     }
@@ -855,6 +924,8 @@ pub fn render_fragment(
                 title: String::new(),
                 date: jiff::ZonedDateTime::now().date(),
                 updated: None,
+                expires: None,
+                date_at: None,
                 lang_tag: site.config.language.clone(),
                 lang: site.lang,
                 authors: Vec::new(),

@@ -58,6 +58,8 @@ enum Outcome {
     ),
     /// A draft, left out.
     Draft,
+    /// Dated after today: left out, with the warning that says when it will be published.
+    Scheduled(Box<Diagnostic>),
 }
 
 impl Session {
@@ -69,6 +71,7 @@ impl Session {
     /// The session of `site` (loaded already): its theme, what the cache holds of its
     /// articles and the ids it published.
     pub fn new(mut site: Site, opts: &BuildOptions) -> Result<Session, Vec<Diagnostic>> {
+        opts.apply(&mut site);
         let theme = Theme::load(&site.root)?;
         let found = content::discover(&site)?;
         // Every page shows the sizes of its images: with the theme, what all pages depend on.
@@ -79,7 +82,7 @@ impl Session {
             cache::site_key(
                 &site.root,
                 site.images.key_with(theme.fingerprint()),
-                opts.drafts,
+                &opts.key_bytes(),
             ),
         );
         let ids = PublishedIds::load(&site.root).map_err(|d| vec![d])?;
@@ -88,7 +91,7 @@ impl Session {
             h.update(&std::fs::read(site.root.join(name)).unwrap_or_default());
             h.update(&[0]);
         }
-        h.update(&[u8::from(opts.drafts)]);
+        h.update(&opts.key_bytes());
         Ok(Session {
             site,
             theme,
@@ -113,7 +116,7 @@ impl Session {
             let key = self.site.images.key_with(self.theme.fingerprint());
             self.cache = cache::Cache::load(
                 &self.site.root,
-                cache::site_key(&self.site.root, key, self.opts.drafts),
+                cache::site_key(&self.site.root, key, &self.opts.key_bytes()),
             );
         } else {
             self.site.images = Arc::new(images);
@@ -179,6 +182,7 @@ impl Session {
                 found
             }
         };
+        self.site.sections = content::section::load(&self.site, &content.sections)?;
         laps.lap("find content");
         let staging = output::Staging::new(out).map_err(|e| vec![io_error(out, e)])?;
         // An output this site's previous build wrote, and whose manifest it kept, is updated:
@@ -217,8 +221,8 @@ impl Session {
                 })
             },
         );
-        let (unchanged, copies) = match (built, copies) {
-            (Ok(unchanged), Ok(copies)) => (unchanged, copies),
+        let ((unchanged, scheduled), copies) = match (built, copies) {
+            (Ok(built), Ok(copies)) => (built, copies),
             (Err(mut a), Err(b)) => {
                 a.extend(b);
                 return Err(a);
@@ -239,7 +243,8 @@ impl Session {
         if !nav.is_empty() {
             return Err(nav);
         }
-        let mut warnings = self.image_warnings.clone();
+        let mut warnings = scheduled;
+        warnings.extend(self.image_warnings.iter().cloned());
         let mut sources: Vec<(&PathBuf, &cache::Entry)> = self.cache.entries().collect();
         sources.sort_by(|a, b| a.0.cmp(b.0));
         // Every page an article's build wrote (its own, its claims'), for the sitemap.
@@ -258,7 +263,7 @@ impl Session {
         // The site-wide files depend on the site's key and every article's key alone: kept as
         // the previous build left them when none changed.
         let key = cache::SiteWide::key(
-            self.cache.site_key(),
+            listings_key(self.cache.site_key(), &self.site, &listed),
             sources.iter().map(|(rel, e)| (rel.as_path(), e.key)),
         );
         let kept = cache::SiteWide::load(&self.site.root, key).filter(|kept| {
@@ -459,7 +464,8 @@ impl Session {
                 content::Loaded::Article(a) => {
                     known.insert(rel, Arc::from(a));
                 }
-                content::Loaded::Known | content::Loaded::Draft => {}
+                content::Loaded::Known | content::Loaded::Draft | content::Loaded::Scheduled(_) => {
+                }
             }
         }
         let out = InPlace::new(out);
@@ -517,9 +523,23 @@ impl Session {
     }
 }
 
+/// `site_key` with what the listings depend on besides the articles' text: the sections
+/// (their `_index.md`) and which articles have expired by today (which changes from one day
+/// to the next).
+fn listings_key(site_key: u128, site: &Site, listed: &[&ArticleSummary]) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&site_key.to_le_bytes());
+    h.update(format!("{:?}", site.sections).as_bytes());
+    for a in listed.iter().filter(|a| !site.schedule.listed(a.expires)) {
+        h.update(a.path.as_bytes());
+        h.update(&[0]);
+    }
+    h.digest128()
+}
+
 /// Builds every article of `paths` that the cache does not know unchanged (keeping the files
 /// of those it does) and records what each gave in `cache`; returns how many were
-/// unchanged. Each article is read, parsed, rendered and dropped in one go, so that only its
+/// unchanged, and the warning of each article left out as scheduled. Each article is read, parsed, rendered and dropped in one go, so that only its
 /// summary stays in memory (unless `articles` keeps them).
 #[allow(clippy::too_many_arguments)]
 fn build_articles(
@@ -531,7 +551,7 @@ fn build_articles(
     pages: &Pages<'_>,
     paths: &[PathBuf],
     opts: &BuildOptions,
-) -> Result<usize, Vec<Diagnostic>> {
+) -> Result<(usize, Vec<Diagnostic>), Vec<Diagnostic>> {
     let total = paths.len();
     let done = AtomicUsize::new(0);
     let known_cache = &*cache;
@@ -550,8 +570,13 @@ fn build_articles(
             let owner = reuse::Owner::Content(rel.clone());
             // Without a record of published ids, every article is built so that the first
             // record knows them all.
+            // An article the cache knows as published but that is dated after today (a
+            // build for an earlier day, `GLOSS_TODAY`) is read again, to be left out.
+            let due = known_cache
+                .entry(rel)
+                .is_none_or(|e| e.summary.page || site.schedule.published(e.summary.date));
             let keep = || {
-                (known_ids.recorded() || opts.preview)
+                due && (known_ids.recorded() || opts.preview)
                     && !files.is_empty()
                     && pages.out.keep_all(&owner, &files)
             };
@@ -574,6 +599,7 @@ fn build_articles(
                 match loaded {
                     content::Loaded::Known => Outcome::Kept(stamp),
                     content::Loaded::Draft => return Ok(Outcome::Draft),
+                    content::Loaded::Scheduled(d) => return Ok(Outcome::Scheduled(d)),
                     content::Loaded::Article(article) => {
                         let remembered = known_ids.get(&article.path).map_err(|d| vec![d])?;
                         let built = build_article(site, pages, &article, remembered.as_deref())?;
@@ -611,6 +637,7 @@ fn build_articles(
     let mut present: HashSet<&Path> = HashSet::new();
     let mut unchanged = 0;
     let mut parsed = Vec::new();
+    let mut scheduled = Vec::new();
     for (rel, outcome) in paths.iter().zip(outcomes) {
         match outcome {
             Ok(Outcome::Kept(stamp)) => {
@@ -632,6 +659,7 @@ fn build_articles(
                 parsed.extend(article.map(|a| (rel.clone(), Arc::from(a))));
             }
             Ok(Outcome::Draft) => {}
+            Ok(Outcome::Scheduled(d)) => scheduled.push(*d),
             Err(mut e) => errors.append(&mut e),
         }
     }
@@ -643,5 +671,5 @@ fn build_articles(
         known.retain(|rel, _| present.contains(rel.as_path()));
         known.extend(parsed);
     }
-    Ok(unchanged)
+    Ok((unchanged, scheduled))
 }

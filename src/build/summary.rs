@@ -138,6 +138,9 @@ pub struct ArticleSummary {
     pub date: Date,
     /// Last change.
     pub updated: Option<Date>,
+    /// After this day it leaves the listings, feeds and search (its page stays).
+    #[serde(default)]
+    pub expires: Option<Date>,
     /// Language tag.
     pub lang: String,
     /// Language of the theme's words.
@@ -221,6 +224,7 @@ impl ArticleSummary {
             source_path: article.path.clone(),
             date: article.meta.date,
             updated: article.meta.updated,
+            expires: article.meta.expires,
             lang: article.meta.lang_tag.clone(),
             lang_words: article.meta.lang,
             authors: article.meta.authors.clone(),

@@ -17,6 +17,9 @@ pub struct RawFrontMatter {
     pub date: Option<Spanned<toml::Value>>,
     #[serde(default)]
     pub updated: Option<Spanned<toml::Value>>,
+    /// The day after which the article leaves the listings, feeds and search.
+    #[serde(default)]
+    pub expires: Option<Spanned<toml::Value>>,
     #[serde(default)]
     pub lang: Option<Spanned<String>>,
     #[serde(default)]

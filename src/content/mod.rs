@@ -1,5 +1,6 @@
 //! Loading: every `content/**/*.md` into an [`Article`], every error located.
 mod frontmatter;
+pub mod section;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -63,6 +64,11 @@ pub struct Meta {
     pub date: Date,
     /// Date of the last change, if any.
     pub updated: Option<Date>,
+    /// After this day the article is no longer listed (its page stays).
+    pub expires: Option<Date>,
+    /// Where `date` is written in the source (for the warning of a scheduled article).
+    #[serde(skip)]
+    pub date_at: Option<Range<usize>>,
     /// Language tag (`de`).
     pub lang_tag: String,
     /// The language gloss uses for the theme's words and for figures.
@@ -308,6 +314,10 @@ pub struct Content {
     pub articles: Vec<Article>,
     /// Non-markdown files (bundle assets), relative to `content/`.
     pub assets: Vec<PathBuf>,
+    /// A warning for each article dated after today, left out (see [`Loaded::Scheduled`]).
+    pub scheduled: Vec<Diagnostic>,
+    /// The sections (folders with an `_index.md`), in path order.
+    pub sections: Vec<section::Section>,
 }
 
 /// The files of `content/`, found but not read.
@@ -317,11 +327,14 @@ pub struct Files {
     pub articles: Vec<PathBuf>,
     /// Other files (bundle assets), relative to `content/`.
     pub assets: Vec<PathBuf>,
+    /// Sections' `_index.md` files, relative to the site root, in path order.
+    pub sections: Vec<PathBuf>,
 }
 
 /// Loads every article below `site.root/content`; drafts only when `drafts` is set.
 pub fn load(site: &Site, drafts: bool) -> Result<Content, Vec<Diagnostic>> {
     let files = discover(site)?;
+    let sections = section::load(site, &files.sections)?;
     let results: Vec<Result<Loaded, Vec<Diagnostic>>> = files
         .articles
         .par_iter()
@@ -329,9 +342,11 @@ pub fn load(site: &Site, drafts: bool) -> Result<Content, Vec<Diagnostic>> {
         .collect();
     let mut articles = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
+    let mut scheduled = Vec::new();
     for r in results {
         match r {
             Ok(Loaded::Article(a)) => articles.push(*a),
+            Ok(Loaded::Scheduled(d)) => scheduled.push(*d),
             Ok(Loaded::Known | Loaded::Draft) => {}
             Err(mut e) => errors.append(&mut e),
         }
@@ -340,6 +355,8 @@ pub fn load(site: &Site, drafts: bool) -> Result<Content, Vec<Diagnostic>> {
         Ok(Content {
             articles,
             assets: files.assets,
+            scheduled,
+            sections,
         })
     } else {
         Err(errors)
@@ -453,7 +470,10 @@ pub fn discover(site: &Site) -> Result<Files, Vec<Diagnostic>> {
             }
         }
     }
-    let articles: Vec<PathBuf> = md_files.iter().map(|p| rel(&site.root, p)).collect();
+    let (sections, articles): (Vec<PathBuf>, Vec<PathBuf>) = md_files
+        .iter()
+        .map(|p| rel(&site.root, p))
+        .partition(|p| section::is_section_file(p));
     let mut by_url: HashMap<String, &Path> = HashMap::new();
     for path in &articles {
         let url = url_path_for(path);
@@ -470,8 +490,30 @@ pub fn discover(site: &Site) -> Result<Files, Vec<Diagnostic>> {
             );
         }
     }
+    for file in &sections {
+        // The section's listing is the folder's page.
+        let url = url_path_for(file.parent().unwrap_or(file));
+        if let Some(article) = by_url.get(url.as_str()) {
+            errors.push(
+                Diagnostic::file(
+                    file,
+                    format!(
+                        "this section's page /{url} is where {} goes",
+                        article.display()
+                    ),
+                )
+                .with_help(
+                    "a folder is a section (`_index.md`, its page lists its articles) or a bundle (`index.md`, one article), not both; rename or move the article",
+                ),
+            );
+        }
+    }
     if errors.is_empty() {
-        Ok(Files { articles, assets })
+        Ok(Files {
+            articles,
+            assets,
+            sections,
+        })
     } else {
         Err(errors)
     }
@@ -575,6 +617,9 @@ pub enum Loaded {
     Known,
     /// A draft, left out.
     Draft,
+    /// An article dated after today (without `--future`), left out: the warning that says
+    /// when it will be published.
+    Scheduled(Box<Diagnostic>),
 }
 
 fn rel(root: &Path, path: &Path) -> PathBuf {
@@ -595,11 +640,34 @@ pub fn load_file(
         return Ok(Loaded::Known);
     }
     let article = parse_article(site, rel.to_path_buf(), text, url_path_for(rel))?;
-    Ok(if drafts || !article.meta.draft {
-        Loaded::Article(Box::new(article))
-    } else {
+    Ok(if !drafts && article.meta.draft {
         Loaded::Draft
+    } else if let Some(warning) = scheduled(site, &article) {
+        Loaded::Scheduled(Box::new(warning))
+    } else {
+        Loaded::Article(Box::new(article))
     })
+}
+
+/// The warning for an article that `site`'s schedule does not publish yet (dated after
+/// today, built without `--future`), located at its `date`; `None` for one it publishes.
+pub fn scheduled(site: &Site, article: &Article) -> Option<Diagnostic> {
+    let date = article.meta.date;
+    if article.meta.page || site.schedule.published(date) {
+        return None;
+    }
+    let message = format!(
+        "this article is dated {date}, after today ({}): it is not published until then",
+        site.schedule.today
+    );
+    let help = format!(
+        "the first build on or after {date} publishes it (page, listings, feeds, search); `--future` publishes it now"
+    );
+    let d = match &article.meta.date_at {
+        Some(at) => Diagnostic::at(&article.path, &article.source, at.clone(), message),
+        None => Diagnostic::file(&article.path, message),
+    };
+    Some(d.with_help(help).warning())
 }
 
 /// An article file larger than [`MAX_ARTICLE_BYTES`] is refused before it is read.
@@ -928,6 +996,16 @@ impl Checker<'_> {
         };
         let date = raw.date.as_ref().and_then(|d| self.date(d, "date"));
         let updated = raw.updated.as_ref().and_then(|u| self.date(u, "updated"));
+        let expires = raw.expires.as_ref().and_then(|e| self.date(e, "expires"));
+        if let (Some(date), Some(expires), Some(at)) = (date, expires, &raw.expires)
+            && expires < date
+        {
+            self.error(
+                at.span(),
+                format!("the article expires ({expires}) before it is published ({date})"),
+                "`expires` is the last day the article is listed: a day on or after its `date`",
+            );
+        }
         if raw.date.is_none() && !page {
             self.error(
                 0..0,
@@ -1037,6 +1115,11 @@ impl Checker<'_> {
             title: raw.title.get_ref().clone(),
             date: date?,
             updated,
+            expires,
+            date_at: raw
+                .date
+                .as_ref()
+                .map(|d| d.span().start + self.offset..d.span().end + self.offset),
             lang_tag,
             lang,
             authors: raw.authors.clone(),
@@ -1071,6 +1154,7 @@ impl Checker<'_> {
             ("source", raw.source.is_some()),
             ("translation", raw.translation.is_some()),
             ("figures", raw.figures.is_some()),
+            ("expires", raw.expires.is_some()),
         ];
         for (key, is_set) in set {
             if is_set {
