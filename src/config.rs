@@ -61,6 +61,13 @@ pub struct SiteConfig {
     /// People quoted on the site (more may come from people.toml).
     #[serde(default, rename = "person")]
     pub people: Vec<Person>,
+    /// Taxonomies beyond tags (`[[taxonomy]] name = "categories"`), each with its pages and
+    /// feeds; articles set them in their `[taxonomies]` table.
+    #[serde(default, rename = "taxonomy")]
+    pub taxonomies: Vec<TaxonomyConfig>,
+    /// `[feeds]`: what the Atom feeds carry.
+    #[serde(default)]
+    pub feeds: FeedsConfig,
     /// `[words]`: the theme's words as this site has them (see [`SiteWords`]).
     #[serde(default, skip_serializing)]
     pub words: SiteWords,
@@ -165,6 +172,41 @@ impl Default for FiguresConfig {
 fn yes() -> bool {
     true
 }
+
+/// `[feeds]` in site.toml.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedsConfig {
+    /// Each entry carries the article's whole text (its annotated body), not only its
+    /// summary.
+    #[serde(default)]
+    pub full_content: bool,
+}
+
+/// One `[[taxonomy]]` of site.toml: a way of grouping articles beyond tags (categories,
+/// topics), with an index at `<name>/`, a page and a feed per term.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaxonomyConfig {
+    /// The key in an article's `[taxonomies]` and the folder of its pages (`categories`).
+    pub name: String,
+    /// What readers see: a string, or `{ de = "…", en = "…" }`.
+    pub title: Label,
+}
+
+/// Folders and keys a taxonomy's `name` may not take: gloss's own pages and feeds, and the
+/// other ways front matter groups articles.
+const RESERVED_TAXONOMY_NAMES: &[&str] = &[
+    "tags",
+    "authors",
+    "people",
+    "claims",
+    "corrections",
+    "search",
+    "page",
+    "taxonomies",
+    "static",
+];
 
 /// `[home]` in site.toml.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -382,6 +424,9 @@ pub struct Person {
     /// Their page elsewhere.
     #[serde(default)]
     pub url: Option<String>,
+    /// A line or two about them, shown on their pages (plain text).
+    #[serde(default)]
+    pub bio: Option<String>,
     /// What the entry is: a person (the default) or an organisation; ClaimReview names
     /// claimants with this schema.org type.
     #[serde(default)]
@@ -596,6 +641,18 @@ impl Site {
         format!("people/{}/", self.registry().slugs[i])
     }
 
+    /// The page of the author `name` (a byline) below a language's home: `authors/<slug>/`,
+    /// the registry's slug for someone it knows (the slug of their `people/` page), else a
+    /// slug of the name as written. Made from the name alone, so an article's page links its
+    /// authors without knowing the other articles.
+    pub fn author_page(&self, name: &str) -> String {
+        let slug = match self.person(name) {
+            Some((i, _)) => self.registry().slugs[i].clone(),
+            None => crate::slug::slugify(&crate::annotate::fold(name)),
+        };
+        format!("authors/{slug}/")
+    }
+
     /// Where the listings of the language `tag` are, below the site root (see
     /// [`listing_prefix`]).
     pub fn prefix_of(&self, tag: &str) -> String {
@@ -661,7 +718,7 @@ impl Site {
                 lang
             }
             Err(e) => {
-                errors.push(at(spans.language.map(|l| l.span()), e));
+                errors.push(at(spans.language.as_ref().map(|l| l.span()), e));
                 Lang::default()
             }
         };
@@ -680,6 +737,9 @@ impl Site {
         }
         for (item, spanned) in config.nav.iter().zip(&spans.nav) {
             tags(Some(&item.title), spanned.title.as_ref());
+        }
+        for (t, spanned) in config.taxonomies.iter().zip(&spans.taxonomy) {
+            tags(Some(&t.title), spanned.title.as_ref());
         }
         let locales = crate::i18n::Locales::new(site_words(&config.words, lang, text, &mut errors));
         let scale = if config.verdicts.is_empty() {
@@ -701,6 +761,7 @@ impl Site {
             }
         }
         errors.extend(check_languages(&config, text));
+        errors.extend(check_taxonomies(&config, text, &spans));
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -877,6 +938,52 @@ struct Spans {
     verdict: Vec<VerdictSpans>,
     #[serde(default)]
     nav: Vec<NavSpans>,
+    #[serde(default)]
+    taxonomy: Vec<TaxonomySpans>,
+}
+
+#[derive(Deserialize, Default)]
+struct TaxonomySpans {
+    name: Option<Spanned<String>>,
+    title: Option<Spanned<toml::Value>>,
+}
+
+/// Each `[[taxonomy]]` whose `name` cannot be a folder of the site and a key of front matter
+/// (not a slug, one of gloss's own, given twice), as an error at that name.
+fn check_taxonomies(config: &SiteConfig, text: &str, spans: &Spans) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (i, t) in config.taxonomies.iter().enumerate() {
+        let span = spans
+            .taxonomy
+            .get(i)
+            .and_then(|s| s.name.as_ref())
+            .map_or(0..0, Spanned::span);
+        let name = t.name.as_str();
+        let slug = crate::slug::slugify(name);
+        let problem = if slug != name {
+            Some((
+                format!("the taxonomy name `{name}` is not a folder name of the site"),
+                format!("write `name = \"{slug}\"`: lowercase letters, digits and `-`"),
+            ))
+        } else if RESERVED_TAXONOMY_NAMES.contains(&name) {
+            Some((
+                format!("the taxonomy name `{name}` is taken by gloss's own pages"),
+                "name it differently (`categories`, `topics`, `regions`); tags and authors have their pages already".to_string(),
+            ))
+        } else if !seen.insert(name) {
+            Some((
+                format!("the taxonomy `{name}` is declared twice"),
+                "keep one `[[taxonomy]]` with this name".to_string(),
+            ))
+        } else {
+            None
+        };
+        if let Some((message, help)) = problem {
+            errors.push(Diagnostic::at(Path::new(SITE_FILE), text, span, message).with_help(help));
+        }
+    }
+    errors
 }
 
 #[derive(Deserialize, Default)]
@@ -1050,6 +1157,7 @@ mod tests {
             role: None,
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
             url: None,
+            bio: None,
             kind: PersonKind::Person,
         };
         let mut site = Site::standalone();

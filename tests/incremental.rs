@@ -218,3 +218,39 @@ fn an_edit_built_elsewhere_first_still_reaches_the_usual_output() {
     assert!(String::from_utf8_lossy(&now["a/index.html"]).contains("3 Billionen"));
     assert_eq!(now, fresh(dir.path()));
 }
+
+#[test]
+fn an_author_or_a_term_added_or_removed_updates_their_listings() {
+    let site_toml = "title = \"T\"\nlanguage = \"de\"\nbase_url = \"https://example.org/t\"\n\
+                     [[taxonomy]]\nname = \"ressorts\"\ntitle = \"Ressorts\"\n";
+    let with = |author: &str, term: &str| {
+        article(
+            &format!("authors = [\"{author}\"]\ntaxonomies = {{ ressorts = [\"{term}\"] }}\n"),
+            "Text.\n",
+        )
+    };
+    let dir = site(&[
+        ("site.toml", site_toml),
+        ("content/a.md", &with("Ann", "Politik")),
+        ("content/b.md", &with("Ann", "Politik")),
+    ]);
+    build_ok(dir.path());
+    std::fs::write(dir.path().join("content/b.md"), with("Bo", "Kultur")).unwrap();
+    let log = build_ok(dir.path());
+    assert!(log.contains("1 unchanged"), "{log}");
+    let now = snapshot(&dir.path().join("public"));
+    for page in ["authors/bo/index.html", "ressorts/kultur/feed.xml"] {
+        assert!(now.contains_key(page), "{page}");
+    }
+    assert!(String::from_utf8_lossy(&now["authors/index.html"]).contains("authors/bo/"));
+    assert!(String::from_utf8_lossy(&now["ressorts/index.html"]).contains("Kultur"));
+    assert_eq!(now, fresh(dir.path()), "same bytes as a build from nothing");
+
+    std::fs::remove_file(dir.path().join("content/b.md")).unwrap();
+    build_ok(dir.path());
+    let now = snapshot(&dir.path().join("public"));
+    assert!(!now.contains_key("authors/bo/index.html"));
+    assert!(!now.contains_key("ressorts/kultur/index.html"));
+    assert!(!String::from_utf8_lossy(&now["ressorts/index.html"]).contains("Kultur"));
+    assert_eq!(now, fresh(dir.path()));
+}

@@ -455,3 +455,27 @@ fn a_translation_in_the_article_s_own_language_is_an_error() {
     assert!(err.contains("content/a.md:4:"), "{err}");
     assert!(err.contains("the article's own language"), "{err}");
 }
+
+#[test]
+fn each_language_has_its_authors_terms_and_their_feeds_in_its_own_words() {
+    let dir = fixture();
+    let out = dir.path().join("public");
+    // The French article's byline leads to the French listings.
+    let fr = read(&out, "fr/pistes-cyclables/index.html");
+    assert_eq!(
+        attrs(&fr, ".dateline a[rel=author]", "href"),
+        ["../../fr/authors/la-redaction/"]
+    );
+    let author = read(&out, "fr/authors/la-redaction/index.html");
+    assert!(text_of(&author, "h2").starts_with("Articles de La rédaction"));
+    assert!(text_of(&author, ".gl-bio").contains("signe ses articles"));
+    assert!(!out.join("authors/la-redaction").exists());
+    // Each language's taxonomy index in its title, the switcher to the others'.
+    assert!(text_of(&read(&out, "categories/index.html"), "h1").contains("Rubriken"));
+    let en = read(&out, "en/categories/index.html");
+    assert!(text_of(&en, "h1").contains("Categories"));
+    assert!(attrs(&en, "nav.gl-languages a", "href").contains(&"../../fr/categories/".to_string()));
+    let feed = read(&out, "fr/categories/ville/feed.xml");
+    assert!(feed.contains("xml:lang=\"fr\""), "{feed}");
+    assert!(feed.contains("<content xml:base=\"https://example.org/multi/fr/pistes-cyclables/\""));
+}

@@ -25,12 +25,14 @@ fn link(href: String, rel: &str) -> Link {
     l
 }
 
-/// A feed in the language `l`, at `self_path` below its home.
+/// A feed in the language `l`, at `self_path` below its home, for the page `page` (below
+/// the home too; `""` for the home page).
 fn feed(
     site: &Site,
     l: &SiteLang,
     title: String,
     self_path: &str,
+    page: &str,
     entries: Vec<Entry>,
     updated: Date,
 ) -> String {
@@ -43,7 +45,7 @@ fn feed(
     f.set_lang(Some(l.tag.clone()));
     f.set_links(vec![
         link(format!("{home}{self_path}"), "self"),
-        link(home.clone(), "alternate"),
+        link(format!("{home}{}", url_of_path(page)), "alternate"),
     ]);
     let mut author = AtomPerson::default();
     author.set_name(site.config.title.clone());
@@ -54,16 +56,35 @@ fn feed(
 
 /// feed.xml: the newest articles (of the language `l`, whose home it is below).
 pub fn articles_feed(site: &Site, l: &SiteLang, articles: &[&ArticleSummary]) -> String {
+    list_feed(site, l, site.config.title.clone(), "", articles)
+}
+
+/// The feed of the list of `articles` (newest first) at `page` below the home of the
+/// language `l`, written to `<page>feed.xml`: its newest articles, each with its summary and,
+/// with `[feeds] full_content`, its whole text. An entry of an article in another language
+/// than the feed's says so (`xml:lang` on its title, summary and content).
+pub fn list_feed(
+    site: &Site,
+    l: &SiteLang,
+    title: String,
+    page: &str,
+    articles: &[&ArticleSummary],
+) -> String {
     let base = site.root_url();
     let entries: Vec<Entry> = articles
         .iter()
         .take(FEED_LEN)
         .map(|a| {
+            let lang = crate::lang::other(&a.lang, l.lang).map(str::to_string);
+            let text = |t: Text| Text {
+                lang: lang.clone(),
+                ..t
+            };
             let mut e = Entry::default();
-            e.set_title(Text::plain(a.title.clone()));
+            e.set_title(text(Text::plain(a.title.clone())));
             let url = format!("{base}{}", url_of_path(&a.path));
             e.set_id(url.clone());
-            e.set_links(vec![link(url, "alternate")]);
+            e.set_links(vec![link(url.clone(), "alternate")]);
             e.set_published(Some(timestamp(a.date)));
             e.set_updated(timestamp(a.updated.unwrap_or(a.date)));
             e.set_authors(
@@ -77,7 +98,17 @@ pub fn articles_feed(site: &Site, l: &SiteLang, articles: &[&ArticleSummary]) ->
                     .collect::<Vec<_>>(),
             );
             if let Some(summary) = &a.summary_html {
-                e.set_summary(Some(Text::html(summary.clone())));
+                e.set_summary(Some(text(Text::html(summary.clone()))));
+            }
+            if let Some(body) = &a.content_html {
+                let mut content = Content::default();
+                content.set_content_type(Some("html".to_string()));
+                // The body's links are relative to the article's page: its address resolves
+                // them.
+                content.set_base(Some(url));
+                content.set_lang(lang.clone());
+                content.set_value(Some(body.clone()));
+                e.set_content(Some(content));
             }
             e
         })
@@ -90,8 +121,9 @@ pub fn articles_feed(site: &Site, l: &SiteLang, articles: &[&ArticleSummary]) ->
     feed(
         site,
         l,
-        site.config.title.clone(),
-        "feed.xml",
+        title,
+        &format!("{page}feed.xml"),
+        page,
         entries,
         updated,
     )
@@ -172,6 +204,7 @@ pub fn corrections_feed(site: &Site, l: &SiteLang, articles: &[&ArticleSummary])
         l,
         format!("{} – {}", site.config.title, words.get("corrections")),
         "corrections.xml",
+        "corrections/",
         entries,
         updated,
     )
@@ -208,10 +241,24 @@ pub fn alternates(site: &Site, listed: &[&ArticleSummary], langs: &[SiteLang]) -
         out.insert(a.path.clone(), versions);
     }
     if langs.len() > 1 {
-        let mut sections = vec!["", "claims/", "people/", "corrections/", "tags/"];
+        let mut sections = vec![
+            "",
+            "claims/",
+            "people/",
+            "corrections/",
+            "tags/",
+            "authors/",
+        ];
         if site.config.search.enabled {
             sections.push("search/");
         }
+        let indexes: Vec<String> = site
+            .config
+            .taxonomies
+            .iter()
+            .map(|t| format!("{}/", t.name))
+            .collect();
+        sections.extend(indexes.iter().map(String::as_str));
         for section in sections {
             let versions: Vec<(String, String)> = langs
                 .iter()

@@ -179,6 +179,8 @@ pub(crate) fn all(site: &Site, languages: &Languages<'_>) -> Result<Listings, Di
         pages.extend(people_pages(site, l, people));
         pages.extend(claims(site, l, listed));
         pages.extend(tags(site, l, listed)?);
+        pages.extend(authors(site, l, listed, people)?);
+        pages.extend(taxonomies(site, l, listed)?);
         pages.extend(index(
             site,
             l,
@@ -829,6 +831,10 @@ struct PersonView<'a> {
     registered: bool,
     /// `person` or `organization`.
     kind: crate::config::PersonKind,
+    /// A line or two about them, from the registry.
+    bio: Option<&'a str>,
+    /// Their articles' page (`authors/<slug>/`), if they wrote any.
+    articles_href: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -857,9 +863,23 @@ pub(crate) struct People<'a> {
     slugs: Vec<String>,
     /// Speakers missing from the registry.
     pub(crate) warnings: Vec<Diagnostic>,
+    /// The authors of the articles, by [`crate::config::name_key`] of their filed name: a
+    /// speaker among them has an `authors/` page too.
+    authors: std::collections::HashSet<String>,
 }
 
 impl People<'_> {
+    /// The `people/<slug>/` page of `name` (as [`crate::config::name_key`] compares names),
+    /// if they are quoted or make claims.
+    pub(crate) fn page_of(&self, name: &str) -> Option<String> {
+        let key = crate::config::name_key(name);
+        self.speakers
+            .iter()
+            .zip(&self.slugs)
+            .find(|(s, _)| crate::config::name_key(&s.name) == key)
+            .map(|(_, slug)| format!("people/{slug}/"))
+    }
+
     /// One search record per person, for the index of the language `lang`.
     pub(crate) fn records(&self, lang: &SiteLang) -> Vec<crate::search::Record<'static>> {
         self.speakers
@@ -1006,10 +1026,16 @@ pub(crate) fn people<'a>(site: &'a Site, articles: &[&'a ArticleSummary]) -> Peo
         let mut all: Vec<Option<Speaker<'_>>> = speakers.into_iter().map(Some).collect();
         order.iter().filter_map(|&i| all[i].take()).collect()
     };
+    let authors = articles
+        .iter()
+        .flat_map(|a| &a.authors)
+        .map(|n| crate::config::name_key(site.filed_name(n)))
+        .collect();
     People {
         speakers,
         slugs: slug_of,
         warnings,
+        authors,
     }
 }
 
@@ -1088,6 +1114,11 @@ pub(crate) fn people_pages(site: &Site, l: &Listing<'_>, people: &People<'_>) ->
                     aliases: &s.aliases,
                     registered: s.registered,
                     kind: s.kind,
+                    bio: site.person(&s.name).and_then(|(_, p)| p.bio.as_deref()),
+                    articles_href: people
+                        .authors
+                        .contains(&crate::config::name_key(&s.name))
+                        .then(|| format!("{root}{}{}", l.lang.prefix, site.author_page(&s.name))),
                 },
             );
             page.set("quotes", &quotes);
@@ -1169,36 +1200,9 @@ pub(crate) fn tags(
     l: &Listing<'_>,
     articles: &[&ArticleSummary],
 ) -> Result<Vec<Page>, Diagnostic> {
-    // Spellings of one tag ("KI", "ki") are one tag, shown as first written. Different tags
-    // whose slugs agree would have to share a page, or one of them get a URL that depends on
-    // the other: the editor decides which spelling is meant.
-    let mut by_slug: BTreeMap<String, (String, Vec<&ArticleSummary>)> = BTreeMap::new();
-    for a in articles {
-        for t in &a.tags {
-            let slug = crate::slug::tag_slug(t);
-            let entry = by_slug
-                .entry(slug.clone())
-                .or_insert_with(|| (t.clone(), Vec::new()));
-            if crate::slug::tag_key(&entry.0) != crate::slug::tag_key(t) {
-                let first = entry.1.first().map(|f| f.source_path.display().to_string());
-                return Err(Diagnostic::file(
-                    &a.source_path,
-                    format!(
-                        "the tags `{t}` and `{}` (in {}) would share the page tags/{slug}/",
-                        entry.0,
-                        first.unwrap_or_default()
-                    ),
-                )
-                .with_help(
-                    "write the tag the same way in both articles, or name one differently",
-                ));
-            }
-            // Articles come one at a time: only the last one listed can be this one.
-            if !entry.1.last().is_some_and(|x| std::ptr::eq(*x, *a)) {
-                entry.1.push(a);
-            }
-        }
-    }
+    let by_slug = group_terms(articles, "tags", "tags", &|a| a.tags.clone(), &|t| {
+        (crate::slug::tag_slug(t), crate::slug::tag_key(t))
+    })?;
     // A tag's page lists the articles listed today; a tag only expired articles have keeps
     // its (empty) page, which their pages link to, but leaves tags/.
     let by_slug: Vec<(&String, &String, Vec<&ArticleSummary>)> = by_slug
@@ -1222,7 +1226,277 @@ pub(crate) fn tags(
         let base = format!("tags/{slug}/");
         pages.extend(paginated(site, l, "tag.html", &base, list, &|page| {
             page.set("tag", name);
+            let root = root_prefix(&page.path);
+            page.set("feed", &format!("{root}{}feed.xml", l.here(&base)));
         }));
+    }
+    Ok(pages)
+}
+
+/// Articles by term (a tag, an author, a taxonomy's term), by the slug of the term's page:
+/// the term as first written and its articles, in the order of `articles`.
+type Terms<'a> = BTreeMap<String, (String, Vec<&'a ArticleSummary>)>;
+
+/// `articles` grouped by the terms `terms_of` gives each, under `folder/<slug>/`; `slug_key`
+/// gives a term's slug and what makes two spellings one term. Spellings of one term ("KI",
+/// "ki") are one term, shown as first written. Different terms whose slugs agree would have
+/// to share a page, or one of them get a URL that depends on the other: the editor decides
+/// which spelling is meant (`what` names them in the error: "tags", "authors").
+fn group_terms<'a>(
+    articles: &[&'a ArticleSummary],
+    what: &str,
+    folder: &str,
+    terms_of: &dyn Fn(&ArticleSummary) -> Vec<String>,
+    slug_key: &dyn Fn(&str) -> (String, String),
+) -> Result<Terms<'a>, Diagnostic> {
+    let mut by_slug: Terms<'a> = BTreeMap::new();
+    for a in articles {
+        for t in terms_of(a) {
+            let (slug, key) = slug_key(&t);
+            let entry = by_slug
+                .entry(slug.clone())
+                .or_insert_with(|| (t.clone(), Vec::new()));
+            if slug_key(&entry.0).1 != key {
+                let first = entry.1.first().map(|f| f.source_path.display().to_string());
+                return Err(Diagnostic::file(
+                    &a.source_path,
+                    format!(
+                        "the {what} `{t}` and `{}` (in {}) would share the page {folder}/{slug}/",
+                        entry.0,
+                        first.unwrap_or_default()
+                    ),
+                )
+                .with_help("write it the same way in both articles, or name one differently"));
+            }
+            // Articles come one at a time: only the last one listed can be this one.
+            if !entry.1.last().is_some_and(|x| std::ptr::eq(*x, *a)) {
+                entry.1.push(a);
+            }
+        }
+    }
+    Ok(by_slug)
+}
+
+/// The articles' authors by the slug of their page (see [`Site::author_page`]), each under
+/// the name the registry files them by.
+fn authors_of<'a>(site: &Site, articles: &[&'a ArticleSummary]) -> Result<Terms<'a>, Diagnostic> {
+    group_terms(
+        articles,
+        "authors",
+        "authors",
+        &|a| {
+            a.authors
+                .iter()
+                .filter(|n| !n.trim().is_empty())
+                .map(|n| crate::annotate::fold(site.filed_name(n)))
+                .collect()
+        },
+        &|name| {
+            let page = site.author_page(name);
+            let slug = page["authors/".len()..page.len() - 1].to_string();
+            (slug, crate::config::name_key(name))
+        },
+    )
+}
+
+/// The terms of the taxonomy `name` among `articles`, by slug (as tags are).
+fn terms_of<'a>(name: &str, articles: &[&'a ArticleSummary]) -> Result<Terms<'a>, Diagnostic> {
+    group_terms(
+        articles,
+        name,
+        name,
+        &|a| {
+            a.taxonomies
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, terms)| terms.clone())
+                .unwrap_or_default()
+        },
+        &|t| (crate::slug::tag_slug(t), crate::slug::tag_key(t)),
+    )
+}
+
+/// A list that has a feed of its own: its page below the language's home (`tags/ki/`), the
+/// feed's title and its articles, newest first.
+pub(crate) type FeedList<'a> = (String, String, Vec<&'a ArticleSummary>);
+
+/// Every list with a feed of its own beside `feed.xml` in the language `l`: each tag, each
+/// author and each term of each taxonomy (their feeds are `<page>feed.xml`).
+pub(crate) fn feed_lists<'a>(
+    site: &Site,
+    l: &SiteLang,
+    articles: &[&'a ArticleSummary],
+) -> Result<Vec<FeedList<'a>>, Diagnostic> {
+    let articles = &current(site, articles);
+    let title = |what: &str, name: &str| format!("{} – {what}: {name}", site.config.title);
+    let words = &site.locales.get(l.lang).words;
+    let mut out = Vec::new();
+    let tags = group_terms(articles, "tags", "tags", &|a| a.tags.clone(), &|t| {
+        (crate::slug::tag_slug(t), crate::slug::tag_key(t))
+    })?;
+    for (slug, (name, list)) in tags {
+        out.push((
+            format!("tags/{slug}/"),
+            title(words.get("tag"), &name),
+            list,
+        ));
+    }
+    for (slug, (name, list)) in authors_of(site, articles)? {
+        out.push((
+            format!("authors/{slug}/"),
+            title(words.get("author"), &name),
+            list,
+        ));
+    }
+    for t in &site.config.taxonomies {
+        for (slug, (name, list)) in terms_of(&t.name, articles)? {
+            let page = format!("{}/{slug}/", t.name);
+            out.push((page, title(t.title.get(l.lang), &name), list));
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Serialize)]
+struct AuthorItem<'a> {
+    name: &'a str,
+    role: Option<&'a str>,
+    href: String,
+    count: usize,
+    registered: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct AuthorView<'a> {
+    name: &'a str,
+    role: Option<&'a str>,
+    url: Option<&'a str>,
+    bio: Option<&'a str>,
+    registered: bool,
+    /// `person` or `organization`.
+    kind: crate::config::PersonKind,
+    /// Their page in `people/`, where they are quoted or make claims too.
+    person_href: Option<String>,
+    /// Their articles in all.
+    count: usize,
+}
+
+/// authors/ (everyone with a byline, by name) and authors/<slug>/ (their articles, newest
+/// first, paginated, with a feed). An author the registry knows is the registry's person:
+/// the same name, the slug of their `people/` page (which links here), their role and bio.
+pub(crate) fn authors(
+    site: &Site,
+    l: &Listing<'_>,
+    articles: &[&ArticleSummary],
+    people: &People<'_>,
+) -> Result<Vec<Page>, Diagnostic> {
+    // As tags: an author only expired articles have keeps the page their bylines link to,
+    // empty, but leaves authors/.
+    let by_slug: Terms<'_> = authors_of(site, articles)?
+        .into_iter()
+        .map(|(slug, (name, list))| (slug, (name, current(site, &list))))
+        .collect();
+    let mut sorted: Vec<(&String, &(String, Vec<&ArticleSummary>))> = by_slug
+        .iter()
+        .filter(|(_, (_, list))| !list.is_empty())
+        .collect();
+    sorted.sort_by_key(|(_, (name, _))| name.to_lowercase());
+    let mut page = l.page(site, "authors.html", "authors/");
+    let root = root_prefix(&page.path);
+    let items: Vec<AuthorItem<'_>> = sorted
+        .iter()
+        .map(|(slug, (name, list))| {
+            let person = site.person(name).map(|(_, p)| p);
+            AuthorItem {
+                name,
+                role: person.and_then(|p| p.role.as_deref()),
+                href: format!("{root}{}authors/{slug}/", l.lang.prefix),
+                count: list.len(),
+                registered: person.is_some(),
+            }
+        })
+        .collect();
+    page.set("authors", &items);
+    let mut pages = vec![page];
+    for (slug, (name, list)) in &by_slug {
+        let base = format!("authors/{slug}/");
+        let person = site.person(name).map(|(_, p)| p);
+        let person_page = people.page_of(name);
+        pages.extend(paginated(site, l, "author.html", &base, list, &|page| {
+            let root = root_prefix(&page.path);
+            page.set(
+                "author",
+                &AuthorView {
+                    name,
+                    role: person.and_then(|p| p.role.as_deref()),
+                    url: person.and_then(|p| p.url.as_deref()),
+                    bio: person.and_then(|p| p.bio.as_deref()),
+                    registered: person.is_some(),
+                    kind: person.map_or(crate::config::PersonKind::Person, |p| p.kind),
+                    person_href: person_page
+                        .as_ref()
+                        .map(|p| format!("{root}{}{p}", l.lang.prefix)),
+                    count: list.len(),
+                },
+            );
+            page.set("feed", &format!("{root}{}feed.xml", l.here(&base)));
+        }));
+    }
+    Ok(pages)
+}
+
+#[derive(Debug, Serialize)]
+struct TaxonomyView<'a> {
+    /// Its name, the folder of its pages (`categories`).
+    name: &'a str,
+    /// What readers see, in the page's language.
+    title: &'a str,
+    /// Its index page.
+    href: String,
+}
+
+/// Each taxonomy of site.toml: `<name>/` (its terms, with counts) and `<name>/<slug>/` (a
+/// term's articles, paginated, with a feed).
+pub(crate) fn taxonomies(
+    site: &Site,
+    l: &Listing<'_>,
+    articles: &[&ArticleSummary],
+) -> Result<Vec<Page>, Diagnostic> {
+    let mut pages = Vec::new();
+    for t in &site.config.taxonomies {
+        let by_slug: Terms<'_> = terms_of(&t.name, articles)?
+            .into_iter()
+            .map(|(slug, (name, list))| (slug, (name, current(site, &list))))
+            .collect();
+        let index = format!("{}/", t.name);
+        let view = |root: &str| TaxonomyView {
+            name: &t.name,
+            title: t.title.get(l.lang.lang),
+            href: format!("{root}{}", l.here(&index)),
+        };
+        let mut page = l.page(site, "taxonomy.html", &index);
+        let root = root_prefix(&page.path);
+        let items: Vec<TagItem> = by_slug
+            .iter()
+            .filter(|(_, (_, list))| !list.is_empty())
+            .map(|(slug, (name, list))| TagItem {
+                name: name.clone(),
+                href: format!("{root}{}{slug}/", l.here(&index)),
+                count: list.len(),
+            })
+            .collect();
+        page.set("taxonomy", &view(&root));
+        page.set("terms", &items);
+        pages.push(page);
+        for (slug, (name, list)) in &by_slug {
+            let base = format!("{index}{slug}/");
+            pages.extend(paginated(site, l, "term.html", &base, list, &|page| {
+                let root = root_prefix(&page.path);
+                page.set("taxonomy", &view(&root));
+                page.set("term", name);
+                page.set("feed", &format!("{root}{}feed.xml", l.here(&base)));
+            }));
+        }
     }
     Ok(pages)
 }

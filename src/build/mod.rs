@@ -241,6 +241,8 @@ impl Shared {
         let none: [render::Alternate; 0] = [];
         cx.insert("alternates", &none);
         cx.insert("switcher", &none);
+        // A listing with a feed of its own (a tag, an author, a term) sets it.
+        cx.insert("feed", &None::<String>);
         cx
     }
 }
@@ -406,6 +408,10 @@ pub(crate) fn write_site_wide(
             format!("{}corrections.xml", l.prefix),
             feeds::corrections_feed(site, l, articles),
         ));
+        for (page, title, list) in listings::feed_lists(site, l, articles).map_err(|d| vec![d])? {
+            let text = feeds::list_feed(site, l, title, &page, &list);
+            feeds.push((format!("{}{page}feed.xml", l.prefix), text));
+        }
     }
     if let Some((site_lang, _, _)) = languages.first() {
         let everything = listings::current(site, &listings::all_articles(&languages));
@@ -630,8 +636,18 @@ pub(crate) fn write_article(
     article: &Article,
     anchored: &crate::annotate::Anchored<'_>,
 ) -> Result<(ArticleSummary, Written), Vec<Diagnostic>> {
-    let html =
-        render_view(site, pages.theme, &pages.shared, article, anchored).map_err(|d| vec![d])?;
+    // The feeds carry the body only when the site asks for it: it is the summary's largest
+    // part, kept in the cache with the rest.
+    let keep_body = site.config.feeds.full_content && !article.meta.page;
+    let (html, body) = render_view(
+        site,
+        pages.theme,
+        &pages.shared,
+        article,
+        anchored,
+        keep_body,
+    )
+    .map_err(|d| vec![d])?;
     let owner = reuse::Owner::Content(article.path.clone());
     let page = Path::new(&article.url_path).join("index.html");
     let page_hash = pages
@@ -644,6 +660,10 @@ pub(crate) fn write_article(
         // A page has no annotations to export.
         return Ok((ArticleSummary::new(article, anchored), files));
     }
+    let summary = ArticleSummary {
+        content_html: body,
+        ..ArticleSummary::new(article, anchored)
+    };
     let url = render::jsonld::page_url(site, &article.url_path);
     let export = Path::new(&article.url_path).join(render::wadm::FILE_NAME);
     let anno = render::wadm::annotation_collection(site, article, anchored, &url);
@@ -667,7 +687,7 @@ pub(crate) fn write_article(
             .map_err(|e| vec![io_error(&rel, e)])?;
         files.push((reuse::key(&rel), hash));
     }
-    Ok((ArticleSummary::new(article, anchored), files))
+    Ok((summary, files))
 }
 
 /// An article's page through `article.html`, or a standalone page's through `page.html`
@@ -678,7 +698,8 @@ fn render_view(
     shared: &Shared,
     article: &Article,
     anchored: &crate::annotate::Anchored<'_>,
-) -> Result<String, Diagnostic> {
+    keep_body: bool,
+) -> Result<(String, Option<String>), Diagnostic> {
     let mut view = render::article_view(site, article, anchored);
     let mut cx = shared.context(article.meta.lang, &article.meta.lang_tag, &article.url_path);
     if article.meta.page {
@@ -688,13 +709,14 @@ fn render_view(
             view.body_html = render::expand_shortcodes(&view.body_html, &list);
         }
         cx.insert("page", &view);
-        return theme.render("page.html", &cx);
+        return Ok((theme.render("page.html", &cx)?, None));
     }
     let url = render::jsonld::page_url(site, &article.url_path);
     view.jsonld = render::jsonld::article_jsonld(site, article, anchored, &url);
     cx.insert("page", &view);
     insert_alternates(&mut cx, &render::article_alternates(site, article));
-    theme.render("article.html", &cx)
+    let html = theme.render("article.html", &cx)?;
+    Ok((html, keep_body.then_some(view.body_html)))
 }
 
 /// What the translations the articles `summaries` name say of each other: errors and
@@ -723,7 +745,7 @@ pub fn render_article_html(
     article: &Article,
     anchored: &crate::annotate::Anchored<'_>,
 ) -> Result<String, Diagnostic> {
-    render_view(site, theme, &Shared::new(site), article, anchored)
+    render_view(site, theme, &Shared::new(site), article, anchored, false).map(|(html, _)| html)
 }
 
 /// Each `[[nav]]` entry of site.toml whose `page` is no content file the site publishes
@@ -852,7 +874,7 @@ fn collision_error(c: &reuse::Collision) -> Diagnostic {
     };
     let help = if article {
         "rename or move the article: gloss makes index.html, page/, claims/, people/, \
-         corrections/, tags/, search/, feed.xml, corrections.xml, sitemap.xml, robots.txt, \
+         corrections/, tags/, authors/, each taxonomy's folder, search/, feed.xml, corrections.xml, sitemap.xml, robots.txt, \
          claims.json, claims.csv, 404.html, each article's claims/ and the theme's files itself"
     } else {
         "rename or move the file: a file of content/ never replaces a page or another file"
@@ -931,6 +953,7 @@ pub fn render_fragment(
                 authors: Vec::new(),
                 summary: None,
                 tags: Vec::new(),
+                taxonomies: Vec::new(),
                 draft: false,
                 page: false,
                 source: None,

@@ -156,6 +156,13 @@ pub struct ArticleSummary {
     pub summary: Option<String>,
     /// Tags.
     pub tags: Vec<String>,
+    /// Its terms of the site's taxonomies, by taxonomy name (see `Meta::taxonomies`).
+    #[serde(default)]
+    pub taxonomies: Vec<(String, Vec<String>)>,
+    /// Its annotated body as HTML, for feeds with `[feeds] full_content` (links relative to
+    /// its page); none otherwise.
+    #[serde(default)]
+    pub content_html: Option<String>,
     /// A standalone page (`kind = "page"`): not listed, not in feeds or search.
     #[serde(default)]
     pub page: bool,
@@ -237,6 +244,8 @@ impl ArticleSummary {
                 .map(|s| crate::render::markdown_html_in(s, &article.path, "")),
             summary: article.meta.summary.clone(),
             tags: article.meta.tags.clone(),
+            taxonomies: article.meta.taxonomies.clone(),
+            content_html: None,
             page: article.meta.page,
             kinds,
             claims,

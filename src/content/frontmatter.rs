@@ -28,6 +28,10 @@ pub struct RawFrontMatter {
     pub summary: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The site's taxonomies beyond tags (`[taxonomies]`, `categories = ["Politik"]`), by the
+    /// name site.toml declares.
+    #[serde(default)]
+    pub taxonomies: std::collections::BTreeMap<String, Spanned<Vec<String>>>,
     #[serde(default)]
     pub draft: bool,
     #[serde(default)]

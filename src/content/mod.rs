@@ -80,6 +80,9 @@ pub struct Meta {
     pub summary: Option<String>,
     /// Tags.
     pub tags: Vec<String>,
+    /// The terms of each of the site's taxonomies it is in (`[taxonomies]`), by taxonomy
+    /// name, in site.toml's order; only those it sets.
+    pub taxonomies: Vec<(String, Vec<String>)>,
     /// Drafts are built only with `--drafts`.
     pub draft: bool,
     /// A standalone page (`kind = "page"`: About, how the site rates claims, a policy):
@@ -764,7 +767,7 @@ pub fn parse_article(
     };
     let raw: RawFrontMatter =
         crate::toml_input::parse(&path, &source, &source[fm.clone()], fm.start)
-            .map_err(|d| vec![d])?;
+            .map_err(|d| vec![taxonomy_at_top(site, d)])?;
     let mut cx = Checker {
         site,
         path: &path,
@@ -829,6 +832,28 @@ fn yaml_front_matter(path: &Path, source: &str) -> Diagnostic {
 
 /// Where the top-level key `key` is written in the front matter `front` (the key itself), or
 /// the front matter's start when it cannot be told.
+/// An unknown key of front matter that names one of the site's taxonomies
+/// (`categories = […]` at the top) gets help saying where it goes; any other error is `d`.
+fn taxonomy_at_top(site: &Site, d: Diagnostic) -> Diagnostic {
+    let Some(key) = d
+        .message
+        .strip_prefix("unknown key `")
+        .and_then(|r| r.split('`').next())
+    else {
+        return d;
+    };
+    if !site.config.taxonomies.iter().any(|t| t.name == key) {
+        return d;
+    }
+    Diagnostic {
+        message: format!("`{key}` is a taxonomy: its terms go in the `[taxonomies]` table"),
+        ..d
+    }
+    .with_help(format!(
+        "write `taxonomies = {{ {key} = […] }}` among the keys at the top, or `[taxonomies]` and `{key} = […]` below them (before any `[[claim]]`)"
+    ))
+}
+
 fn key_span(front: &str, key: &str) -> Range<usize> {
     let mut at = 0;
     for line in front.split_inclusive('\n') {
@@ -1125,6 +1150,7 @@ impl Checker<'_> {
             authors: raw.authors.clone(),
             summary: raw.summary.clone(),
             tags: raw.tags.clone(),
+            taxonomies: self.taxonomies(raw),
             draft: raw.draft,
             page,
             source,
@@ -1143,6 +1169,50 @@ impl Checker<'_> {
         })
     }
 
+    /// The article's `[taxonomies]`, each checked to be one site.toml declares (else an error
+    /// at its terms with the closest name), in site.toml's order.
+    fn taxonomies(&mut self, raw: &RawFrontMatter) -> Vec<(String, Vec<String>)> {
+        let declared = &self.site.config.taxonomies;
+        for (name, terms) in &raw.taxonomies {
+            if declared.iter().any(|t| &t.name == name) {
+                if terms.get_ref().len() > MAX_TAGS {
+                    self.error(
+                        terms.span(),
+                        format!(
+                            "{} terms of `{name}`; an article may have at most {MAX_TAGS}",
+                            terms.get_ref().len()
+                        ),
+                        "keep the terms readers would look for this article under",
+                    );
+                }
+                continue;
+            }
+            let names: Vec<&str> = declared.iter().map(|t| t.name.as_str()).collect();
+            let (message, help) = match crate::toml_input::closest(name, names.iter().copied()) {
+                Some(best) => (
+                    format!("unknown taxonomy `{name}`, did you mean `{best}`?"),
+                    format!("write `{best} = […]`; the site's taxonomies: {}", names.join(", ")),
+                ),
+                None if names.is_empty() => (
+                    format!("unknown taxonomy `{name}`"),
+                    "the site declares no taxonomies: add `[[taxonomy]]` with `name = \"…\"` and `title = \"…\"` to site.toml, or use `tags`".to_string(),
+                ),
+                None => (
+                    format!("unknown taxonomy `{name}`"),
+                    format!("the site's taxonomies: {}", names.join(", ")),
+                ),
+            };
+            self.error(terms.span(), message, help);
+        }
+        declared
+            .iter()
+            .filter_map(|t| {
+                let terms = raw.taxonomies.get(&t.name)?.get_ref();
+                (!terms.is_empty()).then(|| (t.name.clone(), terms.clone()))
+            })
+            .collect()
+    }
+
     /// Refuses on a page (`kind = "page"`) what only an article has: annotations, tags,
     /// authors, a source, a translation, figure settings. A page is about the site, not a
     /// text that was checked; each would be dropped, or would put the page in a listing.
@@ -1150,6 +1220,7 @@ impl Checker<'_> {
         let help = "a standalone page has none: remove it, or make this an article (remove `kind = \"page\"` and give it a `date`)";
         let set = [
             ("tags", !raw.tags.is_empty()),
+            ("taxonomies", !raw.taxonomies.is_empty()),
             ("authors", !raw.authors.is_empty()),
             ("source", raw.source.is_some()),
             ("translation", raw.translation.is_some()),

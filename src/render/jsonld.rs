@@ -480,6 +480,7 @@ Eine *enorme Summe*.
             role: None,
             aliases: vec!["Cade Matz".into()],
             url: Some("https://example.org/metz".into()),
+            bio: None,
             kind: Default::default(),
         });
         site
@@ -588,6 +589,7 @@ Eine *enorme Summe*.
             aliases: vec![],
             url: None,
             kind: crate::config::PersonKind::Organization,
+            bio: None,
         });
         let text = "+++\ntitle = \"T\"\ndate = 2019-07-24\nauthors = [\"Cade Matz\"]\n\
              [[claim]]\ntext = \"investierte\"\nclaim = \"Microsoft investiert\"\nby = \"Microsoft\"\ndate = 2019-07-22\nverdict = \"true\"\n\

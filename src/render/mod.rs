@@ -235,6 +235,12 @@ pub struct ArticleView<'a> {
     pub summary_html: Option<String>,
     /// Tags.
     pub tags: &'a [String],
+    /// The authors, each linked to their page (`authors/<slug>/` of the article's language).
+    pub author_links: Vec<TermLink<'a>>,
+    /// The tags, each linked to its page.
+    pub tag_links: Vec<TermLink<'a>>,
+    /// The article's terms of each of the site's taxonomies, in site.toml's order.
+    pub taxonomies: Vec<TaxonomyLinks<'a>>,
     /// Where the text first appeared.
     pub source: Option<OriginView<'a>>,
     /// "translated from Chinese (machine)".
@@ -255,6 +261,24 @@ pub struct ArticleView<'a> {
     pub path: &'a str,
     /// schema.org JSON-LD, escaped for a `<script>` element (filled in by the build).
     pub jsonld: String,
+}
+
+/// A name (an author, a tag, a term) and the page that lists its articles.
+#[derive(Debug, Serialize)]
+pub struct TermLink<'a> {
+    /// As shown.
+    pub name: &'a str,
+    /// Its page, from the page that links it.
+    pub href: String,
+}
+
+/// An article's terms of one taxonomy.
+#[derive(Debug, Serialize)]
+pub struct TaxonomyLinks<'a> {
+    /// The taxonomy's title in the page's language.
+    pub title: &'a str,
+    /// Its terms, linked.
+    pub terms: Vec<TermLink<'a>>,
 }
 
 /// One language version of a page: for `<link rel="alternate" hreflang>` in its head, the
@@ -463,6 +487,8 @@ pub fn article_view<'a>(
         }
     });
     let (figure_count, figures_html) = figures_panel(anchored, locale);
+    // The listings of the article's language, where its authors, tags and terms have pages.
+    let home = site.prefix_of(&article.meta.lang_tag);
     ArticleView {
         title: &article.meta.title,
         date: article.meta.date.to_string(),
@@ -482,6 +508,47 @@ pub fn article_view<'a>(
             .as_deref()
             .map(|s| markdown_html_in(s, &article.path, &root)),
         tags: &article.meta.tags,
+        author_links: article
+            .meta
+            .authors
+            .iter()
+            .filter(|a| !a.trim().is_empty())
+            .map(|a| TermLink {
+                name: site.filed_name(a),
+                href: format!("{root}{home}{}", site.author_page(a)),
+            })
+            .collect(),
+        tag_links: article
+            .meta
+            .tags
+            .iter()
+            .map(|t| TermLink {
+                name: t,
+                href: format!("{root}{home}tags/{}/", crate::slug::tag_slug(t)),
+            })
+            .collect(),
+        taxonomies: site
+            .config
+            .taxonomies
+            .iter()
+            .filter_map(|tx| {
+                let (_, terms) = article
+                    .meta
+                    .taxonomies
+                    .iter()
+                    .find(|(n, _)| *n == tx.name)?;
+                Some(TaxonomyLinks {
+                    title: tx.title.get(article.meta.lang),
+                    terms: terms
+                        .iter()
+                        .map(|t| TermLink {
+                            name: t,
+                            href: format!("{root}{home}{}/{}/", tx.name, crate::slug::tag_slug(t)),
+                        })
+                        .collect(),
+                })
+            })
+            .collect(),
         source: article.meta.source.as_ref().map(|s| OriginView {
             name: &s.name,
             url: s.url.as_deref(),

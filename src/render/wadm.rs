@@ -380,6 +380,7 @@ Jahren*, schreibt Cade Matz. „Was ist OpenAI?“, fragt er. Zu 50 % sicher. �
             role: None,
             aliases: vec!["Merity".into()],
             url: Some("https://smerity.com/".into()),
+            bio: None,
             kind: Default::default(),
         });
         site
