@@ -386,3 +386,54 @@ fn claim_fields_are_checked_where_they_are_written() {
     );
     assert_eq!(log.matches("warning:").count(), 1, "{log}");
 }
+
+/// Claim pages are written without Tera while the theme's `claim.html` and `base.html` are
+/// the default ones: every claim page of a site with every kind of claimant, appearance,
+/// source and hostile text is byte for byte what Tera renders from `claim.html` (which a
+/// site that overrides the template gets).
+#[test]
+fn claim_pages_written_in_rust_are_the_bytes_tera_renders_from_claim_html() {
+    let extra = (
+        "content/2026/b.md",
+        "+++\ntitle = \"Die <Abgabe> & \\\"Fahrpreise\\\"\"\ndate = 2026-03-04\nauthors = [\"Priya Raman\"]\n\
+         [[claim]]\ntext = \"Fahrpreise & Tarife\"\nclaim = \"Es <b>steigt</b> & 'fällt'\"\nby = \"O'Brien <script>\"\nverdict = \"false\"\nconclusion = \"\"\n\
+         sources = [{ url = \"https://example.org/a?x=1&y=2\", title = \"Quelle \\\"A\\\" <1>\", date = \"März & April 2026\", archive = \"https://archive.example/a\", accessed = 2026-03-03 }, \"https://example.org/b\"]\n\
+         [[claim]]\ntext = \"zahlt\"\nby = \"@article\"\nverdict = \"unverified\"\nnote = \"[Haushalt](a.md) und <em>mehr</em>\"\n\
+         +++\nDie Fahrpreise & Tarife, sagt sie. Der Mond zahlt.\n",
+    );
+    let claim_pages = |dir: &std::path::Path| -> std::collections::BTreeMap<String, Vec<u8>> {
+        snapshot(&dir.join("public"))
+            .into_iter()
+            .filter(|(path, _)| path.contains("/claims/claim-"))
+            .collect()
+    };
+    let fast = record_site();
+    std::fs::write(fast.path().join(extra.0), extra.1).unwrap();
+    build_ok(fast.path());
+    let tera = record_site();
+    std::fs::write(tera.path().join(extra.0), extra.1).unwrap();
+    std::fs::create_dir_all(tera.path().join("templates")).unwrap();
+    // The same template, overridden: only Tera renders it.
+    std::fs::write(
+        tera.path().join("templates/claim.html"),
+        format!(
+            "{}{{# the site's own #}}\n",
+            include_str!("../templates/claim.html")
+        ),
+    )
+    .unwrap();
+    build_ok(tera.path());
+    let (fast, tera) = (claim_pages(fast.path()), claim_pages(tera.path()));
+    assert_eq!(fast.len(), 7, "{:?}", fast.keys());
+    assert_eq!(
+        fast.keys().collect::<Vec<_>>(),
+        tera.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &fast {
+        assert_eq!(
+            String::from_utf8_lossy(bytes),
+            String::from_utf8_lossy(&tera[path]),
+            "{path}"
+        );
+    }
+}

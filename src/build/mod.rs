@@ -666,20 +666,41 @@ pub(crate) fn write_article(
     };
     let url = render::jsonld::page_url(site, &article.url_path);
     let export = Path::new(&article.url_path).join(render::wadm::FILE_NAME);
-    let anno = render::wadm::annotation_collection(site, article, anchored, &url);
-    let bytes = serde_json::to_vec(&anno)
-        .map_err(|e| vec![Diagnostic::file(&export, format!("cannot write: {e}"))])?;
+    let bytes = render::wadm::annotation_json(site, article, anchored, &url);
     let export_hash = pages
         .out
         .write_as(&owner, &export, &bytes)
         .map_err(|e| vec![io_error(&export, e)])?;
     files.push((reuse::key(&export), export_hash));
+    // With the default templates, one frame serves every claim page of the article: they
+    // differ from each other in `path` only, which base.html compares with no claim's path.
+    let mut frame = None;
     for claim in render::claim_page::claim_pages(site, article, anchored) {
-        let mut cx = pages
-            .shared
-            .context(article.meta.lang, &article.meta.lang_tag, &claim.path);
-        cx.insert("claim", &claim.view);
-        let html = pages.theme.render("claim.html", &cx).map_err(|d| vec![d])?;
+        let cx = || {
+            pages
+                .shared
+                .context(article.meta.lang, &article.meta.lang_tag, &claim.path)
+        };
+        if frame.is_none() {
+            frame = Some(
+                pages
+                    .theme
+                    .claim_frame(&cx())
+                    .transpose()
+                    .map_err(|d| vec![d])?,
+            );
+        }
+        let html = match frame.as_ref().and_then(Option::as_ref) {
+            Some(frame) => {
+                let words = &site.locales.get(article.meta.lang).words;
+                render::claim_page::html(&claim.view, frame, words, &site.config.title)
+            }
+            None => {
+                let mut cx = cx();
+                cx.insert("claim", &claim.view);
+                pages.theme.render("claim.html", &cx).map_err(|d| vec![d])?
+            }
+        };
         let rel = Path::new(&claim.path).join("index.html");
         let hash = pages
             .out

@@ -5,8 +5,6 @@
 //! Both are made from the same ClaimReviews the pages carry ([`jsonld::claim_review`]), so
 //! the data says what the pages say. The CSV is written with the `csv` crate (the
 //! best-kept Rust CSV library: RFC 4180 quoting of commas, quotes and line breaks).
-use serde_json::{Value, json};
-
 use super::summary::ArticleSummary;
 use crate::config::Site;
 use crate::render::jsonld::{self, ReviewedIn};
@@ -17,42 +15,85 @@ pub const JSON_FILE: &str = "claims.json";
 pub const CSV_FILE: &str = "claims.csv";
 
 /// Every claim of `listed` (newest article first, claims in front matter order) with its
-/// ClaimReview, as seen from the site root.
-fn reviews<'a>(
+/// article, handed to `each` with its ClaimReview as seen from the site root (`base`).
+fn for_each_review<'a, E>(
     site: &'a Site,
     listed: &'a [&'a ArticleSummary],
-) -> impl Iterator<Item = (&'a ArticleSummary, &'a super::summary::ClaimEntry, Value)> + 'a {
-    let base = jsonld::site_url(site, "");
-    listed.iter().flat_map(move |a| {
-        let base = base.clone();
-        a.claims.iter().map(move |c| {
-            let review = jsonld::claim_review(site, &ReviewedIn::summary(a), c, &base);
-            (*a, c, review)
-        })
-    })
+    base: &'a str,
+    mut each: impl FnMut(
+        &'a ArticleSummary,
+        &'a super::summary::ClaimEntry,
+        jsonld::ClaimReview<'_>,
+    ) -> Result<(), E>,
+) -> Result<(), E> {
+    for a in listed {
+        let reviewed = ReviewedIn::summary(a);
+        for c in &a.claims {
+            each(a, c, jsonld::claim_review(site, &reviewed, c, base))?;
+        }
+    }
+    Ok(())
+}
+
+/// The feed's elements, written one by one as the feed is written (80,000 reviews at 10k
+/// articles were 300 MB as a tree of values).
+struct Reviews<'a> {
+    site: &'a Site,
+    listed: &'a [&'a ArticleSummary],
+    base: &'a str,
+}
+
+impl serde::Serialize for Reviews<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let count = self.listed.iter().map(|a| a.claims.len()).sum();
+        let mut seq = s.serialize_seq(Some(count))?;
+        for_each_review(self.site, self.listed, self.base, |_, _, r| {
+            seq.serialize_element(&r)
+        })?;
+        seq.end()
+    }
+}
+
+/// `claims.json`'s top level (keys in sorted order, as they were written before).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DataFeed<'a, P: serde::Serialize> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    data_feed_element: Reviews<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_modified: Option<String>,
+    in_language: &'a str,
+    name: String,
+    publisher: P,
+    url: String,
 }
 
 /// `claims.json`: a schema.org `DataFeed` whose elements are the site's ClaimReviews.
 pub fn claims_json(site: &Site, listed: &[&ArticleSummary]) -> String {
     let base = jsonld::site_url(site, "");
-    let items: Vec<Value> = reviews(site, listed).map(|(_, _, r)| r).collect();
     let modified = listed.iter().map(|a| a.updated.unwrap_or(a.date)).max();
-    let mut feed = json!({
-        "@context": "https://schema.org",
-        "@type": "DataFeed",
-        "name": format!("{}: {}", site.config.title, site.locales.get(site.lang).words.get("claims")),
-        "url": format!("{base}{JSON_FILE}"),
-        "inLanguage": site.config.language,
-        "publisher": {
-            "@type": "Organization",
-            "name": site.config.title,
-            "url": base,
+    let feed = DataFeed {
+        context: "https://schema.org",
+        kind: "DataFeed",
+        data_feed_element: Reviews {
+            site,
+            listed,
+            base: &base,
         },
-        "dataFeedElement": items,
-    });
-    if let Some(d) = modified {
-        feed["dateModified"] = json!(d.to_string());
-    }
+        date_modified: modified.map(|d| d.to_string()),
+        in_language: &site.config.language,
+        name: format!(
+            "{}: {}",
+            site.config.title,
+            site.locales.get(site.lang).words.get("claims")
+        ),
+        publisher: jsonld::feed_publisher(site, &base),
+        url: format!("{base}{JSON_FILE}"),
+    };
     let mut text = serde_json::to_string_pretty(&feed).unwrap_or_default();
     text.push('\n');
     text
@@ -79,21 +120,8 @@ pub fn claims_csv(site: &Site, listed: &[&ArticleSummary]) -> Vec<u8> {
     // Writing into memory cannot fail.
     let _ = w.write_record(CSV_HEADER);
     let base = jsonld::site_url(site, "");
-    for (a, c, review) in reviews(site, listed) {
-        let str_at = |v: &Value| v.as_str().unwrap_or("").to_string();
-        let claim = &review["itemReviewed"];
-        let claimant = match &claim["author"] {
-            Value::Array(list) => list
-                .iter()
-                .map(|x| str_at(&x["name"]))
-                .collect::<Vec<_>>()
-                .join(", "),
-            one => str_at(&one["name"]),
-        };
-        let rating = match &review["reviewRating"]["ratingValue"] {
-            Value::Null => String::new(),
-            v => v.to_string(),
-        };
+    let _ = for_each_review(site, listed, &base, |a, c, review| {
+        let claim = &review.item_reviewed;
         let sources = c
             .sources
             .iter()
@@ -102,18 +130,22 @@ pub fn claims_csv(site: &Site, listed: &[&ArticleSummary]) -> Vec<u8> {
             .join(" ");
         let row = [
             c.id.clone(),
-            str_at(&review["claimReviewed"]),
-            claimant,
-            str_at(&review["reviewRating"]["alternateName"]),
-            rating,
-            str_at(&claim["datePublished"]),
-            str_at(&review["datePublished"]),
+            review.claim_reviewed.clone(),
+            claim.author.as_ref().map(|a| a.names()).unwrap_or_default(),
+            review.review_rating.alternate_name.to_string(),
+            review
+                .review_rating
+                .rating_value
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            claim.date_published.clone().unwrap_or_default(),
+            review.date_published.clone(),
             format!("{base}{}", crate::render::url_of_path(&a.path)),
-            str_at(&review["url"]),
+            review.url.clone(),
             sources,
         ];
-        let _ = w.write_record(row.iter().map(|cell| inert(cell).into_owned()));
-    }
+        w.write_record(row.iter().map(|cell| inert(cell).into_owned()))
+    });
     w.into_inner().unwrap_or_default()
 }
 

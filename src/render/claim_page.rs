@@ -76,6 +76,8 @@ pub struct ClaimPageView<'a> {
     pub highlight_href: String,
     /// The ClaimReview, escaped for a `<script>` element.
     pub jsonld: String,
+    /// The home of the article's language, from this page (`../../../../`, `…/fr/`).
+    pub home: String,
 }
 
 /// One claim page: its path below the site root and its view.
@@ -120,6 +122,7 @@ pub fn claim_pages<'a>(
         // People's pages are below the home of the article's language (`fr/people/…` on a
         // site in several languages).
         let home = format!("{root}{}", site.prefix_of(&article.meta.lang_tag));
+        let view_home = home.clone();
         let article_href = format!("{root}{}", super::url_of_path(&article.url_path));
         let v = site.scale.get(verdict);
         let claimant = crate::content::claimant(
@@ -157,16 +160,10 @@ pub fn claim_pages<'a>(
             },
         };
         let passage = context(&sentences, text, range.clone());
-        let review = super::jsonld::claim_review(
-            site,
-            &reviewed,
-            &entry,
-            &super::jsonld::site_url(site, &path),
-        );
-        let mut graph = review;
-        if let serde_json::Value::Object(o) = &mut graph {
-            o.insert("@context".into(), "https://schema.org".into());
-        }
+        let base = super::jsonld::site_url(site, &path);
+        let mut review = super::jsonld::claim_review(site, &reviewed, &entry, &base);
+        review.context = Some("https://schema.org");
+        let jsonld = super::script_json(&review);
         out.push(ClaimPage {
             view: ClaimPageView {
                 id: &ann.id,
@@ -214,12 +211,208 @@ pub fn claim_pages<'a>(
                 },
                 highlight_href: format!("{article_href}#{}", ann.id),
                 article_href,
-                jsonld: super::script_safe(&graph.to_string()),
+                jsonld,
+                home: view_home,
             },
             path,
         });
     }
     out
+}
+
+/// A claim page as the default `claim.html` renders it, written into `frame` (the default
+/// `base.html` around it) without a template context: a claim page is one of eight pages
+/// of an article on the generated archive, and Tera took a third of what one cost.
+/// `tests/claims.rs` holds it to the bytes Tera renders from `claim.html`.
+pub fn html(
+    claim: &ClaimPageView<'_>,
+    frame: &super::theme::Frame,
+    words: &crate::i18n::Words,
+    site_title: &str,
+) -> String {
+    let mut o = String::with_capacity(4096 + claim.passage_html.len() + claim.jsonld.len());
+    // As Tera escapes `{{ x }}`.
+    let e = |o: &mut String, s: &str| {
+        let _ = pulldown_cmark_escape::escape_html(&mut *o, s);
+    };
+    // Tera's truth of an optional string: present and not empty.
+    fn some<'s>(s: &Option<&'s str>) -> Option<&'s str> {
+        s.filter(|s| !s.is_empty())
+    }
+    let t = |key: &'static str| -> &str { words.get(key) };
+    let [p0, p1, p2, p3, p4] = &frame.parts;
+    o.push_str(p0);
+    e(&mut o, claim.statement);
+    o.push_str(" – ");
+    e(&mut o, t("fact_check"));
+    o.push_str(" – ");
+    e(&mut o, site_title);
+    o.push_str(p1);
+    o.push_str("\n<script type=\"application/ld+json\">");
+    o.push_str(&claim.jsonld);
+    o.push_str("</script>\n");
+    o.push_str(p2);
+    o.push_str("page page-claim");
+    o.push_str(p3);
+    o.push_str("\n<article class=\"gl-claim-page\">\n<p class=\"kicker\"><a href=\"");
+    e(&mut o, &claim.home);
+    o.push_str("claims/\">");
+    e(&mut o, t("fact_check"));
+    o.push_str("</a></p>\n<h1 class=\"gl-statement\">");
+    e(&mut o, t("quote_open"));
+    e(&mut o, claim.statement);
+    e(&mut o, t("quote_close"));
+    o.push_str("</h1>\n<p class=\"gl-verdict-line\"><span class=\"gl-label\">");
+    e(&mut o, t("verdict"));
+    o.push_str("</span> <strong class=\"gl-verdict gl-v-");
+    e(&mut o, claim.verdict);
+    if let Some(tone) = claim.tone.filter(|&t| t != 0) {
+        o.push_str(" gl-r-");
+        o.push_str(itoa::Buffer::new().format(tone));
+    }
+    o.push_str("\">");
+    e(&mut o, claim.verdict_label);
+    o.push_str("</strong></p>\n");
+    if let Some(c) = some(&claim.conclusion) {
+        o.push_str("<p class=\"lead gl-conclusion\">");
+        e(&mut o, c);
+        o.push_str("</p>");
+    }
+    o.push_str("\n<dl class=\"gl-claim-facts\">\n<dt>");
+    e(&mut o, t("claimed_by"));
+    o.push_str("</dt>\n<dd>");
+    if let Some(by) = some(&claim.by) {
+        match claim.by_href.as_deref().filter(|h| !h.is_empty()) {
+            Some(href) => {
+                o.push_str("<a href=\"");
+                e(&mut o, href);
+                o.push_str("\">");
+                e(&mut o, by);
+                o.push_str("</a>");
+            }
+            None => e(&mut o, by),
+        }
+        if let Some(w) = some(&claim.by_as_written) {
+            o.push_str(" <span class=\"gl-meta\">(");
+            e(&mut o, t("as_written_in_text"));
+            o.push_str(": ");
+            e(&mut o, w);
+            o.push_str(")</span>");
+        }
+    } else if claim.article_itself {
+        e(&mut o, t("the_article_itself"));
+    } else {
+        e(&mut o, t("claimant_unknown"));
+    }
+    o.push_str("</dd>\n<dt>");
+    e(&mut o, t("appeared_in"));
+    o.push_str("</dt>\n<dd>");
+    let ap = &claim.appearance;
+    match ap.href.as_deref().filter(|h| !h.is_empty()) {
+        Some(href) => {
+            o.push_str("<a href=\"");
+            e(&mut o, href);
+            o.push_str("\">");
+            if ap.this_site {
+                o.push_str("<cite>");
+                e(&mut o, ap.name);
+                o.push_str("</cite>");
+            } else {
+                e(&mut o, ap.name);
+            }
+            o.push_str("</a>");
+        }
+        None => e(&mut o, ap.name),
+    }
+    if let Some(date) = ap.date.as_deref().filter(|d| !d.is_empty()) {
+        o.push_str(", <time datetime=\"");
+        e(&mut o, date);
+        o.push_str("\">");
+        e(&mut o, ap.date_display.as_deref().unwrap_or(""));
+        o.push_str("</time>");
+    }
+    o.push_str("</dd>\n");
+    if let Some(made) = claim.made.as_deref().filter(|d| !d.is_empty()) {
+        o.push_str("<dt>");
+        e(&mut o, t("claimed_on"));
+        o.push_str("</dt>\n<dd><time datetime=\"");
+        e(&mut o, made);
+        o.push_str("\">");
+        e(&mut o, claim.made_display.as_deref().unwrap_or(""));
+        o.push_str("</time></dd>");
+    }
+    o.push('\n');
+    if !ap.this_site {
+        o.push_str("<dt>");
+        e(&mut o, t("checked_in"));
+        o.push_str("</dt>\n<dd><a href=\"");
+        e(&mut o, &claim.article_href);
+        o.push_str("\"><cite>");
+        e(&mut o, claim.article_title);
+        o.push_str("</cite></a>, <time datetime=\"");
+        e(&mut o, &claim.article_date);
+        o.push_str("\">");
+        e(&mut o, &claim.article_date_display);
+        o.push_str("</time></dd>");
+    }
+    o.push_str("\n</dl>\n<section class=\"gl-context\" aria-labelledby=\"context-heading\">\n<h2 id=\"context-heading\">");
+    e(&mut o, t("in_context"));
+    o.push_str("</h2>\n<blockquote class=\"gl-passage\"><p>");
+    o.push_str(&claim.passage_html);
+    o.push_str("</p></blockquote>\n<p><a href=\"");
+    e(&mut o, &claim.highlight_href);
+    o.push_str("\">");
+    e(&mut o, t("to_the_passage"));
+    o.push_str(" →</a></p>\n</section>\n");
+    if let Some(note) = claim.note_html.as_deref().filter(|n| !n.is_empty()) {
+        o.push_str("\n<section class=\"gl-check\" aria-labelledby=\"check-heading\">\n<h2 id=\"check-heading\">");
+        e(&mut o, t("the_check"));
+        o.push_str("</h2>\n<div class=\"gl-note-text\">");
+        o.push_str(note);
+        o.push_str("</div>\n</section>\n");
+    }
+    o.push('\n');
+    if !claim.sources.is_empty() {
+        o.push_str("\n<section aria-labelledby=\"sources-heading\">\n<h2 id=\"sources-heading\">");
+        e(&mut o, t("sources"));
+        o.push_str("</h2>\n<ul class=\"gl-sources\">\n");
+        for s in claim.sources {
+            o.push_str("<li><a href=\"");
+            e(&mut o, &s.url);
+            o.push_str("\">");
+            e(&mut o, &s.title);
+            o.push_str("</a>");
+            if let Some(d) = s.date.as_deref().filter(|d| !d.is_empty()) {
+                o.push_str(" (");
+                e(&mut o, d);
+                o.push(')');
+            }
+            if let Some(a) = s.archive.as_deref().filter(|a| !a.is_empty()) {
+                o.push_str(" · <a href=\"");
+                e(&mut o, a);
+                o.push_str("\" class=\"gl-archive\">");
+                e(&mut o, t("archived_copy"));
+                o.push_str("<span class=\"visually-hidden\">: ");
+                e(&mut o, &s.title);
+                o.push_str("</span></a>");
+            }
+            if let Some(day) = s.accessed {
+                let day = day.to_string();
+                o.push_str(" · ");
+                e(&mut o, t("accessed"));
+                o.push_str(" <time datetime=\"");
+                o.push_str(&day);
+                o.push_str("\">");
+                o.push_str(&day);
+                o.push_str("</time>");
+            }
+            o.push_str("</li>\n");
+        }
+        o.push_str("</ul>\n</section>\n");
+    }
+    o.push_str("\n</article>\n");
+    o.push_str(p4);
+    o
 }
 
 /// The passage around `range`: its sentence(s), with the sentence before and the one after

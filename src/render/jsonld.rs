@@ -2,14 +2,16 @@
 //!
 //! The result goes into `<script type="application/ld+json">`; every `<`, `>` and `&` is
 //! written as a `\u` escape, so no string in it can close the script element.
-use serde_json::{Map, Value, json};
+use std::borrow::Cow;
+
+use serde::Serialize;
+#[cfg(test)]
+use serde_json::Value;
 
 use crate::annotate::{Anchored, fold};
 use crate::config::Site;
 use crate::content::{Article, Detail};
 use crate::markdown::plain_text;
-
-use super::script_safe;
 
 /// The site's root address: `base_url` with a trailing slash, else relative from `url_path`.
 pub fn site_url(site: &Site, url_path: &str) -> String {
@@ -72,30 +74,164 @@ pub fn translation_urls(site: &Site, article: &Article) -> (Option<LangUrl>, Vec
     (of, translations)
 }
 
+/// A schema.org `Person` or `Organization`. Field order is the JSON's key order, which
+/// is sorted (the order `serde_json::Value` objects had, so that pages stay as they were).
+#[derive(Debug, Serialize)]
+pub struct Agent<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    /// The name.
+    pub name: Cow<'a, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+/// One agent or several (schema.org takes either).
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Agents<'a> {
+    /// One.
+    One(Agent<'a>),
+    /// Several.
+    Many(Vec<Agent<'a>>),
+}
+
+impl Agents<'_> {
+    /// Their names, separated by `, `.
+    pub fn names(&self) -> String {
+        match self {
+            Agents::One(a) => a.name.to_string(),
+            Agents::Many(all) => all
+                .iter()
+                .map(|a| a.name.as_ref())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+}
+
 /// A schema.org agent for `name`: the registry's entry with its own type (`Person` or
 /// `Organization`) under its registered name, else a `Person` or `Organization` as
 /// `unknown_is_person` says.
-fn agent(site: &Site, name: &str, unknown_is_person: bool) -> Value {
+fn agent<'a>(site: &'a Site, name: &str, unknown_is_person: bool) -> Agent<'a> {
     match site.person(name) {
-        Some((_, p)) => {
-            let mut o = obj([
-                ("@type", json!(p.kind.schema_type())),
-                ("name", json!(p.name)),
-            ]);
-            if let Some(url) = p.url.as_deref().filter(|u| !u.trim().is_empty()) {
-                o.insert("url".into(), json!(url));
-            }
-            Value::Object(o)
-        }
-        None => {
-            let kind = if unknown_is_person {
+        Some((_, p)) => Agent {
+            kind: p.kind.schema_type(),
+            name: Cow::Borrowed(&p.name),
+            url: p.url.as_deref().filter(|u| !u.trim().is_empty()),
+        },
+        None => Agent {
+            kind: if unknown_is_person {
                 "Person"
             } else {
                 "Organization"
-            };
-            json!({ "@type": kind, "name": fold(name) })
+            },
+            name: Cow::Owned(fold(name)),
+            url: None,
+        },
+    }
+}
+
+/// A schema.org `CreativeWork`: where a claim appeared, a text's original or a translation.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Work<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    headline: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    in_language: Option<Cow<'a, str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<Cow<'a, str>>,
+}
+
+impl Default for Work<'_> {
+    fn default() -> Self {
+        Work {
+            kind: "CreativeWork",
+            date_published: None,
+            headline: None,
+            in_language: None,
+            name: None,
+            url: None,
         }
     }
+}
+
+/// The site as the publishing organization.
+#[derive(Debug, Serialize)]
+struct Publisher<'a> {
+    #[serde(rename = "@id", skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    url: Cow<'a, str>,
+}
+
+/// A schema.org `Rating`: the verdict's label, and its place on the scale when it has one.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rating<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    /// The verdict's label.
+    pub alternate_name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    best_rating: Option<u8>,
+    /// Its rating, if it is on the scale.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rating_value: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    worst_rating: Option<u8>,
+}
+
+/// The claim a review is of.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClaimItem<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    appearance: Work<'a>,
+    /// Who made it, where known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<Agents<'a>>,
+    /// When it was made (ISO), where known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_published: Option<String>,
+}
+
+/// One claim's schema.org `ClaimReview`, borrowed from the site and the claim and written
+/// straight into a page or a file (see [`claim_review`]).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClaimReview<'a> {
+    /// Only on a page of its own, where it is the whole JSON-LD.
+    #[serde(rename = "@context", skip_serializing_if = "Option::is_none")]
+    pub context: Option<&'static str>,
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    author: Publisher<'a>,
+    /// What was reviewed, white space folded.
+    pub claim_reviewed: String,
+    /// The review's date (ISO): the article's.
+    pub date_published: String,
+    in_language: &'a str,
+    /// The claim.
+    pub item_reviewed: ClaimItem<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    review_body: Option<String>,
+    /// The verdict.
+    pub review_rating: Rating<'a>,
+    /// The claim's page.
+    pub url: String,
 }
 
 /// The article a claim was reviewed in, as [`claim_review`] needs it: from the article
@@ -154,12 +290,12 @@ impl<'a> ReviewedIn<'a> {
 /// appeared in the article's `source` where there is one with an address, else in the
 /// article; it was made on the claim's own `date`, else the source's date, else (for the
 /// article's own claims) the article's date, and otherwise no date is given.
-pub fn claim_review(
-    site: &Site,
-    a: &ReviewedIn<'_>,
-    c: &crate::build::summary::ClaimEntry,
-    base: &str,
-) -> Value {
+pub fn claim_review<'a>(
+    site: &'a Site,
+    a: &ReviewedIn<'a>,
+    c: &'a crate::build::summary::ClaimEntry,
+    base: &'a str,
+) -> ClaimReview<'a> {
     let article_url = format!("{base}{}", super::url_of_path(a.path));
     let url = format!(
         "{base}{}",
@@ -167,57 +303,50 @@ pub fn claim_review(
     );
     let v = site.scale.get(&c.verdict);
     let label = v.map_or(c.verdict.as_str(), |v| v.label.get(a.lang));
-    let mut rating = obj([("@type", json!("Rating")), ("alternateName", json!(label))]);
+    let mut rating = Rating {
+        kind: "Rating",
+        alternate_name: label,
+        best_rating: None,
+        rating_value: None,
+        worst_rating: None,
+    };
     if let (Some(value), Some((best, worst))) =
         (v.and_then(|v| v.rating), site.scale.rating_bounds())
     {
-        rating.insert("ratingValue".into(), json!(value));
-        rating.insert("bestRating".into(), json!(best));
-        rating.insert("worstRating".into(), json!(worst));
+        rating.rating_value = Some(value);
+        rating.best_rating = Some(best);
+        rating.worst_rating = Some(worst);
     }
-    let source = a.source.filter(|s| s.url.is_some());
-    let appearance = match source {
-        Some(s) => {
-            let mut o = obj([
-                ("@type", json!("CreativeWork")),
-                ("url", json!(s.url)),
-                ("name", json!(s.name)),
-            ]);
-            if let Some(d) = s.date {
-                o.insert("datePublished".into(), json!(d.to_string()));
-            }
-            o
-        }
-        None => obj([
-            ("@type", json!("CreativeWork")),
-            ("url", json!(article_url)),
-            ("headline", json!(a.title.trim())),
-            ("datePublished", json!(a.date.to_string())),
-        ]),
+    let appearance = match a.source.filter(|s| s.url.is_some()) {
+        Some(s) => Work {
+            url: s.url.as_deref().map(Cow::Borrowed),
+            name: Some(&s.name),
+            date_published: s.date.map(|d| d.to_string()),
+            ..Work::default()
+        },
+        None => Work {
+            url: Some(Cow::Owned(article_url)),
+            headline: Some(a.title.trim()),
+            date_published: Some(a.date.to_string()),
+            ..Work::default()
+        },
     };
-    let mut claim = obj([
-        ("@type", json!("Claim")),
-        ("appearance", Value::Object(appearance)),
-    ]);
     let made = c
         .date
         .or(a.source.and_then(|s| s.date))
         .or(c.article_itself.then_some(a.date));
-    if let Some(made) = made {
-        claim.insert("datePublished".into(), json!(made.to_string()));
-    }
     let author = match (&c.by, c.article_itself) {
         (Some(by), true) if site.person(by).is_none() => {
             // The article's source, as its front matter names it.
-            let mut o = obj([("@type", json!("Organization")), ("name", json!(fold(by)))]);
-            if let Some(url) = a.source.and_then(|s| s.url.as_deref()) {
-                o.insert("url".into(), json!(url));
-            }
-            Some(Value::Object(o))
+            Some(Agents::One(Agent {
+                kind: "Organization",
+                name: Cow::Owned(fold(by)),
+                url: a.source.and_then(|s| s.url.as_deref()),
+            }))
         }
-        (Some(by), _) => Some(agent(site, by, true)),
+        (Some(by), _) => Some(Agents::One(agent(site, by, true))),
         (None, true) => {
-            let authors: Vec<Value> = a
+            let mut authors: Vec<Agent<'a>> = a
                 .authors
                 .iter()
                 .filter(|n| !n.trim().is_empty())
@@ -225,49 +354,120 @@ pub fn claim_review(
                 .collect();
             match authors.len() {
                 0 => None,
-                1 => authors.into_iter().next(),
-                _ => Some(Value::Array(authors)),
+                1 => authors.pop().map(Agents::One),
+                _ => Some(Agents::Many(authors)),
             }
         }
         (None, false) => None,
     };
-    if let Some(author) = author {
-        claim.insert("author".into(), author);
+    ClaimReview {
+        context: None,
+        id: url.clone(),
+        kind: "ClaimReview",
+        author: publisher_at(site, base),
+        claim_reviewed: fold(c.statement()),
+        date_published: a.date.to_string(),
+        in_language: a.lang_tag,
+        item_reviewed: ClaimItem {
+            kind: "Claim",
+            appearance,
+            author,
+            date_published: made.map(|d| d.to_string()),
+        },
+        review_body: c.conclusion.as_deref().map(fold).filter(|c| !c.is_empty()),
+        review_rating: rating,
+        url,
     }
-    let mut review = obj([
-        ("@type", json!("ClaimReview")),
-        ("@id", json!(url)),
-        ("url", json!(url)),
-        ("claimReviewed", json!(fold(c.statement()))),
-        ("reviewRating", Value::Object(rating)),
-        ("itemReviewed", Value::Object(claim)),
-        ("author", publisher_at(site, base)),
-        ("datePublished", json!(a.date.to_string())),
-        ("inLanguage", json!(a.lang_tag)),
-    ]);
-    if let Some(conclusion) = c.conclusion.as_deref().map(fold).filter(|c| !c.is_empty()) {
-        review.insert("reviewBody".into(), json!(conclusion));
-    }
-    Value::Object(review)
-}
-
-/// The site as the publishing organization.
-fn publisher(site: &Site, url_path: &str) -> Value {
-    publisher_at(site, &site_url(site, url_path))
 }
 
 /// The site as the publishing organization, its address `url`.
-fn publisher_at(site: &Site, url: &str) -> Value {
-    json!({
-        "@type": "Organization",
-        "@id": format!("{url}#publisher"),
-        "name": site.config.title,
-        "url": url,
-    })
+fn publisher_at<'a>(site: &'a Site, url: &'a str) -> Publisher<'a> {
+    Publisher {
+        id: Some(format!("{url}#publisher")),
+        kind: "Organization",
+        name: &site.config.title,
+        url: Cow::Borrowed(url),
+    }
 }
 
-fn obj<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
-    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+/// The site as the publisher of a feed or file at its root (`base`), named without an `@id`.
+pub fn feed_publisher<'a>(site: &'a Site, base: &'a str) -> impl Serialize + 'a {
+    Publisher {
+        id: None,
+        kind: "Organization",
+        name: &site.config.title,
+        url: Cow::Borrowed(base),
+    }
+}
+
+/// A schema.org `CorrectionComment` of an article.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Correction {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    date_published: String,
+    text: String,
+    url: String,
+}
+
+/// The article's `NewsArticle`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NewsArticle<'a> {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    author: Vec<Agent<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    correction: Vec<Correction>,
+    date_modified: String,
+    date_published: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    headline: &'a str,
+    in_language: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    is_based_on: Option<Work<'a>>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    keywords: &'a [String],
+    main_entity_of_page: &'a str,
+    publisher: Publisher<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    translation_of_work: Option<Work<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    translator: Option<Agent<'a>>,
+    url: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    work_translation: Vec<Work<'a>>,
+}
+
+/// The JSON-LD of an article page: its `NewsArticle`, then one `ClaimReview` per claim.
+#[derive(Serialize)]
+struct ArticleGraph<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@graph")]
+    graph: GraphNodes<'a>,
+}
+
+struct GraphNodes<'a> {
+    news: NewsArticle<'a>,
+    reviews: Vec<ClaimReview<'a>>,
+}
+
+impl Serialize for GraphNodes<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(1 + self.reviews.len()))?;
+        seq.serialize_element(&self.news)?;
+        for r in &self.reviews {
+            seq.serialize_element(r)?;
+        }
+        seq.end()
+    }
 }
 
 /// The JSON-LD for an article page, ready to put between `<script type="application/ld+json">`
@@ -278,20 +478,9 @@ pub fn article_jsonld(
     anchored: &Anchored<'_>,
     page_url: &str,
 ) -> String {
-    script_safe(&article_graph(site, article, anchored, page_url).to_string())
-}
-
-/// The JSON-LD of [`article_jsonld`] as a value, before escaping.
-pub fn article_graph(
-    site: &Site,
-    article: &Article,
-    anchored: &Anchored<'_>,
-    page_url: &str,
-) -> Value {
     let meta = &article.meta;
     let lang = meta.lang;
-    let publisher = publisher(site, &article.url_path);
-    let date = meta.date.to_string();
+    let base = site_url(site, &article.url_path);
     let anchored_text = |i: usize| {
         anchored
             .placed
@@ -300,17 +489,6 @@ pub fn article_graph(
             .and_then(|r| anchored.reader.text.get(r.clone()))
             .map(fold)
     };
-
-    let mut news = obj([
-        ("@type", json!("NewsArticle")),
-        ("@id", json!(format!("{page_url}#article"))),
-        ("headline", json!(meta.title.trim())),
-        ("url", json!(page_url)),
-        ("mainEntityOfPage", json!(page_url)),
-        ("datePublished", json!(date)),
-        ("inLanguage", json!(meta.lang_tag)),
-        ("publisher", publisher.clone()),
-    ]);
     // Last modified: when it says it was updated, or corrected, whichever is later; an article
     // never changed was last modified when it was published.
     let corrected = article.annotations.iter().filter_map(|a| match &a.detail {
@@ -322,117 +500,109 @@ pub fn article_graph(
         .into_iter()
         .chain(corrected)
         .fold(meta.date, std::cmp::max);
-    news.insert("dateModified".into(), json!(modified.to_string()));
-    let authors: Vec<Value> = meta
-        .authors
-        .iter()
-        .filter(|a| !a.trim().is_empty())
-        .map(|a| agent(site, a, true))
-        .collect();
-    if !authors.is_empty() {
-        news.insert("author".into(), Value::Array(authors));
-    }
-    if let Some(summary) = meta.summary.as_deref() {
-        let text = plain_text(summary);
-        if !text.is_empty() {
-            news.insert("description".into(), json!(text));
-        }
-    }
-    if !meta.tags.is_empty() {
-        news.insert("keywords".into(), json!(meta.tags));
-    }
-    let original = meta.source.as_ref().map(|s| {
-        let mut o = obj([("@type", json!("CreativeWork")), ("name", json!(s.name))]);
-        if let Some(url) = &s.url {
-            o.insert("url".into(), json!(url));
-        }
-        if let Some(d) = s.date {
-            o.insert("datePublished".into(), json!(d.to_string()));
-        }
-        o
+    let original = meta.source.as_ref().map(|s| Work {
+        name: Some(&s.name),
+        url: s.url.as_deref().map(Cow::Borrowed),
+        date_published: s.date.map(|d| d.to_string()),
+        ..Work::default()
     });
     let (of, translations) = translation_urls(site, article);
-    let on_site = |(lang, url): (String, String)| {
-        // A work by its address: its own page describes it as the NewsArticle it is.
-        obj([
-            ("@type", json!("CreativeWork")),
-            ("url", json!(url)),
-            ("inLanguage", json!(lang)),
-        ])
+    // A work by its address: its own page describes it as the NewsArticle it is.
+    let on_site = |(lang, url): (String, String)| Work {
+        url: Some(Cow::Owned(url)),
+        in_language: Some(Cow::Owned(lang)),
+        ..Work::default()
     };
+    let mut translation_of_work = None;
+    let mut translator = None;
+    let mut is_based_on = None;
     match (&meta.translation, original) {
         (Some(t), original) => {
             // The original, when the site has it, else what the source says of it.
-            let work = match of {
+            translation_of_work = Some(match of {
                 Some(of) => on_site(of),
                 None => {
-                    let mut work =
-                        original.unwrap_or_else(|| obj([("@type", json!("CreativeWork"))]));
-                    work.insert("inLanguage".into(), json!(t.from));
+                    let mut work = original.unwrap_or_default();
+                    work.in_language = Some(Cow::Borrowed(&t.from));
                     work
                 }
-            };
-            news.insert("translationOfWork".into(), Value::Object(work));
+            });
             if let Some(by) = t.by.as_deref().filter(|b| *b != "machine" && !b.is_empty()) {
-                news.insert("translator".into(), agent(site, by, true));
+                translator = Some(agent(site, by, true));
             }
         }
-        (None, Some(original)) => {
-            news.insert("isBasedOn".into(), Value::Object(original));
-        }
+        (None, Some(original)) => is_based_on = Some(original),
         (None, None) => {}
     }
-    if !translations.is_empty() {
-        let works: Vec<Value> = translations
-            .into_iter()
-            .map(|t| Value::Object(on_site(t)))
-            .collect();
-        news.insert("workTranslation".into(), Value::Array(works));
-    }
-
-    let mut corrections = Vec::new();
-    let mut reviews = Vec::new();
+    let mut news = NewsArticle {
+        id: format!("{page_url}#article"),
+        kind: "NewsArticle",
+        author: meta
+            .authors
+            .iter()
+            .filter(|a| !a.trim().is_empty())
+            .map(|a| agent(site, a, true))
+            .collect(),
+        correction: Vec::new(),
+        date_modified: modified.to_string(),
+        date_published: meta.date.to_string(),
+        description: meta
+            .summary
+            .as_deref()
+            .map(plain_text)
+            .filter(|t| !t.is_empty()),
+        headline: meta.title.trim(),
+        in_language: &meta.lang_tag,
+        is_based_on,
+        keywords: &meta.tags,
+        main_entity_of_page: page_url,
+        publisher: publisher_at(site, &base),
+        translation_of_work,
+        translator,
+        url: page_url,
+        work_translation: translations.into_iter().map(on_site).collect(),
+    };
+    let entries: Vec<(usize, crate::build::summary::ClaimEntry)> = article
+        .annotations
+        .iter()
+        .enumerate()
+        .filter_map(|(i, ann)| {
+            let text = anchored_text(i)?;
+            crate::build::summary::ClaimEntry::of(article, ann, &text).map(|e| (i, e))
+        })
+        .collect();
     let reviewed = ReviewedIn::article(article);
-    let base = site_url(site, &article.url_path);
     for (i, ann) in article.annotations.iter().enumerate() {
-        let Some(text) = anchored_text(i) else {
-            continue;
-        };
-        let anchor_url = format!("{page_url}#{}", ann.id);
-        match &ann.detail {
-            Detail::Correction { correct, date } => {
-                // Every correction is dated: its own date, else the article's update (or
-                // publication) date, which the corrections page shows too.
-                let when = date.or(meta.updated).unwrap_or(meta.date);
-                let c = obj([
-                    ("@type", json!("CorrectionComment")),
-                    (
-                        "text",
-                        json!(format!(
-                            "{} → {}",
-                            site.locales.get(lang).quoted(&text),
-                            site.locales.get(lang).quoted(&fold(correct))
-                        )),
-                    ),
-                    ("url", json!(anchor_url)),
-                    ("datePublished", json!(when.to_string())),
-                ]);
-                corrections.push(Value::Object(c));
-            }
-            Detail::Claim { .. } => {
-                if let Some(entry) = crate::build::summary::ClaimEntry::of(article, ann, &text) {
-                    reviews.push(claim_review(site, &reviewed, &entry, &base));
-                }
-            }
-            _ => {}
+        if let Detail::Correction { correct, date } = &ann.detail {
+            let Some(text) = anchored_text(i) else {
+                continue;
+            };
+            // Every correction is dated: its own date, else the article's update (or
+            // publication) date, which the corrections page shows too.
+            let when = date.or(meta.updated).unwrap_or(meta.date);
+            news.correction.push(Correction {
+                kind: "CorrectionComment",
+                text: format!(
+                    "{} → {}",
+                    site.locales.get(lang).quoted(&text),
+                    site.locales.get(lang).quoted(&fold(correct))
+                ),
+                url: format!("{page_url}#{}", ann.id),
+                date_published: when.to_string(),
+            });
         }
     }
-    if !corrections.is_empty() {
-        news.insert("correction".into(), Value::Array(corrections));
-    }
-    let mut graph = vec![Value::Object(news)];
-    graph.extend(reviews);
-    json!({ "@context": "https://schema.org", "@graph": graph })
+    let graph = ArticleGraph {
+        context: "https://schema.org",
+        graph: GraphNodes {
+            news,
+            reviews: entries
+                .iter()
+                .map(|(_, e)| claim_review(site, &reviewed, e, &base))
+                .collect(),
+        },
+    };
+    super::script_json(&graph)
 }
 
 #[cfg(test)]

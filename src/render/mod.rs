@@ -865,18 +865,73 @@ pub fn root_prefix(url_path: &str) -> String {
 /// JavaScript line terminators U+2028/U+2029 become `\u` escapes. Only valid on JSON, where
 /// these characters can occur only inside strings.
 pub fn script_safe(json: &str) -> String {
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
+    let mut out = Vec::with_capacity(json.len() + 16);
+    push_script_safe(&mut out, json);
+    // Only whole characters were replaced by ASCII.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Appends `s` to `out` with the characters [`script_safe`] escapes escaped.
+fn push_script_safe(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (escape, len): (&[u8], usize) = match bytes[i] {
+            b'<' => (b"\\u003c", 1),
+            b'>' => (b"\\u003e", 1),
+            b'&' => (b"\\u0026", 1),
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA8) => {
+                (b"\\u2028", 3)
+            }
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA9) => {
+                (b"\\u2029", 3)
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.extend_from_slice(&bytes[from..i]);
+        out.extend_from_slice(escape);
+        i += len;
+        from = i;
     }
-    out
+    out.extend_from_slice(&bytes[from..]);
+}
+
+/// A `serde_json` formatter for JSON inside a `<script>` element: compact, with every string
+/// escaped as [`script_safe`] escapes it, in the one pass that writes it.
+struct ScriptSafe;
+
+impl serde_json::ser::Formatter for ScriptSafe {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        if !fragment
+            .bytes()
+            .any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2))
+        {
+            return writer.write_all(fragment.as_bytes());
+        }
+        let mut out = Vec::with_capacity(fragment.len() + 16);
+        push_script_safe(&mut out, fragment);
+        writer.write_all(&out)
+    }
+}
+
+/// `value` as compact JSON, safe inside a `<script>` element (the text of
+/// `script_safe(&serde_json::to_string(value))`, written once).
+pub fn script_json<T: Serialize + ?Sized>(value: &T) -> String {
+    let mut out = Vec::with_capacity(1024);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, ScriptSafe);
+    // Writing into memory cannot fail, and the types written have string keys.
+    if value.serialize(&mut ser).is_err() {
+        return String::new();
+    }
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -893,6 +948,13 @@ mod tests {
         );
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back["t"], "</script><!--&\u{2028}\u{2029}ü");
+        // Written in one pass, the same text, keys too.
+        let v = serde_json::json!({"a<&>\u{2028}": ["x</script>\u{2029}", 1, null, "\u{2027}é"]});
+        assert_eq!(script_json(&v), script_safe(&v.to_string()));
+        assert_eq!(
+            script_json(&serde_json::json!({"t": "</script><!--&\u{2028}\u{2029}ü"})),
+            safe
+        );
     }
 
     #[test]

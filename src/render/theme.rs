@@ -26,6 +26,23 @@ pub struct Theme {
     sources: BTreeMap<String, (PathBuf, String)>,
     /// Static files by their path in the output.
     pub static_files: BTreeMap<PathBuf, StaticSource>,
+    /// Whether `claim.html` and `base.html` are the default theme's, so that claim pages
+    /// may be written by [`crate::render::claim_page::html`] into [`CLAIM_FRAME`].
+    default_claim_page: bool,
+}
+
+/// A template of the theme's own (not a file: no site can name it) that renders
+/// `base.html` around placeholders, the frame claim pages are written into.
+const CLAIM_FRAME: &str = "\u{1}gloss claim frame";
+
+/// The placeholders of [`CLAIM_FRAME`], in the order they stand in `base.html`: the title,
+/// the head, the main element's class and the main block.
+const FRAME_SLOTS: [&str; 4] = ["\u{1}T\u{1}", "\u{1}H\u{1}", "\u{1}C\u{1}", "\u{1}M\u{1}"];
+
+/// `base.html` rendered once around the blocks a claim page fills: the text between them.
+pub struct Frame {
+    /// Before the title, between title and head, head and main class, class and main, after main.
+    pub parts: [String; 5],
 }
 
 fn embedded_files(dir: &'static Dir<'static>, out: &mut Vec<&'static include_dir::File<'static>>) {
@@ -82,6 +99,12 @@ impl Theme {
                 }
             }
         }
+        let default_claim_page = ["claim.html", "base.html"].iter().all(|name| {
+            TEMPLATES
+                .get_file(name)
+                .and_then(|f| f.contents_utf8())
+                .is_some_and(|text| sources.get(*name).is_some_and(|(_, t)| t == text))
+        });
         let mut tera = Tera::new();
         tera.register_function("plural", plural);
         if errors.is_empty()
@@ -89,6 +112,20 @@ impl Theme {
                 sources
                     .iter()
                     .map(|(name, (_, text))| (name.as_str(), text.as_str())),
+            )
+        {
+            errors.push(located_template_error(&e, &sources));
+        }
+        if errors.is_empty()
+            && default_claim_page
+            && let Err(e) = tera.add_raw_template(
+                CLAIM_FRAME,
+                &format!(
+                    "{{% extends \"base.html\" %}}{{% block title %}}{}{{% endblock title %}}\
+                     {{% block head %}}{}{{% endblock head %}}{{% block main_class %}}{}{{% endblock main_class %}}\
+                     {{% block main %}}{}{{% endblock main %}}",
+                    FRAME_SLOTS[0], FRAME_SLOTS[1], FRAME_SLOTS[2], FRAME_SLOTS[3]
+                ),
             )
         {
             errors.push(located_template_error(&e, &sources));
@@ -117,7 +154,31 @@ impl Theme {
             tera,
             sources,
             static_files,
+            default_claim_page,
         })
+    }
+
+    /// The frame of a claim page with context `context`, when the theme's `claim.html` and
+    /// `base.html` are the default ones (a site that overrides either has its claim pages
+    /// rendered by Tera).
+    pub fn claim_frame(&self, context: &Context) -> Option<Result<Frame, Diagnostic>> {
+        if !self.default_claim_page {
+            return None;
+        }
+        let html = match self.render(CLAIM_FRAME, context) {
+            Ok(html) => html,
+            Err(d) => return Some(Err(d)),
+        };
+        let mut parts: [String; 5] = Default::default();
+        let mut rest = html.as_str();
+        for (i, slot) in FRAME_SLOTS.iter().enumerate() {
+            // base.html is the default one: each block stands in it once.
+            let (before, after) = rest.split_once(slot)?;
+            parts[i] = before.to_string();
+            rest = after;
+        }
+        parts[4] = rest.to_string();
+        Some(Ok(Frame { parts }))
     }
 
     /// Renders template `name` with `context`.
@@ -196,5 +257,28 @@ mod plural_tests {
         assert_eq!(render("en", 0), "other");
         assert_eq!(render("en", 1), "one");
         assert_eq!(render("es", 2), "other");
+    }
+}
+
+#[cfg(test)]
+mod frame_tests {
+    use super::*;
+
+    #[test]
+    fn claim_pages_have_a_frame_only_with_the_default_templates() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = crate::config::Site::standalone();
+        let cx = crate::build::Shared::new(&site).context(site.lang, "de", "2019/x/claims/c/");
+        let theme = Theme::load(dir.path()).unwrap();
+        let frame = theme.claim_frame(&cx).unwrap().unwrap();
+        assert!(frame.parts[0].ends_with("<title>"), "{}", frame.parts[0]);
+        assert!(frame.parts[4].contains("</main>"));
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/base.html"),
+            format!("{}{{# own #}}", include_str!("../../templates/base.html")),
+        )
+        .unwrap();
+        assert!(Theme::load(dir.path()).unwrap().claim_frame(&cx).is_none());
     }
 }

@@ -5,12 +5,13 @@
 //! `TextPositionSelector` counted in Unicode code points, as the data model asks.
 use std::ops::Range;
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::jsonld::site_url;
 use crate::annotate::Anchored;
 use crate::config::Site;
-use crate::content::{Annotation, Article, Detail, Kind};
+use crate::content::{Annotation as Annotation_, Article, Detail, Kind};
 
 /// The export's file name, written beside the article's `index.html`.
 pub const FILE_NAME: &str = "annotations.jsonld";
@@ -29,6 +30,135 @@ pub fn motivation(kind: Kind) -> &'static str {
     }
 }
 
+/// The export's JSON: fields in sorted order (as the `serde_json::Value` objects it was
+/// built from before had them), so that exports stay byte for byte what they were.
+#[derive(Serialize)]
+struct Collection<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    creator: &'a Agent<'a>,
+    first: AnnotationPage<'a>,
+    id: String,
+    label: String,
+    total: usize,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AnnotationPage<'a> {
+    id: String,
+    items: Vec<Annotation<'a>>,
+    start_index: usize,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+/// The site as creator: described (on the collection), or named by its IRI.
+#[derive(Serialize, Clone, Copy)]
+#[serde(untagged)]
+enum Creator<'a> {
+    Iri(&'a str),
+    Described(&'a Agent<'a>),
+}
+
+#[derive(Serialize)]
+struct Agent<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    homepage: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Annotation<'a> {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    body: Vec<Body<'a>>,
+    created: String,
+    creator: Creator<'a>,
+    id: String,
+    motivation: &'static str,
+    target: Target<'a>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Body<'a> {
+    Textual {
+        creator: Creator<'a>,
+        format: &'static str,
+        language: &'a str,
+        purpose: &'static str,
+        #[serde(rename = "type")]
+        kind: &'static str,
+        value: std::borrow::Cow<'a, str>,
+    },
+    Resource {
+        creator: Creator<'a>,
+        purpose: &'static str,
+        source: &'a str,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
+}
+
+#[derive(Serialize)]
+struct Target<'a> {
+    selector: (QuoteSelector<'a>, PositionSelector),
+    source: &'a Source,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct QuoteSelector<'a> {
+    exact: &'a str,
+    prefix: &'a str,
+    suffix: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct PositionSelector {
+    end: usize,
+    start: usize,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+/// The annotated text, and its translations on the site (schema.org's terms, which the
+/// annotation context names `schema:`).
+#[derive(Serialize)]
+struct Source {
+    format: &'static str,
+    id: String,
+    language: String,
+    #[serde(
+        rename = "schema:translationOfWork",
+        skip_serializing_if = "Option::is_none"
+    )]
+    translation_of_work: Option<Work>,
+    #[serde(
+        rename = "schema:workTranslation",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    work_translation: Vec<Work>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Work {
+    id: String,
+}
+
 /// The article's annotations as a W3C Web Annotation `AnnotationCollection` with one embedded
 /// page. `page_url` is the article page's address (see [`super::jsonld::page_url`]).
 pub fn annotation_collection(
@@ -37,13 +167,43 @@ pub fn annotation_collection(
     anchored: &Anchored<'_>,
     page_url: &str,
 ) -> Value {
+    let mut value = Value::Null;
+    with_collection(site, article, anchored, page_url, |c| {
+        value = serde_json::to_value(c).unwrap_or_default();
+    });
+    value
+}
+
+/// The export as the file `annotations.jsonld` holds it (the JSON text of
+/// [`annotation_collection`], written straight from the article).
+pub fn annotation_json(
+    site: &Site,
+    article: &Article,
+    anchored: &Anchored<'_>,
+    page_url: &str,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    with_collection(site, article, anchored, page_url, |c| {
+        out = serde_json::to_vec(c).unwrap_or_default();
+    });
+    out
+}
+
+fn with_collection(
+    site: &Site,
+    article: &Article,
+    anchored: &Anchored<'_>,
+    page_url: &str,
+    write: impl FnOnce(&Collection<'_>),
+) {
     let text = &anchored.reader.text;
     let dir = match page_url.rfind('/') {
         Some(i) => &page_url[..=i],
         None => "./",
     };
     let collection_id = format!("{dir}{FILE_NAME}");
-    let (creator, creator_ref) = creator(site, &article.url_path);
+    let home = site_url(site, &article.url_path);
+    let agent = creator(site, &home);
     let created = date_time(article.meta.date);
 
     // Code-point offsets for every anchor boundary, found in one pass over the text.
@@ -61,26 +221,22 @@ pub fn annotation_collection(
             .and_then(|i| points.get(i).copied())
     };
 
-    // The annotated text, and its translations on the site (schema.org's terms, which the
-    // annotation context names `schema:`).
-    let mut source = obj([
-        ("id", json!(page_url)),
-        ("type", json!("Text")),
-        ("format", json!("text/html")),
-        ("language", json!(article.meta.lang_tag)),
-    ]);
     let (of, translations) = super::jsonld::translation_urls(site, article);
-    if let Some((_, url)) = of {
-        source.insert("schema:translationOfWork".into(), json!({ "id": url }));
-    }
-    if !translations.is_empty() {
-        let works: Vec<Value> = translations
+    let source = Source {
+        format: "text/html",
+        id: page_url.to_string(),
+        language: article.meta.lang_tag.clone(),
+        translation_of_work: of.map(|(_, id)| Work { id }),
+        work_translation: translations
             .into_iter()
-            .map(|(_, url)| json!({ "id": url }))
-            .collect();
-        source.insert("schema:workTranslation".into(), Value::Array(works));
-    }
-    let source = Value::Object(source);
+            .map(|(_, id)| Work { id })
+            .collect(),
+        kind: "Text",
+    };
+    let creator_ref = match agent.id {
+        Some(iri) => Creator::Iri(iri),
+        None => Creator::Described(&agent),
+    };
     let mut items = Vec::new();
     for (i, ann) in article.annotations.iter().enumerate() {
         let Some(range) = anchored.placed.get(i).and_then(Option::as_ref) else {
@@ -99,85 +255,83 @@ pub fn annotation_collection(
             Detail::Correction { date: Some(d), .. } => date_time(*d),
             _ => created.clone(),
         };
-        let mut a = obj([
-            ("id", json!(format!("{page_url}#{}", ann.id))),
-            ("type", json!("Annotation")),
-            ("motivation", json!(motivation(ann.kind))),
-            ("created", json!(created)),
-            ("creator", creator_ref.clone()),
-        ]);
-        let mut bodies = bodies(site, article, anchored, i, ann);
-        for b in &mut bodies {
-            if let Value::Object(b) = b {
-                b.insert("creator".into(), creator_ref.clone());
-            }
-        }
-        if !bodies.is_empty() {
-            a.insert("body".into(), Value::Array(bodies));
-        }
-        a.insert(
-            "target".into(),
-            json!({
-                "type": "SpecificResource",
-                "source": source.clone(),
-                "selector": [
-                    {
-                        "type": "TextQuoteSelector",
-                        "exact": exact,
-                        "prefix": prefix,
-                        "suffix": suffix,
+        items.push(Annotation {
+            body: bodies(site, article, anchored, i, ann, creator_ref),
+            created,
+            creator: creator_ref,
+            id: format!("{page_url}#{}", ann.id),
+            motivation: motivation(ann.kind),
+            target: Target {
+                selector: (
+                    QuoteSelector {
+                        exact,
+                        prefix,
+                        suffix,
+                        kind: "TextQuoteSelector",
                     },
-                    { "type": "TextPositionSelector", "start": start, "end": end },
-                ],
-            }),
-        );
-        items.push(Value::Object(a));
+                    PositionSelector {
+                        end,
+                        start,
+                        kind: "TextPositionSelector",
+                    },
+                ),
+                source: &source,
+                kind: "SpecificResource",
+            },
+            kind: "Annotation",
+        });
     }
 
     let words = &site.locales.get(article.meta.lang).words;
     let total = items.len();
-    // Built by hand so that the items move in: `json!` would copy them, value by value.
-    let mut first = Map::new();
-    first.insert("id".into(), json!(format!("{collection_id}#page-1")));
-    first.insert("type".into(), json!("AnnotationPage"));
-    first.insert("startIndex".into(), json!(0));
-    first.insert("items".into(), Value::Array(items));
-    let mut collection = Map::new();
-    collection.insert("@context".into(), json!("http://www.w3.org/ns/anno.jsonld"));
-    collection.insert("id".into(), json!(collection_id));
-    collection.insert("type".into(), json!("AnnotationCollection"));
-    collection.insert(
-        "label".into(),
-        json!(format!(
+    let collection = Collection {
+        context: "http://www.w3.org/ns/anno.jsonld",
+        creator: &agent,
+        first: AnnotationPage {
+            id: format!("{collection_id}#page-1"),
+            items,
+            start_index: 0,
+            kind: "AnnotationPage",
+        },
+        id: collection_id.clone(),
+        label: format!(
             "{}: {}",
             words.get("annotations"),
             article.meta.title.trim()
-        )),
-    );
-    collection.insert("creator".into(), creator);
-    collection.insert("total".into(), json!(total));
-    collection.insert("first".into(), Value::Object(first));
-    Value::Object(collection)
+        ),
+        total,
+        kind: "AnnotationCollection",
+    };
+    write(&collection);
 }
 
 /// The bodies of annotation `i`: what the editor wrote, as textual bodies in the article's
-/// language, plus its sources as links.
-fn bodies(
-    site: &Site,
-    article: &Article,
+/// language, plus its sources as links; each names `creator`.
+fn bodies<'a>(
+    site: &'a Site,
+    article: &'a Article,
     anchored: &Anchored<'_>,
     i: usize,
-    ann: &Annotation,
-) -> Vec<Value> {
+    ann: &'a Annotation_,
+    creator: Creator<'a>,
+) -> Vec<Body<'a>> {
     let lang = &article.meta.lang_tag;
-    let textual = |value: &str, format: &str, purpose: &str| {
-        json!({
-            "type": "TextualBody",
-            "value": value,
-            "format": format,
-            "language": lang,
-            "purpose": purpose,
-        })
+    let textual =
+        |value: std::borrow::Cow<'a, str>, format: &'static str, purpose: &'static str| {
+            Body::Textual {
+                creator,
+                format,
+                language: lang,
+                purpose,
+                kind: "TextualBody",
+                value,
+            }
+        };
+    let link = |source: &'a str, purpose: &'static str| Body::Resource {
+        creator,
+        purpose,
+        source,
+        kind: "SpecificResource",
     };
     let mut out = Vec::new();
     match &ann.detail {
@@ -190,29 +344,25 @@ fn bodies(
                 .scale
                 .get(verdict)
                 .map_or(verdict.as_str(), |v| v.label.get(article.meta.lang));
-            out.push(textual(label, "text/plain", "assessing"));
+            out.push(textual(label.into(), "text/plain", "assessing"));
             if let Some(c) = conclusion.as_deref().filter(|c| !c.trim().is_empty()) {
-                out.push(textual(c, "text/plain", "assessing"));
+                out.push(textual(c.into(), "text/plain", "assessing"));
             }
         }
         Detail::Quote { speaker, role } => {
             let person = site.person(speaker).map(|(_, p)| p);
             let name = person.map_or(speaker.as_str(), |p| p.name.as_str());
             let who = match role.as_deref().filter(|r| !r.trim().is_empty()) {
-                Some(role) => format!("{name}, {role}"),
-                None => name.to_string(),
+                Some(role) => format!("{name}, {role}").into(),
+                None => name.into(),
             };
-            out.push(textual(&who, "text/plain", "identifying"));
+            out.push(textual(who, "text/plain", "identifying"));
             if let Some(url) = person.and_then(|p| p.url.as_deref()).filter(|u| is_iri(u)) {
-                out.push(json!({
-                    "type": "SpecificResource",
-                    "source": url,
-                    "purpose": "identifying",
-                }));
+                out.push(link(url, "identifying"));
             }
         }
         Detail::Correction { correct, .. } => {
-            out.push(textual(correct, "text/plain", "editing"));
+            out.push(textual(correct.as_str().into(), "text/plain", "editing"));
         }
         Detail::Figure { .. } => {
             if let Some((value, unit, kind, max)) = anchored.figure_of(i) {
@@ -224,7 +374,7 @@ fn bodies(
                     unit,
                     site.locales.get(article.meta.lang),
                 );
-                out.push(textual(&v, "text/plain", "describing"));
+                out.push(textual(v.into(), "text/plain", "describing"));
             }
         }
         Detail::Note => {}
@@ -234,45 +384,40 @@ fn bodies(
             Kind::Figure => "describing",
             _ => "commenting",
         };
-        out.push(textual(note.trim(), "text/markdown", purpose));
+        out.push(textual(note.trim().into(), "text/markdown", purpose));
     }
-    for link in ann.sources.iter().filter(|l| is_iri(&l.url)) {
-        out.push(json!({
-            "type": "SpecificResource",
-            "source": link.url,
-            "purpose": "linking",
-        }));
+    for l in ann.sources.iter().filter(|l| is_iri(&l.url)) {
+        out.push(link(&l.url, "linking"));
     }
     // Who makes a claim, under the registry's name.
     if let Detail::Claim { by, .. } = &ann.detail
         && let Some(by) = crate::content::claimant(by.as_deref(), article.meta.source.as_ref())
         && !by.trim().is_empty()
     {
-        out.push(textual(site.filed_name(by), "text/plain", "identifying"));
+        out.push(textual(
+            site.filed_name(by).into(),
+            "text/plain",
+            "identifying",
+        ));
     }
     out
 }
 
-/// The site as the annotations' creator: the agent, described once on the collection, and
-/// what each annotation and body says for it.
+/// The site as the annotations' creator, described once on the collection; each annotation
+/// and body names it (see [`Creator`]).
 ///
-/// With an absolute home page the agent's `id` is that page and every annotation and body
-/// names it by that IRI alone (WADM wants one `creator` on each): the description repeated in
-/// every annotation and body was a third of each export's bytes. Without one there is no IRI
-/// to refer by, so the description is repeated.
-fn creator(site: &Site, url_path: &str) -> (Value, Value) {
-    let mut o = obj([
-        ("type", json!("Organization")),
-        ("name", json!(site.config.title)),
-    ]);
-    let home = site_url(site, url_path);
-    if is_iri(&home) {
-        o.insert("id".into(), json!(home));
-        o.insert("homepage".into(), json!(home));
-        return (Value::Object(o), json!(home));
+/// With an absolute home page (`home`) the agent's `id` is that page and every annotation
+/// and body names it by that IRI alone (WADM wants one `creator` on each): the description
+/// repeated in every annotation and body was a third of each export's bytes. Without one
+/// there is no IRI to refer by, so the description is repeated.
+fn creator<'a>(site: &'a Site, home: &'a str) -> Agent<'a> {
+    let iri = is_iri(home).then_some(home);
+    Agent {
+        homepage: iri,
+        id: iri,
+        name: &site.config.title,
+        kind: "Organization",
     }
-    let o = Value::Object(o);
-    (o.clone(), o)
 }
 
 /// Midnight UTC of `date`, as `xsd:dateTime`.
@@ -323,10 +468,6 @@ fn context<'a>(text: &'a str, range: &Range<usize>) -> (&'a str, &'a str) {
         .nth(CONTEXT_CHARS)
         .map_or(after.len(), |(i, _)| i);
     (&before[cut..], &after[..end])
-}
-
-fn obj<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
-    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
 #[cfg(test)]
