@@ -304,6 +304,8 @@ fn check_article(
             annotate::history::reconcile(article, &mut anchored, remembered.as_deref());
             out.findings.extend(anchored.warnings.iter().cloned());
             out.findings.extend(content::claim_warnings(article));
+            out.findings
+                .extend(crate::images::alt_warnings(article, &anchored.events));
             if let Some(renderer) = renderer {
                 match build::write_article(site, renderer, article, &anchored) {
                     Ok((summary, _)) => out.summary = Some(summary),

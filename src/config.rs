@@ -571,6 +571,9 @@ pub struct Site {
     /// `people` by [`name_key`] of each name and alias, and each one's page slug; made on
     /// first use (see [`Site::person`]).
     registry: std::sync::OnceLock<Registry>,
+    /// The images of `content/` and their sizes, as the build found them (empty until a
+    /// build reads them: pages rendered without it show images without sizes).
+    pub images: std::sync::Arc<crate::images::Table>,
     /// What is published today: the day, and whether articles dated later are.
     pub schedule: Schedule,
     /// The sections of `content/` (folders with an `_index.md`), in path order; set by the
@@ -828,6 +831,7 @@ impl Site {
             scale,
             people,
             registry: Default::default(),
+            images: Default::default(),
             schedule: Schedule::from_env().map_err(|d| vec![d])?,
             preview: false,
             sections: Vec::new(),
@@ -845,6 +849,7 @@ impl Site {
             locales,
             people: Vec::new(),
             registry: Default::default(),
+            images: Default::default(),
             schedule: Schedule {
                 today: jiff::ZonedDateTime::now().date(),
                 future: true,

@@ -60,6 +60,7 @@ mod tests {
             elapsed: std::time::Duration::from_millis(5),
             unchanged: 0,
             stages: Vec::new(),
+            ..BuildReport::default()
         };
         assert_eq!(
             build_summary(&report, "public"),

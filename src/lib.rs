@@ -13,6 +13,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod edit;
 pub mod i18n;
+pub mod images;
 pub mod lang;
 pub(crate) mod links;
 pub mod markdown;

@@ -544,6 +544,45 @@ fn serve_records_no_published_ids() {
     assert!(!record.exists(), "{}", server.log());
 }
 
+/// A `width` × `height` picture, saved as editors' tools do: beside, then renamed over.
+fn save_picture(path: &Path, width: u32, height: u32) {
+    let tmp = path.with_extension("tmp.jpg");
+    image::RgbImage::from_fn(width, height, |x, _| image::Rgb([(x % 256) as u8, 90, 160]))
+        .save(&tmp)
+        .unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
+#[test]
+fn serve_shows_a_replaced_photo_at_its_new_size() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("site.toml"),
+        "title = \"T\"\nlanguage = \"de\"\n",
+    )
+    .unwrap();
+    let bundle = dir.path().join("content/x");
+    std::fs::create_dir_all(&bundle).unwrap();
+    std::fs::write(
+        bundle.join("index.md"),
+        "+++\ntitle = \"X\"\ndate = 2026-01-01\n+++\n![Ein Foto](photo.jpg)\n",
+    )
+    .unwrap();
+    save_picture(&bundle.join("photo.jpg"), 1000, 500);
+    let server = Server::start(dir.path());
+    assert!(server.page("/x/").contains("width=\"1000\" height=\"500\""));
+    assert!(
+        server
+            .get("/x/photo.1600w.jpg")
+            .is_some_and(|(s, _)| s == 404)
+    );
+    save_picture(&bundle.join("photo.jpg"), 2000, 1000);
+    server.wait_for("the new size", |s| {
+        s.page("/x/").contains("width=\"1600\" height=\"800\"")
+    });
+    assert!(server.page("/x/photo.1600w.jpg").contains("200 OK"));
+}
+
 #[test]
 fn serve_answers_a_missing_address_with_the_themes_404_page() {
     let dir = init_site();

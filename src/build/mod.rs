@@ -20,6 +20,8 @@ pub(crate) mod sink;
 pub(crate) mod summary;
 mod translations;
 
+/// A file's identity, by which an unchanged file is known without reading it.
+pub(crate) use cache::SourceStamp;
 pub use published::PublishedIds;
 pub use session::Session;
 
@@ -108,6 +110,10 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Articles whose pages were kept from the previous build, unchanged.
     pub unchanged: usize,
+    /// Images whose sizes the pages show.
+    pub images: usize,
+    /// Resized copies of images made (not found in the cache).
+    pub resized: usize,
     /// Wall time of each stage, in order (for `--timings` and benchmarks).
     pub stages: Vec<(&'static str, Duration)>,
 }
@@ -853,6 +859,7 @@ pub(crate) fn build_article(
     let (summary, files) = write_article(site, pages, article, &anchored)?;
     let mut warnings = anchored.warnings;
     warnings.extend(content::claim_warnings(article));
+    warnings.extend(crate::images::alt_warnings(article, &anchored.events));
     Ok(BuiltArticle {
         summary,
         warnings,

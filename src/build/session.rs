@@ -37,6 +37,11 @@ pub struct Session {
     settings: u128,
     /// How many article files this session parsed: a trace for tests of what is done again.
     parses: AtomicUsize,
+    /// The content's files as the session found them when it opened (for its first build,
+    /// which need not look again).
+    found: Option<content::Files>,
+    /// The warnings of reading the images' sizes (see [`crate::images::scan`]).
+    image_warnings: Vec<Diagnostic>,
 }
 
 /// What became of one content file in a build.
@@ -68,9 +73,17 @@ impl Session {
     pub fn new(mut site: Site, opts: &BuildOptions) -> Result<Session, Vec<Diagnostic>> {
         opts.apply(&mut site);
         let theme = Theme::load(&site.root)?;
+        let found = content::discover(&site)?;
+        // Every page shows the sizes of its images: with the theme, what all pages depend on.
+        let (images, image_warnings) = crate::images::scan(&site.root, &found.assets);
+        site.images = Arc::new(images);
         let cache = cache::Cache::load(
             &site.root,
-            cache::site_key(&site.root, theme.fingerprint(), &opts.key_bytes()),
+            cache::site_key(
+                &site.root,
+                site.images.key_with(theme.fingerprint()),
+                &opts.key_bytes(),
+            ),
         );
         let ids = PublishedIds::load(&site.root).map_err(|d| vec![d])?;
         let mut h = xxhash_rust::xxh3::Xxh3::new();
@@ -88,7 +101,26 @@ impl Session {
             articles: None,
             settings: h.digest128(),
             parses: AtomicUsize::new(0),
+            found: Some(found),
+            image_warnings,
         })
+    }
+
+    /// Reads the sizes of the images among `assets` again; where pages would show them
+    /// otherwise than before, the cache is the one kept under the new sizes.
+    fn rescan_images(&mut self, assets: &[PathBuf]) {
+        let (images, warnings) = crate::images::scan(&self.site.root, assets);
+        self.image_warnings = warnings;
+        if images.fingerprint() != self.site.images.fingerprint() {
+            self.site.images = Arc::new(images);
+            let key = self.site.images.key_with(self.theme.fingerprint());
+            self.cache = cache::Cache::load(
+                &self.site.root,
+                cache::site_key(&self.site.root, key, &self.opts.key_bytes()),
+            );
+        } else {
+            self.site.images = Arc::new(images);
+        }
     }
 
     /// Keeps every article the session parses, so that a template change renders them again
@@ -142,7 +174,14 @@ impl Session {
         out: &Path,
         mut laps: Laps,
     ) -> Result<BuildReport, Vec<Diagnostic>> {
-        let content = content::discover(&self.site)?;
+        let content = match self.found.take() {
+            Some(found) => found,
+            None => {
+                let found = content::discover(&self.site)?;
+                self.rescan_images(&found.assets);
+                found
+            }
+        };
         self.site.sections = content::section::load(&self.site, &content.sections)?;
         laps.lap("find content");
         let staging = output::Staging::new(out).map_err(|e| vec![io_error(out, e)])?;
@@ -156,16 +195,40 @@ impl Session {
             None => reuse::Writer::fresh(staging.path()),
         };
         let pages = Pages::new(&self.site, &self.theme, &writer);
-        let (unchanged, scheduled) = build_articles(
-            &self.site,
-            &mut self.cache,
-            &mut self.ids,
-            &mut self.articles,
-            &self.parses,
-            &pages,
-            &content.articles,
-            &self.opts,
-        )?;
+        // The images' resized copies are made while the articles are built.
+        let root = &self.site.root;
+        let (built, copies) = rayon::join(
+            || {
+                build_articles(
+                    &self.site,
+                    &mut self.cache,
+                    &mut self.ids,
+                    &mut self.articles,
+                    &self.parses,
+                    &pages,
+                    &content.articles,
+                    &self.opts,
+                )
+            },
+            || {
+                crate::images::publish(root, &self.site.images, &|from, rel, bytes| {
+                    let owner = reuse::Owner::Content(Path::new(content::CONTENT_DIR).join(from));
+                    let rel = Path::new(rel);
+                    writer
+                        .write_as(&owner, rel, bytes)
+                        .map(|_| ())
+                        .map_err(|e| io_error(rel, e))
+                })
+            },
+        );
+        let ((unchanged, scheduled), copies) = match (built, copies) {
+            (Ok(built), Ok(copies)) => (built, copies),
+            (Err(mut a), Err(b)) => {
+                a.extend(b);
+                return Err(a);
+            }
+            (Err(e), _) | (_, Err(e)) => return Err(e),
+        };
         // A build that goes no further lets go of the record as read once every article is
         // built, keeping it only if something is left to save (the file is 47 MB at 10k
         // articles, and memory peaks in the site-wide pages); a session that goes on
@@ -181,6 +244,7 @@ impl Session {
             return Err(nav);
         }
         let mut warnings = scheduled;
+        warnings.extend(self.image_warnings.iter().cloned());
         let mut sources: Vec<(&PathBuf, &cache::Entry)> = self.cache.entries().collect();
         sources.sort_by(|a, b| a.0.cmp(b.0));
         // Every page an article's build wrote (its own, its claims'), for the sitemap.
@@ -291,6 +355,8 @@ impl Session {
         let mut report = BuildReport {
             articles: listed.iter().filter(|a| !a.page).count(),
             unchanged,
+            images: self.site.images.len(),
+            resized: copies.resized,
             pages: article_pages.len() + site_wide.pages,
             out_dir: out.to_path_buf(),
             warnings,

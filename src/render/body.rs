@@ -73,6 +73,20 @@ pub fn body_html_on(
     numbers: &[usize],
     safe: bool,
 ) -> String {
+    body_html_images(article, scale, words, anchored, numbers, safe, None)
+}
+
+/// [`body_html_on`], its images written by [`crate::images::rewrite`] when `images` is
+/// given (what a site publishes), else as pulldown-cmark writes them.
+pub fn body_html_images(
+    article: &Article,
+    scale: &VerdictScale,
+    words: &crate::i18n::Words,
+    anchored: &Anchored<'_>,
+    numbers: &[usize],
+    safe: bool,
+    images: Option<&crate::images::Render<'_>>,
+) -> String {
     let mut events: Vec<Event<'_>> = anchored.events.iter().map(|(e, _)| e.clone()).collect();
     if safe {
         let root = super::root_prefix(&article.url_path);
@@ -80,6 +94,10 @@ pub fn body_html_on(
     }
     // Defused before weaving: highlight HTML is gloss's own and must not count as raw HTML.
     let raw_html = safe && super::sanitize::defuse_links(&mut events);
+    // After the defusing, for the same reason: the images' HTML is gloss's own.
+    if let Some(images) = images {
+        crate::images::rewrite(&mut events, &article.url_path, images);
+    }
     if !anchored.spans.is_empty() {
         weave(article, scale, anchored, numbers, &mut events);
     }

@@ -18,7 +18,7 @@ use crate::config::Site;
 use crate::content::{Article, Detail, Kind, Link};
 use crate::i18n;
 
-pub use body::{body_html, body_html_on};
+pub use body::{body_html, body_html_images, body_html_on};
 pub use theme::Theme;
 
 /// Markdown of front matter (notes, summaries) to HTML, always sanitized: front matter is
@@ -377,13 +377,17 @@ pub fn article_view<'a>(
     let root = root_prefix(&article.url_path);
     // People's pages are those of the article's language.
     let home = format!("{root}{}", site.prefix_of(&article.meta.lang_tag));
-    let body = body_html_on(
+    let body = body_html_images(
         article,
         &site.scale,
         words,
         anchored,
         &numbers,
         !site.config.markdown.unsafe_html,
+        Some(&crate::images::Render {
+            table: &site.images,
+            credit: words.get("image_credit"),
+        }),
     );
     let mut notes: Vec<NoteView<'a>> = Vec::new();
     let mut verdict_counts = BTreeMap::new();

@@ -109,6 +109,8 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b.add_tags(GLOSS_TAGS.iter().copied().chain(["input"]))
         .add_generic_attributes(GLOSS_ATTRIBUTES.iter().copied())
         .add_tag_attributes("input", ["type", "checked", "disabled", "aria-label"])
+        // What gloss writes on images (crate::images): the copies, and when to load them.
+        .add_tag_attributes("img", ["srcset", "sizes", "loading", "decoding"])
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
         .filter_style_properties(HashSet::from(["text-align"]))
