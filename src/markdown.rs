@@ -190,7 +190,9 @@ pub fn fold(s: &str) -> String {
     out
 }
 
-fn is_block(tag: &TagEnd) -> bool {
+/// Whether `tag` ends a block (a paragraph, heading, list item, table cell, …): where reader
+/// text breaks a line, and where a selection may not cross.
+pub(crate) fn is_block(tag: &TagEnd) -> bool {
     matches!(
         tag,
         TagEnd::Paragraph

@@ -8,7 +8,7 @@
 //! numbers), while the words themselves are the same.
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Tag, TagEnd};
+use pulldown_cmark::{Event, Tag};
 
 use crate::annotate::{Folded, context_matches, fold, occurrences};
 use crate::content::Article;
@@ -114,11 +114,11 @@ impl Text {
         let mut block_of_event = vec![0usize; events.len()];
         for (i, (event, _)) in events.iter().enumerate() {
             match event {
-                Event::Start(tag) if is_block(tag) => {
+                Event::Start(tag) if crate::markdown::is_block(&tag.to_end()) => {
                     stack.push((next, matches!(tag, Tag::List(_))));
                     next += 1;
                 }
-                Event::End(tag) if is_block_end(tag) => {
+                Event::End(tag) if crate::markdown::is_block(tag) => {
                     stack.pop();
                 }
                 _ => {}
@@ -154,48 +154,6 @@ impl Text {
         }
         true
     }
-}
-
-fn is_block(tag: &Tag<'_>) -> bool {
-    matches!(
-        tag,
-        Tag::Paragraph
-            | Tag::Heading { .. }
-            | Tag::BlockQuote(_)
-            | Tag::CodeBlock(_)
-            | Tag::List(_)
-            | Tag::Item
-            | Tag::FootnoteDefinition(_)
-            | Tag::Table(_)
-            | Tag::TableHead
-            | Tag::TableRow
-            | Tag::TableCell
-            | Tag::HtmlBlock
-            | Tag::DefinitionList
-            | Tag::DefinitionListTitle
-            | Tag::DefinitionListDefinition
-    )
-}
-
-fn is_block_end(tag: &TagEnd) -> bool {
-    matches!(
-        tag,
-        TagEnd::Paragraph
-            | TagEnd::Heading(_)
-            | TagEnd::BlockQuote(_)
-            | TagEnd::CodeBlock
-            | TagEnd::List(_)
-            | TagEnd::Item
-            | TagEnd::FootnoteDefinition
-            | TagEnd::Table
-            | TagEnd::TableHead
-            | TagEnd::TableRow
-            | TagEnd::TableCell
-            | TagEnd::HtmlBlock
-            | TagEnd::DefinitionList
-            | TagEnd::DefinitionListTitle
-            | TagEnd::DefinitionListDefinition
-    )
 }
 
 /// The anchor of `sel` in `article`: its words folded, with the least context that makes
