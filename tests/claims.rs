@@ -28,12 +28,6 @@ fn record_site() -> tempfile::TempDir {
     ])
 }
 
-fn build_ok(dir: &std::path::Path) -> String {
-    let out = gloss(dir, &["build"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    stderr(&out)
-}
-
 /// The JSON-LD blocks of a page.
 fn jsonld(html: &str) -> Vec<serde_json::Value> {
     let doc = scraper::Html::parse_document(html);

@@ -25,36 +25,12 @@ fn two_articles() -> tempfile::TempDir {
     ])
 }
 
-fn build_ok(dir: &Path) -> String {
-    let out = gloss(dir, &["build"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    stderr(&out)
-}
-
 /// What a build from nothing gives for the site as it is now, from what a checkout of it
 /// has: no cache, no output, but the ids the site published (`published-ids.jsonl`, which
 /// the site commits), whose old ones stay on the page as anchors.
 fn fresh(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let copy = tempfile::tempdir().unwrap();
     assert!(dir.join("published-ids.jsonl").is_file());
-    for entry in walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let rel = entry.path().strip_prefix(dir).unwrap();
-        let first = rel.components().next().map(|c| c.as_os_str().to_owned());
-        if first.is_some_and(|f| f == "public" || f == ".gloss-cache") {
-            continue;
-        }
-        let target = copy.path().join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-    build_ok(copy.path());
-    snapshot(&copy.path().join("public"))
+    from_nothing(dir)
 }
 
 #[cfg(unix)]

@@ -7,12 +7,6 @@ use std::path::Path;
 
 use common::*;
 
-fn build_ok(dir: &Path) -> String {
-    let out = gloss(dir, &["build"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    stderr(&out)
-}
-
 fn story(title: &str, date: &str) -> String {
     format!("+++\ntitle = \"{title}\"\ndate = {date}\n+++\nText of {title}.\n")
 }
@@ -219,36 +213,13 @@ fn a_sections_mistakes_are_located_errors() {
     }
 }
 
-/// What a build from nothing gives for the site as it is now (with the ids it published).
-fn fresh(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let copy = tempfile::tempdir().unwrap();
-    for entry in walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let rel = entry.path().strip_prefix(dir).unwrap();
-        let first = rel.components().next().map(|c| c.as_os_str().to_owned());
-        if first.is_some_and(|f| f == "public" || f == ".gloss-cache") {
-            continue;
-        }
-        let target = copy.path().join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-    build_ok(copy.path());
-    snapshot(&copy.path().join("public"))
-}
-
 #[test]
 fn editing_a_section_rebuilds_what_a_build_from_nothing_has() {
     let dir = world();
     build_ok(dir.path());
     let same = |dir: &Path| {
         let now = snapshot(&dir.join("public"));
-        let from_nothing = fresh(dir);
+        let from_nothing = from_nothing(dir);
         assert_eq!(
             now.keys().collect::<Vec<_>>(),
             from_nothing.keys().collect::<Vec<_>>()

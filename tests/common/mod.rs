@@ -79,3 +79,34 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         })
         .collect()
 }
+
+/// Builds the site at `dir`, which must succeed; returns what the build printed.
+pub fn build_ok(dir: &Path) -> String {
+    let out = gloss(dir, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    stderr(&out)
+}
+
+/// What a build from nothing gives for the site at `dir` as it is now: a copy of it without
+/// its output and cache (its `published-ids.jsonl` kept, as a checkout has it), built.
+pub fn from_nothing(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let copy = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let rel = entry.path().strip_prefix(dir).unwrap();
+        let first = rel.components().next().map(|c| c.as_os_str().to_owned());
+        if first.is_some_and(|f| f == "public" || f == ".gloss-cache") {
+            continue;
+        }
+        let target = copy.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    build_ok(copy.path());
+    snapshot(&copy.path().join("public"))
+}
