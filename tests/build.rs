@@ -56,6 +56,14 @@ fn builds_pages_with_highlights_that_span_markup() {
     assert!(html.contains("<em>Milliarde</em>"));
     // Relative links only: the folder works under any path.
     assert!(html.contains("href=\"../../gloss.css\""));
+    // The icon is a file of the theme beside the stylesheet, linked like it, not a data:
+    // address repeated in every page.
+    assert!(
+        html.contains("<link rel=\"icon\" href=\"../../favicon.svg\">"),
+        "{html}"
+    );
+    assert!(!html.contains("data:"), "{html}");
+    assert!(read(dir.path(), "public/favicon.svg").starts_with("<svg "));
     let index = read(dir.path(), "public/index.html");
     assert!(index.contains("href=\"2019/x/\""), "{index}");
 }

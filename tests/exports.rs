@@ -1,8 +1,9 @@
 //! Structured data and the Web Annotation export, made from real articles.
 //!
 //! With `GLOSS_EXPORT_DIR` set, the test also writes each article as `<path>/index.html`
-//! (JSON-LD in its head) and `<path>/annotations.jsonld` there, for the validators in
-//! ../shared/tools (`structured-data.py DIR`, `wadm/validate.sh DIR`).
+//! (its NewsArticle in its head), each claim's page `<path>/claims/<id>/index.html` (its
+//! ClaimReview) and `<path>/annotations.jsonld`, for the validators in ../shared/tools
+//! (`structured-data.py DIR`, `wadm/validate.sh DIR`).
 use std::path::{Path, PathBuf};
 
 use gloss::annotate::anchor;
@@ -18,44 +19,68 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Writes one article's page and export below `out`; returns (JSON-LD, collection).
-fn export(site: &Site, article: &Article, out: &Path) -> (Value, Value) {
-    let anchored = anchor(article, false).expect("anchors");
-    let url = jsonld::page_url(site, &article.url_path);
-    let ld = jsonld::article_jsonld(site, article, &anchored, &url);
-    let anno = wadm::annotation_collection(site, article, &anchored, &url);
-    let body = render::body_html(article, &anchored, &render::reading_order(&anchored), true);
-    let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <title>{title}</title>\n<script type=\"application/ld+json\">{ld}</script>\n</head>\n\
-         <body>\n<main>\n<h1>{title}</h1>\n{body}</main>\n</body>\n</html>\n",
-        lang = escape(&article.meta.lang_tag),
-        title = escape(&article.meta.title),
-    );
-    let dir = out.join(&article.url_path);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("index.html"), &html).unwrap();
-    std::fs::write(
-        dir.join(wadm::FILE_NAME),
-        serde_json::to_string_pretty(&anno).unwrap(),
-    )
-    .unwrap();
-    // What a browser would hand to JSON.parse: everything up to the first `</script`.
+/// The JSON a browser would hand to JSON.parse: everything up to the first `</script`.
+fn script_json(html: &str) -> Value {
     let script = html
         .split("<script type=\"application/ld+json\">")
         .nth(1)
         .and_then(|s| s.split("</script").next())
         .unwrap();
-    (serde_json::from_str(script).expect("JSON-LD parses"), anno)
+    serde_json::from_str(script).expect("JSON-LD parses")
+}
+
+/// A page of `lang` titled `title` with `ld` in its head, written to `dir/index.html`.
+fn write_page(dir: &Path, lang: &str, title: &str, ld: &str, body: &str) -> String {
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>{title}</title>\n<script type=\"application/ld+json\">{ld}</script>\n</head>\n\
+         <body>\n<main>\n<h1>{title}</h1>\n{body}</main>\n</body>\n</html>\n",
+        lang = escape(lang),
+        title = escape(title),
+    );
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("index.html"), &html).unwrap();
+    html
+}
+
+/// Writes one article's page, its claims' pages and its export below `out`; returns the
+/// article page's JSON-LD, each claim page's, and the collection.
+fn export(site: &Site, article: &Article, out: &Path) -> (Value, Vec<Value>, Value) {
+    let anchored = anchor(article, false).expect("anchors");
+    let url = jsonld::page_url(site, &article.url_path);
+    let ld = jsonld::article_jsonld(site, article, &anchored, &url);
+    let anno = wadm::annotation_collection(site, article, &anchored, &url);
+    let body = render::body_html(article, &anchored, &render::reading_order(&anchored), true);
+    let dir = out.join(&article.url_path);
+    let lang = &article.meta.lang_tag;
+    let html = write_page(&dir, lang, &article.meta.title, &ld, &body);
+    std::fs::write(
+        dir.join(wadm::FILE_NAME),
+        serde_json::to_string_pretty(&anno).unwrap(),
+    )
+    .unwrap();
+    let reviews = render::claim_page::claim_pages(site, article, &anchored)
+        .iter()
+        .map(|page| {
+            let v = &page.view;
+            let html = write_page(
+                &out.join(&page.path),
+                lang,
+                v.statement,
+                &v.jsonld,
+                &format!("<p>{}</p>\n", v.passage_html),
+            );
+            script_json(&html)
+        })
+        .collect();
+    (script_json(&html), reviews, anno)
 }
 
 fn out_dir(tmp: &tempfile::TempDir) -> PathBuf {
     std::env::var_os("GLOSS_EXPORT_DIR").map_or_else(|| tmp.path().to_path_buf(), PathBuf::from)
 }
 
-fn check(article: &Article, ld: &Value, anno: &Value) {
-    let graph = ld["@graph"].as_array().unwrap();
-    let news = &graph[0];
+fn check(article: &Article, news: &Value, reviews: &[Value], anno: &Value) {
     assert_eq!(news["@type"], "NewsArticle");
     for key in [
         "headline",
@@ -71,8 +96,17 @@ fn check(article: &Article, ld: &Value, anno: &Value) {
         .iter()
         .filter(|a| a.kind == Kind::Claim)
         .count();
-    assert_eq!(graph.len(), 1 + claims);
-    for r in &graph[1..] {
+    // The article page names each claim's review by its address; the claim's page has it.
+    let parts = news
+        .get("hasPart")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    assert_eq!(parts.len(), claims);
+    assert_eq!(reviews.len(), claims);
+    for (part, r) in parts.iter().zip(reviews) {
+        assert_eq!(part.as_object().unwrap().len(), 1, "a reference: {part}");
+        assert_eq!(part["@id"], r["@id"]);
+        assert_eq!(r["@context"], "https://schema.org");
         assert_eq!(r["@type"], "ClaimReview");
         assert!(r["claimReviewed"].as_str().is_some_and(|s| !s.is_empty()));
         // Each review is published on its claim's own page.
@@ -81,6 +115,7 @@ fn check(article: &Article, ld: &Value, anno: &Value) {
             "{}",
             r["url"]
         );
+        assert_eq!(r["url"], r["@id"]);
         assert!(r["reviewRating"]["alternateName"].is_string());
         assert_eq!(r["itemReviewed"]["@type"], "Claim");
     }
@@ -121,8 +156,8 @@ fn the_seed_site_exports() {
     let tmp = tempfile::tempdir().unwrap();
     let out = out_dir(&tmp);
     for article in &loaded.articles {
-        let (ld, anno) = export(&site, article, &out);
-        check(article, &ld, &anno);
+        let (ld, reviews, anno) = export(&site, article, &out);
+        check(article, &ld, &reviews, &anno);
     }
 }
 
@@ -144,10 +179,10 @@ fn hostile_text_stays_inside_the_script() {
     )
     .unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let (ld, anno) = export(&site, &article, &out_dir(&tmp));
-    check(&article, &ld, &anno);
-    assert_eq!(ld["@graph"][0]["headline"], "</script><!-- Übergang & <b>");
-    assert_eq!(ld["@graph"][1]["claimReviewed"], "a </script> b");
+    let (ld, reviews, anno) = export(&site, &article, &out_dir(&tmp));
+    check(&article, &ld, &reviews, &anno);
+    assert_eq!(ld["headline"], "</script><!-- Übergang & <b>");
+    assert_eq!(reviews[0]["claimReviewed"], "a </script> b");
     let sel = &anno["first"]["items"][0]["target"]["selector"];
     assert_eq!(sel[0]["exact"], "a </script> b");
     assert_eq!(sel[1]["start"], "Übergang: ".chars().count());

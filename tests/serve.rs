@@ -593,8 +593,14 @@ fn serve_answers_a_missing_address_with_the_themes_404_page() {
         // The theme's page, styled from this server (site.toml's base_url is not live yet).
         assert!(text.contains("<main"), "{path}: {text}");
         assert!(text.contains("href=\"/gloss.css\""), "{path}: {text}");
+        assert!(text.contains("href=\"/favicon.svg\""), "{path}: {text}");
         assert!(text.contains("href=\"/index.html\""), "{path}: {text}");
     }
     // And its stylesheet is there.
     assert!(server.page("/gloss.css").contains("gl-"));
+    let icon = server.page("/favicon.svg");
+    assert!(
+        icon.contains("content-type: image/svg+xml") && icon.contains("<svg "),
+        "{icon}"
+    );
 }

@@ -224,6 +224,11 @@ fn atom_feed_sitemap_robots_and_404() {
         page.contains("href=\"https://example.org/t/gloss.css\""),
         "{page}"
     );
+    // Served at any address, so its icon is linked from the site root too.
+    assert!(
+        page.contains("<link rel=\"icon\" href=\"https://example.org/t/favicon.svg\">"),
+        "{page}"
+    );
 }
 
 #[test]

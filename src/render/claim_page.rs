@@ -123,7 +123,9 @@ pub fn claim_pages<'a>(
         // site in several languages).
         let home = format!("{root}{}", site.prefix_of(&article.meta.lang_tag));
         let view_home = home.clone();
-        let article_href = format!("{root}{}", super::url_of_path(&article.url_path));
+        // The article is two folders up (`<article>/claims/<id>/`): shorter than by the
+        // site root, and the same page.
+        let article_href = String::from("../../");
         let v = site.scale.get(verdict);
         let claimant = crate::content::claimant(
             match &ann.detail {

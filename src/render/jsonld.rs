@@ -1,4 +1,5 @@
-//! schema.org structured data for an article page: one `NewsArticle` and one `ClaimReview` per claim.
+//! schema.org structured data: an article page's `NewsArticle`, which names its claims'
+//! reviews, and the one `ClaimReview` of each claim, published on the claim's page.
 //!
 //! The result goes into `<script type="application/ld+json">`; every `<`, `>` and `&` is
 //! written as a `\u` escape, so no string in it can close the script element.
@@ -427,6 +428,10 @@ struct NewsArticle<'a> {
     date_published: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
+    /// The article's claim checks, each a `ClaimReview` on its claim's page (by its `@id`,
+    /// the page's address): a claim page carries its review in full, the article names it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    has_part: Vec<Reference>,
     headline: &'a str,
     in_language: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -444,30 +449,20 @@ struct NewsArticle<'a> {
     work_translation: Vec<Work<'a>>,
 }
 
-/// The JSON-LD of an article page: its `NewsArticle`, then one `ClaimReview` per claim.
+/// The JSON-LD of an article page: its `NewsArticle`, alone.
 #[derive(Serialize)]
-struct ArticleGraph<'a> {
+struct ArticleLd<'a> {
     #[serde(rename = "@context")]
     context: &'static str,
-    #[serde(rename = "@graph")]
-    graph: GraphNodes<'a>,
-}
-
-struct GraphNodes<'a> {
+    #[serde(flatten)]
     news: NewsArticle<'a>,
-    reviews: Vec<ClaimReview<'a>>,
 }
 
-impl Serialize for GraphNodes<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = s.serialize_seq(Some(1 + self.reviews.len()))?;
-        seq.serialize_element(&self.news)?;
-        for r in &self.reviews {
-            seq.serialize_element(r)?;
-        }
-        seq.end()
-    }
+/// A node named by its address only: described in full where that address leads.
+#[derive(Debug, Serialize)]
+struct Reference {
+    #[serde(rename = "@id")]
+    id: String,
 }
 
 /// The JSON-LD for an article page, ready to put between `<script type="application/ld+json">`
@@ -551,6 +546,7 @@ pub fn article_jsonld(
             .as_deref()
             .map(plain_text)
             .filter(|t| !t.is_empty()),
+        has_part: Vec::new(),
         headline: meta.title.trim(),
         in_language: &meta.lang_tag,
         is_based_on,
@@ -562,16 +558,22 @@ pub fn article_jsonld(
         url: page_url,
         work_translation: translations.into_iter().map(on_site).collect(),
     };
-    let entries: Vec<(usize, crate::build::summary::ClaimEntry)> = article
+    // The claims a ClaimReview is published for: those `claim_pages` writes a page for.
+    news.has_part = article
         .annotations
         .iter()
         .enumerate()
         .filter_map(|(i, ann)| {
             let text = anchored_text(i)?;
-            crate::build::summary::ClaimEntry::of(article, ann, &text).map(|e| (i, e))
+            let entry = crate::build::summary::ClaimEntry::of(article, ann, &text)?;
+            Some(Reference {
+                id: format!(
+                    "{base}{}",
+                    super::url_of_path(&super::claim_page_path(&article.url_path, &entry.id))
+                ),
+            })
         })
         .collect();
-    let reviewed = ReviewedIn::article(article);
     for (i, ann) in article.annotations.iter().enumerate() {
         if let Detail::Correction { correct, date } = &ann.detail {
             let Some(text) = anchored_text(i) else {
@@ -592,17 +594,10 @@ pub fn article_jsonld(
             });
         }
     }
-    let graph = ArticleGraph {
+    super::script_json(&ArticleLd {
         context: "https://schema.org",
-        graph: GraphNodes {
-            news,
-            reviews: entries
-                .iter()
-                .map(|(_, e)| claim_review(site, &reviewed, e, &base))
-                .collect(),
-        },
-    };
-    super::script_json(&graph)
+        news,
+    })
 }
 
 #[cfg(test)]
@@ -667,7 +662,13 @@ Eine *enorme Summe*.
         let anchored = crate::annotate::anchor(&article, false).unwrap();
         let url = page_url(site, &article.url_path);
         let s = article_jsonld(site, &article, &anchored, &url);
-        serde_json::from_str(&s).unwrap()
+        let news: Value = serde_json::from_str(&s).unwrap();
+        // The article page's NewsArticle, then the ClaimReview of each claim's page.
+        let mut nodes = vec![news.clone()];
+        for page in crate::render::claim_page::claim_pages(site, &article, &anchored) {
+            nodes.push(serde_json::from_str(&page.view.jsonld).unwrap());
+        }
+        serde_json::json!({ "@context": news["@context"], "@graph": nodes })
     }
 
     #[test]
@@ -854,10 +855,58 @@ Eine *enorme Summe*.
         }
         let v: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(
-            v["@graph"][0]["headline"],
+            v["headline"],
             "</script><script>alert(1)</script> <!-- &amp; \u{2028} end"
         );
-        assert_eq!(v["@graph"][1]["claimReviewed"], "a </SCRIPT> b");
+        let pages = crate::render::claim_page::claim_pages(&site, &article, &anchored);
+        let review = &pages[0].view.jsonld;
+        for bad in ['<', '>', '&', '\u{2028}'] {
+            assert!(!review.contains(bad), "{bad:?} in {review}");
+        }
+        let v: Value = serde_json::from_str(review).unwrap();
+        assert_eq!(v["claimReviewed"], "a </SCRIPT> b");
+    }
+
+    #[test]
+    fn the_article_names_its_claims_reviews_which_their_pages_carry() {
+        let site = site();
+        let article = parse_article(
+            &site,
+            PathBuf::from("content/2019/x.md"),
+            ARTICLE.into(),
+            "2019/x/".into(),
+        )
+        .unwrap();
+        let anchored = crate::annotate::anchor(&article, false).unwrap();
+        let url = page_url(&site, &article.url_path);
+        let news: Value =
+            serde_json::from_str(&article_jsonld(&site, &article, &anchored, &url)).unwrap();
+        assert_eq!(news["@type"], "NewsArticle");
+        assert!(news.get("@graph").is_none());
+        assert!(!news.to_string().contains("ClaimReview"), "{news}");
+        let parts: Vec<&str> = news["hasPart"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["@id"].as_str().unwrap())
+            .collect();
+        let pages = crate::render::claim_page::claim_pages(&site, &article, &anchored);
+        let reviews: Vec<Value> = pages
+            .iter()
+            .map(|p| serde_json::from_str(&p.view.jsonld).unwrap())
+            .collect();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(
+            parts,
+            reviews
+                .iter()
+                .map(|r| r["@id"].as_str().unwrap())
+                .collect::<Vec<_>>()
+        );
+        for r in &reviews {
+            assert_eq!(r["@type"], "ClaimReview");
+            assert_eq!(r["url"], r["@id"]);
+        }
     }
 
     #[test]

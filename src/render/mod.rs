@@ -440,10 +440,9 @@ pub fn article_view<'a>(
                 ..
             } => {
                 view.statement = statement.as_deref();
-                view.claim_href = Some(format!(
-                    "{root}{}",
-                    url_of_path(&claim_page_path(&article.url_path, &ann.id))
-                ));
+                // From the article's own folder (the claim page is below it), not via the
+                // site root: the same page in a fraction of the bytes.
+                view.claim_href = Some(url_of_path(&claim_page_path("", &ann.id)).into_owned());
                 view.article_itself = by.as_deref() == Some(crate::content::ARTICLE_ITSELF);
                 let by = crate::content::claimant(by.as_deref(), article.meta.source.as_ref());
                 let v = site.scale.get(verdict);
