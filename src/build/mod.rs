@@ -407,10 +407,7 @@ pub(crate) fn write_site_wide(
         .iter()
         .map(|p| (p.to_string(), modified.get(p).copied()))
         .collect();
-    let mut feeds = vec![(
-        record::JSON_FILE.to_string(),
-        record::claims_json(site, listed),
-    )];
+    let mut feeds = Vec::new();
     for (l, articles, _) in &languages {
         feeds.push((
             format!("{}feed.xml", l.prefix),
@@ -451,12 +448,19 @@ pub(crate) fn write_site_wide(
             .map_err(|e| vec![io_error(Path::new(&name), e)])?;
         files.push((name, hash));
     }
-    let csv = record::claims_csv(site, listed);
-    let hash = pages
-        .out
-        .write(Path::new(record::CSV_FILE), &csv)
-        .map_err(|e| vec![io_error(Path::new(record::CSV_FILE), e)])?;
-    files.push((record::CSV_FILE.to_string(), hash));
+    record::claim_files(
+        site,
+        listed,
+        record::MAX_FILE_BYTES,
+        |name, bytes: Vec<u8>| -> Result<(), Vec<Diagnostic>> {
+            let hash = pages
+                .out
+                .write(Path::new(&name), &bytes)
+                .map_err(|e| vec![io_error(Path::new(&name), e)])?;
+            files.push((name, hash));
+            Ok(())
+        },
+    )?;
     laps.lap("feeds");
     Ok(SiteWide {
         files,
