@@ -407,10 +407,7 @@ pub(crate) fn write_site_wide(
         .iter()
         .map(|p| (p.to_string(), modified.get(p).copied()))
         .collect();
-    let mut feeds = vec![(
-        record::JSON_FILE.to_string(),
-        record::claims_json(site, listed),
-    )];
+    let mut feeds = Vec::new();
     for (l, articles, _) in &languages {
         feeds.push((
             format!("{}feed.xml", l.prefix),
@@ -451,12 +448,19 @@ pub(crate) fn write_site_wide(
             .map_err(|e| vec![io_error(Path::new(&name), e)])?;
         files.push((name, hash));
     }
-    let csv = record::claims_csv(site, listed);
-    let hash = pages
-        .out
-        .write(Path::new(record::CSV_FILE), &csv)
-        .map_err(|e| vec![io_error(Path::new(record::CSV_FILE), e)])?;
-    files.push((record::CSV_FILE.to_string(), hash));
+    record::claim_files(
+        site,
+        listed,
+        record::MAX_FILE_BYTES,
+        |name, bytes: Vec<u8>| -> Result<(), Vec<Diagnostic>> {
+            let hash = pages
+                .out
+                .write(Path::new(&name), &bytes)
+                .map_err(|e| vec![io_error(Path::new(&name), e)])?;
+            files.push((name, hash));
+            Ok(())
+        },
+    )?;
     laps.lap("feeds");
     Ok(SiteWide {
         files,
@@ -617,7 +621,7 @@ fn slashed(p: &Path) -> String {
 /// (it already holds exactly the new one); any other becomes a whole new output beside the
 /// old one, unchanged files linked, and is swapped in.
 fn commit(
-    staging: output::Staging,
+    mut staging: output::Staging,
     previous: Option<&reuse::Manifest>,
     manifest: &reuse::Manifest,
     moves: &[(String, String)],
@@ -627,14 +631,20 @@ fn commit(
             && previous.paths().all(|rel| manifest.has(rel))
             && output::strays(&previous.out, |rel| manifest.has(rel)).is_empty();
         if unchanged {
+            staging.give_back();
             return Ok(());
         }
         let moved: HashSet<&str> = moves.iter().map(|(_, rel)| rel.as_str()).collect();
-        let kept: Vec<&str> = manifest
-            .paths()
-            .filter(|rel| !moved.contains(rel))
+        let kept: Vec<(&str, u64)> = manifest
+            .stamps()
+            .filter(|(rel, _)| !moved.contains(rel))
+            .map(|(rel, s)| (rel, s.ino))
             .collect();
         output::assemble(staging.path(), &previous.out, &kept, moves)?;
+        // The spare keeps the old bytes of every file that changed: worth it for a few.
+        if moves.len() * 4 > manifest.len() {
+            staging.no_spare();
+        }
     }
     staging.commit()
 }
@@ -951,6 +961,7 @@ pub fn figures_enabled(site: &Site, article: &Article) -> bool {
 pub fn forget_output(root: &Path, out: &Path) {
     if let Ok(out) = output::check_location(root, out, output::OutputFrom::CommandLine) {
         reuse::Manifest::forget(root, &out);
+        output::remove_tree(&reuse::spare_for(root, &out));
     }
 }
 
