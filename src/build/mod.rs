@@ -420,8 +420,8 @@ pub(crate) fn write_site_wide(
         .iter()
         .map(|p| (p.to_string(), modified.get(p).copied()))
         .collect();
-    // Each file is written as soon as it is made, so that no two of the big ones (claims.json
-    // is 83 MB at 10k articles) are held at once.
+    // Each file is written as soon as it is made, so that no two of the big ones are held
+    // at once.
     let mut emit = |name: String, text: String| -> Result<(), Vec<Diagnostic>> {
         let hash = pages
             .out
@@ -430,10 +430,6 @@ pub(crate) fn write_site_wide(
         files.push((name, hash));
         Ok(())
     };
-    emit(
-        record::JSON_FILE.to_string(),
-        record::claims_json(site, listed),
-    )?;
     for (l, articles, _) in &languages {
         emit(
             format!("{}feed.xml", l.prefix),
@@ -469,12 +465,19 @@ pub(crate) fn write_site_wide(
     for (name, text) in feeds::sitemaps(site, &sitemap_pages, &alternates) {
         emit(name, text)?;
     }
-    let csv = record::claims_csv(site, listed);
-    let hash = pages
-        .out
-        .write(Path::new(record::CSV_FILE), &csv)
-        .map_err(|e| vec![io_error(Path::new(record::CSV_FILE), e)])?;
-    files.push((record::CSV_FILE.to_string(), hash));
+    record::claim_files(
+        site,
+        listed,
+        record::MAX_FILE_BYTES,
+        |name, bytes: Vec<u8>| -> Result<(), Vec<Diagnostic>> {
+            let hash = pages
+                .out
+                .write(Path::new(&name), &bytes)
+                .map_err(|e| vec![io_error(Path::new(&name), e)])?;
+            files.push((name, hash));
+            Ok(())
+        },
+    )?;
     laps.lap("feeds");
     Ok(SiteWide {
         files,
