@@ -343,7 +343,9 @@ fn render_pages(
     pages: &Pages<'_>,
     list: Vec<listings::Page>,
 ) -> Result<(Written, Vec<String>), Diagnostic> {
-    let done: Vec<Result<((String, u128), Option<String>), Diagnostic>> = list
+    /// A page's file and hash, and its path if it is one of the site's own.
+    type Done = ((String, u128), Option<String>);
+    let done: Vec<Result<Done, Diagnostic>> = list
         .into_par_iter()
         .map(|page| {
             let written = pages.render(&page)?;
