@@ -27,7 +27,22 @@
   const arrive = (id, data) => { const w = waiting.get(id); if (w) { waiting.delete(id); w(data); } };
   window.gloss_search_meta = (m) => arrive('m', m);
   window.gloss_search_shard = (key, data) => arrive('t:' + key, data);
-  window.gloss_search_docs = (n, rows) => arrive('d:' + n, rows);
+  // A docs shard's rows as src/search/format.rs packs them, back to [url, title, kind,
+  // excerpt, lang]: a url of '#…' is on the page of the last row without a fragment,
+  // excerpt 1 is that row's title, and a kind or lang left off (or null) is the previous row's.
+  function unpack(rows) {
+    let page = null;
+    let prev = null;
+    return rows.map(([url, title, excerpt, kind, lang]) => {
+      if (page && url[0] === '#') url = page[0] + url;
+      if (page && excerpt === 1) excerpt = page[1];
+      const row = [url, title, kind ?? prev?.[2], excerpt, lang ?? prev?.[4]];
+      if (!url.includes('#')) page = row;
+      prev = row;
+      return row;
+    });
+  }
+  window.gloss_search_docs = (n, rows) => arrive('d:' + n, unpack(rows));
   function load(id, file, version) {
     if (loaded.has(id)) return loaded.get(id);
     const p = new Promise((ok, fail) => {

@@ -307,16 +307,23 @@ fn search_index_and_page_are_written() {
         [
             "/2020/b/",
             "/2019/a/",
-            "/2019/a/#claim-investierte-1-milliarde",
-            "/2019/a/#claim-statistiken-zeigen",
+            // An article's claims on its page (search.js prefixes the row before's page).
+            "#claim-investierte-1-milliarde",
+            "#claim-statistiken-zeigen",
             "/people/cade-metz/",
             "/people/microsoft/",
             "/people/unbekannte-person/"
         ]
     );
+    // Packed rows: [url, title, excerpt, kind where it changes, lang where it changes].
     assert_eq!(docs[2][1], "Stimmt: „investierte 1 Milliarde“");
-    assert_eq!(docs[2][2], "claim");
-    assert_eq!(docs[2][3], "Stimmt.", "the conclusion is the excerpt");
+    assert_eq!(docs[2][2], "Stimmt.", "the conclusion is the excerpt");
+    assert_eq!(docs[2][3], "claim");
+    assert_eq!(
+        docs[3].as_array().unwrap().len(),
+        3,
+        "a claim after a claim"
+    );
     // "Milliarde" is stemmed, found in the article, its claim and the claimant's page,
     // weighted.
     let mi = search_json(dir.path(), "t/mi.js");

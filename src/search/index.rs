@@ -418,8 +418,13 @@ mod tests {
         let docs = json_of(docs);
         assert_eq!(docs[0][0], "/a/");
         assert_eq!(docs[0][1], "Microsoft investiert");
-        assert_eq!(docs[0][3], "Kurz.");
-        assert_eq!(docs[2][2], "article");
+        // Packed (format::pack_rows): the excerpt third, kind and language where they change.
+        assert_eq!(docs[0][2], "Kurz.");
+        assert_eq!(docs[0][3], "article");
+        assert_eq!(docs[0][4], "de");
+        assert_eq!(docs[1].as_array().unwrap().len(), 3, "{docs}");
+        assert_eq!(docs[2][3], serde_json::Value::Null);
+        assert_eq!(docs[2][4], "en");
     }
 
     #[test]

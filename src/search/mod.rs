@@ -16,9 +16,11 @@
 //!   begin with `<key>` (and are not in a longer key's shard), each pointing at its stem group(s) `g` (one per language it was seen
 //!   in), the stems, and per group its postings (doc numbers as gaps, with a precomputed BM25
 //!   weight). `-1` marks a word so common it is left out (a query ignores it).
-//! - `d/<n>.js`: `gloss_search_docs(n, [[url, title, kind, excerpt, lang], …])`: records
+//! - `d/<n>.js`: `gloss_search_docs(n, [[url, title, excerpt, kind, lang], …])`: records
 //!   `n * per ..`, in record order (an article is followed by its claims, so their rows share
-//!   a shard).
+//!   a shard), each without what the row before says (`format::pack_rows`): a claim's url
+//!   is `#id` on the page of the row before without a fragment, its excerpt `1` where it is
+//!   that row's title, and `kind` and `lang` are left off (or `null`) where unchanged.
 //!
 //! Why scripts calling a global function rather than JSON: browsers refuse `fetch()` of
 //! `file://` URLs, but run a `<script src>` from anywhere, so the same folder works from a
