@@ -675,7 +675,7 @@ fn slashed(p: &Path) -> String {
 /// (it already holds exactly the new one); any other becomes a whole new output beside the
 /// old one, unchanged files linked, and is swapped in.
 fn commit(
-    staging: output::Staging,
+    mut staging: output::Staging,
     previous: Option<&reuse::Manifest>,
     manifest: &reuse::Manifest,
     moves: &[(String, String)],
@@ -685,14 +685,20 @@ fn commit(
             && previous.paths().all(|rel| manifest.has(rel))
             && output::strays(&previous.out, |rel| manifest.has(rel)).is_empty();
         if unchanged {
+            staging.give_back();
             return Ok(());
         }
         let moved: HashSet<&str> = moves.iter().map(|(_, rel)| rel.as_str()).collect();
-        let kept: Vec<&str> = manifest
-            .paths()
-            .filter(|rel| !moved.contains(rel))
+        let kept: Vec<(&str, u64)> = manifest
+            .stamps()
+            .filter(|(rel, _)| !moved.contains(rel))
+            .map(|(rel, s)| (rel, s.ino))
             .collect();
         output::assemble(staging.path(), &previous.out, &kept, moves)?;
+        // The spare keeps the old bytes of every file that changed: worth it for a few.
+        if moves.len() * 4 > manifest.len() {
+            staging.no_spare();
+        }
     }
     staging.commit()
 }
@@ -1009,6 +1015,7 @@ pub fn figures_enabled(site: &Site, article: &Article) -> bool {
 pub fn forget_output(root: &Path, out: &Path) {
     if let Ok(out) = output::check_location(root, out, output::OutputFrom::CommandLine) {
         reuse::Manifest::forget(root, &out);
+        output::remove_tree(&reuse::spare_for(root, &out));
     }
 }
 

@@ -233,6 +233,10 @@ pub struct Staging {
     /// Held while this build runs, so that another build can tell its folder from a killed
     /// build's leftovers.
     _lock: Option<std::fs::File>,
+    /// Where the output before last is kept between builds (see [`Staging::take_spare`]).
+    spare: Option<PathBuf>,
+    /// Whether the staging folder holds the spare (then it is no empty folder).
+    from_spare: bool,
 }
 
 /// Locks the folder `dir` for as long as the returned file is open; none where the system
@@ -257,6 +261,8 @@ impl Staging {
             _lock: lock(dir.path()),
             dir,
             target: target.to_path_buf(),
+            spare: None,
+            from_spare: false,
         })
     }
 
@@ -265,18 +271,72 @@ impl Staging {
         self.dir.path()
     }
 
+    /// Makes the staging folder the spare at `spare`: the output as it was before the last
+    /// change, which the commit of an update swapped out and kept (its unchanged files are the
+    /// same files as the output's, hard links). An update then changes only what differs
+    /// (see [`assemble`]) instead of linking every file into an empty folder. The spare is
+    /// taken with one rename, so two builds never share it; a build killed while changing it
+    /// leaves a staging folder, which the next build removes, and the output untouched.
+    /// Returns whether the spare was taken; without one, the folder stays empty.
+    pub fn take_spare(&mut self, spare: &Path) -> bool {
+        self.spare = Some(spare.to_path_buf());
+        // A rename replaces an empty folder.
+        if std::fs::rename(spare, self.dir.path()).is_err() {
+            return false;
+        }
+        // The lock was on the empty folder just replaced.
+        self._lock = lock(self.dir.path());
+        self.from_spare = true;
+        true
+    }
+
+    /// Deletes the output this commit swaps out instead of keeping it as the spare: when most
+    /// files changed (a new theme), the spare would hold a second copy of the site.
+    pub fn no_spare(&mut self) {
+        self.spare = None;
+    }
+
+    /// Gives the spare back when the build needs no new output (nothing changed).
+    pub fn give_back(self) {
+        if let (true, Some(spare)) = (self.from_spare, &self.spare) {
+            let _ = std::fs::remove_dir(self.dir.path().join(super::reuse::CHANGED_DIR));
+            let dir = self.dir.keep();
+            if std::fs::rename(&dir, spare).is_err() {
+                remove_tree(&dir);
+            }
+        }
+    }
+
+    /// After the swap, `old` (the output swapped out) becomes the spare when one is wanted;
+    /// else it is deleted.
+    fn retire(spare: Option<&Path>, old: &Path) {
+        if let Some(spare) = spare {
+            if spare.exists() {
+                remove_tree(spare);
+            }
+            if let Some(parent) = spare.parent() {
+                let _ = std::fs::create_dir_all(parent);
+            }
+            if std::fs::rename(old, spare).is_ok() {
+                return;
+            }
+        }
+        remove_tree(old);
+    }
+
     /// Puts the new output in place of the old one: in one exchange of the two folders where
     /// the system can (Linux), so that the output folder is there at every moment; elsewhere
     /// the old one is moved aside first, and put back by the next build if this one is killed
     /// between the two renames. The old output is deleted only once the new one is in place.
     pub fn commit(self) -> std::io::Result<()> {
         std::fs::write(self.dir.path().join(MARKER), "built by gloss\n")?;
+        let spare = self.spare.clone();
         let staged = self.dir.keep();
         if self.target.exists() {
             match exchange(&staged, &self.target) {
                 Ok(true) => {
                     // `staged` now holds the old output.
-                    remove_tree(&staged);
+                    Staging::retire(spare.as_deref(), &staged);
                     return Ok(());
                 }
                 Ok(false) => {}
@@ -422,19 +482,54 @@ fn recover(target: &Path, parent: &Path) {
 }
 
 /// Makes the staging folder `dir` of an update a whole new output, to be swapped in by
-/// [`Staging::commit`]: each file of `kept` (`/`-separated paths) linked from the old output
-/// `old` (copied where links cannot be made), each new or changed file of `moves` moved from
-/// where the writer staged it. Links cost no data, so the old output, deleted after the swap,
-/// frees almost nothing; the output is replaced in one rename, never left half old and half
-/// new.
+/// [`Staging::commit`]: each file of `kept` (`/`-separated paths, with the inode the old
+/// output holds it in) linked from the old output `old` (copied where links cannot be made),
+/// each new or changed file of `moves` moved from where the writer staged it. Links cost no
+/// data, so the old output, kept or deleted after the swap, takes almost no room; the output
+/// is replaced in one rename, never left half old and half new.
+///
+/// When `dir` is the spare (the output before last, see [`Staging::take_spare`]), only what
+/// differs is changed: a file it holds as the very inode the old output keeps is the same
+/// bytes and stays; any other file (changed since, removed, left by hand) goes. An edit at
+/// 10,000 articles then links a few dozen files, not 108,000.
 pub fn assemble(
     dir: &Path,
     old: &Path,
-    kept: &[&str],
+    kept: &[(&str, u64)],
     moves: &[(String, String)],
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
     let changed = dir.join(super::reuse::CHANGED_DIR);
+    let present = files_with_inodes(dir);
+    let wanted: std::collections::HashMap<&str, u64> = kept.iter().copied().collect();
+    let moved: std::collections::HashSet<&str> = moves.iter().map(|(_, r)| r.as_str()).collect();
+    // What the spare holds that the new output does not, or holds otherwise.
+    let remove: Vec<&String> = present
+        .iter()
+        .filter(|(rel, ino)| {
+            moved.contains(rel.as_str()) || wanted.get(rel.as_str()).is_none_or(|w| w != ino)
+        })
+        .map(|(rel, _)| rel)
+        .collect();
+    remove
+        .par_iter()
+        .try_for_each(|rel| match std::fs::remove_file(dir.join(rel)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        })?;
+    // Folders emptied by that (a deleted article's) go, as a build from nothing has none.
+    for rel in &remove {
+        for (i, _) in rel.rmatch_indices('/') {
+            if std::fs::remove_dir(dir.join(&rel[..i])).is_err() {
+                break;
+            }
+        }
+    }
+    let have: std::collections::HashSet<&str> = present
+        .iter()
+        .filter(|(rel, ino)| wanted.get(rel.as_str()) == Some(ino) && !moved.contains(rel.as_str()))
+        .map(|(rel, _)| rel.as_str())
+        .collect();
     let place = |rel: &str| -> std::io::Result<PathBuf> {
         let to = dir.join(rel);
         if let Some(parent) = to.parent() {
@@ -442,10 +537,12 @@ pub fn assemble(
         }
         Ok(to)
     };
-    kept.par_iter().try_for_each(|rel| {
-        let (from, to) = (old.join(rel), place(rel)?);
-        std::fs::hard_link(&from, &to).or_else(|_| std::fs::copy(&from, &to).map(|_| ()))
-    })?;
+    kept.par_iter()
+        .filter(|(rel, _)| !have.contains(rel))
+        .try_for_each(|(rel, _)| {
+            let (from, to) = (old.join(rel), place(rel)?);
+            std::fs::hard_link(&from, &to).or_else(|_| std::fs::copy(&from, &to).map(|_| ()))
+        })?;
     moves
         .par_iter()
         .try_for_each(|(name, rel)| std::fs::rename(changed.join(name), place(rel)?))?;
@@ -453,6 +550,63 @@ pub fn assemble(
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
     }
+}
+
+/// Every file below `dir` (`/`-separated, but the marker and the writer's staged files) with
+/// its inode, read from the folders' entries without a call per file. Empty folders found on
+/// the way are removed.
+fn files_with_inodes(dir: &Path) -> Vec<(String, u64)> {
+    use rayon::prelude::*;
+    fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, u64)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut any = false;
+        for e in entries.filter_map(Result::ok) {
+            any = true;
+            let name = e.file_name().to_string_lossy().into_owned();
+            let rel = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}/{name}")
+            };
+            match e.file_type() {
+                Ok(t) if t.is_dir() => walk(&e.path(), &rel, out),
+                _ => out.push((rel, dir_entry_inode(&e))),
+            }
+        }
+        if !any && !prefix.is_empty() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+    let Ok(top) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let top: Vec<std::fs::DirEntry> = top.filter_map(Result::ok).collect();
+    top.par_iter()
+        .flat_map_iter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let mut out = Vec::new();
+            if name == super::reuse::CHANGED_DIR {
+            } else if e.file_type().is_ok_and(|t| t.is_dir()) {
+                walk(&e.path(), &name, &mut out);
+            } else if name != MARKER {
+                out.push((name, dir_entry_inode(e)));
+            }
+            out
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+fn dir_entry_inode(e: &std::fs::DirEntry) -> u64 {
+    std::os::unix::fs::DirEntryExt::ino(e)
+}
+
+/// Without inodes, no file of the spare is known to be the old output's: all are replaced.
+#[cfg(not(unix))]
+fn dir_entry_inode(_: &std::fs::DirEntry) -> u64 {
+    u64::MAX
 }
 
 /// Files in the output folder `out` that `wanted` does not name (`/`-separated paths), other
@@ -602,6 +756,61 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "299"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_update_over_the_spare_keeps_only_the_old_outputs_own_files() {
+        use std::os::unix::fs::MetadataExt;
+        let site = tempfile::tempdir().unwrap();
+        let (old, dir) = (site.path().join("old"), site.path().join("spare"));
+        let ino = |p: &Path| std::fs::metadata(p).unwrap().ino();
+        for (rel, text) in [("a.html", "A"), ("b/index.html", "B"), ("f.html", "F")] {
+            std::fs::create_dir_all(old.join(rel).parent().unwrap()).unwrap();
+            std::fs::write(old.join(rel), text).unwrap();
+        }
+        // The spare: one file the very old output's, one an older version, one edited by
+        // hand in place of a link, a stray, a deleted article and an empty folder.
+        for d in ["b", "c", "e", crate::build::reuse::CHANGED_DIR] {
+            std::fs::create_dir_all(dir.join(d)).unwrap();
+        }
+        std::fs::hard_link(old.join("a.html"), dir.join("a.html")).unwrap();
+        std::fs::write(dir.join("b/index.html"), "B, before").unwrap();
+        std::fs::write(dir.join("f.html"), "F").unwrap();
+        std::fs::write(dir.join("stray.txt"), "?").unwrap();
+        std::fs::write(dir.join("c/index.html"), "C").unwrap();
+        std::fs::write(dir.join(crate::build::reuse::CHANGED_DIR).join("0"), "N").unwrap();
+        let a = ino(&dir.join("a.html"));
+        let kept: Vec<(&str, u64)> = ["a.html", "b/index.html", "f.html"]
+            .into_iter()
+            .map(|rel| (rel, ino(&old.join(rel))))
+            .collect();
+        assemble(&dir, &old, &kept, &[("0".into(), "n/index.html".into())]).unwrap();
+        assert_eq!(
+            ino(&dir.join("a.html")),
+            a,
+            "the old output's own file stays"
+        );
+        for rel in ["b/index.html", "f.html"] {
+            assert_eq!(ino(&dir.join(rel)), ino(&old.join(rel)), "{rel} is linked");
+        }
+        let mut files: Vec<String> = walkdir::WalkDir::new(&dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| {
+                let e = e.unwrap();
+                crate::build::reuse::key(e.path().strip_prefix(&dir).unwrap())
+            })
+            .collect();
+        files.sort();
+        assert_eq!(
+            files,
+            ["a.html", "b", "b/index.html", "f.html", "n", "n/index.html"]
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.join("n/index.html")).unwrap(),
+            "N"
         );
     }
 

@@ -6,11 +6,13 @@
 //! 10,000 folders, while a newsroom's rebuild changes a few dozen files.
 //!
 //! The manifest remembers, for each file written, the hash of its bytes and the file's identity
-//! (inode, size, modification time) right after writing. A file is kept only when its
-//! identity still matches and its bytes, read back, still have the hash, so an output edited
-//! by hand (even to the same size, its old time put back), or rewritten in place by `gloss
-//! serve`, is never taken for the old bytes. Reading back costs 0.4 s on a 1,000-article
-//! archive (130 MB of output) and saves writing and linking it.
+//! (inode, size, modification and change times). A file is kept when its identity still
+//! matches, as git trusts its index: no program can set a change time back, so an output
+//! edited by hand, even to the same size with its old modification time put back, shows a new
+//! one. Stamps whose times lie within the file system's clock tick of the moment the manifest
+//! was saved prove nothing (a second edit in the same tick leaves the same times): those
+//! files, and files whose change time alone moved (a hard link made or removed changes it),
+//! are read back and hashed, and stamped again when their bytes are still the ones written.
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -30,7 +32,7 @@ fn manifest_name(out: &Path) -> String {
         xxhash_rust::xxh3::xxh3_64(out.as_os_str().as_encoded_bytes())
     )
 }
-const HEADER: &str = "gloss-manifest 2";
+const HEADER: &str = "gloss-manifest 3";
 
 /// A written file: the hash of its bytes and the identity of the file holding them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +45,8 @@ pub struct Stamp {
     pub ino: u64,
     /// Modification time, nanoseconds since the epoch.
     pub mtime_ns: i128,
+    /// Change time (of the inode), nanoseconds since the epoch.
+    pub ctime_ns: i128,
 }
 
 impl Stamp {
@@ -52,15 +56,27 @@ impl Stamp {
             len: meta.len(),
             ino: inode(meta),
             mtime_ns: mtime_ns(meta),
+            ctime_ns: ctime_ns(meta),
         }
     }
 
-    /// Whether `meta` is still the file this stamp was taken of.
+    /// Whether `meta` may still be the file this stamp was taken of (its bytes are then
+    /// either unchanged or must be read to know; see [`Stamp::proves`]).
     fn same_file(&self, meta: &std::fs::Metadata) -> bool {
-        meta.is_file()
-            && meta.len() == self.len
-            && inode(meta) == self.ino
+        meta.is_file() && meta.len() == self.len && inode(meta) == self.ino
+    }
+
+    /// Whether `meta` shows the file unchanged since the stamp was taken, for a manifest
+    /// saved at `saved_ns`: the same identity and times, neither time within the racy window
+    /// of the save (see [`racy_window`]).
+    fn proves(&self, meta: &std::fs::Metadata, saved_ns: i128) -> bool {
+        let latest = self.mtime_ns.max(self.ctime_ns);
+        self.same_file(meta)
+            && self.mtime_ns >= 0
+            && self.ctime_ns > 0
             && mtime_ns(meta) == self.mtime_ns
+            && ctime_ns(meta) == self.ctime_ns
+            && latest + racy_window(self.mtime_ns).max(racy_window(self.ctime_ns)) < saved_ns
     }
 }
 
@@ -165,6 +181,8 @@ pub struct Manifest {
     /// The output folder the stamps are of.
     pub out: PathBuf,
     files: HashMap<String, Stamp>,
+    /// When the manifest was saved (0 before): stamps this close to it are racy.
+    saved_ns: i128,
 }
 
 impl Manifest {
@@ -176,16 +194,16 @@ impl Manifest {
         if lines.next()? != HEADER || Path::new(lines.next()?) != out {
             return None;
         }
-        // When it was saved: kept for people reading the file; stamps no longer need it.
-        lines.next()?.parse::<i128>().ok()?;
+        let saved_ns = lines.next()?.parse::<i128>().ok()?;
         let mut files = HashMap::new();
         for line in lines {
-            let mut parts = line.splitn(5, ' ');
+            let mut parts = line.splitn(6, ' ');
             let mut next = || parts.next();
             let hash = u128::from_str_radix(next()?, 16).ok()?;
             let len = next()?.parse().ok()?;
             let ino = next()?.parse().ok()?;
             let mtime_ns = next()?.parse().ok()?;
+            let ctime_ns = next()?.parse().ok()?;
             let rel = next()?.to_string();
             files.insert(
                 rel,
@@ -194,12 +212,14 @@ impl Manifest {
                     len,
                     ino,
                     mtime_ns,
+                    ctime_ns,
                 },
             );
         }
         Some(Manifest {
             out: out.to_path_buf(),
             files,
+            saved_ns,
         })
     }
 
@@ -219,8 +239,8 @@ impl Manifest {
             use std::fmt::Write as _;
             let _ = writeln!(
                 text,
-                "{:032x} {} {} {} {rel}",
-                s.hash, s.len, s.ino, s.mtime_ns
+                "{:032x} {} {} {} {} {rel}",
+                s.hash, s.len, s.ino, s.mtime_ns, s.ctime_ns
             );
         }
         save_in_cache(root, &manifest_name(&self.out), text.as_bytes())
@@ -232,9 +252,24 @@ impl Manifest {
         self.out == other.out && self.files == other.files
     }
 
+    /// How many files the manifest lists.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether the manifest lists no file.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
     /// Whether the manifest lists `rel` (a `/`-separated path).
     pub fn has(&self, rel: &str) -> bool {
         self.files.contains_key(rel)
+    }
+
+    /// Every file listed, as `/`-separated paths, with its stamp.
+    pub fn stamps(&self) -> impl Iterator<Item = (&str, &Stamp)> {
+        self.files.iter().map(|(k, s)| (k.as_str(), s))
     }
 
     /// Every file listed, as `/`-separated paths.
@@ -260,6 +295,39 @@ impl Manifest {
     pub fn get(&self, rel: &str) -> Option<&Stamp> {
         self.files.get(rel)
     }
+}
+
+/// Where the output `out` of the site at `root` keeps its spare (the output before last, see
+/// [`super::output::Staging::take_spare`]): in the site's cache folder, out of sight and
+/// out of `git add`, when that is on the output's file system (a rename cannot cross file
+/// systems); else beside the output.
+pub fn spare_for(root: &Path, out: &Path) -> PathBuf {
+    let name = format!(
+        "spare-{:016x}",
+        xxhash_rust::xxh3::xxh3_64(out.as_os_str().as_encoded_bytes())
+    );
+    let cache = root.join(CACHE_DIR);
+    let parent = out.parent().unwrap_or(Path::new("."));
+    if same_device(&cache, parent) {
+        cache.join(name)
+    } else {
+        parent.join(format!(".gloss-{name}"))
+    }
+}
+
+#[cfg(unix)]
+fn same_device(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let _ = std::fs::create_dir_all(a);
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_device(_: &Path, _: &Path) -> bool {
+    false
 }
 
 /// A new file at `path`. A file already there is removed first, never written through: in
@@ -488,21 +556,24 @@ impl<'a> Writer<'a> {
             .claim(key, owner)
     }
 
-    /// The previous build's stamp of `rel` when `wanted` accepts it and the old file is
-    /// still the one it was taken of.
+    /// The previous build's stamp of `rel` when `wanted` accepts it and the old file still
+    /// holds the bytes it was taken of: proven by the file's stamp where it can be, else by
+    /// reading the bytes back (then stamped anew).
     fn reusable(&self, key: &str, rel: &Path, wanted: impl Fn(&Stamp) -> bool) -> Option<Stamp> {
         let manifest = self.previous?;
         let stamp = manifest.get(key).filter(|s| wanted(s))?;
         let path = manifest.out.join(rel);
         let meta = std::fs::symlink_metadata(&path).ok()?;
+        if stamp.proves(&meta, manifest.saved_ns) {
+            return Some(*stamp);
+        }
         if !stamp.same_file(&meta) {
             return None;
         }
-        // The file's size and times prove little: an edit in place that keeps the size and
-        // puts the old time back leaves them as they were (and a hard link into a new output
-        // changes the change time of every kept file). Its bytes are read back.
+        // Racy, or its change time moved: the stamp proves nothing, the bytes do. The new
+        // stamp is the metadata from before the read, so that an edit during it shows.
         let bytes = std::fs::read(&path).ok()?;
-        (xxhash_rust::xxh3::xxh3_128(&bytes) == stamp.hash).then_some(*stamp)
+        (xxhash_rust::xxh3::xxh3_128(&bytes) == stamp.hash).then(|| Stamp::of(stamp.hash, &meta))
     }
 
     fn record(&self, key: String, stamp: Stamp) {
@@ -525,6 +596,7 @@ impl<'a> Writer<'a> {
             manifest: Manifest {
                 out: out.to_path_buf(),
                 files: written.into_iter().collect(),
+                saved_ns: 0,
             },
             moves: self.moves.into_inner().unwrap_or_else(|e| e.into_inner()),
         }
@@ -622,7 +694,11 @@ mod tests {
         let Written { manifest, moves } = writer.finish(out);
         if let Some(previous) = &previous {
             let moved: Vec<&str> = moves.iter().map(|(_, rel)| rel.as_str()).collect();
-            let kept: Vec<&str> = manifest.paths().filter(|p| !moved.contains(p)).collect();
+            let kept: Vec<(&str, u64)> = manifest
+                .stamps()
+                .filter(|(p, _)| !moved.contains(p))
+                .map(|(p, s)| (p, s.ino))
+                .collect();
             super::super::output::assemble(staging.path(), &previous.out, &kept, &moves).unwrap();
         }
         let _ = std::fs::remove_dir_all(out);

@@ -184,11 +184,18 @@ impl Session {
         };
         self.site.sections = content::section::load(&self.site, &content.sections)?;
         laps.lap("find content");
-        let staging = output::Staging::new(out).map_err(|e| vec![io_error(out, e)])?;
+        let mut staging = output::Staging::new(out).map_err(|e| vec![io_error(out, e)])?;
         // An output this site's previous build wrote, and whose manifest it kept, is updated:
         // only what changed is written. Any other is written afresh.
         let previous = reuse::Manifest::load(&self.site.root, out)
             .filter(|_| out.join(output::MARKER).is_file());
+        let spare = reuse::spare_for(&self.site.root, out);
+        if previous.is_some() {
+            staging.take_spare(&spare);
+        } else {
+            // A spare of an output that is no more would only be brought up to date.
+            output::remove_tree(&spare);
+        }
         let writer = match &previous {
             Some(previous) => reuse::Writer::update(staging.path(), previous)
                 .map_err(|e| vec![io_error(staging.path(), e)])?,
