@@ -131,6 +131,7 @@ fn section_of(rest: &str) -> &str {
 }
 
 /// What the listings want: their pages, in order, and their warnings.
+#[cfg(test)]
 #[derive(Debug, Default)]
 pub(crate) struct Listings {
     /// Pages to render.
@@ -170,34 +171,59 @@ pub(crate) fn by_language<'a>(site: &'a Site, listed: &[&'a ArticleSummary]) -> 
 
 /// Every listing page of the site for its `languages`, each language's people first (the
 /// first template error met in this order is the one reported), the 404 page last.
+#[cfg(test)]
 pub(crate) fn all(site: &Site, languages: &Languages<'_>) -> Result<Listings, Diagnostic> {
-    let langs: Vec<SiteLang> = languages.iter().map(|(l, _, _)| l.clone()).collect();
     let mut pages = Vec::new();
-    let mut warnings = Vec::new();
+    each(site, languages, &mut |batch| {
+        pages.extend(batch);
+        Ok(())
+    })?;
+    let warnings = languages
+        .iter()
+        .flat_map(|(_, _, people)| people.warnings.iter().cloned())
+        .collect();
+    Ok(Listings { pages, warnings })
+}
+
+/// Hands every listing page of the site for its `languages` to `emit`, one listing (the
+/// people pages of a language, its claims pages, its tag pages, …) at a time and in the
+/// order of [`all`], so that only one listing's variables are held at once (all of them
+/// were 500 MB at 10k articles); returns the first error met, `emit`'s included. The
+/// listings' warnings are their people's (see [`People::warnings`]).
+pub(crate) fn each(
+    site: &Site,
+    languages: &Languages<'_>,
+    emit: &mut dyn FnMut(Vec<Page>) -> Result<(), Diagnostic>,
+) -> Result<(), Diagnostic> {
+    let langs: Vec<SiteLang> = languages.iter().map(|(l, _, _)| l.clone()).collect();
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut pass = |batch: Vec<Page>| -> Result<(), Diagnostic> {
+        taken.extend(batch.iter().map(|p| p.path.clone()));
+        emit(batch)
+    };
     for (lang, listed, people) in languages {
         let l = &Listing { lang, all: &langs };
-        pages.extend(people_pages(site, l, people));
-        pages.extend(claims(site, l, listed));
-        pages.extend(tags(site, l, listed)?);
-        pages.extend(authors(site, l, listed, people)?);
-        pages.extend(taxonomies(site, l, listed)?);
-        pages.extend(index(
+        pass(people_pages(site, l, people))?;
+        pass(claims(site, l, listed))?;
+        pass(tags(site, l, listed)?)?;
+        pass(authors(site, l, listed, people)?)?;
+        pass(taxonomies(site, l, listed)?)?;
+        pass(index(
             site,
             l,
             &home_articles(site, &current(site, listed))?,
-        ));
-        pages.extend(corrections(site, l, listed));
+        ))?;
+        pass(corrections(site, l, listed))?;
         if site.config.search.enabled {
-            pages.push(search_page(site, l));
+            pass(vec![search_page(site, l)])?;
         }
-        warnings.extend(people.warnings.iter().cloned());
     }
     let everything = all_articles(languages);
     let section_pages = sections(site, &langs[0], &current(site, &everything))?;
-    refuse_taken(&pages, &section_pages, site)?;
-    pages.extend(section_pages);
-    pages.push(not_found(site));
-    Ok(Listings { pages, warnings })
+    refuse_taken(&taken, &section_pages, site)?;
+    emit(section_pages)?;
+    emit(vec![not_found(site)])?;
+    Ok(())
 }
 
 /// Every article of `languages`, newest first (as each language lists them).
@@ -377,8 +403,11 @@ pub(crate) fn sections(
 
 /// An error for a section whose pages would be written where another listing's are
 /// (`content/tags/_index.md`, `content/en/_index.md` on a site with an English home).
-fn refuse_taken(pages: &[Page], sections: &[Page], site: &Site) -> Result<(), Diagnostic> {
-    let taken: std::collections::HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+fn refuse_taken(
+    taken: &std::collections::HashSet<String>,
+    sections: &[Page],
+    site: &Site,
+) -> Result<(), Diagnostic> {
     for page in sections {
         if taken.contains(page.path.as_str())
             && let Some(section) = site

@@ -335,14 +335,31 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Vec<Diagno
     Ok(report)
 }
 
-/// Renders and writes every one of `list` (in parallel); returns each file written with the
-/// hash of its bytes, in the order of `list`, or the first error in that order.
-fn render_pages(pages: &Pages<'_>, list: &[listings::Page]) -> Result<Written, Diagnostic> {
-    list.par_iter()
-        .map(|page| pages.render(page))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .collect()
+/// Renders and writes every one of `list` (in parallel), dropping each page's variables once
+/// it is written; returns each file written with the hash of its bytes and the path of each
+/// page of the site's own (see [`listings::Page::is_listed`]), in the order of `list`, or the
+/// first error in that order.
+fn render_pages(
+    pages: &Pages<'_>,
+    list: Vec<listings::Page>,
+) -> Result<(Written, Vec<String>), Diagnostic> {
+    /// A page's file and hash, and its path if it is one of the site's own.
+    type Done = ((String, u128), Option<String>);
+    let done: Vec<Result<Done, Diagnostic>> = list
+        .into_par_iter()
+        .map(|page| {
+            let written = pages.render(&page)?;
+            Ok((written, page.is_listed().then_some(page.path)))
+        })
+        .collect();
+    let mut written = Vec::with_capacity(done.len());
+    let mut paths = Vec::with_capacity(done.len());
+    for d in done {
+        let (file, path) = d?;
+        written.push(file);
+        paths.extend(path);
+    }
+    Ok((written, paths))
 }
 
 /// What the site-wide stage wrote.
@@ -368,10 +385,10 @@ pub(crate) fn write_site_wide(
 ) -> Result<SiteWide, Vec<Diagnostic>> {
     let all = listed;
     let listed = &articles_only(listed);
-    let languages = listings::by_language(site, listed);
-    let listings = listings::all(site, &languages).map_err(|d| vec![d])?;
+    let mut languages = listings::by_language(site, listed);
+    let listing_warnings = take_warnings(&mut languages);
     let (rendered, index) = rayon::join(
-        || render_pages(pages, &listings.pages).map_err(|d| vec![d]),
+        || render_listings(site, pages, &languages).map_err(|d| vec![d]),
         || -> Result<Written, Vec<Diagnostic>> {
             if !search {
                 return Ok(Vec::new());
@@ -379,17 +396,15 @@ pub(crate) fn write_site_wide(
             write_searches(site, &languages, pages.out)
         },
     );
-    let mut files = rendered?;
+    let Rendered {
+        mut files,
+        paths: listing_paths,
+    } = rendered?;
+    let page_count = files.len();
     files.extend(index?);
     laps.lap("site pages, search");
     let mut written: Vec<&str> = article_pages.to_vec();
-    written.extend(
-        listings
-            .pages
-            .iter()
-            .filter(|p| p.is_listed())
-            .map(|p| p.path.as_str()),
-    );
+    written.extend(listing_paths.iter().map(String::as_str));
     written.sort_unstable();
     // Standalone pages are in the sitemap too, dated only when they say when they changed.
     let modified: HashMap<&str, jiff::civil::Date> = all
@@ -407,19 +422,28 @@ pub(crate) fn write_site_wide(
         .iter()
         .map(|p| (p.to_string(), modified.get(p).copied()))
         .collect();
-    let mut feeds = Vec::new();
+    // Each file is written as soon as it is made, so that no two of the big ones are held
+    // at once.
+    let mut emit = |name: String, text: String| -> Result<(), Vec<Diagnostic>> {
+        let hash = pages
+            .out
+            .write(Path::new(&name), text.as_bytes())
+            .map_err(|e| vec![io_error(Path::new(&name), e)])?;
+        files.push((name, hash));
+        Ok(())
+    };
     for (l, articles, _) in &languages {
-        feeds.push((
+        emit(
             format!("{}feed.xml", l.prefix),
             feeds::articles_feed(site, l, &listings::current(site, articles)),
-        ));
-        feeds.push((
+        )?;
+        emit(
             format!("{}corrections.xml", l.prefix),
             feeds::corrections_feed(site, l, articles),
-        ));
+        )?;
         for (page, title, list) in listings::feed_lists(site, l, articles).map_err(|d| vec![d])? {
             let text = feeds::list_feed(site, l, title, &page, &list);
-            feeds.push((format!("{}{page}feed.xml", l.prefix), text));
+            emit(format!("{}{page}feed.xml", l.prefix), text)?;
         }
     }
     if let Some((site_lang, _, _)) = languages.first() {
@@ -431,22 +455,17 @@ pub(crate) fn write_site_wide(
                 .copied()
                 .filter(|a| section.holds(&a.source_path))
                 .collect();
-            feeds.push((
+            emit(
                 format!("{}feed.xml", section.path),
                 feeds::section_feed(site, site_lang, section, &held),
-            ));
+            )?;
         }
     }
-    feeds.push(("robots.txt".into(), feeds::robots(site)));
+    emit("robots.txt".into(), feeds::robots(site))?;
     let langs: Vec<SiteLang> = languages.iter().map(|(l, _, _)| l.clone()).collect();
     let alternates = feeds::alternates(site, listed, &langs);
-    feeds.extend(feeds::sitemaps(site, &sitemap_pages, &alternates));
-    for (name, text) in feeds {
-        let hash = pages
-            .out
-            .write(Path::new(&name), text.as_bytes())
-            .map_err(|e| vec![io_error(Path::new(&name), e)])?;
-        files.push((name, hash));
+    for (name, text) in feeds::sitemaps(site, &sitemap_pages, &alternates) {
+        emit(name, text)?;
     }
     record::claim_files(
         site,
@@ -464,8 +483,8 @@ pub(crate) fn write_site_wide(
     laps.lap("feeds");
     Ok(SiteWide {
         files,
-        pages: listings.pages.len(),
-        warnings: listings.warnings,
+        pages: page_count,
+        warnings: listing_warnings,
     })
 }
 
@@ -478,9 +497,44 @@ pub(crate) fn write_listings(
     listed: &[&ArticleSummary],
 ) -> Result<Vec<Diagnostic>, Diagnostic> {
     let listed = &articles_only(listed);
-    let listings = listings::all(site, &listings::by_language(site, listed))?;
-    render_pages(pages, &listings.pages)?;
-    Ok(listings.warnings)
+    let mut languages = listings::by_language(site, listed);
+    let warnings = take_warnings(&mut languages);
+    render_listings(site, pages, &languages)?;
+    Ok(warnings)
+}
+
+/// What [`render_listings`] wrote.
+struct Rendered {
+    /// Every page's file with the hash of its bytes, in the listings' order.
+    files: Written,
+    /// The path of each page of the site's own, for the sitemap.
+    paths: Vec<String>,
+}
+
+/// The listings' warnings, taken out of `languages`' people (80k of them on the benchmark's
+/// corpus: moved, not copied).
+fn take_warnings(languages: &mut listings::Languages<'_>) -> Vec<Diagnostic> {
+    languages
+        .iter_mut()
+        .flat_map(|(_, _, people)| std::mem::take(&mut people.warnings))
+        .collect()
+}
+
+/// Renders and writes every listing page of `languages`, one listing at a time.
+fn render_listings(
+    site: &Site,
+    pages: &Pages<'_>,
+    languages: &listings::Languages<'_>,
+) -> Result<Rendered, Diagnostic> {
+    let mut files = Vec::new();
+    let mut paths = Vec::new();
+    listings::each(site, languages, &mut |batch| {
+        let (written, listed) = render_pages(pages, batch)?;
+        files.extend(written);
+        paths.extend(listed);
+        Ok(())
+    })?;
+    Ok(Rendered { files, paths })
 }
 
 /// Builds the search index of each of `languages` below its home into `out`; returns the
