@@ -424,10 +424,10 @@ pub(crate) fn write_site_wide(
         .collect();
     // Each file is written as soon as it is made, so that no two of the big ones are held
     // at once.
-    let mut emit = |name: String, text: String| -> Result<(), Vec<Diagnostic>> {
+    let mut emit = |name: String, bytes: Vec<u8>| -> Result<(), Vec<Diagnostic>> {
         let hash = pages
             .out
-            .write(Path::new(&name), text.as_bytes())
+            .write(Path::new(&name), &bytes)
             .map_err(|e| vec![io_error(Path::new(&name), e)])?;
         files.push((name, hash));
         Ok(())
@@ -435,15 +435,15 @@ pub(crate) fn write_site_wide(
     for (l, articles, _) in &languages {
         emit(
             format!("{}feed.xml", l.prefix),
-            feeds::articles_feed(site, l, &listings::current(site, articles)),
+            feeds::articles_feed(site, l, &listings::current(site, articles)).into_bytes(),
         )?;
         emit(
             format!("{}corrections.xml", l.prefix),
-            feeds::corrections_feed(site, l, articles),
+            feeds::corrections_feed(site, l, articles).into_bytes(),
         )?;
         for (page, title, list) in listings::feed_lists(site, l, articles).map_err(|d| vec![d])? {
             let text = feeds::list_feed(site, l, title, &page, &list);
-            emit(format!("{}{page}feed.xml", l.prefix), text)?;
+            emit(format!("{}{page}feed.xml", l.prefix), text.into_bytes())?;
         }
     }
     if let Some((site_lang, _, _)) = languages.first() {
@@ -457,29 +457,17 @@ pub(crate) fn write_site_wide(
                 .collect();
             emit(
                 format!("{}feed.xml", section.path),
-                feeds::section_feed(site, site_lang, section, &held),
+                feeds::section_feed(site, site_lang, section, &held).into_bytes(),
             )?;
         }
     }
-    emit("robots.txt".into(), feeds::robots(site))?;
+    emit("robots.txt".into(), feeds::robots(site).into_bytes())?;
     let langs: Vec<SiteLang> = languages.iter().map(|(l, _, _)| l.clone()).collect();
     let alternates = feeds::alternates(site, listed, &langs);
     for (name, text) in feeds::sitemaps(site, &sitemap_pages, &alternates) {
-        emit(name, text)?;
+        emit(name, text.into_bytes())?;
     }
-    record::claim_files(
-        site,
-        listed,
-        record::MAX_FILE_BYTES,
-        |name, bytes: Vec<u8>| -> Result<(), Vec<Diagnostic>> {
-            let hash = pages
-                .out
-                .write(Path::new(&name), &bytes)
-                .map_err(|e| vec![io_error(Path::new(&name), e)])?;
-            files.push((name, hash));
-            Ok(())
-        },
-    )?;
+    record::claim_files(site, listed, record::MAX_FILE_BYTES, &mut emit)?;
     laps.lap("feeds");
     Ok(SiteWide {
         files,

@@ -282,6 +282,15 @@ impl<'a> ReviewedIn<'a> {
     }
 }
 
+/// The address of the page of claim `id` of the article at `article_path`: its ClaimReview's
+/// `@id` and `url`, and what the article's `hasPart` names, so the two always agree.
+fn claim_page_url(base: &str, article_path: &str, id: &str) -> String {
+    format!(
+        "{base}{}",
+        super::url_of_path(&super::claim_page_path(article_path, id))
+    )
+}
+
 /// The one ClaimReview of claim `c` of article `a`, the same on the article page, the claim's
 /// page and in `claims.json`. `base` is the site root's address as seen from where the
 /// review is published (see [`site_url`]).
@@ -298,10 +307,7 @@ pub fn claim_review<'a>(
     base: &'a str,
 ) -> ClaimReview<'a> {
     let article_url = format!("{base}{}", super::url_of_path(a.path));
-    let url = format!(
-        "{base}{}",
-        super::url_of_path(&super::claim_page_path(a.path, &c.id))
-    );
+    let url = claim_page_url(base, a.path, &c.id);
     let v = site.scale.get(&c.verdict);
     let label = v.map_or(c.verdict.as_str(), |v| v.label.get(a.lang));
     let mut rating = Rating {
@@ -567,10 +573,7 @@ pub fn article_jsonld(
             let text = anchored_text(i)?;
             let entry = crate::build::summary::ClaimEntry::of(article, ann, &text)?;
             Some(Reference {
-                id: format!(
-                    "{base}{}",
-                    super::url_of_path(&super::claim_page_path(&article.url_path, &entry.id))
-                ),
+                id: claim_page_url(&base, &article.url_path, &entry.id),
             })
         })
         .collect();
