@@ -743,10 +743,9 @@ fn set_error(shared: &Shared, error: Option<String>) {
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
     use std::io::{IsTerminal, Write};
     let color = std::io::stderr().is_terminal();
-    let mut err = anstream::stderr();
-    for d in diagnostics {
-        let _ = write!(err, "{}", d.render(color));
-    }
+    let mut err = std::io::BufWriter::new(anstream::stderr().lock());
+    let _ = crate::diagnostics::write_all(&mut err, diagnostics, color);
+    let _ = err.flush();
 }
 
 /// Shows `errors` on the terminal and, in the same words, in the browser.
