@@ -501,8 +501,8 @@ pub fn assemble(
     use rayon::prelude::*;
     let changed = dir.join(super::reuse::CHANGED_DIR);
     let present = files_with_inodes(dir);
-    let wanted: std::collections::HashMap<&str, u64> = kept.iter().copied().collect();
-    let moved: std::collections::HashSet<&str> = moves.iter().map(|(_, r)| r.as_str()).collect();
+    let wanted: rustc_hash::FxHashMap<&str, u64> = kept.iter().copied().collect();
+    let moved: rustc_hash::FxHashSet<&str> = moves.iter().map(|(_, r)| r.as_str()).collect();
     // What the spare holds that the new output does not, or holds otherwise.
     let remove: Vec<&String> = present
         .iter()
@@ -525,7 +525,7 @@ pub fn assemble(
             }
         }
     }
-    let have: std::collections::HashSet<&str> = present
+    let have: rustc_hash::FxHashSet<&str> = present
         .iter()
         .filter(|(rel, ino)| wanted.get(rel.as_str()) == Some(ino) && !moved.contains(rel.as_str()))
         .map(|(rel, _)| rel.as_str())

@@ -13,7 +13,7 @@
 //! was saved prove nothing (a second edit in the same tick leaves the same times): those
 //! files, and files whose change time alone moved (a hard link made or removed changes it),
 //! are read back and hashed, and stamped again when their bytes are still the ones written.
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -195,7 +195,7 @@ impl Manifest {
             return None;
         }
         let saved_ns = lines.next()?.parse::<i128>().ok()?;
-        let mut files = HashMap::new();
+        let mut files = HashMap::default();
         for line in lines {
             let mut parts = line.splitn(6, ' ');
             let mut next = || parts.next();
