@@ -600,9 +600,12 @@ pub(crate) fn context_matches(
 /// occur at all.
 type Found = (Range<usize>, AnchorState, Option<usize>, usize);
 
-/// Where each annotation's folded `text` occurs in the folded reader text, found for all of
-/// them in one pass over the text: searching the text once per annotation made the cost the
-/// annotations times the text (100,000 notes took 83 s).
+/// Up to this many distinct annotation texts are searched for one by one; more, in one pass.
+const ONE_SEARCH_EACH: usize = 32;
+
+/// Where each annotation's folded `text` occurs in the folded reader text. Many texts are
+/// found in one pass over the text: searching the text once per annotation made the cost
+/// the annotations times the text (100,000 notes took 83 s).
 struct Places {
     /// The distinct texts' occurrences, as one search for each alone would give them (left
     /// to right, not overlapping, on character boundaries).
@@ -625,6 +628,12 @@ pub(crate) fn occurrences(hay: &str, needle: &str) -> Vec<usize> {
 impl Places {
     fn find(hay: &str, annotations: &[Annotation]) -> Places {
         let needles: Vec<String> = annotations.iter().map(|a| fold(&a.anchor.text)).collect();
+        Places::of_texts(hay, &needles, ONE_SEARCH_EACH)
+    }
+
+    /// Where each of `needles` occurs in `hay`: up to `each_up_to` distinct ones searched
+    /// for one by one, more in one pass.
+    fn of_texts(hay: &str, needles: &[String], each_up_to: usize) -> Places {
         let mut pattern_of: std::collections::HashMap<&str, usize> = Default::default();
         let mut patterns: Vec<&str> = Vec::new();
         let pattern: Vec<usize> = needles
@@ -640,14 +649,22 @@ impl Places {
         let searchable: Vec<usize> = (0..patterns.len())
             .filter(|&p| !patterns[p].is_empty())
             .collect();
-        // A contiguous NFA rather than the DFA the crate picks for few patterns: an
-        // article's automaton is used for one pass only, and building the DFA took 8 % of a
-        // 10k first build (perf), more than the search itself.
-        let one_pass = aho_corasick::AhoCorasick::builder()
-            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-            .build(searchable.iter().map(|&p| patterns[p]));
+        // Few texts: one memmem search each (SIMD, no set-up) costs less than building an
+        // automaton for one pass, which was 5.4 % of a 10k first build (perf) for the ~17
+        // annotations an article has. Many: one pass for all of them, since a search each
+        // makes the cost the annotations times the text.
+        let one_pass = if searchable.len() <= each_up_to {
+            None
+        } else {
+            // A contiguous NFA rather than the DFA the crate picks for few patterns: the
+            // automaton is used for one pass only, and building a DFA costs more than it.
+            aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                .build(searchable.iter().map(|&p| patterns[p]))
+                .ok()
+        };
         match one_pass {
-            Ok(ac) => {
+            Some(ac) => {
                 for m in ac.find_overlapping_iter(hay) {
                     let p = searchable[m.pattern().as_usize()];
                     // Not overlapping the previous one of the same text, as memmem finds them.
@@ -660,8 +677,8 @@ impl Places {
                     }
                 }
             }
-            // Too many patterns for one automaton: one search each, as before.
-            Err(_) => {
+            // Few texts, or too many for one automaton: one search each.
+            None => {
                 for &p in &searchable {
                     found[p] =
                         memchr::memmem::find_iter(hay.as_bytes(), patterns[p].as_bytes()).collect();
@@ -951,6 +968,23 @@ mod tests {
             "a/".into(),
         )
         .unwrap()
+    }
+
+    #[test]
+    fn one_pass_finds_what_a_search_each_finds() {
+        let hay = "aaaa ab aab ä äb äbä banana ananas nana";
+        let needles: Vec<String> = [
+            "aa", "a", "ab", "ä", "äb", "bä", "ana", "nana", "", "aa", "x",
+        ]
+        .map(String::from)
+        .to_vec();
+        let each = Places::of_texts(hay, &needles, usize::MAX);
+        let one_pass = Places::of_texts(hay, &needles, 0);
+        for i in 0..needles.len() {
+            assert_eq!(each.of(i), one_pass.of(i), "{:?}", needles[i]);
+        }
+        assert_eq!(each.of(0), [0, 2, 8]);
+        assert_eq!(each.of(6), [26, 32, 40]);
     }
 
     #[test]
