@@ -403,11 +403,20 @@ fn claim_pages_written_in_rust_are_the_bytes_tera_renders_from_claim_html() {
             .filter(|(path, _)| path.contains("/claims/claim-"))
             .collect()
     };
+    // The frame prints the site's title (in <title>, the feed link, the header): escaped.
+    let config = (
+        "site.toml",
+        "title = \"Test <i>seite</i> & 'Co'\"\nlanguage = \"de\"\nbase_url = \"https://example.org/t\"\n",
+    );
     let fast = record_site();
-    std::fs::write(fast.path().join(extra.0), extra.1).unwrap();
+    for (path, text) in [extra, config] {
+        std::fs::write(fast.path().join(path), text).unwrap();
+    }
     build_ok(fast.path());
     let tera = record_site();
-    std::fs::write(tera.path().join(extra.0), extra.1).unwrap();
+    for (path, text) in [extra, config] {
+        std::fs::write(tera.path().join(path), text).unwrap();
+    }
     std::fs::create_dir_all(tera.path().join("templates")).unwrap();
     // The same template, overridden: only Tera renders it.
     std::fs::write(
@@ -421,6 +430,14 @@ fn claim_pages_written_in_rust_are_the_bytes_tera_renders_from_claim_html() {
     build_ok(tera.path());
     let (fast, tera) = (claim_pages(fast.path()), claim_pages(tera.path()));
     assert_eq!(fast.len(), 7, "{:?}", fast.keys());
+    for (path, bytes) in &fast {
+        let html = String::from_utf8_lossy(bytes);
+        assert!(!html.contains("<i>seite"), "{path}: {html}");
+        assert!(
+            html.contains("Test &lt;i&gt;seite&lt;/i&gt; &amp; &#39;Co&#39;"),
+            "{path}"
+        );
+    }
     assert_eq!(
         fast.keys().collect::<Vec<_>>(),
         tera.keys().collect::<Vec<_>>()

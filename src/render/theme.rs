@@ -32,8 +32,10 @@ pub struct Theme {
 }
 
 /// A template of the theme's own (not a file: no site can name it) that renders
-/// `base.html` around placeholders, the frame claim pages are written into.
-const CLAIM_FRAME: &str = "\u{1}gloss claim frame";
+/// `base.html` around placeholders, the frame claim pages are written into. Its name ends
+/// in `.html` because Tera escapes what a template prints by its name's ending: without
+/// it, the frame printed the site's title and navigation unescaped.
+const CLAIM_FRAME: &str = "\u{1}gloss claim frame.html";
 
 /// The placeholders of [`CLAIM_FRAME`], in the order they stand in `base.html`: the title,
 /// the head, the main element's class and the main block.
