@@ -980,8 +980,8 @@ mod tests {
         .to_vec();
         let each = Places::of_texts(hay, &needles, usize::MAX);
         let one_pass = Places::of_texts(hay, &needles, 0);
-        for i in 0..needles.len() {
-            assert_eq!(each.of(i), one_pass.of(i), "{:?}", needles[i]);
+        for (i, needle) in needles.iter().enumerate() {
+            assert_eq!(each.of(i), one_pass.of(i), "{needle:?}");
         }
         assert_eq!(each.of(0), [0, 2, 8]);
         assert_eq!(each.of(6), [26, 32, 40]);
