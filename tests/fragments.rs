@@ -41,3 +41,65 @@ fn article_fragments() {
     insta::assert_snapshot!("claim_note", fragment(&page, "li.gl-entry-claim"));
     insta::assert_snapshot!("figures_panel", fragment(&page, ".gl-figures"));
 }
+
+/// With the default `article.html`, the notes section is written in Rust
+/// (`render::notes`); a site that overrides the template gets Tera's loop. Every page of a
+/// site with every kind of note, claimant, speaker, source and hostile text is byte for
+/// byte the same either way.
+#[test]
+fn notes_written_in_rust_are_the_bytes_tera_renders_from_article_html() {
+    let hostile = "+++\ntitle = \"Die <Abgabe> & \\\"Fahrpreise\\\"\"\ndate = 2026-03-04\n\
+        [[claim]]\ntext = \"Fahrpreise & Tarife\"\nclaim = \"Es <b>steigt</b> & 'fällt'\"\nby = \"O'Brien <script>\"\nverdict = \"false\"\nconclusion = \"\"\n\
+        sources = [{ url = \"https://example.org/a?x=1&y=2\", title = \"Quelle \\\"A\\\" <1>\", date = \"März & April 2026\", archive = \"https://archive.example/a\", accessed = 2026-03-03 }, \"https://example.org/b\", { url = \"https://example.org/c\", accessed = 2026-01-02 }]\n\
+        [[claim]]\ntext = \"zahlt\"\nby = \"@article\"\nverdict = \"unverified\"\nnote = \"[Haushalt](../../2019/alles/) und <em>mehr</em> <script>x</script>\"\n\
+        [[claim]]\ntext = \"Mond\"\nby = \"Sam Altmann\"\nverdict = \"true\"\nconclusion = \"Stimmt & <so>.\"\n\
+        [[quote]]\ntext = \"sagt sie\"\nspeaker = \"Jo <O'Neil>\"\nrole = \"<b>Chefin</b> & Co\"\n\
+        [[correction]]\ntext = \"Der\"\ncorrect = \"Die <x> & 'y'\"\nnote = \"Verwechselt.\"\n\
+        [[figure]]\ntext = \"am 3. März 2026\"\n\
+        [[figure]]\ntext = \"12 Prozent\"\nnote = \"Anteil & <Rest>.\"\n\
+        +++\nDie Fahrpreise & Tarife, sagt sie. Der Mond zahlt 12 Prozent, am 3. März 2026.\n";
+    let files = [
+        ("site.toml", SITE),
+        ("content/2019/alles.md", ARTICLE),
+        ("content/2026/b.md", hostile),
+    ];
+    let fast = site(&files);
+    build_ok(fast.path());
+    let tera = site(&files);
+    // The same template, overridden: only Tera renders it.
+    std::fs::create_dir_all(tera.path().join("templates")).unwrap();
+    std::fs::write(
+        tera.path().join("templates/article.html"),
+        format!(
+            "{}{{# the site's own #}}\n",
+            include_str!("../templates/article.html")
+        ),
+    )
+    .unwrap();
+    build_ok(tera.path());
+    let (fast, tera) = (
+        snapshot(&fast.path().join("public")),
+        snapshot(&tera.path().join("public")),
+    );
+    assert_eq!(
+        fast.keys().collect::<Vec<_>>(),
+        tera.keys().collect::<Vec<_>>()
+    );
+    let page = String::from_utf8_lossy(&fast["2026/b/index.html"]);
+    for part in [
+        "gl-entry-quote",
+        "gl-entry-correction",
+        "gl-source-meta",
+        "gl-claim-link",
+        "<time datetime=\"2026-03-03\">",
+    ] {
+        assert!(page.contains(part), "{part}: {page}");
+    }
+    for (path, bytes) in &fast {
+        assert_eq!(
+            String::from_utf8_lossy(bytes),
+            String::from_utf8_lossy(&tera[path]),
+            "{path}"
+        );
+    }
+}

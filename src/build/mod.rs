@@ -798,9 +798,14 @@ fn render_view(
     }
     let url = render::jsonld::page_url(site, &article.url_path);
     view.jsonld = render::jsonld::article_jsonld(site, article, anchored, &url);
+    let (template, notes_in_rust) = theme.article_template();
+    if notes_in_rust {
+        let words = &site.locales.get(article.meta.lang).words;
+        view.notes_html = render::notes::html(&view.notes, words);
+    }
     cx.insert("page", &view);
     insert_alternates(&mut cx, &render::article_alternates(site, article));
-    let html = theme.render("article.html", &cx)?;
+    let html = theme.render(template, &cx)?;
     Ok((html, keep_body.then_some(view.body_html)))
 }
 

@@ -4,6 +4,7 @@ pub mod claim_page;
 pub mod embed;
 pub mod finish;
 pub mod jsonld;
+pub mod notes;
 pub(crate) mod sanitize;
 pub mod share;
 pub mod theme;
@@ -257,6 +258,9 @@ pub struct ArticleView<'a> {
     pub body_html: String,
     /// Annotations in reading order.
     pub notes: Vec<NoteView<'a>>,
+    /// The notes section as HTML, when the default `article.html` is used (written by
+    /// [`notes::html`]); empty otherwise.
+    pub notes_html: String,
     /// The figures panel, rendered once in Rust (see [`figures_panel`]); empty without figures.
     pub figures_html: String,
     /// How many figures there are.
@@ -579,6 +583,7 @@ pub fn article_view<'a>(
         translation,
         body_html: body,
         notes,
+        notes_html: String::new(),
         figure_count,
         figures_html,
         verdict_counts,

@@ -29,6 +29,31 @@ pub struct Theme {
     /// Whether `claim.html` and `base.html` are the default theme's, so that claim pages
     /// may be written by [`crate::render::claim_page::html`] into [`CLAIM_FRAME`].
     default_claim_page: bool,
+    /// Whether `article.html` and `partials/sources.html` are the default theme's, so that
+    /// article pages may be rendered from [`ARTICLE_NOTES`] with the notes section written
+    /// by [`crate::render::notes::html`].
+    default_article_page: bool,
+}
+
+/// A template of the theme's own: the default `article.html` with its notes section left
+/// to `page.notes_html` (named `.html`, as [`CLAIM_FRAME`] is, to be escaped).
+const ARTICLE_NOTES: &str = "\u{1}gloss article.html";
+
+/// The notes section of the default `article.html`, from its first line to its last.
+const NOTES_SECTION: (&str, &str) = (
+    "{% if page.notes %}\n<section class=\"gl-notes\"",
+    "</section>\n{% endif %}",
+);
+
+/// The default `article.html` with its notes section replaced by `page.notes_html`.
+fn article_notes_template(article: &str) -> Option<String> {
+    let start = article.find(NOTES_SECTION.0)?;
+    let end = start + article[start..].find(NOTES_SECTION.1)? + NOTES_SECTION.1.len();
+    Some(format!(
+        "{}{{{{ page.notes_html | safe }}}}{}",
+        &article[..start],
+        &article[end..]
+    ))
 }
 
 /// A template of the theme's own (not a file: no site can name it) that renders
@@ -107,6 +132,19 @@ impl Theme {
                 .and_then(|f| f.contents_utf8())
                 .is_some_and(|text| sources.get(*name).is_some_and(|(_, t)| t == text))
         });
+        let default_article_page = ["article.html", "partials/sources.html"]
+            .iter()
+            .all(|name| {
+                TEMPLATES
+                    .get_file(name)
+                    .and_then(|f| f.contents_utf8())
+                    .is_some_and(|text| sources.get(*name).is_some_and(|(_, t)| t == text))
+            });
+        let article_notes = default_article_page
+            .then(|| sources.get("article.html"))
+            .flatten()
+            .and_then(|(_, text)| article_notes_template(text));
+        let default_article_page = article_notes.is_some();
         let mut tera = Tera::new();
         tera.register_function("plural", plural);
         if errors.is_empty()
@@ -129,6 +167,12 @@ impl Theme {
                     FRAME_SLOTS[0], FRAME_SLOTS[1], FRAME_SLOTS[2], FRAME_SLOTS[3]
                 ),
             )
+        {
+            errors.push(located_template_error(&e, &sources));
+        }
+        if errors.is_empty()
+            && let Some(template) = &article_notes
+            && let Err(e) = tera.add_raw_template(ARTICLE_NOTES, template)
         {
             errors.push(located_template_error(&e, &sources));
         }
@@ -157,6 +201,7 @@ impl Theme {
             sources,
             static_files,
             default_claim_page,
+            default_article_page,
         })
     }
 
@@ -181,6 +226,17 @@ impl Theme {
         }
         parts[4] = rest.to_string();
         Some(Ok(Frame { parts }))
+    }
+
+    /// The template an article page is rendered from, and whether its notes section is
+    /// `page.notes_html` (to be written by [`crate::render::notes::html`]): the default
+    /// `article.html`'s own copy without the notes loop, else the site's `article.html`.
+    pub fn article_template(&self) -> (&'static str, bool) {
+        if self.default_article_page {
+            (ARTICLE_NOTES, true)
+        } else {
+            ("article.html", false)
+        }
     }
 
     /// Renders template `name` with `context`.

@@ -1,0 +1,269 @@
+//! The article page's notes section (`<section class="gl-notes">`), written in Rust for the
+//! default `article.html`.
+//!
+//! Written by hand rather than by Tera's loop because the loop was the largest part of an
+//! article page's template: ~17 notes an article, each a few dozen variable lookups and
+//! conditions, all of it work whose result Rust already knows. The bytes are the default
+//! template's: a site that overrides `article.html` or `partials/sources.html` gets its
+//! own template's loop (see [`super::theme::Theme::article_template`]), and
+//! `tests/fragments.rs` holds these bytes to what Tera renders from the default template.
+use super::NoteView;
+use crate::content::Kind;
+use crate::i18n::Words;
+
+/// What the default `article.html` renders between `{% if page.notes %}` and its
+/// `{% endif %}`: nothing without notes.
+pub fn html(notes: &[NoteView<'_>], words: &Words) -> String {
+    if notes.is_empty() {
+        return String::new();
+    }
+    let mut o = String::with_capacity(notes.len() * 900);
+    let t = |key: &'static str| -> &str { words.get(key) };
+    o.push_str("\n<section class=\"gl-notes\" aria-labelledby=\"notes-heading\">\n<h2 id=\"notes-heading\">");
+    e(&mut o, t("annotations"));
+    o.push_str("</h2>\n<ol data-more=\"");
+    e(&mut o, t("more"));
+    o.push_str("\">\n");
+    let mut num = itoa::Buffer::new();
+    for n in notes {
+        let number = num.format(n.number).to_string();
+        let kind = n.kind.key();
+        o.push_str("<li id=\"note-");
+        e(&mut o, n.id);
+        o.push_str("\" class=\"gl-entry gl-entry-");
+        o.push_str(kind);
+        o.push_str("\">\n<p class=\"gl-note-head\"><span class=\"gl-num\">");
+        o.push_str(&number);
+        o.push_str("</span> <span class=\"gl-kind\">");
+        e(&mut o, n.kind_label);
+        o.push_str("</span>");
+        if let Some(verdict) = some(n.verdict) {
+            o.push_str(" <strong class=\"gl-verdict gl-v-");
+            e(&mut o, verdict);
+            if let Some(tone) = n.tone.filter(|&t| t != 0) {
+                o.push_str(" gl-r-");
+                o.push_str(itoa::Buffer::new().format(tone));
+            }
+            o.push_str("\">");
+            // `default` stands in only for a label that is missing, not for an empty one.
+            e(&mut o, n.verdict_label.unwrap_or(""));
+            o.push_str("</strong>");
+        }
+        o.push_str("</p>\n");
+        let correct = some(n.correct);
+        if correct.is_none() {
+            o.push_str("<p class=\"gl-quoted\">");
+            e(&mut o, t("quote_open"));
+            e(&mut o, n.text);
+            e(&mut o, t("quote_close"));
+            o.push_str("</p>\n");
+        }
+        let note_html = n.note_html.as_deref().filter(|h| !h.is_empty());
+        let display = n.display.as_deref().filter(|d| !d.is_empty());
+        let own_text = matches!(n.kind, Kind::Note | Kind::Figure);
+        let gist = some(n.conclusion).is_some()
+            || some(n.speaker).is_some()
+            || correct.is_some()
+            || display.is_some()
+            || (note_html.is_some() && own_text);
+        let claim_href = n.claim_href.as_deref().filter(|h| !h.is_empty());
+        let more = some(n.by).is_some()
+            || n.article_itself
+            || !n.sources.is_empty()
+            || claim_href.is_some()
+            || (note_html.is_some() && !own_text);
+        if gist {
+            o.push_str("<div class=\"gl-note-gist\">");
+            if let Some(c) = some(n.conclusion) {
+                o.push_str("<p class=\"gl-conclusion\">");
+                e(&mut o, c);
+                o.push_str("</p>");
+            }
+            if let Some(speaker) = some(n.speaker) {
+                o.push_str("<p>");
+                link_or_text(&mut o, n.speaker_href.as_deref(), speaker);
+                if let Some(role) = some(n.role) {
+                    o.push_str(", <span class=\"gl-role\">");
+                    e(&mut o, role);
+                    o.push_str("</span>");
+                }
+                if let Some(w) = some(n.speaker_as_written) {
+                    o.push_str(" <span class=\"gl-meta\">(");
+                    e(&mut o, t("as_written_in_text"));
+                    e(&mut o, t("colon"));
+                    o.push(' ');
+                    e(&mut o, w);
+                    o.push_str(")</span>");
+                }
+                o.push_str("</p>");
+            }
+            if let Some(correct) = correct {
+                o.push_str("<p>");
+                e(&mut o, t("text_says"));
+                e(&mut o, t("colon"));
+                o.push_str(" <del>");
+                e(&mut o, n.text);
+                o.push_str("</del><br>");
+                e(&mut o, t("correct_is"));
+                e(&mut o, t("colon"));
+                o.push_str(" <ins>");
+                e(&mut o, correct);
+                o.push_str("</ins></p>");
+            }
+            if let (Kind::Figure, Some(h)) = (n.kind, note_html) {
+                note_text(&mut o, h);
+            }
+            if let Some(display) = display {
+                o.push_str("<p class=\"gl-figure-value\">");
+                e(&mut o, t("value"));
+                e(&mut o, t("colon"));
+                o.push(' ');
+                match n.datetime.as_deref().filter(|d| !d.is_empty()) {
+                    Some(dt) => {
+                        o.push_str("<time datetime=\"");
+                        e(&mut o, dt);
+                        o.push_str("\">");
+                        e(&mut o, display);
+                        o.push_str("</time>");
+                    }
+                    None => {
+                        o.push_str("<data value=\"");
+                        e(&mut o, n.value.unwrap_or(""));
+                        o.push_str("\">");
+                        e(&mut o, display);
+                        o.push_str("</data>");
+                    }
+                }
+                o.push_str("</p>");
+            }
+            if let (Kind::Note, Some(h)) = (n.kind, note_html) {
+                note_text(&mut o, h);
+            }
+            o.push_str("</div>\n");
+        }
+        if more {
+            o.push_str("<div class=\"gl-note-more\">");
+            if let Some(by) = some(n.by) {
+                o.push_str("<p class=\"gl-meta\">");
+                e(&mut o, t("claimed_by"));
+                e(&mut o, t("colon"));
+                o.push(' ');
+                link_or_text(&mut o, n.by_href.as_deref(), by);
+                if let Some(w) = some(n.by_as_written) {
+                    o.push_str(" (");
+                    e(&mut o, t("as_written_in_text"));
+                    e(&mut o, t("colon"));
+                    o.push(' ');
+                    e(&mut o, w);
+                    o.push(')');
+                }
+                o.push_str("</p>");
+            } else if n.article_itself {
+                o.push_str("<p class=\"gl-meta\">");
+                e(&mut o, t("claimed_by"));
+                e(&mut o, t("colon"));
+                o.push(' ');
+                e(&mut o, t("the_article_itself"));
+                o.push_str("</p>");
+            }
+            if let Some(h) = note_html.filter(|_| !own_text) {
+                note_text(&mut o, h);
+            }
+            if !n.sources.is_empty() {
+                o.push_str("<p class=\"gl-sources-head\">");
+                e(&mut o, t("sources"));
+                o.push_str("</p>\n<ul class=\"gl-sources\">\n");
+                for s in &n.sources {
+                    o.push_str("<li><a href=\"");
+                    e(&mut o, s.url);
+                    o.push_str("\">");
+                    e(&mut o, s.title);
+                    o.push_str("</a>");
+                    if let Some(d) = some(s.date) {
+                        o.push_str(" (");
+                        e(&mut o, d);
+                        o.push(')');
+                    }
+                    let archive = some(s.archive);
+                    let accessed = s.accessed.as_deref().filter(|a| !a.is_empty());
+                    if archive.is_some() || accessed.is_some() {
+                        o.push_str("<span class=\"gl-source-meta\">");
+                        if let Some(a) = archive {
+                            o.push_str(" · <a href=\"");
+                            e(&mut o, a);
+                            o.push_str("\" class=\"gl-archive\">");
+                            e(&mut o, t("archived_copy"));
+                            o.push_str("<span class=\"visually-hidden\">: ");
+                            e(&mut o, s.title);
+                            o.push_str("</span></a>");
+                        }
+                        if let Some(day) = accessed {
+                            o.push_str(" · ");
+                            e(&mut o, t("accessed"));
+                            o.push_str(" <time datetime=\"");
+                            e(&mut o, day);
+                            o.push_str("\">");
+                            e(&mut o, s.accessed_display.as_deref().unwrap_or(""));
+                            o.push_str("</time>");
+                        }
+                        o.push_str("</span>");
+                    }
+                    o.push_str("</li>\n");
+                }
+                o.push_str("</ul>\n");
+            }
+            if let Some(href) = claim_href {
+                o.push_str("<p class=\"gl-claim-link\"><a href=\"");
+                e(&mut o, href);
+                o.push_str("\">");
+                e(&mut o, t("full_check"));
+                o.push_str("<span class=\"visually-hidden\"> (");
+                e(&mut o, n.kind_label);
+                o.push(' ');
+                o.push_str(&number);
+                o.push_str(")</span></a></p>");
+            }
+            o.push_str("</div>\n");
+        }
+        o.push_str("<p class=\"gl-note-foot\"><a class=\"gl-back\" href=\"#ref-");
+        e(&mut o, n.id);
+        o.push_str("\" aria-label=\"");
+        e(&mut o, t("back_to_text"));
+        o.push_str(" (");
+        o.push_str(&number);
+        o.push_str(")\">↩</a></p>\n</li>\n");
+    }
+    o.push_str("</ol>\n</section>\n");
+    o
+}
+
+/// As Tera escapes `{{ x }}`.
+fn e(o: &mut String, s: &str) {
+    let _ = pulldown_cmark_escape::escape_html(&mut *o, s);
+}
+
+/// Tera's truth of an optional string: present and not empty.
+fn some(s: Option<&str>) -> Option<&str> {
+    s.filter(|s| !s.is_empty())
+}
+
+/// `<a href>` around `text` where there is an address, else the text alone.
+fn link_or_text(o: &mut String, href: Option<&str>, text: &str) {
+    match some(href) {
+        Some(href) => {
+            o.push_str("<a href=\"");
+            e(o, href);
+            o.push_str("\">");
+            e(o, text);
+            o.push_str("</a>");
+        }
+        None => e(o, text),
+    }
+}
+
+/// A note's own text, already HTML.
+fn note_text(o: &mut String, html: &str) {
+    o.push_str("<div class=\"gl-note-text\">");
+    o.push_str(html);
+    o.push_str("</div>");
+}
