@@ -54,14 +54,20 @@ fn notes_written_in_rust_are_the_bytes_tera_renders_from_article_html() {
         [[claim]]\ntext = \"zahlt\"\nby = \"@article\"\nverdict = \"unverified\"\nnote = \"[Haushalt](../../2019/alles/) und <em>mehr</em> <script>x</script>\"\n\
         [[claim]]\ntext = \"Mond\"\nby = \"Sam Altmann\"\nverdict = \"true\"\nconclusion = \"Stimmt & <so>.\"\n\
         [[quote]]\ntext = \"sagt sie\"\nspeaker = \"Jo <O'Neil>\"\nrole = \"<b>Chefin</b> & Co\"\n\
+        [[quote]]\ntext = \"sagt nein\"\nspeaker = \"Jo <O'Neil>\"\n\
+        [[quote]]\ntext = \"Ja\"\nspeaker = \"Jo\"\n\
         [[correction]]\ntext = \"Der\"\ncorrect = \"Die <x> & 'y'\"\nnote = \"Verwechselt.\"\n\
         [[figure]]\ntext = \"am 3. März 2026\"\n\
         [[figure]]\ntext = \"12 Prozent\"\nnote = \"Anteil & <Rest>.\"\n\
-        +++\nDie Fahrpreise & Tarife, sagt sie. Der Mond zahlt 12 Prozent, am 3. März 2026.\n";
+        +++\nDie Fahrpreise & Tarife, sagt sie. Der Mond zahlt 12 Prozent, am 3. März 2026. Sie sagt nein. Ja.\n";
+    // Figures but no annotations: the glance box has only the key.
+    let figures_only =
+        "+++\ntitle = \"Zahlen\"\ndate = 2026-03-05\n+++\nEs kostet 5 Millionen Euro.\n";
     let files = [
         ("site.toml", SITE),
         ("content/2019/alles.md", ARTICLE),
         ("content/2026/b.md", hostile),
+        ("content/2026/c.md", figures_only),
     ];
     let fast = site(&files);
     build_ok(fast.path());
@@ -85,7 +91,17 @@ fn notes_written_in_rust_are_the_bytes_tera_renders_from_article_html() {
         fast.keys().collect::<Vec<_>>(),
         tera.keys().collect::<Vec<_>>()
     );
+    let page = String::from_utf8_lossy(&fast["2026/c/index.html"]);
+    assert!(
+        page.contains("gl-glance") && !page.contains("gl-notes"),
+        "{page}"
+    );
     let page = String::from_utf8_lossy(&fast["2026/b/index.html"]);
+    assert_eq!(
+        page.matches(">Jo &lt;O&#39;Neil&gt;</a></li>").count(),
+        1,
+        "{page}"
+    );
     for part in [
         "gl-entry-quote",
         "gl-entry-correction",

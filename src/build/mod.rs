@@ -802,6 +802,10 @@ fn render_view(
     if notes_in_rust {
         let words = &site.locales.get(article.meta.lang).words;
         view.notes_html = render::notes::html(&view.notes, words);
+        view.glance_html =
+            render::notes::glance_html(&view.notes, view.figure_count, &view.verdict_order, words);
+        // The template does not read them: not made into Tera values.
+        view.notes = Vec::new();
     }
     cx.insert("page", &view);
     insert_alternates(&mut cx, &render::article_alternates(site, article));

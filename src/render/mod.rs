@@ -261,6 +261,9 @@ pub struct ArticleView<'a> {
     /// The notes section as HTML, when the default `article.html` is used (written by
     /// [`notes::html`]); empty otherwise.
     pub notes_html: String,
+    /// The at-a-glance box as HTML, when the default `article.html` is used (written by
+    /// [`notes::glance_html`]); empty otherwise.
+    pub glance_html: String,
     /// The figures panel, rendered once in Rust (see [`figures_panel`]); empty without figures.
     pub figures_html: String,
     /// How many figures there are.
@@ -584,6 +587,7 @@ pub fn article_view<'a>(
         body_html: body,
         notes,
         notes_html: String::new(),
+        glance_html: String::new(),
         figure_count,
         figures_html,
         verdict_counts,

@@ -1,12 +1,13 @@
-//! The article page's notes section (`<section class="gl-notes">`), written in Rust for the
-//! default `article.html`.
+//! The article page's notes section (`<section class="gl-notes">`) and its at-a-glance box
+//! (`<aside class="gl-glance">`), written in Rust for the default `article.html`.
 //!
-//! Written by hand rather than by Tera's loop because the loop was the largest part of an
+//! Written by hand rather than by Tera's loops because they were the largest part of an
 //! article page's template: ~17 notes an article, each a few dozen variable lookups and
-//! conditions, all of it work whose result Rust already knows. The bytes are the default
-//! template's: a site that overrides `article.html` or `partials/sources.html` gets its
-//! own template's loop (see [`super::theme::Theme::article_template`]), and
-//! `tests/fragments.rs` holds these bytes to what Tera renders from the default template.
+//! conditions, and the notes put into Tera values only for these loops, all of it work
+//! whose result Rust already knows. The bytes are the default template's: a site that
+//! overrides `article.html` or `partials/sources.html` gets its own template's loops (see
+//! [`super::theme::Theme::article_template`]), and `tests/fragments.rs` holds these bytes
+//! to what Tera renders from the default template.
 use super::NoteView;
 use crate::content::Kind;
 use crate::i18n::Words;
@@ -235,6 +236,160 @@ pub fn html(notes: &[NoteView<'_>], words: &Words) -> String {
     }
     o.push_str("</ol>\n</section>\n");
     o
+}
+
+/// What the default `article.html` renders from `{% if page.notes or page.figure_count %}`
+/// to its `{% endif %}`: the claims by verdict (in `verdict_order`, then any other verdict
+/// in the order first met), the corrections, the people quoted and the key of highlights.
+pub fn glance_html(
+    notes: &[NoteView<'_>],
+    figure_count: usize,
+    verdict_order: &[&str],
+    words: &Words,
+) -> String {
+    if notes.is_empty() && figure_count == 0 {
+        return String::new();
+    }
+    let t = |key: &'static str| -> &str { words.get(key) };
+    let of = |kind: Kind| notes.iter().filter(move |n| n.kind == kind);
+    let claims: Vec<&NoteView<'_>> = of(Kind::Claim).collect();
+    let fixes: Vec<&NoteView<'_>> = of(Kind::Correction).collect();
+    let quotes: Vec<&NoteView<'_>> = of(Kind::Quote).collect();
+    let mut num = itoa::Buffer::new();
+    let mut o = String::with_capacity(2048);
+    o.push_str("\n<aside class=\"gl-glance\" aria-labelledby=\"glance-heading\">\n<h2 id=\"glance-heading\">");
+    e(&mut o, t("at_a_glance"));
+    o.push_str("</h2>\n<dl>\n");
+    if !claims.is_empty() {
+        o.push_str("\n<dt>");
+        e(&mut o, t("claims"));
+        o.push_str(" <span class=\"count\">(");
+        o.push_str(num.format(claims.len()));
+        o.push_str(")</span></dt>\n<dd><ul class=\"gl-verdicts\">\n\n\n");
+        // `group_by(attribute="verdict")`: the verdicts in the order first met.
+        let mut groups: Vec<(&str, Vec<&NoteView<'_>>)> = Vec::new();
+        for c in &claims {
+            let Some(v) = c.verdict else { continue };
+            match groups.iter_mut().find(|(k, _)| *k == v) {
+                Some((_, g)) => g.push(c),
+                None => groups.push((v, vec![c])),
+            }
+        }
+        let group = |key: &str| groups.iter().find(|(k, _)| *k == key).map(|(_, g)| g);
+        for key in verdict_order {
+            if let Some(g) = group(key) {
+                verdict_item(&mut o, key, g, words);
+            }
+        }
+        o.push('\n');
+        for (key, g) in &groups {
+            if !verdict_order.contains(key) {
+                verdict_item(&mut o, key, g, words);
+            }
+        }
+        o.push_str("\n</ul></dd>\n");
+    }
+    o.push('\n');
+    if !fixes.is_empty() {
+        o.push_str("\n<dt>");
+        e(&mut o, t("corrections"));
+        o.push_str(" <span class=\"count\">(");
+        o.push_str(num.format(fixes.len()));
+        o.push_str(")</span></dt>\n<dd><ul class=\"gl-inline\">");
+        for c in &fixes {
+            o.push_str("<li><a href=\"#");
+            e(&mut o, c.id);
+            o.push_str("\"><del>");
+            e(&mut o, c.text);
+            o.push_str("</del> → <ins>");
+            e(&mut o, c.correct.unwrap_or(""));
+            o.push_str("</ins></a></li>");
+        }
+        o.push_str("</ul></dd>\n");
+    }
+    o.push('\n');
+    if !quotes.is_empty() {
+        o.push_str("\n\n<dt>");
+        e(&mut o, t("people_quoted"));
+        o.push_str("</dt>\n<dd><ul class=\"gl-inline\">");
+        // The template's `seen`: each speaker once, matched as `|name|` in a `|`-joined list.
+        let mut seen = String::from("|");
+        for q in &quotes {
+            let Some(speaker) = some(q.speaker) else {
+                continue;
+            };
+            if seen.contains(&format!("|{speaker}|")) {
+                continue;
+            }
+            seen.push_str(speaker);
+            seen.push('|');
+            o.push_str("<li><a href=\"#");
+            e(&mut o, q.id);
+            o.push_str("\">");
+            e(&mut o, speaker);
+            o.push_str("</a></li>");
+        }
+        o.push_str("</ul></dd>\n");
+    }
+    o.push_str("\n</dl>\n<div class=\"gl-tools\">\n<button type=\"button\" class=\"gl-toggle\" aria-pressed=\"true\">");
+    e(&mut o, t("highlights"));
+    o.push_str("</button>\n<p class=\"gl-key\"><span class=\"gl-label\">");
+    e(&mut o, t("key"));
+    o.push_str("</span>\n");
+    let has_note = of(Kind::Note).next().is_some();
+    let has_figure = figure_count != 0 || of(Kind::Figure).next().is_some();
+    for (shown, class, word, space) in [
+        (!claims.is_empty(), "claim", "claim", " "),
+        (!quotes.is_empty(), "quote", "quote", " "),
+        (has_note, "note", "note", " "),
+        (!fixes.is_empty(), "correction", "correction", " "),
+        (has_figure, "figure", "figure", ""),
+    ] {
+        if shown {
+            o.push_str("<span class=\"gl-k gl-k-");
+            o.push_str(class);
+            o.push_str("\">");
+            e(&mut o, t(word));
+            o.push_str("</span>");
+            o.push_str(space);
+        }
+        o.push('\n');
+    }
+    o.push_str("</p>\n</div>\n</aside>\n");
+    o
+}
+
+/// One verdict's line of the glance box: its label, how many claims, a link to each.
+fn verdict_item(o: &mut String, key: &str, group: &[&NoteView<'_>], words: &Words) {
+    let first = group[0];
+    o.push_str("\n<li><span class=\"gl-verdict gl-v-");
+    e(o, key);
+    if let Some(tone) = first.tone.filter(|&t| t != 0) {
+        o.push_str(" gl-r-");
+        o.push_str(itoa::Buffer::new().format(tone));
+    }
+    o.push_str("\">");
+    // `default` stands in only for a label that is missing, not for an empty one.
+    e(o, first.verdict_label.unwrap_or(""));
+    o.push_str("</span> <span class=\"count\">");
+    o.push_str(itoa::Buffer::new().format(group.len()));
+    o.push_str("</span> <span class=\"gl-jump\">");
+    for (i, c) in group.iter().enumerate() {
+        let number = itoa::Buffer::new().format(c.number).to_string();
+        o.push_str("<a href=\"#");
+        e(o, c.id);
+        o.push_str("\" aria-label=\"");
+        e(o, words.get("claim"));
+        o.push(' ');
+        o.push_str(&number);
+        o.push_str("\">");
+        o.push_str(&number);
+        o.push_str("</a>");
+        if i + 1 < group.len() {
+            o.push(' ');
+        }
+    }
+    o.push_str("</span></li>\n");
 }
 
 /// As Tera escapes `{{ x }}`.

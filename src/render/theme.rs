@@ -30,30 +30,46 @@ pub struct Theme {
     /// may be written by [`crate::render::claim_page::html`] into [`CLAIM_FRAME`].
     default_claim_page: bool,
     /// Whether `article.html` and `partials/sources.html` are the default theme's, so that
-    /// article pages may be rendered from [`ARTICLE_NOTES`] with the notes section written
-    /// by [`crate::render::notes::html`].
+    /// article pages may be rendered from [`ARTICLE_NOTES`] with the glance box and notes
+    /// section written by [`crate::render::notes`].
     default_article_page: bool,
 }
 
-/// A template of the theme's own: the default `article.html` with its notes section left
-/// to `page.notes_html` (named `.html`, as [`CLAIM_FRAME`] is, to be escaped).
+/// A template of the theme's own: the default `article.html` with its glance box and notes
+/// section left to `page.glance_html` and `page.notes_html` (named `.html`, as
+/// [`CLAIM_FRAME`] is, to be escaped).
 const ARTICLE_NOTES: &str = "\u{1}gloss article.html";
 
-/// The notes section of the default `article.html`, from its first line to its last.
-const NOTES_SECTION: (&str, &str) = (
-    "{% if page.notes %}\n<section class=\"gl-notes\"",
-    "</section>\n{% endif %}",
-);
+/// What the default `article.html` has that [`ARTICLE_NOTES`] leaves to Rust, each from its
+/// first words to its last, and what stands in its place: the notes grouped by kind (used
+/// by the two others only), the glance box and the notes section.
+const LEFT_TO_RUST: [(&str, &str, &str); 3] = [
+    (
+        "\n{%- set kinds = page.notes",
+        "{%- set fixes = kinds.correction | default(value=[]) %}",
+        "",
+    ),
+    (
+        "{% if page.notes or page.figure_count %}\n<aside class=\"gl-glance\"",
+        "</aside>\n{% endif %}",
+        "{{ page.glance_html | safe }}",
+    ),
+    (
+        "{% if page.notes %}\n<section class=\"gl-notes\"",
+        "</section>\n{% endif %}",
+        "{{ page.notes_html | safe }}",
+    ),
+];
 
-/// The default `article.html` with its notes section replaced by `page.notes_html`.
+/// The default `article.html` with what [`LEFT_TO_RUST`] names replaced.
 fn article_notes_template(article: &str) -> Option<String> {
-    let start = article.find(NOTES_SECTION.0)?;
-    let end = start + article[start..].find(NOTES_SECTION.1)? + NOTES_SECTION.1.len();
-    Some(format!(
-        "{}{{{{ page.notes_html | safe }}}}{}",
-        &article[..start],
-        &article[end..]
-    ))
+    let mut text = article.to_string();
+    for (first, last, instead) in LEFT_TO_RUST {
+        let start = text.find(first)?;
+        let end = start + text[start..].find(last)? + last.len();
+        text.replace_range(start..end, instead);
+    }
+    Some(text)
 }
 
 /// A template of the theme's own (not a file: no site can name it) that renders
@@ -228,9 +244,10 @@ impl Theme {
         Some(Ok(Frame { parts }))
     }
 
-    /// The template an article page is rendered from, and whether its notes section is
-    /// `page.notes_html` (to be written by [`crate::render::notes::html`]): the default
-    /// `article.html`'s own copy without the notes loop, else the site's `article.html`.
+    /// The template an article page is rendered from, and whether its glance box and notes
+    /// section are `page.glance_html` and `page.notes_html` (to be written by
+    /// [`crate::render::notes`], and `page.notes` unused): the default `article.html`'s own
+    /// copy without those loops, else the site's `article.html`.
     pub fn article_template(&self) -> (&'static str, bool) {
         if self.default_article_page {
             (ARTICLE_NOTES, true)
