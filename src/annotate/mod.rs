@@ -506,20 +506,35 @@ impl Folded {
     pub fn new(original: &str) -> Folded {
         let mut text = String::with_capacity(original.len());
         let mut map = Vec::with_capacity(original.len() + 1);
+        let bytes = original.as_bytes();
+        // Runs of text between spaces are copied whole, and their map made from a range:
+        // char by char, this was 6 % of a first build's instructions (callgrind).
+        let mut run = 0;
         let mut in_space = false;
-        for (i, c) in original.char_indices() {
-            if c.is_whitespace() {
+        let mut i = 0;
+        while i < bytes.len() {
+            let (space, len) = match bytes[i] {
+                // What `char::is_whitespace` says of ASCII: tab to carriage return, space.
+                b @ 0..0x80 => (matches!(b, b'\t'..=b'\r' | b' '), 1),
+                _ => {
+                    let c = original[i..].chars().next().unwrap_or_default();
+                    (c.is_whitespace(), c.len_utf8())
+                }
+            };
+            if space {
+                text.push_str(&original[run..i]);
+                map.extend(run as u32..i as u32);
                 if !in_space {
                     text.push(' ');
                     map.push(i as u32);
                 }
-                in_space = true;
-            } else {
-                in_space = false;
-                text.push(c);
-                map.extend((i..i + c.len_utf8()).map(|b| b as u32));
+                run = i + len;
             }
+            in_space = space;
+            i += len;
         }
+        text.push_str(&original[run..]);
+        map.extend(run as u32..original.len() as u32);
         map.push(original.len() as u32);
         Folded { text, map }
     }
@@ -968,6 +983,39 @@ mod tests {
             "a/".into(),
         )
         .unwrap()
+    }
+
+    #[test]
+    fn folded_text_and_map_are_those_of_folding_char_by_char() {
+        fn char_by_char(original: &str) -> (String, Vec<u32>) {
+            let (mut text, mut map, mut in_space) = (String::new(), Vec::new(), false);
+            for (i, c) in original.char_indices() {
+                if c.is_whitespace() {
+                    if !in_space {
+                        text.push(' ');
+                        map.push(i as u32);
+                    }
+                    in_space = true;
+                } else {
+                    in_space = false;
+                    text.push(c);
+                    map.extend((i..i + c.len_utf8()).map(|b| b as u32));
+                }
+            }
+            map.push(original.len() as u32);
+            (text, map)
+        }
+        for original in [
+            "",
+            " ",
+            "a",
+            "  a  b\t\n\u{b}\u{c}\rc ",
+            "Grüße,\u{a0}5\u{202f}% —\u{2003}\u{3000}ok\u{85}x",
+            "ä\n\nß",
+        ] {
+            let f = Folded::new(original);
+            assert_eq!((f.text, f.map), char_by_char(original), "{original:?}");
+        }
     }
 
     #[test]
