@@ -443,12 +443,18 @@ fn code_points(text: &str, bytes: &mut Vec<usize>) -> Vec<usize> {
     bytes.sort_unstable();
     bytes.dedup();
     let mut out = Vec::with_capacity(bytes.len());
-    let mut chars = text.char_indices().peekable();
-    let mut n = 0;
+    let text = text.as_bytes();
+    let (mut n, mut from) = (0, 0);
     for &b in bytes.iter() {
-        while chars.next_if(|&(i, _)| i < b).is_some() {
-            n += 1;
-        }
+        let b = b.min(text.len());
+        // The characters that start before `b`: the bytes that are no UTF-8 continuation
+        // byte (counted a slice at a time, which vectorizes; char by char it was 1.6 % of
+        // a first build's instructions).
+        n += text[from..b]
+            .iter()
+            .filter(|&&x| (x as i8) >= -0x40)
+            .count();
+        from = b;
         out.push(n);
     }
     out
@@ -669,6 +675,8 @@ Jahren*, schreibt Cade Matz. „Was ist OpenAI?“, fragt er. Zu 50 % sicher. �
         let mut b = vec![text.len(), 0, 2, 2, 3];
         assert_eq!(code_points(text, &mut b), [0, 1, 2, 5]);
         assert_eq!(b, [0, 2, 3, 9]);
+        // Inside `ä` and inside `🙂`: the character split counts.
+        assert_eq!(code_points(text, &mut vec![1, 5, 99]), [1, 4, 5]);
     }
 
     #[test]
