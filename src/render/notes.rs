@@ -90,9 +90,7 @@ pub fn html(notes: &[NoteView<'_>], words: &Words) -> String {
                 }
                 if let Some(w) = some(n.speaker_as_written) {
                     o.push_str(" <span class=\"gl-meta\">(");
-                    e(&mut o, t("as_written_in_text"));
-                    e(&mut o, t("colon"));
-                    o.push(' ');
+                    label(&mut o, words, "as_written_in_text");
                     e(&mut o, w);
                     o.push_str(")</span>");
                 }
@@ -100,14 +98,12 @@ pub fn html(notes: &[NoteView<'_>], words: &Words) -> String {
             }
             if let Some(correct) = correct {
                 o.push_str("<p>");
-                e(&mut o, t("text_says"));
-                e(&mut o, t("colon"));
-                o.push_str(" <del>");
+                label(&mut o, words, "text_says");
+                o.push_str("<del>");
                 e(&mut o, n.text);
                 o.push_str("</del><br>");
-                e(&mut o, t("correct_is"));
-                e(&mut o, t("colon"));
-                o.push_str(" <ins>");
+                label(&mut o, words, "correct_is");
+                o.push_str("<ins>");
                 e(&mut o, correct);
                 o.push_str("</ins></p>");
             }
@@ -116,9 +112,7 @@ pub fn html(notes: &[NoteView<'_>], words: &Words) -> String {
             }
             if let Some(display) = display {
                 o.push_str("<p class=\"gl-figure-value\">");
-                e(&mut o, t("value"));
-                e(&mut o, t("colon"));
-                o.push(' ');
+                label(&mut o, words, "value");
                 match n.datetime.as_deref().filter(|d| !d.is_empty()) {
                     Some(dt) => {
                         o.push_str("<time datetime=\"");
@@ -146,24 +140,18 @@ pub fn html(notes: &[NoteView<'_>], words: &Words) -> String {
             o.push_str("<div class=\"gl-note-more\">");
             if let Some(by) = some(n.by) {
                 o.push_str("<p class=\"gl-meta\">");
-                e(&mut o, t("claimed_by"));
-                e(&mut o, t("colon"));
-                o.push(' ');
+                label(&mut o, words, "claimed_by");
                 link_or_text(&mut o, n.by_href.as_deref(), by);
                 if let Some(w) = some(n.by_as_written) {
                     o.push_str(" (");
-                    e(&mut o, t("as_written_in_text"));
-                    e(&mut o, t("colon"));
-                    o.push(' ');
+                    label(&mut o, words, "as_written_in_text");
                     e(&mut o, w);
                     o.push(')');
                 }
                 o.push_str("</p>");
             } else if n.article_itself {
                 o.push_str("<p class=\"gl-meta\">");
-                e(&mut o, t("claimed_by"));
-                e(&mut o, t("colon"));
-                o.push(' ');
+                label(&mut o, words, "claimed_by");
                 e(&mut o, t("the_article_itself"));
                 o.push_str("</p>");
             }
@@ -395,6 +383,14 @@ fn verdict_item(o: &mut String, key: &str, group: &[&NoteView<'_>], words: &Word
 /// As Tera escapes `{{ x }}`.
 fn e(o: &mut String, s: &str) {
     let _ = pulldown_cmark_escape::escape_html(&mut *o, s);
+}
+
+/// A word of the theme and the language's colon, as the templates write
+/// `{{ t.key }}{{ t.colon }} `.
+fn label(o: &mut String, words: &Words, key: &str) {
+    e(o, words.get(key));
+    e(o, words.get("colon"));
+    o.push(' ');
 }
 
 /// Tera's truth of an optional string: present and not empty.
