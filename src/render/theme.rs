@@ -142,21 +142,16 @@ impl Theme {
                 }
             }
         }
-        let default_claim_page = ["claim.html", "base.html"].iter().all(|name| {
+        let is_default = |name: &str| {
             TEMPLATES
                 .get_file(name)
                 .and_then(|f| f.contents_utf8())
-                .is_some_and(|text| sources.get(*name).is_some_and(|(_, t)| t == text))
-        });
-        let default_article_page = ["article.html", "partials/sources.html"]
-            .iter()
-            .all(|name| {
-                TEMPLATES
-                    .get_file(name)
-                    .and_then(|f| f.contents_utf8())
-                    .is_some_and(|text| sources.get(*name).is_some_and(|(_, t)| t == text))
-            });
-        let article_notes = default_article_page
+                .is_some_and(|text| sources.get(name).is_some_and(|(_, t)| t == text))
+        };
+        let default_claim_page = ["claim.html", "base.html"].into_iter().all(is_default);
+        let article_notes = ["article.html", "partials/sources.html"]
+            .into_iter()
+            .all(is_default)
             .then(|| sources.get("article.html"))
             .flatten()
             .and_then(|(_, text)| article_notes_template(text));
@@ -355,5 +350,23 @@ mod frame_tests {
         )
         .unwrap();
         assert!(Theme::load(dir.path()).unwrap().claim_frame(&cx).is_none());
+    }
+
+    #[test]
+    fn article_pages_have_their_notes_written_in_rust_only_with_the_default_templates() {
+        let dir = tempfile::tempdir().unwrap();
+        // Every part the theme's own copy leaves to Rust is found in the default template.
+        assert!(Theme::load(dir.path()).unwrap().article_template().1);
+        std::fs::create_dir_all(dir.path().join("templates/partials")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/partials/sources.html"),
+            format!(
+                "{}{{# own #}}",
+                include_str!("../../templates/partials/sources.html")
+            ),
+        )
+        .unwrap();
+        let theme = Theme::load(dir.path()).unwrap();
+        assert_eq!(theme.article_template(), ("article.html", false));
     }
 }
