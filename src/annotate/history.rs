@@ -59,15 +59,21 @@ struct Here {
 /// context and the words is part of the context).
 fn fold_runs(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_whitespace() {
+    // Runs between spaces are copied whole: char by char, the contexts of every annotation
+    // were 3 % of a first build's instructions.
+    let (mut run, mut i) = (0, 0);
+    while i < s.len() {
+        let (space, len) = super::white_space_at(s, i);
+        if space {
+            out.push_str(&s[run..i]);
             if !out.ends_with(' ') {
                 out.push(' ');
             }
-        } else {
-            out.push(c);
+            run = i + len;
         }
+        i += len;
     }
+    out.push_str(&s[run..]);
     out
 }
 
@@ -471,6 +477,31 @@ fn drifted(
 mod tests {
     use super::super::tests::article;
     use super::*;
+
+    #[test]
+    fn runs_fold_as_char_by_char() {
+        let char_by_char = |s: &str| {
+            let mut out = String::new();
+            for c in s.chars() {
+                if !c.is_whitespace() {
+                    out.push(c);
+                } else if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            out
+        };
+        for s in [
+            "",
+            " ",
+            "a",
+            " a  b\t\n\u{b}c ",
+            "ä\u{a0}\u{2003} ß\u{85}",
+            "x\u{3000}\ny",
+        ] {
+            assert_eq!(fold_runs(s), char_by_char(s), "{s:?}");
+        }
+    }
 
     fn publish(
         a: &Article,

@@ -493,6 +493,20 @@ fn located(article: &Article, ann: &Annotation, message: impl Into<String>) -> D
     Diagnostic::at(&article.path, &article.source, ann.span.clone(), message)
 }
 
+/// Whether the character at byte `i` of `text` (a character boundary) is white space, as
+/// `char::is_whitespace` says, and its length in bytes; ASCII is decided by the byte alone.
+#[inline]
+pub(crate) fn white_space_at(text: &str, i: usize) -> (bool, usize) {
+    match text.as_bytes()[i] {
+        // What `char::is_whitespace` says of ASCII: tab to carriage return, space.
+        b @ 0..0x80 => (matches!(b, b'\t'..=b'\r' | b' '), 1),
+        _ => {
+            let c = text[i..].chars().next().unwrap_or_default();
+            (c.is_whitespace(), c.len_utf8())
+        }
+    }
+}
+
 /// The reader's text with runs of white space folded to one space, mapped back byte by byte.
 pub struct Folded {
     /// Folded text.
@@ -513,14 +527,7 @@ impl Folded {
         let mut in_space = false;
         let mut i = 0;
         while i < bytes.len() {
-            let (space, len) = match bytes[i] {
-                // What `char::is_whitespace` says of ASCII: tab to carriage return, space.
-                b @ 0..0x80 => (matches!(b, b'\t'..=b'\r' | b' '), 1),
-                _ => {
-                    let c = original[i..].chars().next().unwrap_or_default();
-                    (c.is_whitespace(), c.len_utf8())
-                }
-            };
+            let (space, len) = white_space_at(original, i);
             if space {
                 text.push_str(&original[run..i]);
                 map.extend(run as u32..i as u32);
