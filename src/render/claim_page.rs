@@ -233,14 +233,7 @@ pub fn html(
     site_title: &str,
 ) -> String {
     let mut o = String::with_capacity(4096 + claim.passage_html.len() + claim.jsonld.len());
-    // As Tera escapes `{{ x }}`.
-    let e = |o: &mut String, s: &str| {
-        let _ = pulldown_cmark_escape::escape_html(&mut *o, s);
-    };
-    // Tera's truth of an optional string: present and not empty.
-    fn some<'s>(s: &Option<&'s str>) -> Option<&'s str> {
-        s.filter(|s| !s.is_empty())
-    }
+    use super::by_hand::{escape as e, link_or_text, some};
     let t = |key: &'static str| -> &str { words.get(key) };
     let [p0, p1, p2, p3, p4] = &frame.parts;
     o.push_str(p0);
@@ -275,7 +268,7 @@ pub fn html(
     o.push_str("\">");
     e(&mut o, claim.verdict_label);
     o.push_str("</strong></p>\n");
-    if let Some(c) = some(&claim.conclusion) {
+    if let Some(c) = some(claim.conclusion) {
         o.push_str("<p class=\"lead gl-conclusion\">");
         e(&mut o, c);
         o.push_str("</p>");
@@ -283,18 +276,9 @@ pub fn html(
     o.push_str("\n<dl class=\"gl-claim-facts\">\n<dt>");
     e(&mut o, t("claimed_by"));
     o.push_str("</dt>\n<dd>");
-    if let Some(by) = some(&claim.by) {
-        match claim.by_href.as_deref().filter(|h| !h.is_empty()) {
-            Some(href) => {
-                o.push_str("<a href=\"");
-                e(&mut o, href);
-                o.push_str("\">");
-                e(&mut o, by);
-                o.push_str("</a>");
-            }
-            None => e(&mut o, by),
-        }
-        if let Some(w) = some(&claim.by_as_written) {
+    if let Some(by) = some(claim.by) {
+        link_or_text(&mut o, claim.by_href.as_deref(), by);
+        if let Some(w) = some(claim.by_as_written) {
             o.push_str(" <span class=\"gl-meta\">(");
             e(&mut o, t("as_written_in_text"));
             o.push_str(": ");
@@ -310,7 +294,7 @@ pub fn html(
     e(&mut o, t("appeared_in"));
     o.push_str("</dt>\n<dd>");
     let ap = &claim.appearance;
-    match ap.href.as_deref().filter(|h| !h.is_empty()) {
+    match some(ap.href.as_deref()) {
         Some(href) => {
             o.push_str("<a href=\"");
             e(&mut o, href);
@@ -326,7 +310,7 @@ pub fn html(
         }
         None => e(&mut o, ap.name),
     }
-    if let Some(date) = ap.date.as_deref().filter(|d| !d.is_empty()) {
+    if let Some(date) = some(ap.date.as_deref()) {
         o.push_str(", <time datetime=\"");
         e(&mut o, date);
         o.push_str("\">");
@@ -334,7 +318,7 @@ pub fn html(
         o.push_str("</time>");
     }
     o.push_str("</dd>\n");
-    if let Some(made) = claim.made.as_deref().filter(|d| !d.is_empty()) {
+    if let Some(made) = some(claim.made.as_deref()) {
         o.push_str("<dt>");
         e(&mut o, t("claimed_on"));
         o.push_str("</dt>\n<dd><time datetime=\"");
@@ -366,7 +350,7 @@ pub fn html(
     o.push_str("\">");
     e(&mut o, t("to_the_passage"));
     o.push_str(" →</a></p>\n</section>\n");
-    if let Some(note) = claim.note_html.as_deref().filter(|n| !n.is_empty()) {
+    if let Some(note) = some(claim.note_html.as_deref()) {
         o.push_str("\n<section class=\"gl-check\" aria-labelledby=\"check-heading\">\n<h2 id=\"check-heading\">");
         e(&mut o, t("the_check"));
         o.push_str("</h2>\n<div class=\"gl-note-text\">");
@@ -384,12 +368,12 @@ pub fn html(
             o.push_str("\">");
             e(&mut o, &s.title);
             o.push_str("</a>");
-            if let Some(d) = s.date.as_deref().filter(|d| !d.is_empty()) {
+            if let Some(d) = some(s.date.as_deref()) {
                 o.push_str(" (");
                 e(&mut o, d);
                 o.push(')');
             }
-            if let Some(a) = s.archive.as_deref().filter(|a| !a.is_empty()) {
+            if let Some(a) = some(s.archive.as_deref()) {
                 o.push_str(" · <a href=\"");
                 e(&mut o, a);
                 o.push_str("\" class=\"gl-archive\">");

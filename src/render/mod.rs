@@ -1,5 +1,6 @@
 //! Rendering: an anchored article to an HTML fragment, and pages through the theme's templates.
 mod body;
+mod by_hand;
 pub mod claim_page;
 pub mod embed;
 pub mod finish;

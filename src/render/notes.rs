@@ -9,6 +9,7 @@
 //! [`super::theme::Theme::article_template`]), and `tests/fragments.rs` holds these bytes
 //! to what Tera renders from the default template.
 use super::NoteView;
+use super::by_hand::{escape as e, link_or_text, some};
 use crate::content::Kind;
 use crate::i18n::Words;
 
@@ -59,15 +60,15 @@ pub fn html(notes: &[NoteView<'_>], words: &Words) -> String {
             e(&mut o, t("quote_close"));
             o.push_str("</p>\n");
         }
-        let note_html = n.note_html.as_deref().filter(|h| !h.is_empty());
-        let display = n.display.as_deref().filter(|d| !d.is_empty());
+        let note_html = some(n.note_html.as_deref());
+        let display = some(n.display.as_deref());
         let own_text = matches!(n.kind, Kind::Note | Kind::Figure);
         let gist = some(n.conclusion).is_some()
             || some(n.speaker).is_some()
             || correct.is_some()
             || display.is_some()
             || (note_html.is_some() && own_text);
-        let claim_href = n.claim_href.as_deref().filter(|h| !h.is_empty());
+        let claim_href = some(n.claim_href.as_deref());
         let more = some(n.by).is_some()
             || n.article_itself
             || !n.sources.is_empty()
@@ -113,7 +114,7 @@ pub fn html(notes: &[NoteView<'_>], words: &Words) -> String {
             if let Some(display) = display {
                 o.push_str("<p class=\"gl-figure-value\">");
                 label(&mut o, words, "value");
-                match n.datetime.as_deref().filter(|d| !d.is_empty()) {
+                match some(n.datetime.as_deref()) {
                     Some(dt) => {
                         o.push_str("<time datetime=\"");
                         e(&mut o, dt);
@@ -174,7 +175,7 @@ pub fn html(notes: &[NoteView<'_>], words: &Words) -> String {
                         o.push(')');
                     }
                     let archive = some(s.archive);
-                    let accessed = s.accessed.as_deref().filter(|a| !a.is_empty());
+                    let accessed = some(s.accessed.as_deref());
                     if archive.is_some() || accessed.is_some() {
                         o.push_str("<span class=\"gl-source-meta\">");
                         if let Some(a) = archive {
@@ -380,36 +381,12 @@ fn verdict_item(o: &mut String, key: &str, group: &[&NoteView<'_>], words: &Word
     o.push_str("</span></li>\n");
 }
 
-/// As Tera escapes `{{ x }}`.
-fn e(o: &mut String, s: &str) {
-    let _ = pulldown_cmark_escape::escape_html(&mut *o, s);
-}
-
 /// A word of the theme and the language's colon, as the templates write
 /// `{{ t.key }}{{ t.colon }} `.
 fn label(o: &mut String, words: &Words, key: &str) {
     e(o, words.get(key));
     e(o, words.get("colon"));
     o.push(' ');
-}
-
-/// Tera's truth of an optional string: present and not empty.
-fn some(s: Option<&str>) -> Option<&str> {
-    s.filter(|s| !s.is_empty())
-}
-
-/// `<a href>` around `text` where there is an address, else the text alone.
-fn link_or_text(o: &mut String, href: Option<&str>, text: &str) {
-    match some(href) {
-        Some(href) => {
-            o.push_str("<a href=\"");
-            e(o, href);
-            o.push_str("\">");
-            e(o, text);
-            o.push_str("</a>");
-        }
-        None => e(o, text),
-    }
 }
 
 /// A note's own text, already HTML.
