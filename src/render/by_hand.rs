@@ -1,6 +1,6 @@
 //! What the pages gloss writes in Rust to a default template's bytes (`claim_page`,
 //! `notes`) share: escaping as Tera escapes `{{ x }}`, Tera's truth of an optional string,
-//! and a link or its bare text.
+//! a link or its bare text, and a date in `<time>`.
 
 /// Appends `s` to `o`, escaped as Tera escapes `{{ s }}` in an `.html` template.
 pub(crate) fn escape(o: &mut String, s: &str) {
@@ -24,4 +24,13 @@ pub(crate) fn link_or_text(o: &mut String, href: Option<&str>, text: &str) {
         }
         None => escape(o, text),
     }
+}
+
+/// `<time datetime="datetime">shown</time>`, both escaped.
+pub(crate) fn time(o: &mut String, datetime: &str, shown: &str) {
+    o.push_str("<time datetime=\"");
+    escape(o, datetime);
+    o.push_str("\">");
+    escape(o, shown);
+    o.push_str("</time>");
 }

@@ -233,7 +233,7 @@ pub fn html(
     site_title: &str,
 ) -> String {
     let mut o = String::with_capacity(4096 + claim.passage_html.len() + claim.jsonld.len());
-    use super::by_hand::{escape as e, link_or_text, some};
+    use super::by_hand::{escape as e, link_or_text, some, time};
     let t = |key: &'static str| -> &str { words.get(key) };
     let [p0, p1, p2, p3, p4] = &frame.parts;
     o.push_str(p0);
@@ -311,21 +311,16 @@ pub fn html(
         None => e(&mut o, ap.name),
     }
     if let Some(date) = some(ap.date.as_deref()) {
-        o.push_str(", <time datetime=\"");
-        e(&mut o, date);
-        o.push_str("\">");
-        e(&mut o, ap.date_display.as_deref().unwrap_or(""));
-        o.push_str("</time>");
+        o.push_str(", ");
+        time(&mut o, date, ap.date_display.as_deref().unwrap_or(""));
     }
     o.push_str("</dd>\n");
     if let Some(made) = some(claim.made.as_deref()) {
         o.push_str("<dt>");
         e(&mut o, t("claimed_on"));
-        o.push_str("</dt>\n<dd><time datetime=\"");
-        e(&mut o, made);
-        o.push_str("\">");
-        e(&mut o, claim.made_display.as_deref().unwrap_or(""));
-        o.push_str("</time></dd>");
+        o.push_str("</dt>\n<dd>");
+        time(&mut o, made, claim.made_display.as_deref().unwrap_or(""));
+        o.push_str("</dd>");
     }
     o.push('\n');
     if !ap.this_site {
@@ -335,11 +330,9 @@ pub fn html(
         e(&mut o, &claim.article_href);
         o.push_str("\"><cite>");
         e(&mut o, claim.article_title);
-        o.push_str("</cite></a>, <time datetime=\"");
-        e(&mut o, &claim.article_date);
-        o.push_str("\">");
-        e(&mut o, &claim.article_date_display);
-        o.push_str("</time></dd>");
+        o.push_str("</cite></a>, ");
+        time(&mut o, &claim.article_date, &claim.article_date_display);
+        o.push_str("</dd>");
     }
     o.push_str("\n</dl>\n<section class=\"gl-context\" aria-labelledby=\"context-heading\">\n<h2 id=\"context-heading\">");
     e(&mut o, t("in_context"));
@@ -386,11 +379,8 @@ pub fn html(
                 let day = day.to_string();
                 o.push_str(" · ");
                 e(&mut o, t("accessed"));
-                o.push_str(" <time datetime=\"");
-                o.push_str(&day);
-                o.push_str("\">");
-                o.push_str(&day);
-                o.push_str("</time>");
+                o.push(' ');
+                time(&mut o, &day, &day);
             }
             o.push_str("</li>\n");
         }

@@ -9,7 +9,7 @@
 //! [`super::theme::Theme::article_template`]), and `tests/fragments.rs` holds these bytes
 //! to what Tera renders from the default template.
 use super::NoteView;
-use super::by_hand::{escape as e, link_or_text, some};
+use super::by_hand::{escape as e, link_or_text, some, time};
 use crate::content::Kind;
 use crate::i18n::Words;
 
@@ -115,13 +115,7 @@ pub fn html(notes: &[NoteView<'_>], words: &Words) -> String {
                 o.push_str("<p class=\"gl-figure-value\">");
                 label(&mut o, words, "value");
                 match some(n.datetime.as_deref()) {
-                    Some(dt) => {
-                        o.push_str("<time datetime=\"");
-                        e(&mut o, dt);
-                        o.push_str("\">");
-                        e(&mut o, display);
-                        o.push_str("</time>");
-                    }
+                    Some(dt) => time(&mut o, dt, display),
                     None => {
                         o.push_str("<data value=\"");
                         e(&mut o, n.value.unwrap_or(""));
@@ -190,11 +184,8 @@ pub fn html(notes: &[NoteView<'_>], words: &Words) -> String {
                         if let Some(day) = accessed {
                             o.push_str(" · ");
                             e(&mut o, t("accessed"));
-                            o.push_str(" <time datetime=\"");
-                            e(&mut o, day);
-                            o.push_str("\">");
-                            e(&mut o, s.accessed_display.as_deref().unwrap_or(""));
-                            o.push_str("</time>");
+                            o.push(' ');
+                            time(&mut o, day, s.accessed_display.as_deref().unwrap_or(""));
                         }
                         o.push_str("</span>");
                     }
