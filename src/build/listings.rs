@@ -1,7 +1,8 @@
 //! The pages no single article shows: the index, claims, people, corrections and tags, each
-//! once per language of the site (see [`Listing`]). Each listing is a pure function of the
-//! site and the articles' summaries: it returns the pages it wants (template, path, context)
-//! and its warnings, and [`super::render_pages`] renders and writes them all in one loop.
+//! once per language of the site (see [`Listing`]). Each listing is a function of the site
+//! and the articles' summaries: it puts the pages it wants (template, path, context) into an
+//! [`Out`] as it makes them, which hands them on a batch at a time to
+//! [`super::render_pages`], to be rendered and written; its warnings are its people's.
 use std::collections::{BTreeMap, HashMap};
 #[cfg(test)]
 use std::path::Path;
@@ -185,45 +186,96 @@ pub(crate) fn all(site: &Site, languages: &Languages<'_>) -> Result<Listings, Di
     Ok(Listings { pages, warnings })
 }
 
-/// Hands every listing page of the site for its `languages` to `emit`, one listing (the
-/// people pages of a language, its claims pages, its tag pages, …) at a time and in the
-/// order of [`all`], so that only one listing's variables are held at once (all of them
-/// were 500 MB at 10k articles); returns the first error met, `emit`'s included. The
-/// listings' warnings are their people's (see [`People::warnings`]).
+/// Hands every listing page of the site for its `languages` to `emit` as it is made, in
+/// batches of [`BATCH`] and in the order of [`all`], so that only a batch's variables are
+/// held at once (every page of one listing at once, the people pages of a language, was
+/// 1.5 KB of Tera values per claim on the site); returns the first error met, `emit`'s
+/// included. The listings' warnings are their people's (see [`People::warnings`]).
 pub(crate) fn each(
     site: &Site,
     languages: &Languages<'_>,
     emit: &mut dyn FnMut(Vec<Page>) -> Result<(), Diagnostic>,
 ) -> Result<(), Diagnostic> {
     let langs: Vec<SiteLang> = languages.iter().map(|(l, _, _)| l.clone()).collect();
-    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let mut pass = |batch: Vec<Page>| -> Result<(), Diagnostic> {
-        taken.extend(batch.iter().map(|p| p.path.clone()));
-        emit(batch)
+    let out = &mut Out {
+        batch: Vec::with_capacity(BATCH),
+        taken: std::collections::HashSet::new(),
+        emit,
     };
-    for (lang, listed, people) in languages {
-        let l = &Listing { lang, all: &langs };
-        pass(people_pages(site, l, people))?;
-        pass(claims(site, l, listed))?;
-        pass(tags(site, l, listed)?)?;
-        pass(authors(site, l, listed, people)?)?;
-        pass(taxonomies(site, l, listed)?)?;
-        pass(index(
-            site,
-            l,
-            &home_articles(site, &current(site, listed))?,
-        ))?;
-        pass(corrections(site, l, listed))?;
-        if site.config.search.enabled {
-            pass(vec![search_page(site, l)])?;
+    let made = (|| -> Result<(), Diagnostic> {
+        for (lang, listed, people) in languages {
+            let l = &Listing { lang, all: &langs };
+            people_pages(site, l, people, out)?;
+            claims(site, l, listed, out)?;
+            tags(site, l, listed, out)?;
+            authors(site, l, listed, people, out)?;
+            taxonomies(site, l, listed, out)?;
+            index(site, l, &home_articles(site, &current(site, listed))?, out)?;
+            corrections(site, l, listed, out)?;
+            if site.config.search.enabled {
+                out.push(search_page(site, l))?;
+            }
         }
+        let everything = all_articles(languages);
+        sections(site, &langs[0], &current(site, &everything), out)?;
+        out.push(not_found(site))
+    })();
+    // The pages made before an error are rendered first: an error of theirs comes first.
+    let flushed = out.flush();
+    made.and(flushed)
+}
+
+/// How many listing pages are made before they are rendered: enough to keep every core
+/// busy, few enough that no listing is ever held as Tera values whole.
+const BATCH: usize = 64;
+
+/// Where the listings put their pages as they make them: handed on in batches, in order.
+pub(crate) struct Out<'e> {
+    batch: Vec<Page>,
+    /// The path of every page made so far (a section's page may not be one of them).
+    taken: std::collections::HashSet<String>,
+    emit: &'e mut dyn FnMut(Vec<Page>) -> Result<(), Diagnostic>,
+}
+
+impl Out<'_> {
+    /// Adds `page`, handing the batch on when it is full.
+    fn push(&mut self, page: Page) -> Result<(), Diagnostic> {
+        self.taken.insert(page.path.clone());
+        self.batch.push(page);
+        if self.batch.len() < BATCH {
+            return Ok(());
+        }
+        self.flush()
     }
-    let everything = all_articles(languages);
-    let section_pages = sections(site, &langs[0], &current(site, &everything))?;
-    refuse_taken(&taken, &section_pages, site)?;
-    emit(section_pages)?;
-    emit(vec![not_found(site)])?;
-    Ok(())
+
+    /// Hands on the pages not yet handed on.
+    fn flush(&mut self) -> Result<(), Diagnostic> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        (self.emit)(batch)
+    }
+}
+
+/// The pages a listing makes into [`Out`], collected (for tests that read them).
+#[cfg(test)]
+fn collected(
+    make: impl FnOnce(&mut Out<'_>) -> Result<(), Diagnostic>,
+) -> Result<Vec<Page>, Diagnostic> {
+    let mut pages = Vec::new();
+    let mut emit = |batch: Vec<Page>| {
+        pages.extend(batch);
+        Ok(())
+    };
+    let mut out = Out {
+        batch: Vec::new(),
+        taken: std::collections::HashSet::new(),
+        emit: &mut emit,
+    };
+    make(&mut out)?;
+    out.flush()?;
+    Ok(pages)
 }
 
 /// Every article of `languages`, newest first (as each language lists them).
@@ -348,15 +400,27 @@ pub(crate) fn sections(
     site: &Site,
     lang: &SiteLang,
     articles: &[&ArticleSummary],
-) -> Result<Vec<Page>, Diagnostic> {
+    out: &mut Out<'_>,
+) -> Result<(), Diagnostic> {
     let all = &site.sections;
     let l = &Listing {
         lang,
         all: std::slice::from_ref(lang),
     };
-    let mut pages = Vec::new();
-    for section in all {
-        let held = section_articles(section, articles);
+    let held: Vec<Vec<&ArticleSummary>> = all
+        .iter()
+        .map(|section| section_articles(section, articles))
+        .collect();
+    let pages_of = |section: &crate::content::section::Section, held: &[&ArticleSummary]| {
+        let per_page = section.paginate.unwrap_or(site.config.paginate_by).max(1);
+        held.len().div_ceil(per_page).max(1)
+    };
+    // Every page's path is checked before the first is made.
+    for (section, held) in all.iter().zip(&held) {
+        let paths = (1..=pages_of(section, held)).map(|n| page_path(&section.path, n));
+        refuse_taken(&out.taken, paths, site)?;
+    }
+    for (section, held) in all.iter().zip(&held) {
         let per_page = section.paginate.unwrap_or(site.config.paginate_by).max(1);
         let chunks: Vec<&[&ArticleSummary]> = if held.is_empty() {
             vec![&[]]
@@ -364,6 +428,7 @@ pub(crate) fn sections(
             held.chunks(per_page).collect()
         };
         let total = chunks.len();
+        debug_assert_eq!(total, pages_of(section, held));
         for (i, chunk) in chunks.iter().enumerate() {
             let n = i + 1;
             // No language switcher: a section is a folder of one site, in its language.
@@ -395,30 +460,30 @@ pub(crate) fn sections(
                 chunk.iter().map(|a| list_item(site, l, a, &root)).collect();
             page.set("articles", &items);
             page.set("pager", &pager(&section.path, n, total, &root));
-            pages.push(page);
+            out.push(page)?;
         }
     }
-    Ok(pages)
+    Ok(())
 }
 
 /// An error for a section whose pages would be written where another listing's are
 /// (`content/tags/_index.md`, `content/en/_index.md` on a site with an English home).
 fn refuse_taken(
     taken: &std::collections::HashSet<String>,
-    sections: &[Page],
+    paths: impl Iterator<Item = String>,
     site: &Site,
 ) -> Result<(), Diagnostic> {
-    for page in sections {
-        if taken.contains(page.path.as_str())
+    for path in paths {
+        if taken.contains(path.as_str())
             && let Some(section) = site
                 .sections
                 .iter()
-                .filter(|s| page.path.starts_with(&s.path))
+                .filter(|s| path.starts_with(&s.path))
                 .max_by_key(|s| s.path.len())
         {
             return Err(Diagnostic::file(
                 &section.file,
-                format!("this section's page /{} is a page gloss makes itself", page.path),
+                format!("this section's page /{path} is a page gloss makes itself"),
             )
             .with_help(
                 "rename the folder: gloss makes the home pages, page/, claims/, people/, corrections/, tags/ and search/ itself",
@@ -534,7 +599,8 @@ fn each_page<T>(
     base: &str,
     items: &[T],
     fill: &dyn Fn(&mut Page, &[T], &str),
-) -> Vec<Page> {
+    out: &mut Out<'_>,
+) -> Result<(), Diagnostic> {
     let per_page = site.config.paginate_by.max(1);
     let chunks: Vec<&[T]> = if items.is_empty() {
         vec![&[]]
@@ -542,16 +608,15 @@ fn each_page<T>(
         items.chunks(per_page).collect()
     };
     let total = chunks.len();
-    let mut pages = Vec::with_capacity(total);
     for (i, chunk) in chunks.iter().enumerate() {
         let n = i + 1;
         let mut page = l.page(site, template, &page_path(base, n));
         let root = root_prefix(&page.path);
         fill(&mut page, chunk, &root);
         page.set("pager", &pager(&l.here(base), n, total, &root));
-        pages.push(page);
+        out.push(page)?;
     }
-    pages
+    Ok(())
 }
 
 /// The pages of a listing of `articles` at `base`, `paginate_by` to a page, with `extra` set
@@ -563,17 +628,24 @@ fn paginated(
     base: &str,
     articles: &[&ArticleSummary],
     extra: &dyn Fn(&mut Page),
-) -> Vec<Page> {
-    each_page(site, l, template, base, articles, &|page, chunk, root| {
+    out: &mut Out<'_>,
+) -> Result<(), Diagnostic> {
+    let fill = |page: &mut Page, chunk: &[&ArticleSummary], root: &str| {
         let items: Vec<ListItem<'_>> = chunk.iter().map(|a| list_item(site, l, a, root)).collect();
         page.set("articles", &items);
         extra(page);
-    })
+    };
+    each_page(site, l, template, base, articles, &fill, out)
 }
 
 /// The home page: every article, newest first.
-pub(crate) fn index(site: &Site, l: &Listing<'_>, articles: &[&ArticleSummary]) -> Vec<Page> {
-    paginated(site, l, "index.html", "", articles, &|_| {})
+pub(crate) fn index(
+    site: &Site,
+    l: &Listing<'_>,
+    articles: &[&ArticleSummary],
+    out: &mut Out<'_>,
+) -> Result<(), Diagnostic> {
+    paginated(site, l, "index.html", "", articles, &|_| {}, out)
 }
 
 #[derive(Debug, Serialize)]
@@ -744,7 +816,12 @@ impl<'a> VerdictGroup<'a> {
 /// `paginate_by`), and claims/<verdict>/ (paginated) with all of them. One page of every
 /// claim would be 25 MB at 10,000 articles: too much for a browser, and for the build's
 /// memory.
-pub(crate) fn claims(site: &Site, l: &Listing<'_>, articles: &[&ArticleSummary]) -> Vec<Page> {
+pub(crate) fn claims(
+    site: &Site,
+    l: &Listing<'_>,
+    articles: &[&ArticleSummary],
+    out: &mut Out<'_>,
+) -> Result<(), Diagnostic> {
     let mut by_verdict: Vec<Vec<Claim<'_>>> = vec![Vec::new(); site.scale.verdicts.len()];
     for a in articles {
         for c in &a.claims {
@@ -786,30 +863,24 @@ pub(crate) fn claims(site: &Site, l: &Listing<'_>, articles: &[&ArticleSummary])
     page.set("groups", &groups);
     page.set("total", &total);
     drop(groups);
-    let mut pages = vec![page];
+    out.push(page)?;
     for (v, list) in site.scale.verdicts.iter().zip(&by_verdict) {
         if list.is_empty() {
             continue;
         }
         let base = format!("claims/{}/", slugify(&v.key));
-        pages.extend(each_page(
-            site,
-            l,
-            "verdict.html",
-            &base,
-            list,
-            &|page, chunk, root| {
-                let claims = chunk
-                    .iter()
-                    .map(|c| claim_item(site, l, *c, root))
-                    .collect();
-                let href = format!("{root}{}", l.here(&base));
-                let group = VerdictGroup::new(site, l, v, list.len(), href, claims);
-                page.set("verdict", &group);
-            },
-        ));
+        let fill = |page: &mut Page, chunk: &[Claim<'_>], root: &str| {
+            let claims = chunk
+                .iter()
+                .map(|c| claim_item(site, l, *c, root))
+                .collect();
+            let href = format!("{root}{}", l.here(&base));
+            let group = VerdictGroup::new(site, l, v, list.len(), href, claims);
+            page.set("verdict", &group);
+        };
+        each_page(site, l, "verdict.html", &base, list, &fill, out)?;
     }
-    pages
+    Ok(())
 }
 
 /// A person with everything they said on the site.
@@ -1069,7 +1140,12 @@ pub(crate) fn people<'a>(site: &'a Site, articles: &[&'a ArticleSummary]) -> Peo
 }
 
 /// people/ and people/<slug>/.
-pub(crate) fn people_pages(site: &Site, l: &Listing<'_>, people: &People<'_>) -> Vec<Page> {
+pub(crate) fn people_pages(
+    site: &Site,
+    l: &Listing<'_>,
+    people: &People<'_>,
+    out: &mut Out<'_>,
+) -> Result<(), Diagnostic> {
     let mut page = l.page(site, "people.html", "people/");
     let root = root_prefix(&page.path);
     let items: Vec<PersonItem<'_>> = people
@@ -1086,7 +1162,8 @@ pub(crate) fn people_pages(site: &Site, l: &Listing<'_>, people: &People<'_>) ->
         })
         .collect();
     page.set("people", &items);
-    let mut pages = vec![page];
+    drop(items);
+    out.push(page)?;
     for (s, slug) in people.speakers.iter().zip(&people.slugs) {
         let rest = format!("people/{slug}/");
         // Paginated like the other listings, so that no page grows with the archive: at 10k
@@ -1164,10 +1241,10 @@ pub(crate) fn people_pages(site: &Site, l: &Listing<'_>, people: &People<'_>) ->
             );
             page.set("groups", &groups);
             page.set("pager", &pager(&l.here(&rest), n, total, &root));
-            pages.push(page);
+            out.push(page)?;
         }
     }
-    pages
+    Ok(())
 }
 
 #[derive(Debug, Serialize)]
@@ -1196,7 +1273,12 @@ pub fn all_corrections<'a>(
 }
 
 /// corrections/: every correction, newest first.
-pub(crate) fn corrections(site: &Site, l: &Listing<'_>, articles: &[&ArticleSummary]) -> Vec<Page> {
+pub(crate) fn corrections(
+    site: &Site,
+    l: &Listing<'_>,
+    articles: &[&ArticleSummary],
+    out: &mut Out<'_>,
+) -> Result<(), Diagnostic> {
     let mut page = l.page(site, "corrections.html", "corrections/");
     let root = root_prefix(&page.path);
     let items: Vec<CorrectionItem<'_>> = all_corrections(articles)
@@ -1213,7 +1295,8 @@ pub(crate) fn corrections(site: &Site, l: &Listing<'_>, articles: &[&ArticleSumm
         })
         .collect();
     page.set("corrections", &items);
-    vec![page]
+    drop(items);
+    out.push(page)
 }
 
 #[derive(Debug, Serialize)]
@@ -1228,7 +1311,8 @@ pub(crate) fn tags(
     site: &Site,
     l: &Listing<'_>,
     articles: &[&ArticleSummary],
-) -> Result<Vec<Page>, Diagnostic> {
+    out: &mut Out<'_>,
+) -> Result<(), Diagnostic> {
     let by_slug = group_terms(articles, "tags", "tags", &|a| a.tags.clone(), &|t| {
         (crate::slug::tag_slug(t), crate::slug::tag_key(t))
     })?;
@@ -1250,16 +1334,18 @@ pub(crate) fn tags(
         })
         .collect();
     page.set("tags", &items);
-    let mut pages = vec![page];
+    drop(items);
+    out.push(page)?;
     for (slug, name, list) in &by_slug {
         let base = format!("tags/{slug}/");
-        pages.extend(paginated(site, l, "tag.html", &base, list, &|page| {
+        let extra = |page: &mut Page| {
             page.set("tag", name);
             let root = root_prefix(&page.path);
             page.set("feed", &format!("{root}{}feed.xml", l.here(&base)));
-        }));
+        };
+        paginated(site, l, "tag.html", &base, list, &extra, out)?;
     }
-    Ok(pages)
+    Ok(())
 }
 
 /// Articles by term (a tag, an author, a taxonomy's term), by the slug of the term's page:
@@ -1418,7 +1504,8 @@ pub(crate) fn authors(
     l: &Listing<'_>,
     articles: &[&ArticleSummary],
     people: &People<'_>,
-) -> Result<Vec<Page>, Diagnostic> {
+    out: &mut Out<'_>,
+) -> Result<(), Diagnostic> {
     // As tags: an author only expired articles have keeps the page their bylines link to,
     // empty, but leaves authors/.
     let by_slug: Terms<'_> = authors_of(site, articles)?
@@ -1446,12 +1533,13 @@ pub(crate) fn authors(
         })
         .collect();
     page.set("authors", &items);
-    let mut pages = vec![page];
+    drop(items);
+    out.push(page)?;
     for (slug, (name, list)) in &by_slug {
         let base = format!("authors/{slug}/");
         let person = site.person(name).map(|(_, p)| p);
         let person_page = people.page_of(name);
-        pages.extend(paginated(site, l, "author.html", &base, list, &|page| {
+        let extra = |page: &mut Page| {
             let root = root_prefix(&page.path);
             page.set(
                 "author",
@@ -1469,9 +1557,10 @@ pub(crate) fn authors(
                 },
             );
             page.set("feed", &format!("{root}{}feed.xml", l.here(&base)));
-        }));
+        };
+        paginated(site, l, "author.html", &base, list, &extra, out)?;
     }
-    Ok(pages)
+    Ok(())
 }
 
 #[derive(Debug, Serialize)]
@@ -1490,13 +1579,19 @@ pub(crate) fn taxonomies(
     site: &Site,
     l: &Listing<'_>,
     articles: &[&ArticleSummary],
-) -> Result<Vec<Page>, Diagnostic> {
-    let mut pages = Vec::new();
+    out: &mut Out<'_>,
+) -> Result<(), Diagnostic> {
+    // Every taxonomy's terms first: a clash in any of them is this listing's error, before
+    // any of its pages.
+    let mut grouped = Vec::with_capacity(site.config.taxonomies.len());
     for t in &site.config.taxonomies {
         let by_slug: Terms<'_> = terms_of(&t.name, articles)?
             .into_iter()
             .map(|(slug, (name, list))| (slug, (name, current(site, &list))))
             .collect();
+        grouped.push((t, by_slug));
+    }
+    for (t, by_slug) in &grouped {
         let index = format!("{}/", t.name);
         let view = |root: &str| TaxonomyView {
             name: &t.name,
@@ -1516,18 +1611,20 @@ pub(crate) fn taxonomies(
             .collect();
         page.set("taxonomy", &view(&root));
         page.set("terms", &items);
-        pages.push(page);
-        for (slug, (name, list)) in &by_slug {
+        drop(items);
+        out.push(page)?;
+        for (slug, (name, list)) in by_slug {
             let base = format!("{index}{slug}/");
-            pages.extend(paginated(site, l, "term.html", &base, list, &|page| {
+            let extra = |page: &mut Page| {
                 let root = root_prefix(&page.path);
                 page.set("taxonomy", &view(&root));
                 page.set("term", name);
                 page.set("feed", &format!("{root}{}feed.xml", l.here(&base)));
-            }));
+            };
+            paginated(site, l, "term.html", &base, list, &extra, out)?;
         }
     }
-    Ok(pages)
+    Ok(())
 }
 
 /// search/: the search page; the index itself is [`crate::search`]'s.
@@ -1659,12 +1756,18 @@ mod tests {
             lang: &lang,
             all: std::slice::from_ref(&lang),
         };
-        insta::assert_snapshot!("index", shown(&index(&site, l, &listed)));
-        insta::assert_snapshot!("claims", shown(&claims(&site, l, &listed)));
-        insta::assert_snapshot!("tags", shown(&tags(&site, l, &listed).unwrap()));
-        insta::assert_snapshot!("corrections", shown(&corrections(&site, l, &listed)));
+        let made = |make: &dyn Fn(&mut Out<'_>) -> Result<(), Diagnostic>| {
+            shown(&collected(make).unwrap())
+        };
+        insta::assert_snapshot!("index", made(&|out| index(&site, l, &listed, out)));
+        insta::assert_snapshot!("claims", made(&|out| claims(&site, l, &listed, out)));
+        insta::assert_snapshot!("tags", made(&|out| tags(&site, l, &listed, out)));
+        insta::assert_snapshot!(
+            "corrections",
+            made(&|out| corrections(&site, l, &listed, out))
+        );
         let people = people(&site, &listed);
-        insta::assert_snapshot!("people", shown(&people_pages(&site, l, &people)));
+        insta::assert_snapshot!("people", made(&|out| people_pages(&site, l, &people, out)));
         insta::assert_snapshot!("not_found", shown(&[not_found(&site)]));
         let warnings: Vec<&str> = people.warnings.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(
@@ -1685,6 +1788,39 @@ mod tests {
             .collect();
         insta::assert_snapshot!("all", paths.join("\n"));
         assert_eq!(all.warnings.len(), 1);
+    }
+
+    /// 300 articles, each with a tag of its own, make listings (tags, the home page) of far
+    /// more than a batch of pages: none of them may reach the renderer whole.
+    #[test]
+    fn listings_are_handed_on_a_batch_at_a_time_in_order() {
+        let (_dir, site, summaries) = desk();
+        let many: Vec<ArticleSummary> = (0..300)
+            .map(|i| {
+                let mut a = summaries[1].clone();
+                a.path = format!("2026/tram-{i}/");
+                a.tags = vec![format!("line {i}")];
+                a
+            })
+            .collect();
+        let listed = listed(&many);
+        let languages = by_language(&site, &listed);
+        let mut batches = Vec::new();
+        each(&site, &languages, &mut |batch| {
+            batches.push(batch.iter().map(|p| p.path.clone()).collect::<Vec<_>>());
+            Ok(())
+        })
+        .unwrap();
+        let all: Vec<String> = all(&site, &languages)
+            .unwrap()
+            .pages
+            .into_iter()
+            .map(|p| p.path)
+            .collect();
+        assert!(all.len() > 3 * BATCH, "{} pages", all.len());
+        assert!(batches.iter().all(|b| !b.is_empty() && b.len() <= BATCH));
+        assert_eq!(batches.len(), all.len().div_ceil(BATCH));
+        assert_eq!(batches.concat(), all);
     }
 
     #[test]

@@ -508,7 +508,8 @@ fn take_warnings(languages: &mut listings::Languages<'_>) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Renders and writes every listing page of `languages`, one listing at a time.
+/// Renders and writes every listing page of `languages`, a batch of pages at a time (see
+/// [`listings::each`]).
 fn render_listings(
     site: &Site,
     pages: &Pages<'_>,
