@@ -495,7 +495,9 @@ fn located(article: &Article, ann: &Annotation, message: impl Into<String>) -> D
 
 /// Whether the character at byte `i` of `text` (a character boundary) is white space, as
 /// `char::is_whitespace` says, and its length in bytes; ASCII is decided by the byte alone.
-#[inline]
+// Called for every byte of every article's text: left to the inliner, an unrelated change
+// once made it a call per byte (257 M instructions at 1k articles, callgrind).
+#[inline(always)]
 pub(crate) fn white_space_at(text: &str, i: usize) -> (bool, usize) {
     match text.as_bytes()[i] {
         // What `char::is_whitespace` says of ASCII: tab to carriage return, space.
