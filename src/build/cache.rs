@@ -22,7 +22,7 @@ use crate::lang::Lang;
 /// Articles are kept in this many files, so that an edit rewrites one small file, not all.
 const SHARDS: u64 = 64;
 /// Changes whenever what is stored changes shape.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 /// One article as a build left it.
 #[derive(Debug)]
@@ -85,34 +85,40 @@ impl SourceStamp {
 /// An entry as stored: the summary's fields that templates never see (and serde skips) are
 /// stored beside it.
 #[derive(Serialize, Deserialize)]
-struct Stored<S, T, W> {
+struct Stored<S, T, L, W> {
     key: u128,
     source: Option<SourceStamp>,
     outputs: Vec<(String, u128)>,
     summary: S,
-    text: T,
+    words: T,
+    lead: L,
     quote_locations: Vec<(usize, usize)>,
     warnings: W,
 }
 
 impl Entry {
-    fn stored(&self) -> Stored<&ArticleSummary, &str, &[Diagnostic]> {
+    fn stored(&self) -> Stored<&ArticleSummary, &crate::search::Terms, &str, &[Diagnostic]> {
         Stored {
             key: self.key,
             source: self.source,
             outputs: self.outputs.clone(),
             summary: &self.summary,
-            text: &self.summary.text,
+            words: &self.summary.words,
+            lead: &self.summary.lead,
             quote_locations: self.summary.quotes.iter().map(|q| q.location).collect(),
             warnings: &self.warnings,
         }
     }
 
-    fn from_stored(rel: &Path, s: Stored<ArticleSummary, String, Vec<Diagnostic>>) -> Entry {
+    fn from_stored(
+        rel: &Path,
+        s: Stored<ArticleSummary, crate::search::Terms, String, Vec<Diagnostic>>,
+    ) -> Entry {
         let mut summary = s.summary;
         summary.source_path = rel.to_path_buf();
         summary.lang_words = Lang::from_tag(&summary.lang).unwrap_or_default();
-        summary.text = s.text;
+        summary.words = s.words;
+        summary.lead = s.lead;
         for (q, loc) in summary.quotes.iter_mut().zip(s.quote_locations) {
             q.location = loc;
         }
@@ -190,7 +196,7 @@ impl Cache {
             .into_par_iter()
             .map(|i| {
                 let bytes = read_from_cache(root, &shard_name(i))?;
-                let shard = postcard::from_bytes::<Shard<PathBuf, Stored<_, _, _>>>(&bytes)
+                let shard = postcard::from_bytes::<Shard<PathBuf, Stored<_, _, _, _>>>(&bytes)
                     .ok()
                     .filter(|s| s.format == FORMAT && s.site_key == site_key)?;
                 Some(

@@ -727,6 +727,12 @@ pub(crate) fn write_article(
     }
     let summary = ArticleSummary {
         content_html: body,
+        // Counted here, beside the page, not again for the index while the article is
+        // unchanged.
+        words: match site.config.search.enabled {
+            true => crate::search::Terms::of(&anchored.reader.text),
+            false => crate::search::Terms::default(),
+        },
         ..ArticleSummary::new(article, anchored)
     };
     let url = render::jsonld::page_url(site, &article.url_path);

@@ -176,9 +176,14 @@ pub struct ArticleSummary {
     pub corrections: Vec<CorrectionEntry>,
     /// Figures found automatically.
     pub figures: usize,
-    /// The reader's text, for the search index.
+    /// The words of the reader's text, counted for the search index (none where the site
+    /// has no search, or the article is a standalone page).
     #[serde(skip)]
-    pub text: String,
+    pub words: crate::search::Terms,
+    /// The first line of the reader's text, the search excerpt of an article without a
+    /// summary (empty where it has one).
+    #[serde(skip)]
+    pub lead: String,
     /// The article in other languages.
     #[serde(default)]
     pub translations: Vec<TranslationEntry>,
@@ -188,6 +193,11 @@ pub struct ArticleSummary {
     /// Every link it writes (body, notes, summary), located: a build checks them all, those
     /// of articles it did not parse again too.
     pub links: Vec<crate::check::LinkRef>,
+}
+
+/// The first line of `text`, leading white space left out.
+fn first_line(text: &str) -> &str {
+    text.trim_start().split('\n').next().unwrap_or("")
 }
 
 impl ArticleSummary {
@@ -252,7 +262,11 @@ impl ArticleSummary {
             quotes,
             corrections,
             figures: anchored.figures.len(),
-            text: anchored.reader.text.clone(),
+            words: crate::search::Terms::default(),
+            lead: match article.meta.summary {
+                Some(_) => String::new(),
+                None => first_line(&anchored.reader.text).to_string(),
+            },
             translations: crate::check::translation_links(article)
                 .into_iter()
                 .zip(&article.meta.translations)

@@ -7,11 +7,10 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::format::{DOCS_PER_SHARD, docs_file, file_hash, key_of, meta_file, shard_file};
+use super::terms::{BUCKETS, Counter, Terms};
 use super::tokenizer::{LANGS, lang_class, stemmer, tokenize};
 use super::{Record, Sink};
 
-/// Partitions the words are built in (by their two-letter key), in parallel.
-const BUCKETS: usize = 128;
 /// A shard larger than this (estimated bytes) is split into shards of one more letter…
 const SPLIT_BYTES: usize = 48 * 1024;
 /// …up to keys of this many letters.
@@ -22,17 +21,12 @@ const TITLE_BOOST: u32 = 4;
 const K1: f64 = 1.2;
 const B: f64 = 0.5;
 
-fn bucket_of(word: &str) -> usize {
-    let mut h: u32 = 2166136261;
-    for c in key_of(word, 2).chars() {
-        h = (h ^ c as u32).wrapping_mul(16777619);
-    }
-    h as usize % BUCKETS
-}
-
-/// Postings of one partition of records: word → (record, term frequency), per bucket and
-/// language.
+/// Postings of one partition of one language: word → (record, term frequency), by record.
 type Postings = FxHashMap<String, Vec<(u32, u32)>>;
+
+/// Partitions whose postings are made in one pass over the records: a few per thread, so
+/// that only a fraction of the site's postings is held at once.
+const BUCKETS_AT_ONCE: usize = 8;
 
 /// One stem of one language within a two-letter key: the words that have it and where they
 /// occur, weighted.
@@ -67,48 +61,23 @@ pub fn write_index(records: Vec<Record<'_>>, sink: Sink<'_>) -> Result<(), Strin
     if n >= u32::MAX as usize {
         return Err(format!("{n} records are more than the index can hold"));
     }
-    // 1. Words of each record, in parallel partitions of consecutive records.
-    let chunk = (n / (rayon::current_num_threads() * 8)).clamp(32, 4096);
-    let parts: Vec<(Vec<Postings>, Vec<u32>)> = records
-        .par_chunks(chunk)
-        .enumerate()
-        .map(|(ci, recs)| {
-            let mut maps: Vec<Postings> =
-                (0..BUCKETS * LANGS).map(|_| FxHashMap::default()).collect();
-            let mut lens = Vec::with_capacity(recs.len());
-            for (i, r) in recs.iter().enumerate() {
-                let doc = (ci * chunk + i) as u32;
-                let lang = lang_class(&r.lang);
-                let mut len = 0u32;
-                let mut add = |w: &str, inc: u32| {
-                    len += 1;
-                    let map = &mut maps[bucket_of(w) * LANGS + lang];
-                    match map.get_mut(w) {
-                        Some(p) => match p.last_mut() {
-                            Some(last) if last.0 == doc => last.1 += inc,
-                            _ => p.push((doc, inc)),
-                        },
-                        None => {
-                            map.insert(w.to_string(), vec![(doc, inc)]);
-                        }
-                    }
-                };
-                tokenize(&r.title, |w| add(w, TITLE_BOOST));
-                tokenize(&r.content, |w| add(w, 1));
-                tokenize(r.more, |w| add(w, 1));
-                lens.push(len);
-            }
-            (maps, lens)
+    // 1. Each record's own words (its title weighed), in parallel; an article's text was
+    //    counted when the article was built (`Record::more`).
+    let own: Vec<Terms> = records
+        .par_iter()
+        .map(|r| {
+            let mut counter = Counter::default();
+            tokenize(&r.title, |w| counter.add(w, TITLE_BOOST));
+            tokenize(&r.content, |w| counter.add(w, 1));
+            counter.finish()
         })
         .collect();
-    let mut doc_len = Vec::with_capacity(n);
-    let mut by_bucket: Vec<Vec<Postings>> = (0..BUCKETS * LANGS).map(|_| Vec::new()).collect();
-    for (maps, lens) in parts {
-        doc_len.extend(lens);
-        for (slot, map) in by_bucket.iter_mut().zip(maps) {
-            slot.push(map);
-        }
-    }
+    let langs: Vec<usize> = records.iter().map(|r| lang_class(&r.lang)).collect();
+    let doc_len: Vec<u32> = records
+        .iter()
+        .zip(&own)
+        .map(|(r, o)| o.len().saturating_add(r.more.map_or(0, Terms::len)))
+        .collect();
     let avg_len = (doc_len.iter().map(|&l| l as f64).sum::<f64>() / n.max(1) as f64).max(1.0);
     // A word in more than half of the records (and in more than 100) says nothing.
     let common_df = (n / 2).max(100);
@@ -119,16 +88,17 @@ pub fn write_index(records: Vec<Record<'_>>, sink: Sink<'_>) -> Result<(), Strin
         common_df,
     };
 
-    // 2. Per bucket: merge the partitions, stem each distinct word once, group by stem,
-    //    weigh, and write the shards of the bucket's keys.
-    let mut by_lang_bucket: Vec<[Vec<Postings>; LANGS]> = Vec::with_capacity(BUCKETS);
-    let mut it = by_bucket.into_iter();
-    for _ in 0..BUCKETS {
-        by_lang_bucket.push(std::array::from_fn(|_| it.next().unwrap_or_default()));
-    }
-    let shards: Vec<Shards> = by_lang_bucket
+    // 2. A few buckets at a time, in parallel: each record's words of those buckets into
+    //    postings, each distinct word stemmed once, grouped by stem, weighed, and the shards
+    //    of the buckets' keys written.
+    let shards: Vec<Shards> = (0..BUCKETS.div_ceil(BUCKETS_AT_ONCE))
         .into_par_iter()
-        .map(|langs| bucket_shards(langs, &weigh, sink))
+        .flat_map_iter(|i| {
+            let buckets = i * BUCKETS_AT_ONCE..((i + 1) * BUCKETS_AT_ONCE).min(BUCKETS);
+            postings(&records, &own, &langs, buckets)
+                .into_iter()
+                .map(|langs| bucket_shards(langs, &weigh, sink))
+        })
         .collect();
 
     // 3. The docs table, in shards of consecutive records.
@@ -206,23 +176,45 @@ impl Shards<'_> {
     }
 }
 
-fn bucket_shards<'s>(
-    langs: [Vec<Postings>; LANGS],
-    weigh: &Weigh<'_>,
-    sink: Sink<'s>,
-) -> Shards<'s> {
-    // key → (lang, stem) → group
-    let mut keys: BTreeMap<String, BTreeMap<(String, usize), Group>> = BTreeMap::new();
-    for (lang, parts) in langs.into_iter().enumerate() {
-        let mut parts = parts.into_iter();
-        let Some(mut merged) = parts.next() else {
-            continue;
-        };
-        for part in parts {
-            for (w, p) in part {
-                merged.entry(w).or_default().extend(p);
+/// The postings of the partitions `buckets`, per bucket and language: every record's words
+/// of those buckets, its own (`own`) and its text's, in record order.
+fn postings(
+    records: &[Record<'_>],
+    own: &[Terms],
+    langs: &[usize],
+    buckets: std::ops::Range<usize>,
+) -> Vec<[Postings; LANGS]> {
+    let first = buckets.start;
+    let mut maps: Vec<[Postings; LANGS]> = buckets
+        .clone()
+        .map(|_| std::array::from_fn(|_| FxHashMap::default()))
+        .collect();
+    for (doc, ((r, own), &lang)) in records.iter().zip(own).zip(langs).enumerate() {
+        let doc = doc as u32;
+        let text = r
+            .more
+            .into_iter()
+            .flat_map(|t| t.in_buckets(buckets.clone()));
+        for (bucket, w, tf) in own.in_buckets(buckets.clone()).chain(text) {
+            let map = &mut maps[bucket - first][lang];
+            match map.get_mut(w) {
+                Some(p) => match p.last_mut() {
+                    Some(last) if last.0 == doc => last.1 = last.1.saturating_add(tf),
+                    _ => p.push((doc, tf)),
+                },
+                None => {
+                    map.insert(w.to_string(), vec![(doc, tf)]);
+                }
             }
         }
+    }
+    maps
+}
+
+fn bucket_shards<'s>(langs: [Postings; LANGS], weigh: &Weigh<'_>, sink: Sink<'s>) -> Shards<'s> {
+    // key → (lang, stem) → group
+    let mut keys: BTreeMap<String, BTreeMap<(String, usize), Group>> = BTreeMap::new();
+    for (lang, merged) in langs.into_iter().enumerate() {
         let stemmer = stemmer(lang);
         for (w, p) in merged {
             let stem = match &stemmer {
@@ -334,7 +326,7 @@ mod tests {
 
     fn rec(url: &str, title: &str, content: &str, lang: &str) -> Record<'static> {
         Record {
-            more: "",
+            more: None,
             url: url.into(),
             title: title.into(),
             content: content.into(),
@@ -425,6 +417,54 @@ mod tests {
         assert_eq!(docs[1].as_array().unwrap().len(), 3, "{docs}");
         assert_eq!(docs[2][3], serde_json::Value::Null);
         assert_eq!(docs[2][4], "en");
+    }
+
+    /// An article's text counted when it was built ([`Terms`]) weighs in the index exactly
+    /// as the same text searched with the record's own: every file is the same.
+    #[test]
+    fn a_text_counted_beforehand_is_indexed_as_the_record_s_own_words() {
+        let texts: Vec<String> = (0..400)
+            .map(|i| {
+                format!(
+                    "Zug {i} fährt Zug{} über die Brücke, Milliarden für Straße {} und Äpfel",
+                    i % 13,
+                    i % 29
+                )
+            })
+            .collect();
+        let lang = |i: usize| if i.is_multiple_of(3) { "en" } else { "de" };
+        let title = |i: usize| format!("Brücke {}", i % 5);
+        let counted: Vec<Terms> = texts.iter().map(|t| Terms::of(t)).collect();
+        let inline: Vec<Record<'_>> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                rec(
+                    &format!("/{i}/"),
+                    &title(i),
+                    &format!("Kurz.\n{t}"),
+                    lang(i),
+                )
+            })
+            .collect();
+        let beforehand: Vec<Record<'_>> = counted
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Record {
+                more: Some(t),
+                ..rec(&format!("/{i}/"), &title(i), "Kurz.\n", lang(i))
+            })
+            .collect();
+        let mut inline = index(inline).unwrap();
+        let mut beforehand = index(beforehand).unwrap();
+        inline.sort();
+        beforehand.sort();
+        assert!(inline.len() > 10, "{} files", inline.len());
+        assert_eq!(inline.len(), beforehand.len());
+        for (a, b) in inline.iter().zip(&beforehand) {
+            assert_eq!(a.0, b.0);
+            assert_eq!(String::from_utf8_lossy(&a.1), String::from_utf8_lossy(&b.1));
+        }
     }
 
     #[test]

@@ -36,16 +36,19 @@
 //! word of a query also completes ("milli" → "milliarde"). `tests/e2e/languages.sh` checks in
 //! Chromium that this finds, per language, the forms Snowball gives one stem.
 //!
-//! The subsystem has four parts: [`tokenizer`] (words and stems, the contract with
-//! `search.js`, pinned by `tests/search_vectors.json`), [`records`] (what is searchable, made
-//! from the build session's article summaries and people), [`index`] (postings weighed and
-//! sharded) and `format` (the files' names and bytes).
+//! The subsystem has five parts: [`tokenizer`] (words and stems, the contract with
+//! `search.js`, pinned by `tests/search_vectors.json`), [`terms`] (an article's words
+//! counted while it is built, kept in its summary instead of its text), [`records`] (what
+//! is searchable, made from the build session's article summaries and people), [`index`]
+//! (postings weighed and sharded) and `format` (the files' names and bytes).
 mod format;
 pub mod index;
 pub mod records;
+pub mod terms;
 pub mod tokenizer;
 
 pub use index::write_index;
+pub use terms::Terms;
 
 /// One searchable thing.
 #[derive(Debug, Clone)]
@@ -58,9 +61,10 @@ pub struct Record<'t> {
     /// The text that is searched. Its first line (after the title, where it repeats it) is
     /// the excerpt shown under the result.
     pub content: String,
-    /// More text that is searched, borrowed (an article's whole text: copying every
-    /// article's text into its record cost a gigabyte at 100k articles).
-    pub more: &'t str,
+    /// More words that are searched, counted when the article was built (an article's
+    /// text: tokenizing every article's text again for the index, and holding it until
+    /// then, cost as much as the rest of the index).
+    pub more: Option<&'t Terms>,
     /// Language tag; German and English words are stemmed.
     pub lang: String,
     /// "article", "claim" or "person".

@@ -18,7 +18,7 @@ pub fn articles<'a>(site: &Site, summaries: &[&'a ArticleSummary]) -> Vec<Record
         let mut content = String::with_capacity(256);
         match &a.summary {
             Some(summary) => content.push_str(&plain_text(summary)),
-            None => content.push_str(a.text.trim_start().split('\n').next().unwrap_or("")),
+            None => content.push_str(&a.lead),
         }
         content.push('\n');
         for tag in &a.tags {
@@ -42,7 +42,7 @@ pub fn articles<'a>(site: &Site, summaries: &[&'a ArticleSummary]) -> Vec<Record
             url: format!("/{}", render::url_of_path(&a.path)),
             title: a.title.clone(),
             content,
-            more: &a.text,
+            more: Some(&a.words),
             lang: a.lang.clone(),
             kind: "article".into(),
         });
@@ -68,7 +68,7 @@ pub fn articles<'a>(site: &Site, summaries: &[&'a ArticleSummary]) -> Vec<Record
                     site.locales.get(a.lang_words).quoted(c.statement())
                 ),
                 content,
-                more: "",
+                more: None,
                 lang: a.lang.clone(),
                 kind: "claim".into(),
             });
@@ -95,7 +95,7 @@ pub fn person<'a>(
         content.push_str(extra);
     }
     Record {
-        more: "",
+        more: None,
         url: format!("/{page}"),
         title: name.to_string(),
         content,
@@ -132,7 +132,7 @@ mod tests {
             "summary": "## Kurz\n\nEine **fette** [Quelle][r1] und `code`, snake_case.\n\n[r1]: https://x.org/a_b",
         }))
         .unwrap();
-        a.text = "Text".into();
+        a.lead = "Text".into();
         let records = articles(&site, &[&a]);
         let first = records[0].content.split('\n').next().unwrap();
         assert_eq!(first, "Kurz Eine fette Quelle und code, snake_case.");
