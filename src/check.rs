@@ -165,8 +165,18 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Report {
         listed.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
         let article_pages: Vec<&str> = listed.iter().map(|a| a.path.as_str()).collect();
         let mut laps = build::Laps::new();
-        match build::write_site_wide(&site, renderer, &listed, &article_pages, false, &mut laps) {
-            Ok(written) => report.findings.extend(written.warnings),
+        let written = build::write_site_wide(
+            &site,
+            renderer,
+            &listed,
+            &article_pages,
+            false,
+            None,
+            build::SiteWideKeys::default(),
+            &mut laps,
+        );
+        match written {
+            Ok(written) => report.findings.extend(written.warnings().cloned()),
             Err(errors) => report.findings.extend(errors),
         }
         if let Err(errors) = build::write_files(&site, theme, &content.assets, &memory, false) {

@@ -249,7 +249,7 @@ fn run_build(
     eprintln!("{}", gloss::console::build_summary(&report, &shown));
     if timings {
         for (stage, took) in &report.stages {
-            eprintln!("  {stage:<20} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+            eprintln!("  {stage:<26} {:>8.1} ms", took.as_secs_f64() * 1000.0);
         }
     }
     Ok(report.warnings)

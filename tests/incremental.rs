@@ -230,3 +230,38 @@ fn an_author_or_a_term_added_or_removed_updates_their_listings() {
     assert!(!String::from_utf8_lossy(&now["ressorts/index.html"]).contains("Kultur"));
     assert_eq!(now, fresh(dir.path()));
 }
+
+#[test]
+fn an_edit_of_the_text_alone_keeps_the_listings_and_feeds_and_rebuilds_the_search() {
+    let dir = two_articles();
+    build_ok(dir.path());
+    let edited = claim_article("1 Milliarde")
+        .replace("sagte Sam.\n", "sagte Sam.\n\nZebrafinken sangen dazu.\n");
+    std::fs::write(dir.path().join("content/a.md"), &edited).unwrap();
+    let out = gloss(dir.path(), &["build", "--timings"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let log = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(log.contains("1 unchanged"), "{log}");
+    // Nothing a listing or feed shows changed; the words did.
+    assert!(log.contains("search (listings kept)"), "{log}");
+    assert!(log.contains("feeds (kept)"), "{log}");
+    let now = snapshot(&dir.path().join("public"));
+    assert!(
+        now.iter().any(|(rel, bytes)| rel.starts_with("search/i/t/")
+            && String::from_utf8_lossy(bytes).contains("zebrafinken")),
+        "the new word is in the index"
+    );
+    assert_eq!(now, fresh(dir.path()), "same bytes as a build from nothing");
+
+    // A claim's verdict is shown by the listings: they are made again.
+    std::fs::write(
+        dir.path().join("content/a.md"),
+        edited.replace("verdict = \"true\"", "verdict = \"false\""),
+    )
+    .unwrap();
+    let out = gloss(dir.path(), &["build", "--timings"]);
+    let log = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(log.contains("site pages, search "), "{log}");
+    assert!(!log.contains("feeds (kept)"), "{log}");
+    assert_eq!(snapshot(&dir.path().join("public")), fresh(dir.path()));
+}

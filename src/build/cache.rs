@@ -22,7 +22,7 @@ use crate::lang::Lang;
 /// Articles are kept in this many files, so that an edit rewrites one small file, not all.
 const SHARDS: u64 = 64;
 /// Changes whenever what is stored changes shape.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 
 /// One article as a build left it.
 #[derive(Debug)]
@@ -38,6 +38,10 @@ pub struct Entry {
     /// The files its build wrote (`/`-separated, below the output root) with the hashes of
     /// their bytes: its files in an output are kept only while they hold exactly these.
     pub outputs: Vec<(String, u128)>,
+    /// A hash of what the listings and feeds show of it (see [`Entry::new`]).
+    pub shown: u128,
+    /// A hash of what the search index has of it besides that: its words and lead.
+    pub searched: u128,
 }
 
 /// A source file's identity (size, modification and change times, inode), and when it was
@@ -82,6 +86,67 @@ impl SourceStamp {
     }
 }
 
+/// An `io::Write` that hashes what is written to it, for hashing a summary as it is
+/// serialized rather than serializing it whole first.
+struct Hashing(xxhash_rust::xxh3::Xxh3);
+
+impl std::io::Write for Hashing {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Entry {
+    /// The entry of the article `rel` built under `key`: with the hashes of what the site-wide
+    /// files are made of, by which they are kept while an edit changes nothing they show.
+    /// `shown` covers every field of the summary that serde writes (all the listings and feeds
+    /// read), its source path and its quotes' places (the listings' warnings name them);
+    /// `searched` the fields only the index reads.
+    pub fn new(
+        rel: &Path,
+        key: u128,
+        summary: ArticleSummary,
+        warnings: Vec<Diagnostic>,
+        source: Option<SourceStamp>,
+        outputs: Vec<(String, u128)>,
+    ) -> Entry {
+        let mut h = Hashing(xxhash_rust::xxh3::Xxh3::new());
+        h.0.update(rel.as_os_str().as_encoded_bytes());
+        h.0.update(&[0]);
+        let locations: Vec<(usize, usize)> = summary.quotes.iter().map(|q| q.location).collect();
+        // Serializing into a hasher fails only if the summary cannot be serialized at all,
+        // which the cache would meet too; a random key then keeps nothing.
+        let shown = match postcard::to_io(&(&summary, &locations), &mut h) {
+            Ok(_) => h.0.digest128(),
+            Err(_) => rand_key(),
+        };
+        let mut h = Hashing(xxhash_rust::xxh3::Xxh3::new());
+        let searched = match postcard::to_io(&(&summary.words, &summary.lead), &mut h) {
+            Ok(_) => h.0.digest128(),
+            Err(_) => rand_key(),
+        };
+        Entry {
+            key,
+            summary,
+            warnings,
+            source,
+            outputs,
+            shown,
+            searched,
+        }
+    }
+}
+
+/// A key no stored part has: the time now, which never repeats between builds.
+fn rand_key() -> u128 {
+    super::reuse::now_ns() as u128 ^ (1 << 127)
+}
+
 /// An entry as stored: the summary's fields that templates never see (and serde skips) are
 /// stored beside it.
 #[derive(Serialize, Deserialize)]
@@ -89,6 +154,8 @@ struct Stored<S, T, L, W> {
     key: u128,
     source: Option<SourceStamp>,
     outputs: Vec<(String, u128)>,
+    shown: u128,
+    searched: u128,
     summary: S,
     words: T,
     lead: L,
@@ -102,6 +169,8 @@ impl Entry {
             key: self.key,
             source: self.source,
             outputs: self.outputs.clone(),
+            shown: self.shown,
+            searched: self.searched,
             summary: &self.summary,
             words: &self.summary.words,
             lead: &self.summary.lead,
@@ -128,6 +197,8 @@ impl Entry {
             warnings: s.warnings,
             source: s.source,
             outputs: s.outputs,
+            shown: s.shown,
+            searched: s.searched,
         }
     }
 }
@@ -325,44 +396,108 @@ impl Cache {
     }
 }
 
-/// The site-wide files (listings, search index, feeds, sitemap) as a build left them: they
-/// depend on the site's key and on every article's key, nothing else.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct SiteWide {
-    /// Key of the site and all its articles.
+/// One part of the site-wide files as a build left it, under the key of what it is made of.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Part {
+    /// Key of the site and of what the part shows of every article.
     pub key: u128,
     /// Files written, `/`-separated, relative to the output, with the hashes of their bytes.
     pub files: Vec<(String, u128)>,
-    /// Pages written (for the report's count).
+    /// Pages rendered (for the report's count).
     pub pages: usize,
-    /// Warnings the listings gave (speakers not in the registry).
+    /// The path of each page of the site's own, for the sitemap (the listings').
+    pub paths: Vec<String>,
+    /// Warnings it gave (the listings': speakers not in the registry).
     pub warnings: Vec<Diagnostic>,
+}
+
+/// The site-wide files as a build left them, in three parts that are each kept while what
+/// they are made of is unchanged: an edit of an article's text alone changes its words, and
+/// with them the search index, but no listing or feed.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct SiteWide {
+    /// The listing pages.
+    pub listings: Part,
+    /// The search index.
+    pub search: Part,
+    /// The feeds, the sitemaps, robots.txt and the claims' data files.
+    pub feeds: Part,
+}
+
+/// The keys of the three parts of [`SiteWide`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Keys {
+    /// Of the listings: the site's listings key and what each article shows.
+    pub listings: u128,
+    /// Of the search index: that, and each article's words.
+    pub search: u128,
+    /// Of the feeds and sitemaps: the listings' key and every page the articles wrote.
+    pub feeds: u128,
+}
+
+impl Keys {
+    /// The keys for the articles `entries` (sorted by source path), whose pages are at
+    /// `article_pages`, under `listings_key` (the site's, see `session::listings_key`).
+    pub fn new(listings_key: u128, entries: &[(&PathBuf, &Entry)], article_pages: &[&str]) -> Keys {
+        let part = |name: &str| {
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
+            h.update(&FORMAT.to_le_bytes());
+            h.update(name.as_bytes());
+            h.update(&listings_key.to_le_bytes());
+            h
+        };
+        let (mut listings, mut search) = (part("listings"), part("search"));
+        for (_, e) in entries {
+            listings.update(&e.shown.to_le_bytes());
+            search.update(&e.shown.to_le_bytes());
+            search.update(&e.searched.to_le_bytes());
+        }
+        let listings = listings.digest128();
+        let mut feeds = part("feeds");
+        feeds.update(&listings.to_le_bytes());
+        for page in article_pages {
+            feeds.update(page.as_bytes());
+            feeds.update(&[0]);
+        }
+        Keys {
+            listings,
+            search: search.digest128(),
+            feeds: feeds.digest128(),
+        }
+    }
 }
 
 const SITE_WIDE: &str = "site.bin";
 
 impl SiteWide {
-    /// The key of the site-wide files for `articles` (source path and key of each).
-    pub fn key<'a>(site_key: u128, articles: impl Iterator<Item = (&'a Path, u128)>) -> u128 {
-        let mut all: Vec<(&Path, u128)> = articles.collect();
-        all.sort();
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
-        h.update(&site_key.to_le_bytes());
-        for (rel, key) in all {
-            h.update(rel.as_os_str().as_encoded_bytes());
-            h.update(&[0]);
-            h.update(&key.to_le_bytes());
-        }
-        h.digest128()
-    }
-
-    /// What the previous build left, if it was for `key`.
-    pub fn load(root: &Path, key: u128) -> Option<SiteWide> {
+    /// What the previous build left, if it was of this gloss.
+    pub fn load(root: &Path) -> Option<SiteWide> {
         let bytes = read_from_cache(root, SITE_WIDE)?;
         postcard::from_bytes::<(u32, SiteWide)>(&bytes)
             .ok()
-            .filter(|(format, s)| *format == FORMAT && s.key == key)
+            .filter(|(format, _)| *format == FORMAT)
             .map(|(_, s)| s)
+    }
+
+    /// The parts' keys.
+    pub fn keys(&self) -> Keys {
+        Keys {
+            listings: self.listings.key,
+            search: self.search.key,
+            feeds: self.feeds.key,
+        }
+    }
+
+    /// Pages rendered, in all parts.
+    pub fn pages(&self) -> usize {
+        self.listings.pages + self.search.pages + self.feeds.pages
+    }
+
+    /// The warnings of all parts.
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        [&self.listings, &self.search, &self.feeds]
+            .into_iter()
+            .flat_map(|p| &p.warnings)
     }
 
     /// Saves it for the next build.

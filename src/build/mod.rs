@@ -20,6 +20,8 @@ pub(crate) mod sink;
 pub(crate) mod summary;
 mod translations;
 
+/// The keys under which the site-wide files are kept.
+pub(crate) use cache::Keys as SiteWideKeys;
 /// A file's identity, by which an unchanged file is known without reading it.
 pub(crate) use cache::SourceStamp;
 pub use published::PublishedIds;
@@ -362,47 +364,133 @@ fn render_pages(
     Ok((written, paths))
 }
 
-/// What the site-wide stage wrote.
-pub(crate) struct SiteWide {
-    /// Every file, `/`-separated, with the hash of its bytes.
-    pub(crate) files: Written,
-    /// Pages rendered (the 404 page included).
-    pub(crate) pages: usize,
-    /// The listings' warnings.
-    pub(crate) warnings: Vec<Diagnostic>,
-}
-
 /// Writes the site-wide files for the articles `listed` (newest first), whose pages are at
 /// `article_pages`: the listings, the search index (where `search`), the feeds and the
-/// sitemap.
+/// sitemap. Each of the three parts that `before` (the previous build's) holds under the key
+/// `keys` gives it now, and whose files the output still holds as it left them, is kept as it
+/// is; the others are made.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn write_site_wide(
     site: &Site,
     pages: &Pages<'_>,
     listed: &[&ArticleSummary],
     article_pages: &[&str],
     search: bool,
+    before: Option<cache::SiteWide>,
+    keys: cache::Keys,
     laps: &mut Laps,
-) -> Result<SiteWide, Vec<Diagnostic>> {
+) -> Result<cache::SiteWide, Vec<Diagnostic>> {
     let all = listed;
     let listed = &articles_only(listed);
-    let mut languages = listings::by_language(site, listed);
-    let listing_warnings = take_warnings(&mut languages);
-    let (rendered, index) = rayon::join(
-        || render_listings(site, pages, &languages).map_err(|d| vec![d]),
-        || -> Result<Written, Vec<Diagnostic>> {
-            if !search {
-                return Ok(Vec::new());
-            }
-            write_searches(site, &languages, pages.out)
+    let keep = |part: cache::Part, key: u128| -> Option<cache::Part> {
+        if part.key != key {
+            return None;
+        }
+        let files: Vec<(PathBuf, u128)> = part
+            .files
+            .iter()
+            .map(|(rel, hash)| (PathBuf::from(rel), *hash))
+            .collect();
+        pages
+            .out
+            .keep_all(&reuse::Owner::Generated, &files)
+            .then_some(part)
+    };
+    let (mut kept_listings, mut kept_search, mut kept_feeds) = match before {
+        Some(b) => (
+            keep(b.listings, keys.listings),
+            keep(b.search, keys.search),
+            keep(b.feeds, keys.feeds),
+        ),
+        None => (None, None, None),
+    };
+    if !search {
+        kept_search = Some(cache::Part {
+            key: keys.search,
+            ..cache::Part::default()
+        });
+    }
+    // What the parts to be made are made of; none when all are kept.
+    let mut languages = Vec::new();
+    let mut listing_warnings = Vec::new();
+    if kept_listings.is_none() || kept_search.is_none() || kept_feeds.is_none() {
+        languages = listings::by_language(site, listed);
+        listing_warnings = take_warnings(&mut languages);
+    }
+    let lap = match (&kept_listings, &kept_search) {
+        (None, None) => "site pages, search",
+        (Some(_), None) => "search (listings kept)",
+        (None, Some(_)) if search => "site pages (search kept)",
+        (None, Some(_)) => "site pages",
+        (Some(_), Some(_)) => "site pages, search (kept)",
+    };
+    let (listed_part, search_part) = rayon::join(
+        || match kept_listings.take() {
+            Some(part) => Ok(part),
+            None => render_listings(site, pages, &languages)
+                .map(|Rendered { files, paths }| cache::Part {
+                    key: keys.listings,
+                    pages: files.len(),
+                    files,
+                    paths,
+                    warnings: listing_warnings,
+                })
+                .map_err(|d| vec![d]),
+        },
+        || match kept_search.take() {
+            Some(part) => Ok(part),
+            None => write_searches(site, &languages, pages.out).map(|files| cache::Part {
+                key: keys.search,
+                files,
+                ..cache::Part::default()
+            }),
         },
     );
-    let Rendered {
-        mut files,
-        paths: listing_paths,
-    } = rendered?;
-    let page_count = files.len();
-    files.extend(index?);
-    laps.lap("site pages, search");
+    let (listings, search) = (listed_part?, search_part?);
+    laps.lap(lap);
+    let feeds = match kept_feeds.take() {
+        Some(part) => {
+            laps.lap("feeds (kept)");
+            part
+        }
+        None => {
+            let files = write_feeds(
+                site,
+                pages,
+                all,
+                listed,
+                &languages,
+                article_pages,
+                &listings.paths,
+            )?;
+            laps.lap("feeds");
+            cache::Part {
+                key: keys.feeds,
+                files,
+                ..cache::Part::default()
+            }
+        }
+    };
+    Ok(cache::SiteWide {
+        listings,
+        search,
+        feeds,
+    })
+}
+
+/// Writes the feeds, robots.txt, the sitemaps and the claims' data files for the articles
+/// and pages `all` (`listed` the articles alone, in `languages`), whose pages are at
+/// `article_pages` and the listings' at `listing_paths`; returns the files written.
+fn write_feeds(
+    site: &Site,
+    pages: &Pages<'_>,
+    all: &[&ArticleSummary],
+    listed: &[&ArticleSummary],
+    languages: &listings::Languages<'_>,
+    article_pages: &[&str],
+    listing_paths: &[String],
+) -> Result<Written, Vec<Diagnostic>> {
+    let mut files = Vec::new();
     let mut written: Vec<&str> = article_pages.to_vec();
     written.extend(listing_paths.iter().map(String::as_str));
     written.sort_unstable();
@@ -432,7 +520,7 @@ pub(crate) fn write_site_wide(
         files.push((name, hash));
         Ok(())
     };
-    for (l, articles, _) in &languages {
+    for (l, articles, _) in languages {
         emit(
             format!("{}feed.xml", l.prefix),
             feeds::articles_feed(site, l, &listings::current(site, articles)).into_bytes(),
@@ -447,7 +535,7 @@ pub(crate) fn write_site_wide(
         }
     }
     if let Some((site_lang, _, _)) = languages.first() {
-        let everything = listings::current(site, &listings::all_articles(&languages));
+        let everything = listings::current(site, &listings::all_articles(languages));
         for section in &site.sections {
             // Newest first, whatever order the section's page lists them in.
             let held: Vec<&ArticleSummary> = everything
@@ -468,12 +556,7 @@ pub(crate) fn write_site_wide(
         emit(name, text.into_bytes())?;
     }
     record::claim_files(site, listed, record::MAX_FILE_BYTES, &mut emit)?;
-    laps.lap("feeds");
-    Ok(SiteWide {
-        files,
-        pages: page_count,
-        warnings: listing_warnings,
-    })
+    Ok(files)
 }
 
 /// Renders the listings alone for `listed` (newest first), for `gloss serve` after a

@@ -268,45 +268,27 @@ impl Session {
         let mut listed: Vec<&ArticleSummary> = sources.iter().map(|(_, e)| &e.summary).collect();
         listed.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
 
-        // The site-wide files depend on the site's key and every article's key alone: kept as
-        // the previous build left them when none changed.
-        let key = cache::SiteWide::key(
+        // The site-wide files depend on the site's key and on what the articles' summaries
+        // hold alone: each of their parts is kept as the previous build left it while what
+        // it is made of is unchanged.
+        let keys = cache::Keys::new(
             listings_key(self.cache.site_key(), &self.site, &listed),
-            sources.iter().map(|(rel, e)| (rel.as_path(), e.key)),
+            &sources,
+            &article_pages,
         );
-        let kept = cache::SiteWide::load(&self.site.root, key).filter(|kept| {
-            let files: Vec<(PathBuf, u128)> = kept
-                .files
-                .iter()
-                .map(|(rel, hash)| (PathBuf::from(rel), *hash))
-                .collect();
-            writer.keep_all(&reuse::Owner::Generated, &files)
-        });
-        let site_wide_kept = kept.is_some();
-        let site_wide = match kept {
-            Some(kept) => {
-                laps.lap("site pages (kept)");
-                kept
-            }
-            None => {
-                let search = self.site.config.search.enabled;
-                let written = write_site_wide(
-                    &self.site,
-                    &pages,
-                    &listed,
-                    &article_pages,
-                    search,
-                    &mut laps,
-                )?;
-                cache::SiteWide {
-                    key,
-                    files: written.files,
-                    pages: written.pages,
-                    warnings: written.warnings,
-                }
-            }
-        };
-        warnings.extend(site_wide.warnings.iter().cloned());
+        let before = cache::SiteWide::load(&self.site.root);
+        let site_wide_kept = before.as_ref().is_some_and(|b| b.keys() == keys);
+        let site_wide = write_site_wide(
+            &self.site,
+            &pages,
+            &listed,
+            &article_pages,
+            self.site.config.search.enabled,
+            before,
+            keys,
+            &mut laps,
+        )?;
+        warnings.extend(site_wide.warnings().cloned());
         write_files(&self.site, &self.theme, &content.assets, &writer, true)?;
         let mut errors = Vec::new();
         match check_links(&listed, &writer) {
@@ -372,7 +354,7 @@ impl Session {
             unchanged,
             images: self.site.images.len(),
             resized: copies.resized,
-            pages: article_pages.len() + site_wide.pages,
+            pages: article_pages.len() + site_wide.pages(),
             out_dir: out.to_path_buf(),
             warnings,
             stages: laps.laps,
@@ -443,13 +425,14 @@ impl Session {
             let key = cache::article_key(self.cache.site_key(), &article.path, &article.source);
             self.cache.put(
                 article.path.clone(),
-                cache::Entry {
+                cache::Entry::new(
+                    &article.path,
                     key,
-                    summary: built.summary,
-                    warnings: built.warnings,
-                    source: stamp,
-                    outputs: built.files,
-                },
+                    built.summary,
+                    built.warnings,
+                    stamp,
+                    built.files,
+                ),
             );
             if let Some(known) = &mut self.articles {
                 known.insert(article.path.clone(), Arc::new(article));
@@ -628,13 +611,14 @@ fn build_articles(
                             &article.source,
                         );
                         Outcome::Built(
-                            Box::new(cache::Entry {
+                            Box::new(cache::Entry::new(
+                                &article.path,
                                 key,
-                                summary: built.summary,
-                                warnings: built.warnings,
-                                source: stamp,
-                                outputs: built.files,
-                            }),
+                                built.summary,
+                                built.warnings,
+                                stamp,
+                                built.files,
+                            )),
                             record,
                             keep_parsed.then_some(article),
                         )
