@@ -313,6 +313,7 @@ impl Session {
         let reuse::Written { manifest, moves } = writer.finish(out);
         commit(staging, previous.as_ref(), &manifest, &moves)
             .map_err(|e| vec![output::commit_error(out, e)])?;
+        laps.lap("commit");
         let root = &self.site.root;
         // The manifest and the cache only save work: a site folder that cannot take them
         // builds all the same.
@@ -340,7 +341,7 @@ impl Session {
         if !site_wide_kept {
             let _ = site_wide.save(root);
         }
-        laps.lap("commit");
+        laps.lap("save cache");
         let count: usize = sources.iter().map(|(_, e)| e.warnings.len()).sum();
         first.reserve(count + warnings.len());
         for (_, entry) in &sources {
