@@ -22,7 +22,7 @@ use crate::lang::Lang;
 /// Articles are kept in this many files, so that an edit rewrites one small file, not all.
 const SHARDS: u64 = 64;
 /// Changes whenever what is stored changes shape.
-const FORMAT: u32 = 7;
+const FORMAT: u32 = 8;
 
 /// One article as a build left it.
 #[derive(Debug)]
