@@ -8,6 +8,10 @@
 //! the theme's templates, the `--drafts`, `--future` and `--base-url` options and the gloss
 //! binary itself, so a new gloss,
 //! a changed template or setting rebuilds everything. An article page depends on nothing else.
+//!
+//! The site-wide files are remembered too, in three parts ([`SiteWide`]), each under a key of
+//! what it reads of every article (the hashes [`Entry::new`] makes), so that an edit keeps
+//! the parts it changes nothing of.
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -101,48 +105,8 @@ impl std::io::Write for Hashing {
     }
 }
 
-impl Entry {
-    /// The entry of the article `rel` built under `key`: with the hashes of what the site-wide
-    /// files are made of, by which they are kept while an edit changes nothing they show.
-    /// `shown` covers every field of the summary that serde writes (all the listings and feeds
-    /// read), its source path and its quotes' places (the listings' warnings name them);
-    /// `searched` the fields only the index reads.
-    pub fn new(
-        rel: &Path,
-        key: u128,
-        summary: ArticleSummary,
-        warnings: Vec<Diagnostic>,
-        source: Option<SourceStamp>,
-        outputs: Vec<(String, u128)>,
-    ) -> Entry {
-        let mut h = Hashing(xxhash_rust::xxh3::Xxh3::new());
-        h.0.update(rel.as_os_str().as_encoded_bytes());
-        h.0.update(&[0]);
-        let locations: Vec<(usize, usize)> = summary.quotes.iter().map(|q| q.location).collect();
-        // Serializing into a hasher fails only if the summary cannot be serialized at all,
-        // which the cache would meet too; a random key then keeps nothing.
-        let shown = match postcard::to_io(&(&summary, &locations), &mut h) {
-            Ok(_) => h.0.digest128(),
-            Err(_) => rand_key(),
-        };
-        let mut h = Hashing(xxhash_rust::xxh3::Xxh3::new());
-        let searched = match postcard::to_io(&(&summary.words, &summary.lead), &mut h) {
-            Ok(_) => h.0.digest128(),
-            Err(_) => rand_key(),
-        };
-        Entry {
-            key,
-            summary,
-            warnings,
-            source,
-            outputs,
-            shown,
-            searched,
-        }
-    }
-}
-
-/// A key no stored part has: the time now, which never repeats between builds.
+/// A key no stored part has (the time now, which no two builds share), for a summary that
+/// cannot be hashed.
 fn rand_key() -> u128 {
     super::reuse::now_ns() as u128 ^ (1 << 127)
 }
@@ -164,6 +128,45 @@ struct Stored<S, T, L, W> {
 }
 
 impl Entry {
+    /// The entry of the article `rel` built under `key`: with the hashes of what the site-wide
+    /// files are made of, by which they are kept while an edit changes nothing they show.
+    /// `shown` covers every field of the summary that serde writes (all the listings and feeds
+    /// read), its source path and its quotes' places (the listings' warnings name them);
+    /// `searched` the fields only the index reads.
+    pub fn new(
+        rel: &Path,
+        key: u128,
+        summary: ArticleSummary,
+        warnings: Vec<Diagnostic>,
+        source: Option<SourceStamp>,
+        outputs: Vec<(String, u128)>,
+    ) -> Entry {
+        let mut h = Hashing(xxhash_rust::xxh3::Xxh3::new());
+        h.0.update(rel.as_os_str().as_encoded_bytes());
+        h.0.update(&[0]);
+        let locations: Vec<(usize, usize)> = summary.quotes.iter().map(|q| q.location).collect();
+        // Serializing into a hasher fails only if the summary cannot be serialized at all,
+        // which the cache would meet too; a key of its own then keeps nothing.
+        let shown = match postcard::to_io(&(&summary, &locations), &mut h) {
+            Ok(_) => h.0.digest128(),
+            Err(_) => rand_key(),
+        };
+        let mut h = Hashing(xxhash_rust::xxh3::Xxh3::new());
+        let searched = match postcard::to_io(&(&summary.words, &summary.lead), &mut h) {
+            Ok(_) => h.0.digest128(),
+            Err(_) => rand_key(),
+        };
+        Entry {
+            key,
+            summary,
+            warnings,
+            source,
+            outputs,
+            shown,
+            searched,
+        }
+    }
+
     fn stored(&self) -> Stored<&ArticleSummary, &crate::search::Terms, &str, &[Diagnostic]> {
         Stored {
             key: self.key,
