@@ -90,25 +90,14 @@ impl SourceStamp {
     }
 }
 
-/// An `io::Write` that hashes what is written to it, for hashing a summary as it is
-/// serialized rather than serializing it whole first.
-struct Hashing(xxhash_rust::xxh3::Xxh3);
-
-impl std::io::Write for Hashing {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.update(bytes);
-        Ok(bytes.len())
+/// The hash of `value` as postcard writes it. A value that cannot be serialized (the cache
+/// could not store it either) gets a key no stored part has, the time now, which keeps
+/// nothing.
+fn hash_of(value: &impl Serialize) -> u128 {
+    match postcard::to_allocvec(value) {
+        Ok(bytes) => xxhash_rust::xxh3::xxh3_128(&bytes),
+        Err(_) => super::reuse::now_ns() as u128 ^ (1 << 127),
     }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// A key no stored part has (the time now, which no two builds share), for a summary that
-/// cannot be hashed.
-fn rand_key() -> u128 {
-    super::reuse::now_ns() as u128 ^ (1 << 127)
 }
 
 /// An entry as stored: the summary's fields that templates never see (and serde skips) are
@@ -141,21 +130,10 @@ impl Entry {
         source: Option<SourceStamp>,
         outputs: Vec<(String, u128)>,
     ) -> Entry {
-        let mut h = Hashing(xxhash_rust::xxh3::Xxh3::new());
-        h.0.update(rel.as_os_str().as_encoded_bytes());
-        h.0.update(&[0]);
         let locations: Vec<(usize, usize)> = summary.quotes.iter().map(|q| q.location).collect();
-        // Serializing into a hasher fails only if the summary cannot be serialized at all,
-        // which the cache would meet too; a key of its own then keeps nothing.
-        let shown = match postcard::to_io(&(&summary, &locations), &mut h) {
-            Ok(_) => h.0.digest128(),
-            Err(_) => rand_key(),
-        };
-        let mut h = Hashing(xxhash_rust::xxh3::Xxh3::new());
-        let searched = match postcard::to_io(&(&summary.words, &summary.lead), &mut h) {
-            Ok(_) => h.0.digest128(),
-            Err(_) => rand_key(),
-        };
+        let rel_bytes = rel.as_os_str().as_encoded_bytes();
+        let shown = hash_of(&(rel_bytes, &summary, &locations));
+        let searched = hash_of(&(&summary.words, &summary.lead));
         Entry {
             key,
             summary,
