@@ -26,7 +26,7 @@ use crate::lang::Lang;
 /// Articles are kept in this many files, so that an edit rewrites one small file, not all.
 const SHARDS: u64 = 64;
 /// Changes whenever what is stored changes shape.
-const FORMAT: u32 = 8;
+const FORMAT: u32 = 9;
 
 /// One article as a build left it.
 #[derive(Debug)]
@@ -384,8 +384,6 @@ pub struct Part {
     pub key: u128,
     /// Files written, `/`-separated, relative to the output, with the hashes of their bytes.
     pub files: Vec<(String, u128)>,
-    /// Pages rendered (for the report's count).
-    pub pages: usize,
     /// The path of each page of the site's own, for the sitemap (the listings').
     pub paths: Vec<String>,
     /// Warnings it gave (the listings': speakers not in the registry).
@@ -469,9 +467,9 @@ impl SiteWide {
         }
     }
 
-    /// Pages rendered, in all parts.
+    /// Pages rendered: the listings' files, one a page (the other parts' files are none).
     pub fn pages(&self) -> usize {
-        self.listings.pages + self.search.pages + self.feeds.pages
+        self.listings.files.len()
     }
 
     /// The warnings of all parts.

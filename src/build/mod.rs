@@ -430,7 +430,6 @@ pub(crate) fn write_site_wide(
             None => render_listings(site, pages, &languages)
                 .map(|Rendered { files, paths }| cache::Part {
                     key: keys.listings,
-                    pages: files.len(),
                     files,
                     paths,
                     warnings: listing_warnings,
