@@ -26,7 +26,7 @@ use crate::lang::Lang;
 /// Articles are kept in this many files, so that an edit rewrites one small file, not all.
 const SHARDS: u64 = 64;
 /// Changes whenever what is stored changes shape.
-const FORMAT: u32 = 9;
+const FORMAT: u32 = 10;
 
 /// One article as a build left it.
 #[derive(Debug)]
@@ -388,7 +388,13 @@ pub struct Part {
     pub paths: Vec<String>,
     /// Warnings it gave (the listings': speakers not in the registry).
     pub warnings: Vec<Diagnostic>,
+    /// The search index's: what each language's index (by its home) was made of, so that a
+    /// rebuild remakes only its partitions whose words changed.
+    pub index: Indexes,
 }
+
+/// What each language's search index (by its home) was made of.
+pub type Indexes = Vec<(String, crate::search::Made)>;
 
 /// The site-wide files as a build left them, in three parts that are each kept while what
 /// they are made of is unchanged: an edit of an article's text alone changes its words, and

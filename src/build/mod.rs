@@ -382,27 +382,36 @@ pub(crate) fn write_site_wide(
 ) -> Result<cache::SiteWide, Vec<Diagnostic>> {
     let all = listed;
     let listed = &articles_only(listed);
-    let keep = |part: cache::Part, key: u128| -> Option<cache::Part> {
+    let keep = |part: cache::Part, key: u128| -> Result<cache::Part, cache::Part> {
         if part.key != key {
-            return None;
+            return Err(part);
         }
         let files: Vec<(PathBuf, u128)> = part
             .files
             .iter()
             .map(|(rel, hash)| (PathBuf::from(rel), *hash))
             .collect();
-        pages
-            .out
-            .keep_all(&reuse::Owner::Generated, &files)
-            .then_some(part)
+        match pages.out.keep_all(&reuse::Owner::Generated, &files) {
+            true => Ok(part),
+            false => Err(part),
+        }
     };
-    let (mut kept_listings, mut kept_search, mut kept_feeds) = match before {
-        Some(b) => (
-            keep(b.listings, keys.listings),
-            keep(b.search, keys.search),
-            keep(b.feeds, keys.feeds),
-        ),
-        None => (None, None, None),
+    // The search index not kept whole is remade from the previous one (`search_before`),
+    // partition by partition.
+    let (mut kept_listings, mut kept_search, mut kept_feeds, mut search_before) = match before {
+        Some(b) => {
+            let (kept, before) = match keep(b.search, keys.search) {
+                Ok(part) => (Some(part), None),
+                Err(part) => (None, Some(part)),
+            };
+            (
+                keep(b.listings, keys.listings).ok(),
+                kept,
+                keep(b.feeds, keys.feeds).ok(),
+                before,
+            )
+        }
+        None => (None, None, None, None),
     };
     if !search {
         kept_search = Some(cache::Part {
@@ -433,16 +442,20 @@ pub(crate) fn write_site_wide(
                     files,
                     paths,
                     warnings: listing_warnings,
+                    index: Vec::new(),
                 })
                 .map_err(|d| vec![d]),
         },
         || match kept_search.take() {
             Some(part) => Ok(part),
-            None => write_searches(site, &languages, pages.out).map(|files| cache::Part {
-                key: keys.search,
-                files,
-                ..cache::Part::default()
-            }),
+            None => write_searches(site, &languages, pages.out, search_before.take().as_ref()).map(
+                |(files, index)| cache::Part {
+                    key: keys.search,
+                    files,
+                    index,
+                    ..cache::Part::default()
+                },
+            ),
         },
     );
     let (listings, search) = (listed_part?, search_part?);
@@ -608,42 +621,83 @@ fn render_listings(
     Ok(Rendered { files, paths })
 }
 
-/// Builds the search index of each of `languages` below its home into `out`; returns the
-/// files written.
+/// Builds the search index of each of `languages` below its home into `out`, from the
+/// previous build's (`before`) where it can; returns the files written and what each
+/// language's index was made of.
 pub(crate) fn write_searches(
     site: &Site,
     languages: &listings::Languages<'_>,
     out: &dyn Output,
-) -> Result<Written, Vec<Diagnostic>> {
+    before: Option<&cache::Part>,
+) -> Result<(Written, cache::Indexes), Vec<Diagnostic>> {
     let mut written = Vec::new();
+    let mut made = Vec::new();
+    let old_files: rustc_hash::FxHashMap<&str, u128> = before
+        .map(|b| b.files.iter().map(|(rel, h)| (rel.as_str(), *h)).collect())
+        .unwrap_or_default();
     for (l, articles, people) in languages {
         let mut records =
             crate::search::records::articles(site, &listings::current(site, articles));
         records.extend(people.records(l));
-        written.extend(write_search(records, &l.prefix, out)?);
+        let old = before.and_then(|b| b.index.iter().find(|(prefix, _)| *prefix == l.prefix));
+        let (files, index) =
+            write_search(records, &l.prefix, out, old.map(|(_, m)| (m, &old_files)))?;
+        written.extend(files);
+        made.push((l.prefix.clone(), index));
     }
-    Ok(written)
+    Ok((written, made))
 }
 
 /// Builds the search index for `records` into `out` below `prefix` (a language's home;
-/// `meta.js`, which names the other files, last); returns the files written.
+/// `meta.js`, which names the other files, last), keeping what it can of `before` (the
+/// previous build's index there, and the hashes of the files it wrote); returns the files
+/// written and what the index was made of.
 fn write_search(
     records: Vec<crate::search::Record<'_>>,
     prefix: &str,
     out: &dyn Output,
-) -> Result<Written, Vec<Diagnostic>> {
+    before: Option<(&crate::search::Made, &rustc_hash::FxHashMap<&str, u128>)>,
+) -> Result<(Written, crate::search::Made), Vec<Diagnostic>> {
     let written = Mutex::new(Vec::new());
-    crate::search::write_index(records, &|rel, bytes| {
-        let rel = Path::new(prefix).join(rel);
-        let hash = out
-            .write(&rel, &bytes)
-            .map_err(|e| format!("cannot write {}: {e}", rel.display()))?;
+    let keep = |files: &[String]| -> bool {
+        let Some((_, hashes)) = before else {
+            return false;
+        };
+        let files: Option<Vec<(PathBuf, u128)>> = files
+            .iter()
+            .map(|f| {
+                let rel = Path::new(prefix).join(f);
+                hashes.get(reuse::key(&rel).as_str()).map(|h| (rel, *h))
+            })
+            .collect();
+        let Some(files) = files else {
+            return false;
+        };
+        if !out.keep_all(&reuse::Owner::Generated, &files) {
+            return false;
+        }
         written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push((reuse::key(&rel), hash));
-        Ok(())
-    })
+            .extend(files.iter().map(|(rel, h)| (reuse::key(rel), *h)));
+        true
+    };
+    let previous = before.map(|(made, _)| crate::search::Previous { made, keep: &keep });
+    let made = crate::search::write_index(
+        records,
+        &|rel, bytes| {
+            let rel = Path::new(prefix).join(rel);
+            let hash = out
+                .write(&rel, &bytes)
+                .map_err(|e| format!("cannot write {}: {e}", rel.display()))?;
+            written
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((reuse::key(&rel), hash));
+            Ok(())
+        },
+        previous,
+    )
     .map_err(|e| {
         vec![
             Diagnostic::file(
@@ -653,7 +707,10 @@ fn write_search(
             .with_help("check that the output folder is writable and the disk has room"),
         ]
     })?;
-    Ok(written.into_inner().unwrap_or_else(|e| e.into_inner()))
+    Ok((
+        written.into_inner().unwrap_or_else(|e| e.into_inner()),
+        made,
+    ))
 }
 
 /// Checks every internal link, image and `#fragment` of the articles `listed`, as `gloss

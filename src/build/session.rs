@@ -503,7 +503,7 @@ impl Session {
         }
         let listed = super::articles_only(&self.listed());
         let languages = super::listings::by_language(&self.site, &listed);
-        let written = super::write_searches(&self.site, &languages, &InPlace::new(out))?;
+        let (written, _) = super::write_searches(&self.site, &languages, &InPlace::new(out), None)?;
         let keep: HashSet<String> = written.into_iter().map(|(rel, _)| rel).collect();
         for (l, _, _) in &languages {
             for entry in walkdir::WalkDir::new(out.join(&l.prefix).join(crate::search::DIR))

@@ -1,10 +1,20 @@
 //! The index itself: each record's words counted, stemmed, grouped by stem, weighed (BM25)
 //! and cut into shards by their first letters.
+//!
+//! The words are made into shards a partition at a time (by their first two letters,
+//! [`BUCKETS`] of them), and each partition's shards are a function of what its words are
+//! in each record, of the records' lengths and of their number, nothing else. A rebuild
+//! therefore remakes only the partitions whose words changed ([`Made`] keeps a fingerprint
+//! of each): an edit that adds a sentence touches a few of 128, not the whole index. For that,
+//! BM25 weighs records by their lengths rounded to three significant bits (at most 12.5 %
+//! less than the count, [`rounded`]), against the average length rounded the same way: a
+//! record's exact length would change the weight of every word it has when one is added.
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
 use super::format::{DOCS_PER_SHARD, docs_file, file_hash, key_of, meta_file, shard_file};
 use super::terms::{BUCKETS, Counter, Terms};
@@ -39,24 +49,67 @@ pub(super) struct Group {
     pub(super) common: bool,
 }
 
+/// What an index build leaves for the next build of the same index: per partition, the
+/// fingerprint of what its shards were made of, and the shards.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Made {
+    /// Per partition, in order ([`BUCKETS`] of them).
+    partitions: Vec<Partition>,
+}
+
+/// One partition's shards as a build made them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Partition {
+    /// Fingerprint of the partition's words in every record, the records' rounded lengths
+    /// and their number ([`fingerprints`]).
+    input: u128,
+    /// The shard files, below the output root.
+    files: Vec<String>,
+    /// Their identities, for the index's version.
+    hashes: Vec<(u64, u64)>,
+    /// Their keys.
+    keys: Vec<String>,
+    /// The keys split on the way.
+    split: Vec<String>,
+}
+
+/// The previous build's index and a way to keep its files: `keep` is given a partition's
+/// shard files (below the output root) and says whether the output still holds them as that
+/// build wrote them, and now holds them for this one.
+pub struct Previous<'a> {
+    /// What it made.
+    pub made: &'a Made,
+    /// Keeps files of it.
+    pub keep: &'a (dyn Fn(&[String]) -> bool + Sync),
+}
+
 /// Builds the index for `records`: files to write below the output root.
 #[cfg(test)]
 pub fn index(records: Vec<Record<'_>>) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
     let files = std::sync::Mutex::new(Vec::new());
-    write_index(records, &|path, bytes| {
-        files
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((path, bytes));
-        Ok(())
-    })?;
+    write_index(
+        records,
+        &|path, bytes| {
+            files
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((path, bytes));
+            Ok(())
+        },
+        None,
+    )?;
     Ok(files.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
 /// Builds the index for `records` and hands each file to `sink` as soon as it is made, so
 /// that the whole index (48 MB at 10k articles) is never in memory at once; `meta.js`,
-/// which names the version, comes last.
-pub fn write_index(records: Vec<Record<'_>>, sink: Sink<'_>) -> Result<(), String> {
+/// which names the version, comes last. The partitions of `before` whose input is unchanged
+/// and whose files it keeps are not made again. Returns what it made, for the next build.
+pub fn write_index(
+    records: Vec<Record<'_>>,
+    sink: Sink<'_>,
+    before: Option<Previous<'_>>,
+) -> Result<Made, String> {
     let n = records.len();
     if n >= u32::MAX as usize {
         return Err(format!("{n} records are more than the index can hold"));
@@ -76,28 +129,48 @@ pub fn write_index(records: Vec<Record<'_>>, sink: Sink<'_>) -> Result<(), Strin
     let doc_len: Vec<u32> = records
         .iter()
         .zip(&own)
-        .map(|(r, o)| o.len().saturating_add(r.more.map_or(0, Terms::len)))
+        .map(|(r, o)| rounded(o.len().saturating_add(r.more.map_or(0, Terms::len))))
         .collect();
-    let avg_len = (doc_len.iter().map(|&l| l as f64).sum::<f64>() / n.max(1) as f64).max(1.0);
+    let sum: u64 = doc_len.iter().map(|&l| u64::from(l)).sum();
+    let avg_len = rounded(u32::try_from(sum / n.max(1) as u64).unwrap_or(u32::MAX)).max(1);
     // A word in more than half of the records (and in more than 100) says nothing.
     let common_df = (n / 2).max(100);
     let weigh = Weigh {
         n: n as f64,
-        avg_len,
+        avg_len: f64::from(avg_len),
         doc_len: &doc_len,
         common_df,
     };
 
-    // 2. A few buckets at a time, in parallel: each record's words of those buckets into
-    //    postings, each distinct word stemmed once, grouped by stem, weighed, and the shards
-    //    of the buckets' keys written.
-    let shards: Vec<Shards> = (0..BUCKETS.div_ceil(BUCKETS_AT_ONCE))
+    // 2. The partitions whose input is what the previous build made them of, and whose files
+    //    the output still holds, stay; the others are made, a few at a time, in parallel:
+    //    each record's words of those partitions into postings, each distinct word stemmed
+    //    once, grouped by stem, weighed, and the shards of the partitions' keys written.
+    let inputs = fingerprints(&records, &own, &langs, &doc_len, avg_len);
+    let kept: Vec<Option<Partition>> = inputs
+        .par_iter()
+        .enumerate()
+        .map(|(b, input)| {
+            let before = before.as_ref()?;
+            let p = before.made.partitions.get(b)?;
+            (p.input == *input && (before.keep)(&p.files)).then(|| p.clone())
+        })
+        .collect();
+    let mut batches: Vec<std::ops::Range<usize>> = Vec::new();
+    for b in (0..BUCKETS).filter(|&b| kept[b].is_none()) {
+        match batches.last_mut() {
+            Some(r) if r.end == b && r.len() < BUCKETS_AT_ONCE => r.end = b + 1,
+            _ => batches.push(b..b + 1),
+        }
+    }
+    let made: Vec<(usize, Shards)> = batches
         .into_par_iter()
-        .flat_map_iter(|i| {
-            let buckets = i * BUCKETS_AT_ONCE..((i + 1) * BUCKETS_AT_ONCE).min(BUCKETS);
+        .flat_map_iter(|buckets| {
+            let (first, weigh) = (buckets.start, &weigh);
             postings(&records, &own, &langs, buckets)
                 .into_iter()
-                .map(|langs| bucket_shards(langs, &weigh, sink))
+                .enumerate()
+                .map(move |(i, langs)| (first + i, bucket_shards(langs, weigh, sink)))
         })
         .collect();
 
@@ -114,27 +187,110 @@ pub fn write_index(records: Vec<Record<'_>>, sink: Sink<'_>) -> Result<(), Strin
         .collect();
 
     let mut sorted = docs.into_iter().collect::<Result<Vec<_>, _>>()?;
-    let mut keys = Vec::new();
-    let mut split = Vec::new();
-    for s in shards {
+    let mut partitions = kept;
+    for (b, s) in made {
         if let Some(e) = s.error {
             return Err(e);
         }
-        keys.extend(s.keys);
-        split.extend(s.split);
-        sorted.extend(s.hashes);
+        partitions[b] = Some(Partition {
+            input: inputs[b],
+            files: s.files,
+            hashes: s.hashes,
+            keys: s.keys,
+            split: s.split,
+        });
+    }
+    let partitions: Vec<Partition> = partitions
+        .into_iter()
+        .map(Option::unwrap_or_default)
+        .collect();
+    let mut keys = Vec::new();
+    let mut split = Vec::new();
+    for p in &partitions {
+        keys.extend(p.keys.iter().cloned());
+        split.extend(p.split.iter().cloned());
+        sorted.extend(p.hashes.iter().copied());
     }
     keys.sort();
     split.sort();
     sorted.sort_unstable();
     let (path, bytes) = meta_file(&sorted, n, &keys, &split);
-    sink(path, bytes)
+    sink(path, bytes)?;
+    Ok(Made { partitions })
+}
+
+/// `len` to three significant bits, rounded down: the length weighing sees, so that a record
+/// whose length changes a little weighs its words as before (and their shards stay).
+fn rounded(len: u32) -> u32 {
+    let bits = 32 - len.leading_zeros();
+    match bits.checked_sub(3) {
+        Some(drop) if drop > 0 => len >> drop << drop,
+        _ => len,
+    }
+}
+
+/// Per partition, a fingerprint of everything its shards are made of: the number of records,
+/// the rounded average length, and for every record that has words in it, in order, its
+/// number, language and rounded length and those words with their counts (its own and its
+/// text's, apart). Computed a chunk of records at a time, in parallel, and the chunks'
+/// fingerprints then combined in order.
+fn fingerprints(
+    records: &[Record<'_>],
+    own: &[Terms],
+    langs: &[usize],
+    doc_len: &[u32],
+    avg_len: u32,
+) -> Vec<u128> {
+    use xxhash_rust::xxh3::Xxh3;
+    const CHUNK: usize = 2048;
+    let chunks: Vec<Vec<u128>> = records
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(c, recs)| {
+            let mut hashers: Vec<Xxh3> = (0..BUCKETS).map(|_| Xxh3::new()).collect();
+            let mut numbers = Vec::new();
+            for (i, r) in recs.iter().enumerate() {
+                let doc = c * CHUNK + i;
+                let mut head = [0u8; 10];
+                head[..4].copy_from_slice(&(doc as u32).to_le_bytes());
+                head[4] = langs[doc] as u8;
+                head[5..9].copy_from_slice(&doc_len[doc].to_le_bytes());
+                for (which, terms) in [(0u8, Some(&own[doc])), (1, r.more)] {
+                    let Some(terms) = terms else { continue };
+                    head[9] = which;
+                    terms.each_bucket(|b, words, counts| {
+                        let h = &mut hashers[b];
+                        h.update(&head);
+                        numbers.clear();
+                        numbers.extend((counts.len() as u32).to_le_bytes());
+                        numbers.extend(counts.iter().flat_map(|n| n.to_le_bytes()));
+                        h.update(&numbers);
+                        h.update(words);
+                    });
+                }
+            }
+            hashers.into_iter().map(|h| h.digest128()).collect()
+        })
+        .collect();
+    (0..BUCKETS)
+        .map(|b| {
+            let mut h = Xxh3::new();
+            h.update(&(records.len() as u64).to_le_bytes());
+            h.update(&avg_len.to_le_bytes());
+            for c in &chunks {
+                h.update(&c[b].to_le_bytes());
+            }
+            h.digest128()
+        })
+        .collect()
 }
 
 /// What weighing needs to know of all records.
 struct Weigh<'a> {
     n: f64,
+    /// The rounded average of `doc_len`.
     avg_len: f64,
+    /// Each record's rounded length.
     doc_len: &'a [u32],
     common_df: usize,
 }
@@ -157,6 +313,7 @@ impl Weigh<'_> {
 /// The shard files of one bucket (handed to the sink), and their keys.
 struct Shards<'s> {
     sink: Sink<'s>,
+    files: Vec<String>,
     hashes: Vec<(u64, u64)>,
     keys: Vec<String>,
     split: Vec<String>,
@@ -170,6 +327,7 @@ impl Shards<'_> {
             return;
         }
         self.hashes.push(file_hash(&path, &bytes));
+        self.files.push(path.to_string_lossy().into_owned());
         if let Err(e) = (self.sink)(path, bytes) {
             self.error = Some(e);
         }
@@ -239,6 +397,7 @@ fn bucket_shards<'s>(langs: [Postings; LANGS], weigh: &Weigh<'_>, sink: Sink<'s>
     }
     let mut out = Shards {
         sink,
+        files: Vec::new(),
         hashes: Vec::new(),
         keys: Vec::new(),
         split: Vec::new(),
@@ -465,6 +624,158 @@ mod tests {
             assert_eq!(a.0, b.0);
             assert_eq!(String::from_utf8_lossy(&a.1), String::from_utf8_lossy(&b.1));
         }
+    }
+
+    /// The files of an index built from `before` with the previous output still holding its
+    /// files: those handed to the sink and those kept (with the previous build's bytes).
+    fn rebuilt(
+        records: Vec<Record<'_>>,
+        made: &Made,
+        files: &[(PathBuf, Vec<u8>)],
+    ) -> (BTreeMap<PathBuf, Vec<u8>>, usize, Made) {
+        let written = std::sync::Mutex::new(Vec::new());
+        let kept = std::sync::Mutex::new(Vec::new());
+        let keep = |f: &[String]| {
+            kept.lock().unwrap().extend(f.iter().cloned());
+            true
+        };
+        let made = write_index(
+            records,
+            &|path, bytes| {
+                written.lock().unwrap().push((path, bytes));
+                Ok(())
+            },
+            Some(Previous { made, keep: &keep }),
+        )
+        .unwrap();
+        let written = written.into_inner().unwrap();
+        let shards = written
+            .iter()
+            .filter(|(p, _)| p.to_string_lossy().contains("/t/"))
+            .count();
+        let old: BTreeMap<&PathBuf, &Vec<u8>> = files.iter().map(|(p, b)| (p, b)).collect();
+        let mut out: BTreeMap<PathBuf, Vec<u8>> = written.into_iter().collect();
+        for f in kept.into_inner().unwrap() {
+            let p = PathBuf::from(f);
+            let bytes = old
+                .get(&p)
+                .unwrap_or_else(|| panic!("{p:?} was not written"));
+            assert!(out.insert(p, bytes.to_vec()).is_none(), "kept and written");
+        }
+        (out, shards, made)
+    }
+
+    fn counted_records(counted: &[Terms]) -> Vec<Record<'_>> {
+        counted
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Record {
+                more: Some(t),
+                ..rec(
+                    &format!("/{i}/"),
+                    &format!("Titel {}", i % 5),
+                    "Kurz.\n",
+                    "de",
+                )
+            })
+            .collect()
+    }
+
+    /// A rebuild after an edit remakes only the partitions of the words that changed, and
+    /// what it makes and keeps is, file for file, the index built from nothing.
+    #[test]
+    fn a_rebuild_remakes_only_the_partitions_whose_words_changed() {
+        let texts: Vec<String> = (0..300)
+            .map(|i| {
+                format!(
+                    "Zug {i} fährt über die Brücke{} nach Köln, Berlin und Wien, Milliarden {} Euro",
+                    i % 17,
+                    i % 7
+                )
+            })
+            .collect();
+        let counted: Vec<Terms> = texts.iter().map(|t| Terms::of(t)).collect();
+        let files = std::sync::Mutex::new(Vec::new());
+        let made = write_index(
+            counted_records(&counted),
+            &|path, bytes| {
+                files.lock().unwrap().push((path, bytes));
+                Ok(())
+            },
+            None,
+        )
+        .unwrap();
+        let files = files.into_inner().unwrap();
+        let all_shards = files
+            .iter()
+            .filter(|(p, _)| p.to_string_lossy().contains("/t/"))
+            .count();
+
+        // Two of one record's words replaced by new ones, one of them as long as the word it
+        // replaces and in the same shard: its length stays, four words change.
+        let mut edited = counted.clone();
+        edited[42] = Terms::of(
+            &texts[42]
+                .replace("Köln", "Quantenkryptografie")
+                .replace("Wien", "Wind"),
+        );
+        let fresh: BTreeMap<PathBuf, Vec<u8>> = index(counted_records(&edited))
+            .unwrap()
+            .into_iter()
+            .collect();
+        let (out, shards, again) = rebuilt(counted_records(&edited), &made, &files);
+        assert_eq!(
+            out.keys().collect::<Vec<_>>(),
+            fresh.keys().collect::<Vec<_>>()
+        );
+        for (p, b) in &fresh {
+            assert_eq!(
+                String::from_utf8_lossy(&out[p]),
+                String::from_utf8_lossy(b),
+                "{p:?}"
+            );
+        }
+        assert!(
+            (1..=6).contains(&shards),
+            "{shards} of {all_shards} shards remade"
+        );
+        let q = json_of(std::str::from_utf8(&fresh[&PathBuf::from(DIR).join("t/qu.js")]).unwrap());
+        assert!(q["w"]["quantenkryptografie"].is_i64(), "{q}");
+        let w = json_of(std::str::from_utf8(&fresh[&PathBuf::from(DIR).join("t/wi.js")]).unwrap());
+        assert!(w["w"]["wind"].is_i64(), "{w}");
+
+        // A sentence more: the record's rounded length changes, and with it the weights of
+        // all its words.
+        let mut longer = edited.clone();
+        longer[42] = Terms::of(&format!(
+            "{} Und weiter nach Graz, Linz und Bern.",
+            texts[42]
+        ));
+        let fresh: BTreeMap<PathBuf, Vec<u8>> = index(counted_records(&longer))
+            .unwrap()
+            .into_iter()
+            .collect();
+        let files: Vec<(PathBuf, Vec<u8>)> = out.into_iter().collect();
+        let (out, _, again) = rebuilt(counted_records(&longer), &again, &files);
+        assert_eq!(out, fresh);
+
+        // A record more changes every weight: everything is remade, and still the same.
+        let mut more = longer.clone();
+        more.push(Terms::of("Noch ein Zug"));
+        let fresh: BTreeMap<PathBuf, Vec<u8>> =
+            index(counted_records(&more)).unwrap().into_iter().collect();
+        let files: Vec<(PathBuf, Vec<u8>)> = out.into_iter().collect();
+        let (out, shards, _) = rebuilt(counted_records(&more), &again, &files);
+        assert_eq!(out, fresh);
+        assert!(shards > all_shards / 2, "{shards} of {all_shards}");
+    }
+
+    #[test]
+    fn lengths_are_rounded_to_three_significant_bits() {
+        let rounded: Vec<u32> = [0, 1, 7, 8, 9, 15, 16, 17, 1500, 1507]
+            .map(rounded)
+            .to_vec();
+        assert_eq!(rounded, [0, 1, 7, 8, 8, 14, 16, 16, 1280, 1280]);
     }
 
     #[test]

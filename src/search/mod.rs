@@ -47,7 +47,7 @@ pub mod records;
 pub mod terms;
 pub mod tokenizer;
 
-pub use index::write_index;
+pub use index::{Made, Previous, write_index};
 pub use terms::Terms;
 
 /// One searchable thing.

@@ -37,7 +37,7 @@ pub struct Terms {
     counts: Vec<(u32, u32)>,
     /// Per word: its partition (the order of the words).
     buckets: Vec<u8>,
-    /// How many words the text has, repeats included (its length as BM25 weighs it).
+    /// How many words the text has, repeats included (BM25 weighs it rounded).
     len: u32,
 }
 
@@ -64,6 +64,33 @@ impl Terms {
         let from = partition_point(n, |i| bucket_at(i) < buckets.start);
         let to = partition_point(n, |i| bucket_at(i) < buckets.end);
         (from..to).map(move |i| (bucket_at(i), self.word(i), self.counts[i].1))
+    }
+
+    /// Each partition that has words, in order, as `(partition, words, counts)`: its words one
+    /// after another and per word its length in bytes and count, a fingerprint's input.
+    pub(super) fn each_bucket(&self, mut f: impl FnMut(usize, &[u8], &[u32])) {
+        let n = self.counts.len().min(self.buckets.len());
+        let mut numbers = Vec::new();
+        let mut i = 0;
+        while i < n {
+            let bucket = self.buckets[i];
+            let from = i;
+            while i < n && self.buckets[i] == bucket {
+                i += 1;
+            }
+            let start = |j: usize| if j == 0 { 0 } else { self.counts[j - 1].0 };
+            numbers.clear();
+            for j in from..i {
+                numbers.push(self.counts[j].0.saturating_sub(start(j)));
+                numbers.push(self.counts[j].1);
+            }
+            let words = self
+                .words
+                .as_bytes()
+                .get(start(from) as usize..self.counts[i - 1].0 as usize)
+                .unwrap_or_default();
+            f(usize::from(bucket), words, &numbers);
+        }
     }
 
     /// The `i`th word.
