@@ -248,7 +248,6 @@ fn fingerprints(
         .enumerate()
         .map(|(c, recs)| {
             let mut hashers: Vec<Xxh3> = (0..BUCKETS).map(|_| Xxh3::new()).collect();
-            let mut numbers = Vec::new();
             for (i, r) in recs.iter().enumerate() {
                 let doc = c * CHUNK + i;
                 let mut head = [0u8; 10];
@@ -258,13 +257,11 @@ fn fingerprints(
                 for (which, terms) in [(0u8, Some(&own[doc])), (1, r.more)] {
                     let Some(terms) = terms else { continue };
                     head[9] = which;
-                    terms.each_bucket(|b, words, counts| {
+                    terms.each_bucket(|b, words, numbers| {
                         let h = &mut hashers[b];
                         h.update(&head);
-                        numbers.clear();
-                        numbers.extend((counts.len() as u32).to_le_bytes());
-                        numbers.extend(counts.iter().flat_map(|n| n.to_le_bytes()));
-                        h.update(&numbers);
+                        h.update(&(numbers.len() as u32).to_le_bytes());
+                        h.update(numbers);
                         h.update(words);
                     });
                 }

@@ -66,9 +66,10 @@ impl Terms {
         (from..to).map(move |i| (bucket_at(i), self.word(i), self.counts[i].1))
     }
 
-    /// Each partition that has words, in order, as `(partition, words, counts)`: its words one
-    /// after another and per word its length in bytes and count, a fingerprint's input.
-    pub(super) fn each_bucket(&self, mut f: impl FnMut(usize, &[u8], &[u32])) {
+    /// Each partition that has words, in order, as `(partition, words, numbers)`: its words one
+    /// after another, and per word its length in bytes and its count (`u32`s, little-endian),
+    /// a fingerprint's input.
+    pub(super) fn each_bucket(&self, mut f: impl FnMut(usize, &[u8], &[u8])) {
         let n = self.counts.len().min(self.buckets.len());
         let mut numbers = Vec::new();
         let mut i = 0;
@@ -81,8 +82,8 @@ impl Terms {
             let start = |j: usize| if j == 0 { 0 } else { self.counts[j - 1].0 };
             numbers.clear();
             for j in from..i {
-                numbers.push(self.counts[j].0.saturating_sub(start(j)));
-                numbers.push(self.counts[j].1);
+                numbers.extend(self.counts[j].0.saturating_sub(start(j)).to_le_bytes());
+                numbers.extend(self.counts[j].1.to_le_bytes());
             }
             let words = self
                 .words
