@@ -265,3 +265,70 @@ fn an_edit_of_the_text_alone_keeps_the_listings_and_feeds_and_rebuilds_the_searc
     assert!(!log.contains("feeds (kept)"), "{log}");
     assert_eq!(snapshot(&dir.path().join("public")), fresh(dir.path()));
 }
+
+#[test]
+fn files_left_in_the_output_between_edits_are_gone_after_the_next_ones() {
+    // Enough articles that an edit changes few files, so the old output is kept as the
+    // spare, with its folders' stamps, and later edits are assembled over it.
+    let files: Vec<(String, String)> = (0..12)
+        .map(|i| {
+            (
+                format!("content/a{i}.md"),
+                claim_article(&format!("{i} Milliarden")),
+            )
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let dir = site(&files);
+    let out = dir.path().join("public");
+    let edit = |n: usize| {
+        let text = claim_article("0 Milliarden").replace(
+            "in OpenAI, sagte Sam.",
+            &format!("in OpenAI, sagte Sam.\n\nNachtrag {n}."),
+        );
+        std::fs::write(dir.path().join("content/a0.md"), text).unwrap();
+        // Old enough stamps of files and folders are trusted; strays must still show.
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        build_ok(dir.path());
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    };
+    build_ok(dir.path());
+    for n in 1..=3 {
+        edit(n);
+    }
+    let spare_manifest = std::fs::read_dir(dir.path().join(".gloss-cache"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .any(|e| e.file_name().to_string_lossy().ends_with(".spare"));
+    assert!(spare_manifest, "the spare has a manifest, with its folders");
+    // Left by hand in the output: in a folder of an article, in a claim page's folder, in a
+    // folder of its own, at the top. The output becomes the spare at the next edit, and
+    // the one after is assembled over it.
+    let claim = std::fs::read_dir(out.join("a5/claims"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    std::fs::write(out.join("a5/old.txt"), "left by hand").unwrap();
+    std::fs::write(claim.join("old.txt"), "left by hand").unwrap();
+    std::fs::create_dir_all(out.join("stray/deep")).unwrap();
+    std::fs::write(out.join("stray/deep/x.html"), "left by hand").unwrap();
+    std::fs::write(out.join("top.txt"), "left by hand").unwrap();
+    for n in 4..=6 {
+        edit(n);
+        assert_eq!(snapshot(&out), fresh(dir.path()), "after edit {n}");
+    }
+    assert!(build_ok(dir.path()).contains("all unchanged"));
+    std::fs::write(out.join("a7/old.txt"), "left by hand").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(250));
+    build_ok(dir.path());
+    assert_eq!(
+        snapshot(&out),
+        fresh(dir.path()),
+        "after an unchanged build"
+    );
+}

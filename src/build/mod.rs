@@ -799,36 +799,68 @@ fn slashed(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
+/// What a commit left, for the manifests the build saves.
+pub(crate) enum Committed {
+    /// The output was already the new one and stays. The stamps of its folders, when its
+    /// manifest had none of this tree and they were found now.
+    Unchanged(Option<reuse::Folders>),
+    /// A new output was swapped in: the stamps of its folders (none when it was written
+    /// afresh), and whether the old one was kept as the spare.
+    Replaced {
+        folders: Option<reuse::Folders>,
+        spare: bool,
+    },
+}
+
 /// Puts the new output in place. An update that changed nothing leaves the output as it is
 /// (it already holds exactly the new one); any other becomes a whole new output beside the
-/// old one, unchanged files linked, and is swapped in.
+/// old one, unchanged files linked, and is swapped in. `spare` is the manifest of the spare
+/// the staging folder may hold: with its folders' stamps, only the folders changed since
+/// are read (see [`output::list`]).
 fn commit(
     mut staging: output::Staging,
     previous: Option<&reuse::Manifest>,
+    spare: Option<&reuse::Manifest>,
     manifest: &reuse::Manifest,
     moves: &[(String, String)],
-) -> std::io::Result<()> {
-    if let Some(previous) = previous {
-        let unchanged = moves.is_empty()
-            && previous.paths().all(|rel| manifest.has(rel))
-            && output::strays(&previous.out, |rel| manifest.has(rel)).is_empty();
-        if unchanged {
+) -> std::io::Result<Committed> {
+    let Some(previous) = previous else {
+        staging.commit()?;
+        return Ok(Committed::Replaced {
+            folders: None,
+            spare: false,
+        });
+    };
+    if moves.is_empty() && previous.paths().all(|rel| manifest.has(rel)) {
+        let now = output::list(&previous.out, Some(previous), false);
+        if now.files.iter().all(|(rel, _)| manifest.has(rel)) {
             staging.give_back();
-            return Ok(());
-        }
-        let moved: HashSet<&str> = moves.iter().map(|(_, rel)| rel.as_str()).collect();
-        let kept: Vec<(&str, u64)> = manifest
-            .stamps()
-            .filter(|(rel, _)| !moved.contains(rel))
-            .map(|(rel, s)| (rel, s.ino))
-            .collect();
-        output::assemble(staging.path(), &previous.out, &kept, moves)?;
-        // The spare keeps the old bytes of every file that changed: worth it for a few.
-        if moves.len() * 4 > manifest.len() {
-            staging.no_spare();
+            let folders = (!now.recorded).then(|| reuse::Folders {
+                root_ino: std::fs::symlink_metadata(&previous.out).map_or(0, |m| reuse::inode(&m)),
+                taken_ns: now.taken_ns,
+                stamps: now.folders,
+            });
+            return Ok(Committed::Unchanged(folders));
         }
     }
-    staging.commit()
+    let moved: HashSet<&str> = moves.iter().map(|(_, rel)| rel.as_str()).collect();
+    let kept: Vec<(&str, u64)> = manifest
+        .stamps()
+        .filter(|(rel, _)| !moved.contains(rel))
+        .map(|(rel, s)| (rel, s.ino))
+        .collect();
+    let present = output::list(staging.path(), spare, true);
+    let folders = output::assemble(staging.path(), &previous.out, &kept, moves, present)?;
+    // The spare keeps the old bytes of every file that changed: worth it for a few.
+    let keep_spare = moves.len() * 4 <= manifest.len();
+    if !keep_spare {
+        staging.no_spare();
+    }
+    staging.commit()?;
+    Ok(Committed::Replaced {
+        folders: Some(folders),
+        spare: keep_spare,
+    })
 }
 
 /// Renders and writes one anchored article's files (its page, its W3C export and the page

@@ -3,6 +3,8 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
 
+use super::reuse::{DirStamp, Folders, Manifest};
+
 /// The file that marks a folder as gloss's output, so that a rebuild may replace it.
 pub const MARKER: &str = ".gloss-output";
 
@@ -481,36 +483,40 @@ fn recover(target: &Path, parent: &Path) {
     }
 }
 
-/// Makes the staging folder `dir` of an update a whole new output, to be swapped in by
-/// [`Staging::commit`]: each file of `kept` (`/`-separated paths, with the inode the old
-/// output holds it in) linked from the old output `old` (copied where links cannot be made),
-/// each new or changed file of `moves` moved from where the writer staged it. Links cost no
-/// data, so the old output, kept or deleted after the swap, takes almost no room; the output
-/// is replaced in one rename, never left half old and half new.
+/// Builds the new output in `dir`, the staging folder, for [`Staging::commit`]: each file
+/// of `kept` (`/`-separated paths, with the inode the old output holds it in) linked from
+/// the old output `old` (copied where links cannot be made), each new or changed file of
+/// `moves` moved from where the writer staged it. Links cost no data, so the old output,
+/// kept or deleted after the swap, takes almost no room; the output is replaced in one
+/// rename, never left half old and half new.
 ///
-/// When `dir` is the spare (the output before last, see [`Staging::take_spare`]), only what
-/// differs is changed: a file it holds as the very inode the old output keeps is the same
-/// bytes and stays; any other file (changed since, removed, left by hand) goes. An edit at
-/// 10,000 articles then links a few dozen files, not 108,000.
+/// `present` is what `dir` holds ([`list`]). When `dir` is the spare (the output before
+/// last, see [`Staging::take_spare`]), only what differs is changed: a file it holds as the
+/// very inode the old output keeps is the same bytes and stays; any other file (changed
+/// since, removed, left by hand) goes. An edit at 10,000 articles then links a few dozen
+/// files, not 108,000. Returns the stamps of the new output's folders, for its manifest:
+/// those `present` found, the ones changed here stamped again.
 pub fn assemble(
     dir: &Path,
     old: &Path,
     kept: &[(&str, u64)],
     moves: &[(String, String)],
-) -> std::io::Result<()> {
+    present: Listing,
+) -> std::io::Result<Folders> {
     use rayon::prelude::*;
     let changed = dir.join(super::reuse::CHANGED_DIR);
-    let present = files_with_inodes(dir);
     let wanted: rustc_hash::FxHashMap<&str, u64> = kept.iter().copied().collect();
     let moved: rustc_hash::FxHashSet<&str> = moves.iter().map(|(_, r)| r.as_str()).collect();
     // What the spare holds that the new output does not, or holds otherwise.
     let remove: Vec<&String> = present
+        .files
         .iter()
         .filter(|(rel, ino)| {
             moved.contains(rel.as_str()) || wanted.get(rel.as_str()).is_none_or(|w| w != ino)
         })
         .map(|(rel, _)| rel)
         .collect();
+    // Every folder whose entries this changes (and those above it, which it may create).
     remove
         .par_iter()
         .try_for_each(|rel| match std::fs::remove_file(dir.join(rel)) {
@@ -526,6 +532,7 @@ pub fn assemble(
         }
     }
     let have: rustc_hash::FxHashSet<&str> = present
+        .files
         .iter()
         .filter(|(rel, ino)| wanted.get(rel.as_str()) == Some(ino) && !moved.contains(rel.as_str()))
         .map(|(rel, _)| rel.as_str())
@@ -537,28 +544,156 @@ pub fn assemble(
         }
         Ok(to)
     };
-    kept.par_iter()
-        .filter(|(rel, _)| !have.contains(rel))
-        .try_for_each(|(rel, _)| {
-            let (from, to) = (old.join(rel), place(rel)?);
-            std::fs::hard_link(&from, &to).or_else(|_| std::fs::copy(&from, &to).map(|_| ()))
-        })?;
+    let link: Vec<&str> = kept
+        .iter()
+        .map(|(rel, _)| *rel)
+        .filter(|rel| !have.contains(rel))
+        .collect();
+    link.par_iter().try_for_each(|rel| {
+        let (from, to) = (old.join(rel), place(rel)?);
+        std::fs::hard_link(&from, &to).or_else(|_| std::fs::copy(&from, &to).map(|_| ()))
+    })?;
     moves
         .par_iter()
         .try_for_each(|(name, rel)| std::fs::rename(changed.join(name), place(rel)?))?;
     match std::fs::remove_dir(&changed) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
+    }?;
+    // Every folder whose entries this changed (and those above it, which it may have made).
+    let mut touched: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+    let changed_files = remove.iter().map(|r| r.as_str());
+    for rel in changed_files
+        .chain(link)
+        .chain(moves.iter().map(|(_, r)| r.as_str()))
+    {
+        for (i, _) in rel.rmatch_indices('/') {
+            if !touched.insert(&rel[..i]) {
+                break;
+            }
+        }
     }
+    let mut stamps = present.folders;
+    let restamped: Vec<(&str, Option<DirStamp>)> = touched
+        .par_iter()
+        .map(|rel| (*rel, stamp_of(&dir.join(rel))))
+        .collect();
+    for (rel, stamp) in restamped {
+        match stamp {
+            Some(s) => stamps.insert(rel.to_string(), s),
+            None => stamps.remove(rel),
+        };
+    }
+    Ok(Folders {
+        root_ino: std::fs::symlink_metadata(dir).map_or(0, |m| super::reuse::inode(&m)),
+        taken_ns: present.taken_ns,
+        stamps,
+    })
 }
 
-/// Every file below `dir` (`/`-separated, but the marker and the writer's staged files) with
-/// its inode, read from the folders' entries without a call per file. Empty folders found on
-/// the way are removed.
-fn files_with_inodes(dir: &Path) -> Vec<(String, u64)> {
+/// What an output tree holds: each file (`/`-separated, but the marker and the writer's
+/// staged files) with its inode, and each folder below the top with its stamp.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Every file with its inode.
+    pub files: Vec<(String, u64)>,
+    /// Every folder below the top, stamped before its entries were read.
+    pub folders: rustc_hash::FxHashMap<String, DirStamp>,
+    /// When the first stamp was taken.
+    pub taken_ns: i128,
+    /// Whether the folders' stamps in `recorded` were of this tree and used.
+    pub recorded: bool,
+}
+
+/// The stamp of the folder at `path`; none if it is no folder (or gone).
+fn stamp_of(path: &Path) -> Option<DirStamp> {
+    std::fs::symlink_metadata(path)
+        .ok()
+        .and_then(|m| DirStamp::of(&m))
+}
+
+/// What the tree at `dir` holds. Where `recorded`, the manifest of the build that left the
+/// tree, stamped its folders, a folder whose stamp still proves its entries unchanged is
+/// not read: its files are the manifest's (a file changed in place keeps its entry, and
+/// its stamp in the manifest is what tells). Every other folder, the top, and every folder
+/// the record does not know are read. With `prune`, empty folders met are removed.
+pub fn list(dir: &Path, recorded: Option<&Manifest>, prune: bool) -> Listing {
     use rayon::prelude::*;
-    fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, u64)>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
+    let taken_ns = super::reuse::now_ns();
+    let top_ino = std::fs::symlink_metadata(dir).map_or(0, |m| super::reuse::inode(&m));
+    let record = recorded
+        .and_then(|m| m.folders.as_ref().map(|f| (m, f)))
+        .filter(|(_, f)| f.root_ino != 0 && f.root_ino == top_ino);
+    let Some((manifest, folders)) = record else {
+        // Each folder at the top read in parallel with the others.
+        let top: Vec<String> = std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|name| name != super::reuse::CHANGED_DIR)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let rels: Vec<&str> = std::iter::once("")
+            .chain(top.iter().map(String::as_str))
+            .collect();
+        let mut listing = read_folders(dir, &rels, &|rel| !rel.contains('/'), prune);
+        listing.taken_ns = taken_ns;
+        return listing;
+    };
+    let recorded: Vec<(&String, &DirStamp)> = folders.stamps.iter().collect();
+    let stamped: Vec<(&String, &DirStamp, Option<DirStamp>)> = recorded
+        .par_iter()
+        .map(|&(rel, was)| (rel, was, stamp_of(&dir.join(rel))))
+        .collect();
+    let mut unchanged: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+    let mut read: Vec<&str> = vec![""];
+    let mut stamps = rustc_hash::FxHashMap::default();
+    for (rel, was, now) in stamped {
+        // A folder gone is missing from its parent's entries, whose stamp changed.
+        let Some(now) = now else { continue };
+        if was.proves(&now, folders.taken_ns) {
+            unchanged.insert(rel.as_str());
+            stamps.insert(rel.clone(), now);
+        } else {
+            read.push(rel.as_str());
+        }
+    }
+    let known = |rel: &str| folders.stamps.contains_key(rel);
+    let mut listing = read_folders(dir, &read, &known, prune);
+    listing.files.extend(
+        manifest
+            .stamps()
+            .filter(|(rel, _)| unchanged.contains(rel.rsplit_once('/').map_or("", |(p, _)| p)))
+            .map(|(rel, s)| (rel.to_string(), s.ino)),
+    );
+    listing.folders.extend(stamps);
+    listing.taken_ns = taken_ns;
+    listing.recorded = true;
+    listing
+}
+
+/// Reads the folders `rels` of the tree at `dir` (`""` the top), in parallel: their files,
+/// and the whole of each subfolder `known` does not name, each folder stamped before it is
+/// read.
+fn read_folders(
+    dir: &Path,
+    rels: &[&str],
+    known: &(dyn Fn(&str) -> bool + Sync),
+    prune: bool,
+) -> Listing {
+    use rayon::prelude::*;
+    fn read(
+        path: &Path,
+        prefix: &str,
+        known: &(dyn Fn(&str) -> bool + Sync),
+        prune: bool,
+        out: &mut Listing,
+    ) {
+        let stamp = stamp_of(path);
+        let Ok(entries) = std::fs::read_dir(path) else {
             return;
         };
         let mut any = false;
@@ -566,38 +701,47 @@ fn files_with_inodes(dir: &Path) -> Vec<(String, u64)> {
             any = true;
             let name = e.file_name().to_string_lossy().into_owned();
             let rel = if prefix.is_empty() {
+                if name == MARKER || name == super::reuse::CHANGED_DIR {
+                    continue;
+                }
                 name
             } else {
                 format!("{prefix}/{name}")
             };
             match e.file_type() {
-                Ok(t) if t.is_dir() => walk(&e.path(), &rel, out),
-                _ => out.push((rel, dir_entry_inode(&e))),
+                Ok(t) if t.is_dir() => {
+                    if !known(&rel) {
+                        read(&e.path(), &rel, &|_| false, prune, out);
+                    }
+                }
+                _ => out.files.push((rel, dir_entry_inode(&e))),
             }
         }
-        if !any && !prefix.is_empty() {
-            let _ = std::fs::remove_dir(dir);
+        if prefix.is_empty() {
+            return;
+        }
+        if !any && prune && std::fs::remove_dir(path).is_ok() {
+            return;
+        }
+        if let Some(stamp) = stamp {
+            out.folders.insert(prefix.to_string(), stamp);
         }
     }
-    let Ok(top) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let top: Vec<std::fs::DirEntry> = top.filter_map(Result::ok).collect();
-    top.par_iter()
-        .flat_map_iter(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let mut out = Vec::new();
-            if name == super::reuse::CHANGED_DIR {
-            } else if e.file_type().is_ok_and(|t| t.is_dir()) {
-                walk(&e.path(), &name, &mut out);
-            } else if name != MARKER {
-                out.push((name, dir_entry_inode(e)));
-            }
+    let parts: Vec<Listing> = rels
+        .par_iter()
+        .map(|rel| {
+            let mut out = Listing::default();
+            read(&dir.join(rel), rel, known, prune, &mut out);
             out
         })
-        .collect()
+        .collect();
+    let mut all = Listing::default();
+    for part in parts {
+        all.files.extend(part.files);
+        all.folders.extend(part.folders);
+    }
+    all
 }
-
 #[cfg(unix)]
 fn dir_entry_inode(e: &std::fs::DirEntry) -> u64 {
     std::os::unix::fs::DirEntryExt::ino(e)
@@ -607,31 +751,6 @@ fn dir_entry_inode(e: &std::fs::DirEntry) -> u64 {
 #[cfg(not(unix))]
 fn dir_entry_inode(_: &std::fs::DirEntry) -> u64 {
     u64::MAX
-}
-
-/// Files in the output folder `out` that `wanted` does not name (`/`-separated paths), other
-/// than gloss's marker: left by hand, or by a build whose manifest was lost. A build from
-/// nothing would not have them.
-pub fn strays(out: &Path, wanted: impl Fn(&str) -> bool + Sync) -> Vec<String> {
-    use rayon::prelude::*;
-    let Ok(top) = std::fs::read_dir(out) else {
-        return Vec::new();
-    };
-    let top: Vec<PathBuf> = top.filter_map(Result::ok).map(|e| e.path()).collect();
-    top.par_iter()
-        .flat_map_iter(|path| {
-            walkdir::WalkDir::new(path)
-                .into_iter()
-                .filter_map(Result::ok)
-                .filter(|e| !e.file_type().is_dir())
-                .filter_map(|e| {
-                    let rel = e.path().strip_prefix(out).ok()?;
-                    let key = super::reuse::key(rel);
-                    (key != MARKER && !wanted(&key)).then_some(key)
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -786,7 +905,15 @@ mod tests {
             .into_iter()
             .map(|rel| (rel, ino(&old.join(rel))))
             .collect();
-        assemble(&dir, &old, &kept, &[("0".into(), "n/index.html".into())]).unwrap();
+        let present = list(&dir, None, true);
+        assemble(
+            &dir,
+            &old,
+            &kept,
+            &[("0".into(), "n/index.html".into())],
+            present,
+        )
+        .unwrap();
         assert_eq!(
             ino(&dir.join("a.html")),
             a,
@@ -815,16 +942,51 @@ mod tests {
     }
 
     #[test]
-    fn strays_are_files_nobody_wrote() {
+    fn a_folder_unchanged_since_its_stamp_is_not_read_and_a_changed_one_is() {
         let site = tempfile::tempdir().unwrap();
         let out = site.path().join("public");
-        std::fs::create_dir_all(out.join("x")).unwrap();
-        for f in [MARKER, "a.html", "x/y.txt"] {
+        for d in ["x", "y"] {
+            std::fs::create_dir_all(out.join(d)).unwrap();
+        }
+        for f in [MARKER, "a.html", "x/y.txt", "y/z.txt"] {
             std::fs::write(out.join(f), "").unwrap();
         }
+        let mut first = list(&out, None, false);
+        first.files.sort();
+        let names = |l: &Listing| l.files.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&first), ["a.html", "x/y.txt", "y/z.txt"]);
+        assert!(!first.recorded);
+        // A record that says `x` holds a file it does not: a folder whose stamp proves it
+        // unchanged is taken from the record, so the file is listed, unread.
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        let mut files: Vec<&str> = first.files.iter().map(|(r, _)| r.as_str()).collect();
+        files.push("x/recorded.txt");
+        let top = std::fs::symlink_metadata(&out).map(|m| super::super::reuse::inode(&m));
+        let manifest = Manifest::of_files(&out, &files).with_folders(Folders {
+            root_ino: top.unwrap(),
+            taken_ns: super::super::reuse::now_ns(),
+            stamps: first.folders.clone().into_iter().collect(),
+        });
+        let mut again = list(&out, Some(&manifest), false);
+        again.files.sort();
+        assert!(again.recorded);
         assert_eq!(
-            strays(&out, |rel| rel == "a.html"),
-            vec!["x/y.txt".to_string()]
+            names(&again),
+            ["a.html", "x/recorded.txt", "x/y.txt", "y/z.txt"]
+        );
+        // A file added to `y` changes its stamp: `y` is read, `x` still is not.
+        std::fs::write(out.join("y/stray.txt"), "").unwrap();
+        let mut third = list(&out, Some(&manifest), false);
+        third.files.sort();
+        assert_eq!(
+            names(&third),
+            [
+                "a.html",
+                "x/recorded.txt",
+                "x/y.txt",
+                "y/stray.txt",
+                "y/z.txt"
+            ]
         );
     }
 

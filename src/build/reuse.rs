@@ -13,6 +13,14 @@
 //! was saved prove nothing (a second edit in the same tick leaves the same times): those
 //! files, and files whose change time alone moved (a hard link made or removed changes it),
 //! are read back and hashed, and stamped again when their bytes are still the ones written.
+//!
+//! The manifest also stamps every folder of the tree it describes (inode, modification and
+//! change times, as [`DirStamp`]): a file added, removed or renamed in a folder changes its
+//! times. A rebuild needs to know what the tree it builds over holds, to leave out files left
+//! by hand; a folder whose stamp is unchanged (and not racy) holds what the manifest says, so
+//! only the folders changed since are read. At 10,000 articles that is a `stat` of each of
+//! 106,000 folders instead of reading them all (the benchmarks measured 0.73 CPU-s for the
+//! walk): the claim pages, one folder each, are most of them.
 use rustc_hash::FxHashMap as HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -32,10 +40,33 @@ fn manifest_name(out: &Path) -> String {
         xxhash_rust::xxh3::xxh3_64(out.as_os_str().as_encoded_bytes())
     )
 }
-const HEADER: &str = "gloss-manifest 3";
+const HEADER: &str = "gloss-manifest 5";
+
+/// A manifest as the cache holds it: postcard, not text, since a rebuild at 10,000 articles
+/// reads two of them (the output's and the spare's: 109,000 files and 106,000 folders each).
+#[derive(serde::Deserialize)]
+struct Stored {
+    out: PathBuf,
+    saved_ns: i128,
+    folders: Option<Folders>,
+    files: Vec<(String, Stamp)>,
+}
+
+/// [`Stored`], borrowed from the manifest being saved.
+#[derive(serde::Serialize)]
+struct StoredRef<'a> {
+    out: &'a Path,
+    saved_ns: i128,
+    folders: Option<&'a Folders>,
+    files: Vec<(&'a str, &'a Stamp)>,
+}
+
+/// The manifest of the spare (the output before last) is the output's manifest as it was
+/// when that output was swapped out, under this suffix.
+const SPARE: &str = ".spare";
 
 /// A written file: the hash of its bytes and the identity of the file holding them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stamp {
     /// xxh3-128 of the bytes.
     pub hash: u128,
@@ -175,6 +206,55 @@ pub(crate) fn now_ns() -> i128 {
         .map_or(0, |d| d.as_nanos() as i128)
 }
 
+/// A folder's identity and times: an entry added, removed or renamed in it changes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DirStamp {
+    /// Inode number (0 where the platform has none).
+    pub ino: u64,
+    /// Modification time, nanoseconds since the epoch.
+    pub mtime_ns: i128,
+    /// Change time, nanoseconds since the epoch.
+    pub ctime_ns: i128,
+}
+
+impl DirStamp {
+    /// The stamp of the folder whose metadata is `meta`; none for anything but a folder.
+    pub fn of(meta: &std::fs::Metadata) -> Option<DirStamp> {
+        meta.is_dir().then(|| DirStamp {
+            ino: inode(meta),
+            mtime_ns: mtime_ns(meta),
+            ctime_ns: ctime_ns(meta),
+        })
+    }
+
+    /// Whether the folder, stamped `now`, still holds the entries it held when this stamp
+    /// was taken before `taken_ns`: the same times, neither within the racy window of that
+    /// moment (a change in the same tick as the stamp leaves the same times behind).
+    pub fn proves(&self, now: &DirStamp, taken_ns: i128) -> bool {
+        let latest = self.mtime_ns.max(self.ctime_ns);
+        self == now
+            && self.ino != 0
+            && self.mtime_ns >= 0
+            && self.ctime_ns > 0
+            && latest + racy_window(self.mtime_ns).max(racy_window(self.ctime_ns)) < taken_ns
+    }
+}
+
+/// Every folder of an output tree (but its top), stamped, so that the next build that meets
+/// the tree knows which folders' entries are still the manifest's without reading them: the
+/// tree's files are then known from a `stat` per folder, not a walk of every one (at 10,000
+/// articles 106,000 folders, 80,000 of them one claim page's each).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Folders {
+    /// The top folder's inode: which tree the stamps are of (the output and the spare swap
+    /// places, and a killed build may leave either in the other's).
+    pub root_ino: u64,
+    /// When the first of the stamps was taken.
+    pub taken_ns: i128,
+    /// Each folder below the top, `/`-separated, with its stamp.
+    pub stamps: HashMap<String, DirStamp>,
+}
+
 /// The files one build wrote into one output folder.
 #[derive(Debug, Default)]
 pub struct Manifest {
@@ -183,73 +263,85 @@ pub struct Manifest {
     files: HashMap<String, Stamp>,
     /// When the manifest was saved (0 before): stamps this close to it are racy.
     saved_ns: i128,
+    /// The tree's folders, where the build knew them.
+    pub folders: Option<Folders>,
 }
 
 impl Manifest {
     /// The manifest a previous build of the site at `root` left for `out`, if any. A
     /// missing, unreadable or foreign manifest is no manifest: it only saves work.
     pub fn load(root: &Path, out: &Path) -> Option<Manifest> {
-        let text = String::from_utf8(read_from_cache(root, &manifest_name(out))?).ok()?;
-        let mut lines = text.lines();
-        if lines.next()? != HEADER || Path::new(lines.next()?) != out {
+        Manifest::load_named(root, out, &manifest_name(out))
+    }
+
+    /// The manifest of the spare of `out` (see [`Manifest::keep_as_spare`]), if any.
+    pub fn load_spare(root: &Path, out: &Path) -> Option<Manifest> {
+        Manifest::load_named(root, out, &(manifest_name(out) + SPARE))
+    }
+
+    /// Makes the manifest saved for `out` the spare's: the output it describes has just
+    /// been swapped out and kept as the spare. Without one, the spare has none.
+    pub fn keep_as_spare(root: &Path, out: &Path) {
+        let dir = root.join(CACHE_DIR);
+        let (name, spare) = (manifest_name(out), manifest_name(out) + SPARE);
+        if std::fs::rename(dir.join(name), dir.join(&spare)).is_err() {
+            let _ = std::fs::remove_file(dir.join(spare));
+        }
+    }
+
+    /// Forgets the manifest of the spare of `out`.
+    pub fn forget_spare(root: &Path, out: &Path) {
+        let _ = std::fs::remove_file(root.join(CACHE_DIR).join(manifest_name(out) + SPARE));
+    }
+
+    fn load_named(root: &Path, out: &Path, name: &str) -> Option<Manifest> {
+        let bytes = read_from_cache(root, name)?;
+        let (header, stored): (String, Stored) = postcard::from_bytes(&bytes).ok()?;
+        if header != HEADER || stored.out != out {
             return None;
         }
-        let saved_ns = lines.next()?.parse::<i128>().ok()?;
-        let mut files = HashMap::default();
-        for line in lines {
-            let mut parts = line.splitn(6, ' ');
-            let mut next = || parts.next();
-            let hash = u128::from_str_radix(next()?, 16).ok()?;
-            let len = next()?.parse().ok()?;
-            let ino = next()?.parse().ok()?;
-            let mtime_ns = next()?.parse().ok()?;
-            let ctime_ns = next()?.parse().ok()?;
-            let rel = next()?.to_string();
-            files.insert(
-                rel,
-                Stamp {
-                    hash,
-                    len,
-                    ino,
-                    mtime_ns,
-                    ctime_ns,
-                },
-            );
-        }
         Some(Manifest {
-            out: out.to_path_buf(),
-            files,
-            saved_ns,
+            out: stored.out,
+            files: stored.files.into_iter().collect(),
+            saved_ns: stored.saved_ns,
+            folders: stored.folders,
         })
     }
 
-    /// Saves the manifest for the site at `root`, replacing the previous one atomically.
+    /// Saves the manifest for the site at `root`, replacing the previous one atomically. A
+    /// manifest loaded keeps the time it was first saved at: that time dates its stamps.
     pub fn save(&self, root: &Path) -> std::io::Result<()> {
-        let mut text = String::with_capacity(self.files.len() * 96 + 256);
-        text.push_str(HEADER);
-        text.push('\n');
-        text.push_str(&self.out.to_string_lossy());
-        text.push('\n');
-        text.push_str(&now_ns().to_string());
-        text.push('\n');
-        let mut rels: Vec<&String> = self.files.keys().collect();
-        rels.sort();
-        for rel in rels {
-            let s = &self.files[rel];
-            use std::fmt::Write as _;
-            let _ = writeln!(
-                text,
-                "{:032x} {} {} {} {} {rel}",
-                s.hash, s.len, s.ino, s.mtime_ns, s.ctime_ns
-            );
-        }
-        save_in_cache(root, &manifest_name(&self.out), text.as_bytes())
+        let saved_ns = if self.saved_ns == 0 {
+            now_ns()
+        } else {
+            self.saved_ns
+        };
+        let stored = StoredRef {
+            out: &self.out,
+            saved_ns,
+            folders: self.folders.as_ref(),
+            files: self
+                .files
+                .iter()
+                .map(|(rel, s)| (rel.as_str(), s))
+                .collect(),
+        };
+        let bytes = postcard::to_allocvec(&(HEADER, stored)).map_err(std::io::Error::other)?;
+        save_in_cache(root, &manifest_name(&self.out), &bytes)
     }
 
     /// Whether `other` lists the same files with the same stamps (then it need not be saved:
     /// this one's save time still dates them).
     pub fn same_files(&self, other: &Manifest) -> bool {
         self.out == other.out && self.files == other.files
+    }
+
+    /// The same manifest with the stamps `folders` of its tree's folders.
+    pub fn with_folders(self, folders: Folders) -> Manifest {
+        Manifest {
+            folders: Some(folders),
+            ..self
+        }
     }
 
     /// How many files the manifest lists.
@@ -282,6 +374,31 @@ impl Manifest {
     pub fn empty(out: &Path) -> Manifest {
         Manifest {
             out: out.to_path_buf(),
+            ..Manifest::default()
+        }
+    }
+
+    /// A manifest of the files `rels` in `out`, stamped with no times (an inode of 0 for a
+    /// file not there).
+    #[cfg(test)]
+    pub fn of_files(out: &Path, rels: &[&str]) -> Manifest {
+        let files = rels
+            .iter()
+            .map(|rel| {
+                let ino = std::fs::symlink_metadata(out.join(rel)).map_or(0, |m| inode(&m));
+                let stamp = Stamp {
+                    hash: 0,
+                    len: 0,
+                    ino,
+                    mtime_ns: 0,
+                    ctime_ns: 0,
+                };
+                (rel.to_string(), stamp)
+            })
+            .collect();
+        Manifest {
+            out: out.to_path_buf(),
+            files,
             ..Manifest::default()
         }
     }
@@ -597,6 +714,7 @@ impl<'a> Writer<'a> {
                 out: out.to_path_buf(),
                 files: written.into_iter().collect(),
                 saved_ns: 0,
+                folders: None,
             },
             moves: self.moves.into_inner().unwrap_or_else(|e| e.into_inner()),
         }
@@ -699,7 +817,9 @@ mod tests {
                 .filter(|(p, _)| !moved.contains(p))
                 .map(|(p, s)| (p, s.ino))
                 .collect();
-            super::super::output::assemble(staging.path(), &previous.out, &kept, &moves).unwrap();
+            let present = super::super::output::list(staging.path(), None, true);
+            super::super::output::assemble(staging.path(), &previous.out, &kept, &moves, present)
+                .unwrap();
         }
         let _ = std::fs::remove_dir_all(out);
         std::fs::rename(staging.keep(), out).unwrap();

@@ -13,8 +13,9 @@ use rayon::prelude::*;
 use super::sink::{InPlace, Output};
 use super::summary::ArticleSummary;
 use super::{
-    BuildOptions, BuildReport, Laps, Pages, PublishedIds, build_article, cache, check_links,
-    collision_errors, commit, io_error, output, published, reuse, write_files, write_site_wide,
+    BuildOptions, BuildReport, Committed, Laps, Pages, PublishedIds, build_article, cache,
+    check_links, collision_errors, commit, io_error, output, published, reuse, write_files,
+    write_site_wide,
 };
 use crate::config::{SITE_FILE, Site, read_text};
 use crate::content::{self, Article};
@@ -190,8 +191,11 @@ impl Session {
         let previous = reuse::Manifest::load(&self.site.root, out)
             .filter(|_| out.join(output::MARKER).is_file());
         let spare = reuse::spare_for(&self.site.root, out);
+        let mut spare_manifest = None;
         if previous.is_some() {
-            staging.take_spare(&spare);
+            if staging.take_spare(&spare) {
+                spare_manifest = reuse::Manifest::load_spare(&self.site.root, out);
+            }
         } else {
             // A spare of an output that is no more would only be brought up to date.
             output::remove_tree(&spare);
@@ -310,15 +314,44 @@ impl Session {
             return Err(collisions);
         }
         laps.lap("static");
-        let reuse::Written { manifest, moves } = writer.finish(out);
-        commit(staging, previous.as_ref(), &manifest, &moves)
-            .map_err(|e| vec![output::commit_error(out, e)])?;
+        let reuse::Written {
+            mut manifest,
+            moves,
+        } = writer.finish(out);
+        let committed = commit(
+            staging,
+            previous.as_ref(),
+            spare_manifest.as_ref(),
+            &manifest,
+            &moves,
+        )
+        .map_err(|e| vec![output::commit_error(out, e)])?;
         laps.lap("commit");
         let root = &self.site.root;
-        // The manifest and the cache only save work: a site folder that cannot take them
+        // The manifests and the cache only save work: a site folder that cannot take them
         // builds all the same.
-        if previous.as_ref().is_none_or(|p| !p.same_files(&manifest)) {
-            let _ = manifest.save(root);
+        match committed {
+            Committed::Unchanged(found) => match previous {
+                Some(previous) if previous.same_files(&manifest) => {
+                    if let Some(folders) = found {
+                        let _ = previous.with_folders(folders).save(root);
+                    }
+                }
+                previous => {
+                    manifest.folders = found.or(previous.and_then(|p| p.folders));
+                    let _ = manifest.save(root);
+                }
+            },
+            Committed::Replaced { folders, spare } => {
+                // The output swapped out is the spare now, and its manifest the spare's.
+                if spare && previous.is_some() {
+                    reuse::Manifest::keep_as_spare(root, out);
+                } else {
+                    reuse::Manifest::forget_spare(root, out);
+                }
+                manifest.folders = folders;
+                let _ = manifest.save(root);
+            }
         }
         let _ = self.cache.save(root);
         // Only once the output is in place: what was published is what readers may link to.
