@@ -843,12 +843,7 @@ fn commit(
             return Ok(Committed::Unchanged(folders));
         }
     }
-    let moved: HashSet<&str> = moves.iter().map(|(_, rel)| rel.as_str()).collect();
-    let kept: Vec<(&str, u64)> = manifest
-        .stamps()
-        .filter(|(rel, _)| !moved.contains(rel))
-        .map(|(rel, s)| (rel, s.ino))
-        .collect();
+    let kept = manifest.kept_beside(moves);
     let present = output::list(staging.path(), spare, true);
     let folders = output::assemble(staging.path(), &previous.out, &kept, moves, present)?;
     // The spare keeps the old bytes of every file that changed: worth it for a few.

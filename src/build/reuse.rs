@@ -344,6 +344,16 @@ impl Manifest {
         }
     }
 
+    /// Every file listed but those of `moves` (written anew), with its inode: what an
+    /// update links from the old output (see [`super::output::assemble`]).
+    pub fn kept_beside(&self, moves: &[(String, String)]) -> Vec<(&str, u64)> {
+        let moved: rustc_hash::FxHashSet<&str> = moves.iter().map(|(_, r)| r.as_str()).collect();
+        self.stamps()
+            .filter(|(rel, _)| !moved.contains(rel))
+            .map(|(rel, s)| (rel, s.ino))
+            .collect()
+    }
+
     /// How many files the manifest lists.
     pub fn len(&self) -> usize {
         self.files.len()
@@ -811,12 +821,7 @@ mod tests {
         }
         let Written { manifest, moves } = writer.finish(out);
         if let Some(previous) = &previous {
-            let moved: Vec<&str> = moves.iter().map(|(_, rel)| rel.as_str()).collect();
-            let kept: Vec<(&str, u64)> = manifest
-                .stamps()
-                .filter(|(p, _)| !moved.contains(p))
-                .map(|(p, s)| (p, s.ino))
-                .collect();
+            let kept = manifest.kept_beside(&moves);
             let present = super::super::output::list(staging.path(), None, true);
             super::super::output::assemble(staging.path(), &previous.out, &kept, &moves, present)
                 .unwrap();

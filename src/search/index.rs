@@ -627,6 +627,23 @@ mod tests {
 
     /// The files of an index built from `before` with the previous output still holding its
     /// files: those handed to the sink and those kept (with the previous build's bytes).
+    /// [`rebuilt`] from `counted` over the index `out` that `made` describes, checked to be
+    /// the index built from nothing, byte for byte.
+    fn rebuilt_as_fresh(
+        counted: &[Terms],
+        made: &Made,
+        out: BTreeMap<PathBuf, Vec<u8>>,
+    ) -> (BTreeMap<PathBuf, Vec<u8>>, usize, Made) {
+        let fresh: BTreeMap<PathBuf, Vec<u8>> = index(counted_records(counted))
+            .unwrap()
+            .into_iter()
+            .collect();
+        let files: Vec<(PathBuf, Vec<u8>)> = out.into_iter().collect();
+        let again = rebuilt(counted_records(counted), made, &files);
+        assert_eq!(again.0, fresh);
+        again
+    }
+
     fn rebuilt(
         records: Vec<Record<'_>>,
         made: &Made,
@@ -747,13 +764,7 @@ mod tests {
         // only its count changed.
         let mut twice = edited.clone();
         twice[43] = Terms::of(&texts[43].replace("Berlin", "Brücke9"));
-        let fresh: BTreeMap<PathBuf, Vec<u8>> = index(counted_records(&twice))
-            .unwrap()
-            .into_iter()
-            .collect();
-        let files: Vec<(PathBuf, Vec<u8>)> = out.into_iter().collect();
-        let (out, _, again) = rebuilt(counted_records(&twice), &again, &files);
-        assert_eq!(out, fresh);
+        let (out, _, again) = rebuilt_as_fresh(&twice, &again, out);
 
         // A sentence more: the record's rounded length changes, and with it the weights of
         // all its words.
@@ -762,22 +773,12 @@ mod tests {
             "{} Und weiter nach Graz, Linz und Bern.",
             texts[42]
         ));
-        let fresh: BTreeMap<PathBuf, Vec<u8>> = index(counted_records(&longer))
-            .unwrap()
-            .into_iter()
-            .collect();
-        let files: Vec<(PathBuf, Vec<u8>)> = out.into_iter().collect();
-        let (out, _, again) = rebuilt(counted_records(&longer), &again, &files);
-        assert_eq!(out, fresh);
+        let (out, _, again) = rebuilt_as_fresh(&longer, &again, out);
 
         // A record more changes every weight: everything is remade, and still the same.
         let mut more = longer.clone();
         more.push(Terms::of("Noch ein Zug"));
-        let fresh: BTreeMap<PathBuf, Vec<u8>> =
-            index(counted_records(&more)).unwrap().into_iter().collect();
-        let files: Vec<(PathBuf, Vec<u8>)> = out.into_iter().collect();
-        let (out, shards, _) = rebuilt(counted_records(&more), &again, &files);
-        assert_eq!(out, fresh);
+        let (_, shards, _) = rebuilt_as_fresh(&more, &again, out);
         assert!(shards > all_shards / 2, "{shards} of {all_shards}");
     }
 
