@@ -315,6 +315,8 @@ enum Step {
     DamageCache(Index, Index, u8),
     /// An output file edited in place, same size, its old modification time put back.
     DamageOutput(Index, Index, char),
+    /// A file left by hand in a folder of the output (the top or any below it).
+    Stray(Index),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -329,6 +331,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => any::<Index>().prop_map(Step::Delete),
         2 => (any::<Index>(), any::<Index>(), 1..=255u8).prop_map(|(f, i, x)| Step::DamageCache(f, i, x)),
         2 => (any::<Index>(), any::<Index>(), letter).prop_map(|(f, i, c)| Step::DamageOutput(f, i, c)),
+        1 => any::<Index>().prop_map(Step::Stray),
     ]
 }
 
@@ -456,6 +459,17 @@ fn apply(root: &Path, step: &Step, next: &mut usize) {
                     rewrite(p, &bytes, true);
                 }
             }
+        }
+        Step::Stray(f) => {
+            let out = root.join("public");
+            let folders: Vec<PathBuf> = walkdir::WalkDir::new(&out)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_dir())
+                .map(|e| e.into_path())
+                .collect();
+            let folder = &folders[f.index(folders.len())];
+            std::fs::write(folder.join("left-by-hand.txt"), "?").unwrap();
         }
     }
 }
