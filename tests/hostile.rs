@@ -559,11 +559,7 @@ fn file_names_become_working_relative_links_never_schemes() {
             )
         })
         .collect();
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    let dir = site(&refs);
+    let dir = site_of(&files);
     build_ok(&dir);
     let public = dir.path().join("public");
     let home = read(dir.path(), "public/index.html");

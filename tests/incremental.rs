@@ -278,11 +278,7 @@ fn files_left_in_the_output_between_edits_are_gone_after_the_next_ones() {
             )
         })
         .collect();
-    let files: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    let dir = site(&files);
+    let dir = site_of(&files);
     let out = dir.path().join("public");
     let edit = |n: usize| {
         let text = claim_article("0 Milliarden").replace(

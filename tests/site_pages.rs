@@ -72,11 +72,7 @@ fn the_claims_ledger_is_paginated() {
             ),
         ));
     }
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    let dir = site(&refs);
+    let dir = site_of(&files);
     let out = gloss(dir.path(), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let overview = read(dir.path(), "public/claims/index.html");
@@ -246,11 +242,7 @@ fn listings_paginate() {
             ),
         ));
     }
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let dir = site(&refs);
+    let dir = site_of(&files);
     assert!(gloss(dir.path(), &["build"]).status.success());
     let first = read(dir.path(), "public/index.html");
     assert!(first.contains("A4") && first.contains("A3") && !first.contains("A2"));

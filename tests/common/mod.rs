@@ -25,6 +25,15 @@ pub fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// [`site`] with files made at run time (path, contents).
+pub fn site_of(files: &[(String, String)]) -> tempfile::TempDir {
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    site(&refs)
+}
+
 /// Runs `gloss ARGS` in `dir`.
 pub fn gloss(dir: &Path, args: &[&str]) -> Output {
     Command::cargo_bin("gloss")
