@@ -835,11 +835,7 @@ fn commit(
         let now = output::list(&previous.out, Some(previous), false);
         if now.files.iter().all(|(rel, _)| manifest.has(rel)) {
             staging.give_back();
-            let folders = (!now.recorded).then(|| reuse::Folders {
-                root_ino: std::fs::symlink_metadata(&previous.out).map_or(0, |m| reuse::inode(&m)),
-                taken_ns: now.taken_ns,
-                stamps: now.folders,
-            });
+            let folders = (!now.recorded).then(|| now.into_folders());
             return Ok(Committed::Unchanged(folders));
         }
     }

@@ -501,7 +501,7 @@ pub fn assemble(
     old: &Path,
     kept: &[(&str, u64)],
     moves: &[(String, String)],
-    present: Listing,
+    mut present: Listing,
 ) -> std::io::Result<Folders> {
     use rayon::prelude::*;
     let changed = dir.join(super::reuse::CHANGED_DIR);
@@ -573,22 +573,17 @@ pub fn assemble(
             }
         }
     }
-    let mut stamps = present.folders;
     let restamped: Vec<(&str, Option<DirStamp>)> = touched
         .par_iter()
         .map(|rel| (*rel, stamp_of(&dir.join(rel))))
         .collect();
     for (rel, stamp) in restamped {
         match stamp {
-            Some(s) => stamps.insert(rel.to_string(), s),
-            None => stamps.remove(rel),
+            Some(s) => present.folders.insert(rel.to_string(), s),
+            None => present.folders.remove(rel),
         };
     }
-    Ok(Folders {
-        root_ino: std::fs::symlink_metadata(dir).map_or(0, |m| super::reuse::inode(&m)),
-        taken_ns: present.taken_ns,
-        stamps,
-    })
+    Ok(present.into_folders())
 }
 
 /// What an output tree holds: each file (`/`-separated, but the marker and the writer's
@@ -601,8 +596,21 @@ pub struct Listing {
     pub folders: rustc_hash::FxHashMap<String, DirStamp>,
     /// When the first stamp was taken.
     pub taken_ns: i128,
+    /// The top folder's inode.
+    pub root_ino: u64,
     /// Whether the folders' stamps in `recorded` were of this tree and used.
     pub recorded: bool,
+}
+
+impl Listing {
+    /// The stamps of the tree's folders, for its manifest.
+    pub fn into_folders(self) -> Folders {
+        Folders {
+            root_ino: self.root_ino,
+            taken_ns: self.taken_ns,
+            stamps: self.folders,
+        }
+    }
 }
 
 /// The stamp of the folder at `path`; none if it is no folder (or gone).
@@ -641,6 +649,7 @@ pub fn list(dir: &Path, recorded: Option<&Manifest>, prune: bool) -> Listing {
             .collect();
         let mut listing = read_folders(dir, &rels, &|rel| !rel.contains('/'), prune);
         listing.taken_ns = taken_ns;
+        listing.root_ino = top_ino;
         return listing;
     };
     let recorded: Vec<(&String, &DirStamp)> = folders.stamps.iter().collect();
@@ -671,6 +680,7 @@ pub fn list(dir: &Path, recorded: Option<&Manifest>, prune: bool) -> Listing {
     );
     listing.folders.extend(stamps);
     listing.taken_ns = taken_ns;
+    listing.root_ino = top_ino;
     listing.recorded = true;
     listing
 }

@@ -344,7 +344,7 @@ impl Session {
             },
             Committed::Replaced { folders, spare } => {
                 // The output swapped out is the spare now, and its manifest the spare's.
-                if spare && previous.is_some() {
+                if spare {
                     reuse::Manifest::keep_as_spare(root, out);
                 } else {
                     reuse::Manifest::forget_spare(root, out);
